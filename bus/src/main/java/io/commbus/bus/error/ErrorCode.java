@@ -1,0 +1,44 @@
+package io.commbus.bus.error;
+
+/**
+ * Stable error codes. The names travel between nodes and into other languages, so a code
+ * is never renamed or reused; new codes are only added.
+ */
+public enum ErrorCode {
+  /** Nobody handles the message type. */
+  NO_HANDLER,
+  /** The deadline passed before a reply arrived. */
+  TIMEOUT,
+  /** The handler failed; the error carries the remote error's type and message. */
+  HANDLER_FAILED,
+  /** Middleware refused the message. */
+  REJECTED,
+  /** A limit was reached (load, buffer, queue). */
+  OVERLOADED,
+  /** A body could not be encoded or decoded. */
+  CODEC,
+  /** A peer broke the wire protocol (bad frame, out-of-order stream item). */
+  PROTOCOL,
+  /** A child process exited while serving the call. */
+  CHILD_EXITED,
+  /** A handler is already registered for this type on this bus. */
+  DUPLICATE_HANDLER,
+  /** The stream was cancelled by its consumer. */
+  CANCELLED,
+  /** The message cannot be sent as asked (wrong category, reserved header, missing type). */
+  INVALID_MESSAGE,
+  /** An error without a more precise code, including codes this node does not know. */
+  INTERNAL;
+
+  /** The code for {@code name}, or {@link #INTERNAL} for a name this version does not know. */
+  public static ErrorCode fromName(String name) {
+    if (name != null) {
+      for (ErrorCode code : values()) {
+        if (code.name().equals(name)) {
+          return code;
+        }
+      }
+    }
+    return INTERNAL;
+  }
+}

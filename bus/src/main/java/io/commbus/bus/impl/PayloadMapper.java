@@ -1,0 +1,105 @@
+package io.commbus.bus.impl;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.DatabindCodec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps Java values to event-bus bodies and back. Bodies are only {@link JsonObject} or
+ * {@link Buffer}, so a message needs no custom codec anywhere in a cluster. A value that is
+ * not a JSON object travels wrapped as {@code {"value": ...}} with the {@link Wire#WRAPPED} header.
+ * Uses Vert.x's Jackson mapper, so modules registered on it apply here too.
+ */
+final class PayloadMapper {
+
+  private final ObjectMapper mapper = DatabindCodec.mapper();
+
+  /** A body and whether it is a wrapped plain value. */
+  static final class Body {
+    final Object body;
+    final boolean wrapped;
+
+    Body(Object body, boolean wrapped) {
+      this.body = body;
+      this.wrapped = wrapped;
+    }
+  }
+
+  Body encode(Object value) {
+    if (value == null || value instanceof JsonObject || value instanceof Buffer) {
+      return new Body(value, false);
+    }
+    if (value instanceof byte[]) {
+      return new Body(Buffer.buffer((byte[]) value), false);
+    }
+    if (value instanceof String || value instanceof Number || value instanceof Boolean
+        || value instanceof JsonArray) {
+      return new Body(new JsonObject().put("value", value), true);
+    }
+    Object tree;
+    try {
+      tree = mapper.convertValue(value, Object.class);
+    } catch (IllegalArgumentException e) {
+      throw new CommBusException(ErrorCode.CODEC, "cannot encode " + value.getClass().getName() + ": "
+          + e.getMessage(), e);
+    }
+    if (tree instanceof Map) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = (Map<String, Object>) tree;
+      return new Body(new JsonObject(map), false);
+    }
+    if (tree instanceof List) {
+      tree = new JsonArray((List<?>) tree);
+    }
+    return new Body(new JsonObject().put("value", tree), true);
+  }
+
+  /** The body as the caller's Java type. */
+  @SuppressWarnings("unchecked")
+  <T> T decode(Object body, boolean wrapped, JavaType type) {
+    Object value = wrapped ? unwrap(body) : body;
+    if (value == null) {
+      return null;
+    }
+    Class<?> raw = type.getRawClass();
+    if (raw.isInstance(value)) {
+      return (T) value;
+    }
+    if (value instanceof Buffer) {
+      if (raw == byte[].class) {
+        return (T) ((Buffer) value).getBytes();
+      }
+      throw new CommBusException(ErrorCode.CODEC, "received bytes where " + type + " was expected");
+    }
+    try {
+      return mapper.convertValue(value, type);
+    } catch (IllegalArgumentException e) {
+      throw new CommBusException(ErrorCode.CODEC, "cannot decode " + type + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The body for an untyped receiver: the object, the bytes, or the unwrapped plain value. */
+  Object decodeUntyped(Object body, boolean wrapped) {
+    return wrapped ? unwrap(body) : body;
+  }
+
+  ObjectMapper mapper() {
+    return mapper;
+  }
+
+  private static Object unwrap(Object body) {
+    if (!(body instanceof JsonObject)) {
+      throw new CommBusException(ErrorCode.CODEC, "a wrapped value must be a JSON object, was "
+          + (body == null ? "null" : body.getClass().getSimpleName()));
+    }
+    return ((JsonObject) body).getValue("value");
+  }
+}

@@ -1,0 +1,322 @@
+package io.commbus.bus.impl;
+
+import io.commbus.bus.QueryStream;
+import io.commbus.bus.error.BusTimeoutException;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayDeque;
+import java.util.function.Function;
+
+/**
+ * The caller's end of a streamed query. The producer may send at most the credit this side
+ * granted; credit is granted back only as items reach the user's handler, so the buffer here
+ * never holds more than the window. All state lives on one Vert.x context.
+ */
+final class StreamConsumer<T> implements QueryStream<T> {
+
+  private final Vertx vertx;
+  private final Context context;
+  private final EventBus eventBus;
+  private final String streamId;
+  private final int window;
+  private final long idleMillis;
+  private final Function<Message<Object>, T> decoder;
+  private final ArrayDeque<T> buffer = new ArrayDeque<>();
+
+  private MessageConsumer<Object> inbound;
+  private Handler<T> handler;
+  private Handler<Void> endHandler;
+  private Handler<Throwable> exceptionHandler;
+  private long demand = Long.MAX_VALUE;
+  private long nextSeq;
+  private int ungranted;
+  private boolean opened;
+  private boolean single;
+  private boolean producerDone;
+  private CommBusException failure;
+  private boolean done;
+  private long lastActivity;
+  private long idleTimer = -1;
+
+  StreamConsumer(Vertx vertx, Context context, String streamId, int window, long idleMillis,
+                 Function<Message<Object>, T> decoder) {
+    this.vertx = vertx;
+    this.context = context;
+    this.eventBus = vertx.eventBus();
+    this.streamId = streamId;
+    this.window = window;
+    this.idleMillis = idleMillis;
+    this.decoder = decoder;
+  }
+
+  /**
+   * Registers the inbound address, then sends the query. Completes with this stream once the
+   * handler accepted it (or replied with a single value).
+   */
+  Future<QueryStream<T>> open(String handlerAddress, Object body, DeliveryOptions options,
+                              Function<Throwable, CommBusException> failureMapper) {
+    Promise<QueryStream<T>> opening = Promise.promise();
+    context.runOnContext(v -> {
+      inbound = eventBus.consumer(Addresses.streamInbound(streamId));
+      inbound.handler(this::onFrame);
+      inbound.completion()
+          .compose(registered -> eventBus.request(handlerAddress, body, options))
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              finish();
+              opening.fail(failureMapper.apply(ar.cause()));
+              return;
+            }
+            Message<Object> reply = ar.result();
+            String kind = reply.headers().get(Wire.REPLY);
+            if (Wire.REPLY_ERROR.equals(kind)) {
+              finish();
+              opening.fail(CommBusException.fromJson((JsonObject) reply.body()));
+            } else if (Wire.REPLY_STREAM.equals(kind)) {
+              opened = true;
+              lastActivity = System.nanoTime();
+              grantIfDue();
+              drain();
+              opening.complete(this);
+            } else {
+              // A handler that answers with one value: a stream of one.
+              single = true;
+              opened = true;
+              inbound.unregister();
+              try {
+                buffer.add(decoder.apply(reply));
+                producerDone = true;
+              } catch (CommBusException e) {
+                failure = e;
+              }
+              opening.complete(this);
+            }
+          });
+    });
+    return opening.future();
+  }
+
+  private void onFrame(Message<Object> frame) {
+    if (done) {
+      return;
+    }
+    lastActivity = System.nanoTime();
+    String kind = frame.headers().get(Wire.FRAME);
+    if (Wire.FRAME_ITEM.equals(kind)) {
+      long seq = parseSeq(frame.headers().get(Wire.SEQ));
+      if (seq != nextSeq) {
+        abort(new CommBusException(ErrorCode.PROTOCOL, "stream " + streamId + " expected item " + nextSeq
+            + " but received " + frame.headers().get(Wire.SEQ)));
+        return;
+      }
+      nextSeq++;
+      if (buffer.size() >= window) {
+        abort(new CommBusException(ErrorCode.PROTOCOL, "stream producer sent more items than the "
+            + window + " it had credit for"));
+        return;
+      }
+      try {
+        buffer.add(decoder.apply(frame));
+      } catch (CommBusException e) {
+        abort(e);
+        return;
+      }
+    } else if (Wire.FRAME_END.equals(kind)) {
+      producerDone = true;
+    } else if (Wire.FRAME_ERROR.equals(kind)) {
+      producerDone = true;
+      failure = frame.body() instanceof JsonObject ? CommBusException.fromJson((JsonObject) frame.body())
+          : new CommBusException(ErrorCode.PROTOCOL, "stream error frame without an error body");
+    } else {
+      abort(new CommBusException(ErrorCode.PROTOCOL, "unknown stream frame kind: " + kind));
+      return;
+    }
+    drain();
+  }
+
+  private static long parseSeq(String value) {
+    try {
+      return value == null ? -1 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Fails the stream from this side and tells the producer to stop. */
+  private void abort(CommBusException error) {
+    if (!producerDone) {
+      sendControl(Wire.FRAME_CANCEL, 0);
+    }
+    producerDone = true;
+    failure = error;
+    buffer.clear();
+    drain();
+  }
+
+  private void drain() {
+    while (!done && handler != null && demand > 0 && !buffer.isEmpty()) {
+      T item = buffer.poll();
+      if (demand != Long.MAX_VALUE) {
+        demand--;
+      }
+      if (!single) {
+        ungranted++;
+        grantIfDue();
+      }
+      try {
+        handler.handle(item);
+      } catch (RuntimeException e) {
+        abort(CommBusException.wrap(e, ErrorCode.INTERNAL));
+        return;
+      }
+    }
+    if (!done && handler != null && buffer.isEmpty() && producerDone) {
+      finish();
+      if (failure != null) {
+        if (exceptionHandler != null) {
+          exceptionHandler.handle(failure);
+        }
+      } else if (endHandler != null) {
+        endHandler.handle(null);
+      }
+      return;
+    }
+    armIdleTimer();
+  }
+
+  private void grantIfDue() {
+    if (opened && !producerDone && ungranted >= Math.max(1, window / 2)) {
+      sendControl(Wire.FRAME_CREDIT, ungranted);
+      ungranted = 0;
+    }
+  }
+
+  private void sendControl(String kind, int credit) {
+    if (!opened || single) {
+      return;
+    }
+    DeliveryOptions options = new DeliveryOptions().addHeader(Wire.FRAME, kind);
+    if (credit > 0) {
+      options.addHeader(Wire.CREDIT, Integer.toString(credit));
+    }
+    eventBus.send(Addresses.streamControl(streamId), null, options);
+  }
+
+  /** Waiting means: the stream is open, the user wants items, and none are here. */
+  private boolean waiting() {
+    return opened && !done && !producerDone && handler != null && demand > 0 && buffer.isEmpty();
+  }
+
+  private void armIdleTimer() {
+    if (idleTimer < 0 && waiting()) {
+      idleTimer = vertx.setTimer(idleMillis, id -> onIdleTimer());
+    }
+  }
+
+  private void onIdleTimer() {
+    idleTimer = -1;
+    if (!waiting()) {
+      return;
+    }
+    long idleFor = (System.nanoTime() - lastActivity) / 1_000_000;
+    if (idleFor >= idleMillis) {
+      abort(new BusTimeoutException("no stream item within " + idleMillis + " ms"));
+    } else {
+      idleTimer = vertx.setTimer(idleMillis - idleFor, id -> onIdleTimer());
+    }
+  }
+
+  private void finish() {
+    done = true;
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+    if (inbound != null && !single) {
+      inbound.unregister();
+    }
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  @Override
+  public QueryStream<T> exceptionHandler(Handler<Throwable> handler) {
+    onContext(() -> exceptionHandler = handler);
+    return this;
+  }
+
+  @Override
+  public QueryStream<T> handler(Handler<T> handler) {
+    onContext(() -> {
+      this.handler = handler;
+      // Next tick: callers set the end and exception handlers right after this one.
+      context.runOnContext(v -> drain());
+    });
+    return this;
+  }
+
+  @Override
+  public QueryStream<T> pause() {
+    onContext(() -> demand = 0);
+    return this;
+  }
+
+  @Override
+  public QueryStream<T> resume() {
+    onContext(() -> {
+      demand = Long.MAX_VALUE;
+      lastActivity = System.nanoTime();
+      drain();
+    });
+    return this;
+  }
+
+  @Override
+  public QueryStream<T> fetch(long amount) {
+    onContext(() -> {
+      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+      lastActivity = System.nanoTime();
+      drain();
+    });
+    return this;
+  }
+
+  @Override
+  public QueryStream<T> endHandler(Handler<Void> handler) {
+    onContext(() -> endHandler = handler);
+    return this;
+  }
+
+  @Override
+  public Future<Void> cancel() {
+    Promise<Void> cancelled = Promise.promise();
+    onContext(() -> {
+      if (!done) {
+        if (!producerDone) {
+          sendControl(Wire.FRAME_CANCEL, 0);
+        }
+        buffer.clear();
+        finish();
+      }
+      cancelled.complete();
+    });
+    return cancelled.future();
+  }
+}

@@ -1,0 +1,318 @@
+package io.commbus.bus.impl;
+
+import io.commbus.bus.StreamSink;
+import io.commbus.bus.error.BusTimeoutException;
+import io.commbus.bus.error.CancelledException;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.error.OverloadedException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.ArrayDeque;
+
+/**
+ * The handler's end of a streamed query. Items leave only against credit the consumer granted;
+ * the rest wait here, up to a hard bound, so a producer that ignores back-pressure gets an
+ * OVERLOADED error instead of exhausting memory. All state lives on one Vert.x context.
+ */
+final class StreamProducer<T> implements StreamSink<T> {
+
+  /** Items a producer may queue beyond its credit, as a multiple of the queue size it is told. */
+  private static final int HARD_BOUND_FACTOR = 16;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final EventBus eventBus;
+  private final PayloadMapper payloads;
+  private final String streamId;
+  private final long idleMillis;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+  private MessageConsumer<Object> control;
+  private long credit;
+  private int writeQueueMaxSize;
+  private long seq;
+  private boolean ending;
+  private CommBusException endingFailure;
+  private Promise<Void> endPromise;
+  private boolean closed;
+  private boolean cancelled;
+  private boolean drainWanted;
+  private Handler<Void> drainHandler;
+  private Handler<Void> cancelHandler;
+  private Handler<Throwable> exceptionHandler;
+  private long lastCredit;
+  private long idleTimer = -1;
+
+  private static final class Pending {
+    final PayloadMapper.Body body;
+    final Promise<Void> promise;
+
+    Pending(PayloadMapper.Body body, Promise<Void> promise) {
+      this.body = body;
+      this.promise = promise;
+    }
+  }
+
+  StreamProducer(Vertx vertx, Context context, PayloadMapper payloads, String streamId, long initialCredit,
+                 int window, long idleMillis) {
+    this.vertx = vertx;
+    this.context = context;
+    this.eventBus = vertx.eventBus();
+    this.payloads = payloads;
+    this.streamId = streamId;
+    this.credit = initialCredit;
+    this.writeQueueMaxSize = window;
+    this.idleMillis = idleMillis;
+    this.lastCredit = System.nanoTime();
+  }
+
+  /** Registers the control address; completes once credit and cancellation can reach it. */
+  Future<Void> open() {
+    control = eventBus.consumer(Addresses.streamControl(streamId));
+    control.handler(this::onControl);
+    return control.completion();
+  }
+
+  private void onControl(Message<Object> frame) {
+    if (closed) {
+      return;
+    }
+    String kind = frame.headers().get(Wire.FRAME);
+    if (Wire.FRAME_CREDIT.equals(kind)) {
+      try {
+        credit += Long.parseLong(frame.headers().get(Wire.CREDIT));
+      } catch (NumberFormatException e) {
+        return;
+      }
+      lastCredit = System.nanoTime();
+      flush();
+    } else if (Wire.FRAME_CANCEL.equals(kind)) {
+      stop(new CancelledException("the consumer cancelled stream " + streamId), false);
+      if (cancelHandler != null) {
+        cancelHandler.handle(null);
+      }
+    }
+  }
+
+  private void flush() {
+    while (credit > 0 && !pending.isEmpty()) {
+      Pending next = pending.poll();
+      sendItem(next.body);
+      next.promise.complete();
+    }
+    if (pending.isEmpty() && ending) {
+      sendTerminal();
+      return;
+    }
+    if (drainWanted && pending.size() <= writeQueueMaxSize / 2) {
+      drainWanted = false;
+      if (drainHandler != null) {
+        drainHandler.handle(null);
+      }
+    }
+    armIdleTimer();
+  }
+
+  private void sendItem(PayloadMapper.Body body) {
+    credit--;
+    DeliveryOptions options = new DeliveryOptions()
+        .addHeader(Wire.FRAME, Wire.FRAME_ITEM)
+        .addHeader(Wire.SEQ, Long.toString(seq++));
+    if (body.wrapped) {
+      options.addHeader(Wire.WRAPPED, "1");
+    }
+    eventBus.send(Addresses.streamInbound(streamId), body.body, options);
+  }
+
+  private void sendTerminal() {
+    DeliveryOptions options = new DeliveryOptions();
+    Object body = null;
+    if (endingFailure == null) {
+      options.addHeader(Wire.FRAME, Wire.FRAME_END);
+    } else {
+      options.addHeader(Wire.FRAME, Wire.FRAME_ERROR);
+      body = endingFailure.toJson();
+    }
+    eventBus.send(Addresses.streamInbound(streamId), body, options);
+    close();
+    endPromise.complete();
+  }
+
+  /** Ends the stream without the consumer: cancelled, or the consumer stopped granting credit. */
+  private void stop(CommBusException reason, boolean tellConsumer) {
+    cancelled = true;
+    if (tellConsumer) {
+      eventBus.send(Addresses.streamInbound(streamId), reason.toJson(),
+          new DeliveryOptions().addHeader(Wire.FRAME, Wire.FRAME_ERROR));
+    }
+    while (!pending.isEmpty()) {
+      pending.poll().promise.fail(reason);
+    }
+    close();
+    if (endPromise != null) {
+      endPromise.tryFail(reason);
+    }
+  }
+
+  private void close() {
+    closed = true;
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+    if (control != null) {
+      control.unregister();
+    }
+  }
+
+  private void armIdleTimer() {
+    if (idleTimer < 0 && !closed && credit <= 0 && !pending.isEmpty()) {
+      idleTimer = vertx.setTimer(idleMillis, id -> onIdleTimer());
+    }
+  }
+
+  private void onIdleTimer() {
+    idleTimer = -1;
+    if (closed || credit > 0 || pending.isEmpty()) {
+      return;
+    }
+    long idleFor = (System.nanoTime() - lastCredit) / 1_000_000;
+    if (idleFor >= idleMillis) {
+      BusTimeoutException timeout = new BusTimeoutException("stream " + streamId
+          + ": the consumer granted no credit within " + idleMillis + " ms");
+      stop(timeout, true);
+      if (exceptionHandler != null) {
+        exceptionHandler.handle(timeout);
+      }
+    } else {
+      idleTimer = vertx.setTimer(idleMillis - idleFor, id -> onIdleTimer());
+    }
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  @Override
+  public Future<Void> write(T item) {
+    Promise<Void> written = Promise.promise();
+    onContext(() -> {
+      if (cancelled) {
+        written.fail(new CancelledException("stream " + streamId + " was cancelled"));
+        return;
+      }
+      if (ending || closed) {
+        written.fail(new CommBusException(ErrorCode.PROTOCOL, "stream " + streamId + " already ended"));
+        return;
+      }
+      PayloadMapper.Body body;
+      try {
+        body = payloads.encode(item);
+      } catch (CommBusException e) {
+        written.fail(e);
+        return;
+      }
+      if (credit > 0 && pending.isEmpty()) {
+        sendItem(body);
+        written.complete();
+        return;
+      }
+      if (pending.size() >= (long) writeQueueMaxSize * HARD_BOUND_FACTOR) {
+        written.fail(new OverloadedException("stream " + streamId + ": " + pending.size()
+            + " items wait for a slower consumer; honour writeQueueFull() or the write futures"));
+        return;
+      }
+      pending.add(new Pending(body, written));
+      armIdleTimer();
+    });
+    return written.future();
+  }
+
+  @Override
+  public Future<Void> end() {
+    return finishWith(null);
+  }
+
+  @Override
+  public Future<Void> fail(Throwable error) {
+    return finishWith(CommBusException.wrap(error, ErrorCode.HANDLER_FAILED));
+  }
+
+  private Future<Void> finishWith(CommBusException failure) {
+    Promise<Void> ended = Promise.promise();
+    onContext(() -> {
+      if (cancelled) {
+        ended.fail(new CancelledException("stream " + streamId + " was cancelled"));
+        return;
+      }
+      if (ending || closed) {
+        ended.fail(new CommBusException(ErrorCode.PROTOCOL, "stream " + streamId + " already ended"));
+        return;
+      }
+      ending = true;
+      endingFailure = failure;
+      endPromise = ended;
+      if (pending.isEmpty()) {
+        sendTerminal();
+      }
+    });
+    return ended.future();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public StreamSink<T> cancelHandler(Handler<Void> handler) {
+    onContext(() -> cancelHandler = handler);
+    return this;
+  }
+
+  @Override
+  public StreamSink<T> exceptionHandler(Handler<Throwable> handler) {
+    onContext(() -> exceptionHandler = handler);
+    return this;
+  }
+
+  @Override
+  public StreamSink<T> setWriteQueueMaxSize(int maxSize) {
+    if (maxSize < 1) {
+      throw new IllegalArgumentException("write queue size must be at least 1, was " + maxSize);
+    }
+    onContext(() -> writeQueueMaxSize = maxSize);
+    return this;
+  }
+
+  /** Full when the items waiting for credit reach the write queue size. */
+  @Override
+  public boolean writeQueueFull() {
+    boolean full = pending.size() >= writeQueueMaxSize;
+    if (full) {
+      drainWanted = true;
+    }
+    return full;
+  }
+
+  @Override
+  public StreamSink<T> drainHandler(Handler<Void> handler) {
+    onContext(() -> {
+      drainHandler = handler;
+    });
+    return this;
+  }
+}

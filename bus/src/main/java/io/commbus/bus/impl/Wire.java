@@ -1,0 +1,54 @@
+package io.commbus.bus.impl;
+
+/**
+ * Header names and values of the bus's wire format on the event bus. Documented in
+ * docs/wire-format.md; other languages rely on these names, so they never change.
+ */
+public final class Wire {
+
+  public static final String ID = "cb-id";
+  public static final String TYPE = "cb-type";
+  public static final String CATEGORY = "cb-category";
+  public static final String TIMESTAMP = "cb-ts";
+  public static final String DEADLINE = "cb-deadline";
+  public static final String TRACEPARENT = "traceparent";
+  public static final String TRACESTATE = "tracestate";
+  /** Present ("1") when a non-object value travels wrapped as {"value": ...}. */
+  public static final String WRAPPED = "cb-wrapped";
+  /** On replies: what kind of reply this is. */
+  public static final String REPLY = "cb-reply";
+  /** On a query: "stream" when the caller accepts a streamed reply. */
+  public static final String MODE = "cb-mode";
+  /** On a streamed query: the stream id, from which both stream addresses derive. */
+  public static final String STREAM = "cb-stream";
+  /** On a streamed query: initial credit; on a credit frame: credit granted. */
+  public static final String CREDIT = "cb-credit";
+  /** On a streamed query: idle timeout in milliseconds both ends apply. */
+  public static final String IDLE = "cb-idle";
+  /** On stream frames: item, end, error, credit, cancel. */
+  public static final String FRAME = "cb-frame";
+  /** On stream items: sequence number from 0. */
+  public static final String SEQ = "cb-seq";
+
+  public static final String REPLY_VALUE = "value";
+  public static final String REPLY_ERROR = "error";
+  public static final String REPLY_ACK = "ack";
+  public static final String REPLY_STREAM = "stream";
+
+  public static final String MODE_STREAM = "stream";
+
+  public static final String FRAME_ITEM = "item";
+  public static final String FRAME_END = "end";
+  public static final String FRAME_ERROR = "error";
+  public static final String FRAME_CREDIT = "credit";
+  public static final String FRAME_CANCEL = "cancel";
+
+  private Wire() {
+  }
+
+  /** Header names metadata may not use: the bus's own and the trace context. */
+  public static boolean isReserved(String name) {
+    return name.regionMatches(true, 0, "cb-", 0, 3) || name.equalsIgnoreCase(TRACEPARENT)
+        || name.equalsIgnoreCase(TRACESTATE);
+  }
+}
