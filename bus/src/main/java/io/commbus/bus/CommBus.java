@@ -92,10 +92,10 @@ public interface CommBus {
   <T, R> Future<Registration> registerHandler(Class<T> type, MessageHandler<T, R> handler);
 
   /** Registers an untyped handler; it may reply with a Message, a JsonObject, a Buffer or any Java value. */
-  Future<Registration> registerHandler(String type, MessageHandler<Message, ?> handler);
+  <R> Future<Registration> registerHandler(String type, MessageHandler<Message, R> handler);
 
-  /** Registers a handler that answers a query type with a stream. */
-  <Q, T> Future<Registration> registerStreamHandler(Class<Q> type, StreamHandler<Q, T> handler);
+  /** Registers a handler that answers a query type with a stream of its reply type. */
+  <T, Q extends Query<T>> Future<Registration> registerStreamHandler(Class<Q> type, StreamHandler<Q, T> handler);
 
   /** Registers an untyped stream handler; each item may be a JsonObject, a Buffer or any Java value. */
   Future<Registration> registerStreamHandler(String type, StreamHandler<Message, Object> handler);

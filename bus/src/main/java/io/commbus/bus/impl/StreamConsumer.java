@@ -94,9 +94,9 @@ final class StreamConsumer<T> implements QueryStream<T> {
               single = true;
               opened = true;
               inbound.unregister();
+              producerDone = true;
               try {
                 buffer.add(decoder.apply(reply));
-                producerDone = true;
               } catch (CommBusException e) {
                 failure = e;
               }
@@ -108,7 +108,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   }
 
   private void onFrame(Message<Object> frame) {
-    if (done) {
+    if (done || producerDone) {
       return;
     }
     lastActivity = System.nanoTime();
@@ -181,13 +181,14 @@ final class StreamConsumer<T> implements QueryStream<T> {
         return;
       }
     }
-    if (!done && handler != null && buffer.isEmpty() && producerDone) {
-      finish();
-      if (failure != null) {
-        if (exceptionHandler != null) {
-          exceptionHandler.handle(failure);
-        }
-      } else if (endHandler != null) {
+    if (!done && buffer.isEmpty() && producerDone) {
+      release();
+      // The terminal event waits for its handler: callers off the context may set it last.
+      if (failure != null && exceptionHandler != null) {
+        done = true;
+        exceptionHandler.handle(failure);
+      } else if (failure == null && endHandler != null) {
+        done = true;
         endHandler.handle(null);
       }
       return;
@@ -237,13 +238,19 @@ final class StreamConsumer<T> implements QueryStream<T> {
     }
   }
 
+  /** Ends the stream without delivering anything more. */
   private void finish() {
     done = true;
+    release();
+  }
+
+  /** Stops the idle timer and the inbound address; idempotent. */
+  private void release() {
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
       idleTimer = -1;
     }
-    if (inbound != null && !single) {
+    if (inbound != null && !single && inbound.isRegistered()) {
       inbound.unregister();
     }
   }
@@ -258,7 +265,10 @@ final class StreamConsumer<T> implements QueryStream<T> {
 
   @Override
   public QueryStream<T> exceptionHandler(Handler<Throwable> handler) {
-    onContext(() -> exceptionHandler = handler);
+    onContext(() -> {
+      exceptionHandler = handler;
+      drain();
+    });
     return this;
   }
 
@@ -300,7 +310,10 @@ final class StreamConsumer<T> implements QueryStream<T> {
 
   @Override
   public QueryStream<T> endHandler(Handler<Void> handler) {
-    onContext(() -> endHandler = handler);
+    onContext(() -> {
+      endHandler = handler;
+      drain();
+    });
     return this;
   }
 

@@ -449,14 +449,15 @@ public final class VertxCommBus implements CommBus {
   }
 
   @Override
-  public Future<Registration> registerHandler(String type, MessageHandler<Message, ?> handler) {
+  public <R> Future<Registration> registerHandler(String type, MessageHandler<Message, R> handler) {
     return register(type, "handler", new HandlerEntry(raw -> invoke(handler,
         toMessage(raw, type, Category.QUERY)), null));
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  public <Q, T> Future<Registration> registerStreamHandler(Class<Q> type, StreamHandler<Q, T> handler) {
+  public <T, Q extends Query<T>> Future<Registration> registerStreamHandler(Class<Q> type,
+                                                                          StreamHandler<Q, T> handler) {
     MessageTypes.TypeInfo info = types.of(type);
     return register(info.name, "stream-handler", new HandlerEntry(null, (raw, sink) -> {
       Q query = payloads.decode(raw.body(), isWrapped(raw.headers()), info.javaType);
