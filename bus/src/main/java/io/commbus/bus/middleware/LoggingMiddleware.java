@@ -33,7 +33,7 @@ public final class LoggingMiddleware implements Middleware {
   @Override
   public Future<Object> after(MiddlewareContext ctx, Object message, Object result, Throwable error) {
     long micros = Duration.between(ctx.timestamp(), Instant.now()).toNanos() / 1_000;
-    String took = micros >= 10_000 ? (micros / 1000) + " ms" : micros + " us";
+    String took = micros >= 1_000 ? String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0) : micros + " us";
     if (error == null) {
       sink.accept("<- " + ctx.category().wireName() + " " + ctx.type() + " #" + shortId(ctx.id()) + " ok in " + took);
       return Future.succeededFuture(result);
