@@ -52,7 +52,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   StreamConsumer(Vertx vertx, Context context, String streamId, int window, long idleMillis,
                  Function<Message<Object>, T> decoder) {
     this.vertx = vertx;
-    this.context = context;
+    this.context = Contexts.root(context);
     this.eventBus = vertx.eventBus();
     this.streamId = streamId;
     this.window = window;
@@ -256,11 +256,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   }
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    Contexts.run(context, action);
   }
 
   @Override

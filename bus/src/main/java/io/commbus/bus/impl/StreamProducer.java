@@ -65,7 +65,7 @@ final class StreamProducer<T> implements StreamSink<T> {
   StreamProducer(Vertx vertx, Context context, PayloadMapper payloads, String streamId, long initialCredit,
                  int window, long idleMillis) {
     this.vertx = vertx;
-    this.context = context;
+    this.context = Contexts.root(context);
     this.eventBus = vertx.eventBus();
     this.payloads = payloads;
     this.streamId = streamId;
@@ -199,11 +199,7 @@ final class StreamProducer<T> implements StreamSink<T> {
   }
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    Contexts.run(context, action);
   }
 
   @Override
