@@ -62,8 +62,13 @@ abstract class CommBusContract {
 
   protected abstract Vertx vertxB();
 
+  /** Exceptions no handler caught, on either node: always a bug in the bus. */
+  protected final List<Throwable> unhandled = Collections.synchronizedList(new ArrayList<>());
+
   @BeforeEach
   void createBuses() {
+    vertxA().exceptionHandler(unhandled::add);
+    vertxB().exceptionHandler(unhandled::add);
     CommBusOptions options = new CommBusOptions().setStreamWindow(WINDOW);
     a = CommBus.create(vertxA(), options);
     b = CommBus.create(vertxB(), options);
@@ -73,6 +78,7 @@ abstract class CommBusContract {
   void closeBuses() {
     result(a.close());
     result(b.close());
+    assertEquals(List.of(), unhandled, "exceptions escaped to the Vert.x context");
   }
 
   static String uniqueType(String base) {

@@ -4,6 +4,7 @@ import io.commbus.bus.TestMessages.Tick;
 import io.commbus.bus.TestMessages.Ticks;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -117,5 +118,34 @@ class StreamLimitsTest {
 
     CommBusException error = assertInstanceOf(CommBusException.class, result(producerError.future()));
     assertEquals(ErrorCode.TIMEOUT, error.code());
+  }
+
+  @Test
+  void endingFromAWriteCallbackWhileCreditArrivesEndsTheStreamOnce() {
+    List<Throwable> unhandled = java.util.Collections.synchronizedList(new ArrayList<>());
+    vertx.exceptionHandler(unhandled::add);
+    Promise<Void> ended = Promise.promise();
+    // The handler lives on a known context, so a task queued there later runs after its work.
+    Context producerContext = vertx.getOrCreateContext();
+    Promise<Registration> registered = Promise.promise();
+    producerContext.runOnContext(v -> bus.registerStreamHandler(Ticks.class, (q, sink) -> {
+      // More items than the window, so the last write completes inside a credit flush.
+      for (int i = 0; i < q.count(); i++) {
+        Future<Void> written = sink.write(new Tick(i, i));
+        if (i == q.count() - 1) {
+          written.onSuccess(w -> sink.end().onComplete(ar -> ended.handle(ar)));
+        }
+      }
+    }).onComplete(registered));
+    result(registered.future());
+
+    QueryStream<Tick> stream = result(bus.queryStream(new Ticks("ACME", 3 * WINDOW)));
+    assertEquals(3 * WINDOW, result(stream.collect(java.util.stream.Collectors.toList())).size());
+    result(ended.future());
+    Promise<Void> producerIdle = Promise.promise();
+    producerContext.runOnContext(v -> producerIdle.complete());
+    result(producerIdle.future());
+
+    assertEquals(List.of(), unhandled);
   }
 }

@@ -48,6 +48,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   private boolean done;
   private long lastActivity;
   private long idleTimer = -1;
+  private boolean awaitingCancelAck;
 
   StreamConsumer(Vertx vertx, Context context, String streamId, int window, long idleMillis,
                  Function<Message<Object>, T> decoder) {
@@ -108,11 +109,15 @@ final class StreamConsumer<T> implements QueryStream<T> {
   }
 
   private void onFrame(Message<Object> frame) {
+    String kind = frame.headers().get(Wire.FRAME);
     if (done || producerDone) {
+      // After a cancel, items in flight still arrive; the producer's final frame says none follow.
+      if (awaitingCancelAck && (Wire.FRAME_END.equals(kind) || Wire.FRAME_ERROR.equals(kind))) {
+        unregisterInbound();
+      }
       return;
     }
     lastActivity = System.nanoTime();
-    String kind = frame.headers().get(Wire.FRAME);
     if (Wire.FRAME_ITEM.equals(kind)) {
       long seq = parseSeq(frame.headers().get(Wire.SEQ));
       if (seq != nextSeq) {
@@ -156,7 +161,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   /** Fails the stream from this side and tells the producer to stop. */
   private void abort(CommBusException error) {
     if (!producerDone) {
-      sendControl(Wire.FRAME_CANCEL, 0);
+      requestCancel();
     }
     producerDone = true;
     failure = error;
@@ -244,12 +249,32 @@ final class StreamConsumer<T> implements QueryStream<T> {
     release();
   }
 
-  /** Stops the idle timer and the inbound address; idempotent. */
+  /** Stops the idle timer and, unless a cancel awaits its acknowledgement, the inbound address. */
   private void release() {
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
       idleTimer = -1;
     }
+    if (!awaitingCancelAck) {
+      unregisterInbound();
+    }
+  }
+
+  /**
+   * Tells the producer to stop. The inbound address stays until the producer acknowledges (or
+   * the idle timeout passes), so items already in flight are absorbed rather than discarded
+   * with a warning by the event bus.
+   */
+  private void requestCancel() {
+    if (!opened || single || awaitingCancelAck) {
+      return;
+    }
+    sendControl(Wire.FRAME_CANCEL, 0);
+    awaitingCancelAck = true;
+    vertx.setTimer(idleMillis, id -> unregisterInbound());
+  }
+
+  private void unregisterInbound() {
     if (inbound != null && !single && inbound.isRegistered()) {
       inbound.unregister();
     }
@@ -319,7 +344,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
     onContext(() -> {
       if (!done) {
         if (!producerDone) {
-          sendControl(Wire.FRAME_CANCEL, 0);
+          requestCancel();
         }
         buffer.clear();
         finish();

@@ -96,7 +96,8 @@ final class StreamProducer<T> implements StreamSink<T> {
       lastCredit = System.nanoTime();
       flush();
     } else if (Wire.FRAME_CANCEL.equals(kind)) {
-      stop(new CancelledException("the consumer cancelled stream " + streamId), false);
+      // The error frame acknowledges the cancel: the consumer may release its address.
+      stop(new CancelledException("the consumer cancelled stream " + streamId), true);
       if (cancelHandler != null) {
         cancelHandler.handle(null);
       }
@@ -104,10 +105,15 @@ final class StreamProducer<T> implements StreamSink<T> {
   }
 
   private void flush() {
-    while (credit > 0 && !pending.isEmpty()) {
+    // Completing a write runs the producer's callback right here, which may write or end the
+    // stream again; re-check the state after each one.
+    while (!closed && credit > 0 && !pending.isEmpty()) {
       Pending next = pending.poll();
       sendItem(next.body);
       next.promise.complete();
+    }
+    if (closed) {
+      return;
     }
     if (pending.isEmpty() && ending) {
       sendTerminal();
@@ -134,6 +140,9 @@ final class StreamProducer<T> implements StreamSink<T> {
   }
 
   private void sendTerminal() {
+    if (closed) {
+      return;
+    }
     DeliveryOptions options = new DeliveryOptions();
     Object body = null;
     if (endingFailure == null) {
