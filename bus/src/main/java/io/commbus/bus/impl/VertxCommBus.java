@@ -1,5 +1,6 @@
 package io.commbus.bus.impl;
 
+import com.fasterxml.jackson.databind.JavaType;
 import io.commbus.bus.BusStats;
 import io.commbus.bus.Category;
 import io.commbus.bus.CommBus;
@@ -43,6 +44,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** {@link CommBus} on the Vert.x event bus. See docs/wire-format.md for what travels. */
@@ -152,22 +154,31 @@ public final class VertxCommBus implements CommBus {
     }
   }
 
-  /** Runs the middleware chain around {@code dispatch}; straight through when it is empty. */
+  /**
+   * Describes {@code message} for {@code verb} and runs the middleware chain around
+   * {@code dispatch}, straight through when the chain is empty. Errors become failed futures.
+   */
   @SuppressWarnings("unchecked")
-  private <T> Future<T> around(Call call, Function<Object, Future<T>> dispatch) {
-    if (chain.isEmpty()) {
-      return dispatch.apply(call.message);
+  private <T> Future<T> perform(Object message, Category verb, BiFunction<Call, Object, Future<T>> dispatch) {
+    Call call;
+    try {
+      call = call(message, verb);
+      if (chain.isEmpty()) {
+        return dispatch.apply(call, message);
+      }
+    } catch (CommBusException e) {
+      return Future.failedFuture(e);
     }
     MiddlewareContext ctx = call.context();
-    return chain.before(ctx, call.message).compose(message -> {
-      call.message = message;
+    return chain.before(ctx, message).compose(replacement -> {
+      call.message = replacement;
       Future<T> outcome;
       try {
-        outcome = dispatch.apply(message);
+        outcome = dispatch.apply(call, replacement);
       } catch (CommBusException e) {
         outcome = Future.failedFuture(e);
       }
-      return outcome.transform(ar -> (Future<T>) (Future<?>) chain.after(ctx, message, ar.result(), ar.cause()));
+      return outcome.transform(ar -> (Future<T>) (Future<?>) chain.after(ctx, replacement, ar.result(), ar.cause()));
     });
   }
 
@@ -178,13 +189,7 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public Future<Void> publish(Object event) {
-    Call call;
-    try {
-      call = call(event, Category.EVENT);
-    } catch (CommBusException e) {
-      return Future.failedFuture(e);
-    }
-    return around(call, message -> {
+    return perform(event, Category.EVENT, (call, message) -> {
       Span span = tracing.startOutgoing("publish " + call.type, SpanKind.PRODUCER);
       try {
         PayloadMapper.Body body = bodyOf(message);
@@ -203,14 +208,9 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public Future<Void> send(Object command) {
-    Call call;
-    try {
-      call = call(command, Category.COMMAND);
-    } catch (CommBusException e) {
-      return Future.failedFuture(e);
-    }
     Duration timeout = options.getSendTimeout();
-    return around(call, message -> request(call, message, "send ", SpanKind.PRODUCER, timeout).mapEmpty());
+    return perform(command, Category.COMMAND,
+        (call, message) -> request(call, message, "send ", SpanKind.PRODUCER, timeout).mapEmpty());
   }
 
   @Override
@@ -220,15 +220,11 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public <R> Future<R> query(Query<R> query, Duration timeout) {
-    Call call;
-    try {
-      call = call(query, Category.QUERY);
-    } catch (CommBusException e) {
-      return Future.failedFuture(e);
-    }
-    MessageTypes.TypeInfo info = types.of(query.getClass());
-    return around(call, message -> request(call, message, "query ", SpanKind.CLIENT, timeout)
-        .map(reply -> payloads.<R>decode(reply.body(), isWrapped(reply.headers()), info.replyType)));
+    return perform(query, Category.QUERY, (call, message) -> {
+      JavaType replyType = types.of(query.getClass()).replyType;
+      return request(call, message, "query ", SpanKind.CLIENT, timeout)
+          .map(reply -> payloads.<R>decode(reply.body(), isWrapped(reply.headers()), replyType));
+    });
   }
 
   @Override
@@ -238,13 +234,7 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public Future<Message> query(Message query, Duration timeout) {
-    Call call;
-    try {
-      call = call(query, Category.QUERY);
-    } catch (CommBusException e) {
-      return Future.failedFuture(e);
-    }
-    return around(call, message -> request(call, message, "query ", SpanKind.CLIENT, timeout)
+    return perform(query, Category.QUERY, (call, message) -> request(call, message, "query ", SpanKind.CLIENT, timeout)
         .map(reply -> toMessage(reply, call.type, Category.QUERY)));
   }
 
@@ -302,15 +292,11 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public <R> Future<QueryStream<R>> queryStream(Query<R> query, Duration timeout) {
-    MessageTypes.TypeInfo info;
-    try {
-      info = types.of(query.getClass());
-    } catch (CommBusException e) {
-      return Future.failedFuture(e);
-    }
-    return openStream(query, timeout,
-        frame -> payloads.decode(frame.body(), isWrapped(frame.headers()), info.replyType));
+    // The class lookup is cached; perform() has checked the query before any item arrives.
+    return openStream(query, timeout, frame -> payloads.decode(frame.body(), isWrapped(frame.headers()),
+        types.of(query.getClass()).replyType));
   }
+
 
   @Override
   public Future<QueryStream<Message>> queryStream(Message query) {
@@ -324,15 +310,9 @@ public final class VertxCommBus implements CommBus {
 
   private <T> Future<QueryStream<T>> openStream(Object query, Duration timeout,
                                                 Function<io.vertx.core.eventbus.Message<Object>, T> decoder) {
-    Call call;
-    try {
-      call = call(query, Category.QUERY);
-    } catch (CommBusException e) {
-      return Future.failedFuture(e);
-    }
     long idleMillis = (options.getStreamIdleTimeout() != null ? options.getStreamIdleTimeout() : timeout).toMillis();
     int window = options.getStreamWindow();
-    return around(call, message -> {
+    return perform(query, Category.QUERY, (call, message) -> {
       Span span = tracing.startOutgoing("query " + call.type, SpanKind.CLIENT);
       try {
         PayloadMapper.Body body = bodyOf(message);
@@ -343,8 +323,8 @@ public final class VertxCommBus implements CommBus {
             .addHeader(Wire.STREAM, streamId)
             .addHeader(Wire.CREDIT, Integer.toString(window))
             .addHeader(Wire.IDLE, Long.toString(idleMillis));
-        Context context = vertx.getOrCreateContext();
-        StreamConsumer<T> stream = new StreamConsumer<>(vertx, context, streamId, window, idleMillis, decoder);
+        StreamConsumer<T> stream = new StreamConsumer<>(vertx, vertx.getOrCreateContext(), streamId, window,
+            idleMillis, decoder);
         return stream.open(Addresses.handler(call.type), body.body, delivery,
             failure -> replyFailure(failure, call.type, timeout));
       } catch (CommBusException e) {
