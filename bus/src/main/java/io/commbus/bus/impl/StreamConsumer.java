@@ -87,6 +87,10 @@ final class StreamConsumer<T> implements QueryStream<T> {
             } else if (Wire.REPLY_STREAM.equals(kind)) {
               opened = true;
               lastActivity = System.nanoTime();
+              if (producerDone && !awaitingCancelAck) {
+                // The final frame overtook this reply.
+                acknowledgeFinalFrame();
+              }
               grantIfDue();
               drain();
               opening.complete(this);
@@ -139,10 +143,12 @@ final class StreamConsumer<T> implements QueryStream<T> {
       }
     } else if (Wire.FRAME_END.equals(kind)) {
       producerDone = true;
+      acknowledgeFinalFrame();
     } else if (Wire.FRAME_ERROR.equals(kind)) {
       producerDone = true;
       failure = frame.body() instanceof JsonObject ? CommBusException.fromJson((JsonObject) frame.body())
           : new CommBusException(ErrorCode.PROTOCOL, "stream error frame without an error body");
+      acknowledgeFinalFrame();
     } else {
       abort(new CommBusException(ErrorCode.PROTOCOL, "unknown stream frame kind: " + kind));
       return;
@@ -199,6 +205,14 @@ final class StreamConsumer<T> implements QueryStream<T> {
       return;
     }
     armIdleTimer();
+  }
+
+  /**
+   * Tells the producer its final frame arrived. Credit frames sent earlier precede this one on
+   * the same address, so the producer can release its control address without discarding any.
+   */
+  private void acknowledgeFinalFrame() {
+    sendControl(Wire.FRAME_DONE, 0);
   }
 
   private void grantIfDue() {

@@ -83,10 +83,13 @@ final class StreamProducer<T> implements StreamSink<T> {
   }
 
   private void onControl(Message<Object> frame) {
+    String kind = frame.headers().get(Wire.FRAME);
     if (closed) {
+      if (Wire.FRAME_DONE.equals(kind)) {
+        unregisterControl();
+      }
       return;
     }
-    String kind = frame.headers().get(Wire.FRAME);
     if (Wire.FRAME_CREDIT.equals(kind)) {
       try {
         credit += Long.parseLong(frame.headers().get(Wire.CREDIT));
@@ -96,8 +99,12 @@ final class StreamProducer<T> implements StreamSink<T> {
       lastCredit = System.nanoTime();
       flush();
     } else if (Wire.FRAME_CANCEL.equals(kind)) {
-      // The error frame acknowledges the cancel: the consumer may release its address.
-      stop(new CancelledException("the consumer cancelled stream " + streamId), true);
+      // The error frame acknowledges the cancel: the consumer may release its address. It sends
+      // nothing after a cancel, so there is nothing to wait for here.
+      CancelledException cancelled = new CancelledException("the consumer cancelled stream " + streamId);
+      eventBus.send(Addresses.streamInbound(streamId), cancelled.toJson(),
+          new DeliveryOptions().addHeader(Wire.FRAME, Wire.FRAME_ERROR));
+      stop(cancelled, false);
       if (cancelHandler != null) {
         cancelHandler.handle(null);
       }
@@ -152,11 +159,14 @@ final class StreamProducer<T> implements StreamSink<T> {
       body = endingFailure.toJson();
     }
     eventBus.send(Addresses.streamInbound(streamId), body, options);
-    close();
+    close(true);
     endPromise.complete();
   }
 
-  /** Ends the stream without the consumer: cancelled, or the consumer stopped granting credit. */
+  /**
+   * Ends the stream without the consumer: cancelled, or the consumer stopped granting credit.
+   * When the consumer is told, it acknowledges, so the control address waits for that.
+   */
   private void stop(CommBusException reason, boolean tellConsumer) {
     cancelled = true;
     if (tellConsumer) {
@@ -166,19 +176,31 @@ final class StreamProducer<T> implements StreamSink<T> {
     while (!pending.isEmpty()) {
       pending.poll().promise.fail(reason);
     }
-    close();
+    close(tellConsumer);
     if (endPromise != null) {
       endPromise.tryFail(reason);
     }
   }
 
-  private void close() {
+  /**
+   * Stops the stream here. The control address stays until the consumer acknowledges the final
+   * frame (or the idle timeout passes), so credit it sent meanwhile is absorbed, not discarded.
+   */
+  private void close(boolean awaitAcknowledgement) {
     closed = true;
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
       idleTimer = -1;
     }
-    if (control != null) {
+    if (awaitAcknowledgement) {
+      vertx.setTimer(idleMillis, id -> unregisterControl());
+    } else {
+      unregisterControl();
+    }
+  }
+
+  private void unregisterControl() {
+    if (control != null && control.isRegistered()) {
       control.unregister();
     }
   }

@@ -25,7 +25,7 @@ public final class Wire {
   public static final String CREDIT = "cb-credit";
   /** On a streamed query: idle timeout in milliseconds both ends apply. */
   public static final String IDLE = "cb-idle";
-  /** On stream frames: item, end, error, credit, cancel. */
+  /** On stream frames: item, end, error, credit, cancel, done. */
   public static final String FRAME = "cb-frame";
   /** On stream items: sequence number from 0. */
   public static final String SEQ = "cb-seq";
@@ -42,6 +42,8 @@ public final class Wire {
   public static final String FRAME_ERROR = "error";
   public static final String FRAME_CREDIT = "credit";
   public static final String FRAME_CANCEL = "cancel";
+  /** Consumer to producer: the final frame arrived; nothing more will be sent to the producer. */
+  public static final String FRAME_DONE = "done";
 
   private Wire() {
   }
