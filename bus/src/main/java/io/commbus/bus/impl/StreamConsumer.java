@@ -81,10 +81,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
             }
             Message<Object> reply = ar.result();
             String kind = reply.headers().get(Wire.REPLY);
-            if (Wire.REPLY_ERROR.equals(kind)) {
-              finish();
-              opening.fail(CommBusException.fromJson((JsonObject) reply.body()));
-            } else if (Wire.REPLY_STREAM.equals(kind)) {
+            if (Wire.REPLY_STREAM.equals(kind)) {
               opened = true;
               lastActivity = System.nanoTime();
               if (producerDone && !awaitingCancelAck) {

@@ -51,7 +51,6 @@ import java.util.function.Function;
 public final class VertxCommBus implements CommBus {
 
   private static final System.Logger LOG = System.getLogger(CommBus.class.getName());
-  private static final DeliveryOptions ACK = new DeliveryOptions().addHeader(Wire.REPLY, Wire.REPLY_ACK);
 
   private final Vertx vertx;
   private final EventBus eventBus;
@@ -76,10 +75,11 @@ public final class VertxCommBus implements CommBus {
   /** One call in flight: what it sends and what middleware may see and change. */
   private final class Call {
     final String id = Ids.messageId();
-    final Instant timestamp = Instant.now();
+    final long sentMillis = System.currentTimeMillis();
     final String type;
     final Category category;
-    final Map<String, String> metadata;
+    /** The message's own metadata until middleware runs; then the context's mutable map. */
+    Map<String, String> metadata;
     Object message;
     MiddlewareContext context;
 
@@ -92,30 +92,31 @@ public final class VertxCommBus implements CommBus {
 
     MiddlewareContext context() {
       if (context == null) {
-        context = new MiddlewareContext(id, type, category, timestamp, metadata, message);
+        metadata = new HashMap<>(metadata);
+        context = new MiddlewareContext(id, type, category, Instant.ofEpochMilli(sentMillis), metadata, message);
       }
       return context;
     }
 
     /** Headers for the event bus; the body is encoded separately. */
     DeliveryOptions delivery(Span span, Duration timeout) {
-      DeliveryOptions delivery = new DeliveryOptions()
-          .addHeader(Wire.ID, id)
-          .addHeader(Wire.TYPE, type)
-          .addHeader(Wire.CATEGORY, category.wireName())
-          .addHeader(Wire.TIMESTAMP, Long.toString(timestamp.toEpochMilli()));
+      long deadline = 0;
+      DeliveryOptions delivery = new DeliveryOptions();
       if (timeout != null) {
         delivery.setSendTimeout(timeout.toMillis());
         if (category == Category.QUERY) {
-          delivery.addHeader(Wire.DEADLINE, Long.toString(timestamp.toEpochMilli() + timeout.toMillis()));
+          deadline = sentMillis + timeout.toMillis();
         }
       }
-      for (Map.Entry<String, String> entry : metadata.entrySet()) {
-        if (Wire.isReserved(entry.getKey())) {
-          throw new CommBusException(ErrorCode.INVALID_MESSAGE, "metadata key '" + entry.getKey()
-              + "' is reserved (cb-*, traceparent, tracestate)");
+      delivery.addHeader(Wire.ENVELOPE, new Envelope(category, id, sentMillis, deadline, type).format());
+      if (!metadata.isEmpty()) {
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+          if (Wire.isReserved(entry.getKey())) {
+            throw new CommBusException(ErrorCode.INVALID_MESSAGE, "metadata key '" + entry.getKey()
+                + "' is reserved (cb-*, traceparent, tracestate)");
+          }
+          delivery.addHeader(entry.getKey(), entry.getValue());
         }
-        delivery.addHeader(entry.getKey(), entry.getValue());
       }
       tracing.inject(span, delivery);
       return delivery;
@@ -133,14 +134,14 @@ public final class VertxCommBus implements CommBus {
         throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verbName(verb) + " a "
             + untyped.category().wireName() + " (" + untyped.type() + ")");
       }
-      return new Call(untyped.type(), verb, new HashMap<>(untyped.metadata()), message);
+      return new Call(untyped.type(), verb, untyped.metadata(), message);
     }
     MessageTypes.TypeInfo info = types.of(message.getClass());
     if (info.category != null && info.category != verb) {
       throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verbName(verb) + " " + info.name
           + ": it is a " + info.category.wireName());
     }
-    return new Call(info.name, verb, new HashMap<>(), message);
+    return new Call(info.name, verb, Map.of(), message);
   }
 
   private static String verbName(Category verb) {
@@ -190,7 +191,7 @@ public final class VertxCommBus implements CommBus {
   @Override
   public Future<Void> publish(Object event) {
     return perform(event, Category.EVENT, (call, message) -> {
-      Span span = tracing.startOutgoing("publish " + call.type, SpanKind.PRODUCER);
+      Span span = tracing.startOutgoing("publish", call.type, SpanKind.PRODUCER);
       try {
         PayloadMapper.Body body = bodyOf(message);
         DeliveryOptions delivery = call.delivery(span, null);
@@ -210,7 +211,7 @@ public final class VertxCommBus implements CommBus {
   public Future<Void> send(Object command) {
     Duration timeout = options.getSendTimeout();
     return perform(command, Category.COMMAND,
-        (call, message) -> request(call, message, "send ", SpanKind.PRODUCER, timeout).mapEmpty());
+        (call, message) -> request(call, message, "send", SpanKind.PRODUCER, timeout, reply -> null));
   }
 
   @Override
@@ -222,8 +223,8 @@ public final class VertxCommBus implements CommBus {
   public <R> Future<R> query(Query<R> query, Duration timeout) {
     return perform(query, Category.QUERY, (call, message) -> {
       JavaType replyType = types.of(query.getClass()).replyType;
-      return request(call, message, "query ", SpanKind.CLIENT, timeout)
-          .map(reply -> payloads.<R>decode(reply.body(), isWrapped(reply.headers()), replyType));
+      return request(call, message, "query", SpanKind.CLIENT, timeout,
+          reply -> payloads.<R>decode(reply.body(), isWrapped(reply), replyType));
     });
   }
 
@@ -234,14 +235,17 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public Future<Message> query(Message query, Duration timeout) {
-    return perform(query, Category.QUERY, (call, message) -> request(call, message, "query ", SpanKind.CLIENT, timeout)
-        .map(reply -> toMessage(reply, call.type, Category.QUERY)));
+    return perform(query, Category.QUERY,
+        (call, message) -> request(call, message, "query", SpanKind.CLIENT, timeout, reply -> toReply(reply, call.type)));
   }
 
-  /** A request/reply exchange; error replies and event-bus failures become typed errors. */
-  private Future<io.vertx.core.eventbus.Message<Object>> request(Call call, Object message, String spanPrefix,
-                                                                 SpanKind kind, Duration timeout) {
-    Span span = tracing.startOutgoing(spanPrefix + call.type, kind);
+  /**
+   * A request/reply exchange. The reply is decoded in the same step that maps failures, so a
+   * query costs one future beyond the event bus's own.
+   */
+  private <T> Future<T> request(Call call, Object message, String verb, SpanKind kind, Duration timeout,
+                                Function<io.vertx.core.eventbus.Message<Object>, T> decoder) {
+    Span span = tracing.startOutgoing(verb, call.type, kind);
     PayloadMapper.Body body;
     DeliveryOptions delivery;
     try {
@@ -254,13 +258,17 @@ public final class VertxCommBus implements CommBus {
     wrapped(delivery, body);
     return eventBus.<Object>request(Addresses.handler(call.type), body.body, delivery)
         .transform(ar -> {
-          if (ar.succeeded() && !Wire.REPLY_ERROR.equals(ar.result().headers().get(Wire.REPLY))) {
-            span.end();
-            return Future.succeededFuture(ar.result());
+          if (ar.succeeded()) {
+            try {
+              return Future.succeededFuture(decoder.apply(ar.result()));
+            } catch (CommBusException e) {
+              span.setStatus(StatusCode.ERROR, e.toString());
+              return Future.failedFuture(e);
+            } finally {
+              span.end();
+            }
           }
-          CommBusException error = ar.succeeded()
-              ? CommBusException.fromJson((JsonObject) ar.result().body())
-              : replyFailure(ar.cause(), call.type, timeout);
+          CommBusException error = replyFailure(ar.cause(), call.type, timeout);
           span.setStatus(StatusCode.ERROR, error.toString());
           span.end();
           return Future.failedFuture(error);
@@ -277,6 +285,14 @@ public final class VertxCommBus implements CommBus {
         case TIMEOUT:
           return new BusTimeoutException("no reply for " + type + " within " + timeout.toMillis() + " ms");
         case RECIPIENT_FAILURE:
+          if (reply.failureCode() == Wire.ERROR_REPLY_CODE) {
+            try {
+              return CommBusException.fromJson(new JsonObject(reply.getMessage()));
+            } catch (RuntimeException malformed) {
+              return new CommBusException(ErrorCode.PROTOCOL, "malformed error reply: " + reply.getMessage());
+            }
+          }
+          // A consumer outside commbus failed the message the plain Vert.x way.
           return new HandlerFailedException(reply.getMessage(), ReplyException.class.getName());
         default:
           break;
@@ -293,7 +309,7 @@ public final class VertxCommBus implements CommBus {
   @Override
   public <R> Future<QueryStream<R>> queryStream(Query<R> query, Duration timeout) {
     // The class lookup is cached; perform() has checked the query before any item arrives.
-    return openStream(query, timeout, frame -> payloads.decode(frame.body(), isWrapped(frame.headers()),
+    return openStream(query, timeout, frame -> payloads.decode(frame.body(), isWrapped(frame),
         types.of(query.getClass()).replyType));
   }
 
@@ -305,7 +321,7 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public Future<QueryStream<Message>> queryStream(Message query, Duration timeout) {
-    return openStream(query, timeout, frame -> toMessage(frame, query.type(), Category.QUERY));
+    return openStream(query, timeout, frame -> toReply(frame, query.type()));
   }
 
   private <T> Future<QueryStream<T>> openStream(Object query, Duration timeout,
@@ -313,7 +329,7 @@ public final class VertxCommBus implements CommBus {
     long idleMillis = (options.getStreamIdleTimeout() != null ? options.getStreamIdleTimeout() : timeout).toMillis();
     int window = options.getStreamWindow();
     return perform(query, Category.QUERY, (call, message) -> {
-      Span span = tracing.startOutgoing("query " + call.type, SpanKind.CLIENT);
+      Span span = tracing.startOutgoing("query", call.type, SpanKind.CLIENT);
       try {
         PayloadMapper.Body body = bodyOf(message);
         DeliveryOptions delivery = call.delivery(span, timeout);
@@ -341,66 +357,68 @@ public final class VertxCommBus implements CommBus {
     }
   }
 
-  private static boolean isWrapped(MultiMap headers) {
-    return headers.contains(Wire.WRAPPED);
+  /**
+   * Whether a reply or stream item carries a wrapped plain value. Only a one-field object can
+   * be one, so other bodies are answered without touching the headers, which the event bus
+   * creates on first access.
+   */
+  private static boolean isWrapped(io.vertx.core.eventbus.Message<Object> raw) {
+    Object body = raw.body();
+    return body instanceof JsonObject && ((JsonObject) body).size() == 1 && ((JsonObject) body).containsKey("value")
+        && raw.headers().contains(Wire.WRAPPED);
   }
+
 
   // ---------------------------------------------------------------- receiving
 
   /** An untyped view of a received event-bus message. */
-  private Message toMessage(io.vertx.core.eventbus.Message<Object> raw, String fallbackType, Category fallback) {
-    MultiMap headers = raw.headers();
-    Map<String, String> metadata = new HashMap<>();
-    for (Map.Entry<String, String> header : headers) {
-      if (!Wire.isReserved(header.getKey())) {
-        metadata.put(header.getKey(), header.getValue());
-      }
+  private Message toMessage(io.vertx.core.eventbus.Message<Object> raw, ReceivedHeaders headers, String fallbackType,
+                            Category fallback) {
+    Envelope envelope = headers.envelope;
+    Object body = payloads.decodeUntyped(raw.body(), headers.wrapped);
+    if (envelope == null) {
+      return Message.received(null, fallbackType, fallback, body, headers.metadata(), headers.traceparent, null, null);
     }
-    String type = headers.get(Wire.TYPE);
-    Category category = Category.fromWireName(headers.get(Wire.CATEGORY));
-    return Message.received(headers.get(Wire.ID), type != null ? type : fallbackType,
-        category != null ? category : fallback,
-        payloads.decodeUntyped(raw.body(), isWrapped(headers)), metadata, headers.get(Wire.TRACEPARENT),
-        epochMillis(headers.get(Wire.DEADLINE)), epochMillis(headers.get(Wire.TIMESTAMP)));
+    return Message.received(envelope.id, envelope.type, envelope.category, body, headers.metadata(),
+        headers.traceparent, envelope.deadlineMillis > 0 ? Instant.ofEpochMilli(envelope.deadlineMillis) : null,
+        Instant.ofEpochMilli(envelope.sentMillis));
   }
 
-  private static Instant epochMillis(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Instant.ofEpochMilli(Long.parseLong(value));
-    } catch (NumberFormatException e) {
-      return null;
-    }
+  /** A reply or stream item: untyped, with the query's type. */
+  private Message toReply(io.vertx.core.eventbus.Message<Object> raw, String type) {
+    ReceivedHeaders headers = ReceivedHeaders.of(raw.headers());
+    return Message.received(null, type, Category.QUERY, payloads.decodeUntyped(raw.body(), headers.wrapped),
+        headers.metadata(), null, null, null);
   }
 
   @Override
   public <E> Registration subscribe(Class<E> eventType, Handler<E> handler) {
     MessageTypes.TypeInfo info = types.of(eventType);
     return addSubscriber(info.name,
-        raw -> handler.handle(payloads.decode(raw.body(), isWrapped(raw.headers()), info.javaType)));
+        (raw, headers) -> handler.handle(payloads.decode(raw.body(), headers.wrapped, info.javaType)));
   }
 
   @Override
   public Registration subscribe(String eventType, Handler<Message> handler) {
-    return addSubscriber(eventType, raw -> handler.handle(toMessage(raw, eventType, Category.EVENT)));
+    return addSubscriber(eventType,
+        (raw, headers) -> handler.handle(toMessage(raw, headers, eventType, Category.EVENT)));
   }
 
-  private Registration addSubscriber(String type, Handler<io.vertx.core.eventbus.Message<Object>> deliver) {
+  private Registration addSubscriber(String type,
+                                     BiConsumer<io.vertx.core.eventbus.Message<Object>, ReceivedHeaders> deliver) {
     MessageConsumer<Object> consumer = eventBus.consumer(Addresses.event(type));
     List<LocalRegistration> list = subscriptions.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>());
     LocalRegistration[] self = new LocalRegistration[1];
     self[0] = new LocalRegistration(type, "subscriber", consumer, () -> list.remove(self[0]));
     consumer.handler(raw -> {
-      Span span = tracing.startIncoming("receive " + type, SpanKind.CONSUMER, raw.headers());
-      try (Scope ignored = span.makeCurrent()) {
-        deliver.handle(raw);
+      ReceivedHeaders headers = ReceivedHeaders.of(raw.headers());
+      Span span = tracing.startIncoming("receive", type, SpanKind.CONSUMER, headers);
+      try (Scope ignored = tracing.enter(span, headers)) {
+        deliver.accept(raw, headers);
       } catch (Throwable failure) {
         stats.subscriberFailed(type);
         span.setStatus(StatusCode.ERROR, String.valueOf(failure));
-        LOG.log(System.Logger.Level.WARNING, "subscriber of " + type + " failed on event "
-            + raw.headers().get(Wire.ID), failure);
+        LOG.log(System.Logger.Level.WARNING, "subscriber of " + type + " failed on event " + headers.id(), failure);
       } finally {
         span.end();
       }
@@ -409,13 +427,22 @@ public final class VertxCommBus implements CommBus {
     return self[0];
   }
 
+  /** Invokes a handler that answers with one value. */
+  private interface SingleInvoker {
+    Future<?> invoke(io.vertx.core.eventbus.Message<Object> raw, ReceivedHeaders headers);
+  }
+
+  /** Invokes a handler that answers with a stream. */
+  private interface StreamInvoker {
+    void invoke(io.vertx.core.eventbus.Message<Object> raw, ReceivedHeaders headers, StreamProducer<Object> sink);
+  }
+
   /** How a registered handler is invoked: with one reply, or with a sink for a stream. */
   private static final class HandlerEntry {
-    final Function<io.vertx.core.eventbus.Message<Object>, Future<?>> single;
-    final BiConsumer<io.vertx.core.eventbus.Message<Object>, StreamProducer<Object>> streaming;
+    final SingleInvoker single;
+    final StreamInvoker streaming;
 
-    HandlerEntry(Function<io.vertx.core.eventbus.Message<Object>, Future<?>> single,
-                 BiConsumer<io.vertx.core.eventbus.Message<Object>, StreamProducer<Object>> streaming) {
+    HandlerEntry(SingleInvoker single, StreamInvoker streaming) {
       this.single = single;
       this.streaming = streaming;
     }
@@ -424,14 +451,14 @@ public final class VertxCommBus implements CommBus {
   @Override
   public <T, R> Future<Registration> registerHandler(Class<T> type, MessageHandler<T, R> handler) {
     MessageTypes.TypeInfo info = types.of(type);
-    return register(info.name, "handler", new HandlerEntry(raw -> invoke(handler,
-        payloads.decode(raw.body(), isWrapped(raw.headers()), info.javaType)), null));
+    return register(info.name, "handler", new HandlerEntry((raw, headers) -> invoke(handler,
+        payloads.decode(raw.body(), headers.wrapped, info.javaType)), null));
   }
 
   @Override
   public <R> Future<Registration> registerHandler(String type, MessageHandler<Message, R> handler) {
-    return register(type, "handler", new HandlerEntry(raw -> invoke(handler,
-        toMessage(raw, type, Category.QUERY)), null));
+    return register(type, "handler", new HandlerEntry((raw, headers) -> invoke(handler,
+        toMessage(raw, headers, type, Category.QUERY)), null));
   }
 
   @Override
@@ -439,8 +466,8 @@ public final class VertxCommBus implements CommBus {
   public <T, Q extends Query<T>> Future<Registration> registerStreamHandler(Class<Q> type,
                                                                           StreamHandler<Q, T> handler) {
     MessageTypes.TypeInfo info = types.of(type);
-    return register(info.name, "stream-handler", new HandlerEntry(null, (raw, sink) -> {
-      Q query = payloads.decode(raw.body(), isWrapped(raw.headers()), info.javaType);
+    return register(info.name, "stream-handler", new HandlerEntry(null, (raw, headers, sink) -> {
+      Q query = payloads.decode(raw.body(), headers.wrapped, info.javaType);
       try {
         handler.handle(query, (StreamProducer<T>) (StreamProducer<?>) sink);
       } catch (Exception e) {
@@ -451,9 +478,9 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public Future<Registration> registerStreamHandler(String type, StreamHandler<Message, Object> handler) {
-    return register(type, "stream-handler", new HandlerEntry(null, (raw, sink) -> {
+    return register(type, "stream-handler", new HandlerEntry(null, (raw, headers, sink) -> {
       try {
-        handler.handle(toMessage(raw, type, Category.QUERY), sink);
+        handler.handle(toMessage(raw, headers, type, Category.QUERY), sink);
       } catch (Exception e) {
         sink.fail(e);
       }
@@ -491,35 +518,32 @@ public final class VertxCommBus implements CommBus {
   }
 
   private void onRequest(String type, io.vertx.core.eventbus.Message<Object> raw, HandlerEntry entry) {
-    MultiMap headers = raw.headers();
-    boolean command = Category.COMMAND.wireName().equals(headers.get(Wire.CATEGORY));
+    ReceivedHeaders headers = ReceivedHeaders.of(raw.headers());
+    Envelope envelope = headers.envelope;
+    boolean command = envelope != null && envelope.category == Category.COMMAND;
     if (command) {
       // Fire-and-forget: confirm receipt now, handle after.
-      raw.reply(null, ACK);
-    } else {
-      String deadline = headers.get(Wire.DEADLINE);
-      if (deadline != null && System.currentTimeMillis() > Long.parseLong(deadline)) {
-        replyError(raw, new BusTimeoutException("the deadline of " + type + " passed before it was handled"));
-        return;
-      }
+      raw.reply(null);
+    } else if (envelope != null && envelope.deadlineMillis > 0 && System.currentTimeMillis() > envelope.deadlineMillis) {
+      replyError(raw, new BusTimeoutException("the deadline of " + type + " passed before it was handled"));
+      return;
     }
-    boolean wantsStream = Wire.MODE_STREAM.equals(headers.get(Wire.MODE));
-    Span span = tracing.startIncoming((command ? "handle " : "answer ") + type,
+    Span span = tracing.startIncoming(command ? "handle" : "answer", type,
         command ? SpanKind.CONSUMER : SpanKind.SERVER, headers);
-    try (Scope ignored = span.makeCurrent()) {
+    try (Scope ignored = tracing.enter(span, headers)) {
       if (entry.streaming != null) {
-        if (!wantsStream) {
+        if (!Wire.MODE_STREAM.equals(headers.mode)) {
           replyError(raw, new CommBusException(ErrorCode.PROTOCOL, type
               + " is answered with a stream: call queryStream"));
           span.end();
           return;
         }
-        openProducer(type, raw, entry, span);
+        openProducer(raw, headers, entry, span);
         return;
       }
       Future<?> outcome;
       try {
-        outcome = entry.single.apply(raw);
+        outcome = entry.single.invoke(raw, headers);
       } catch (CommBusException e) {
         outcome = Future.failedFuture(e);
       }
@@ -532,8 +556,8 @@ public final class VertxCommBus implements CommBus {
           stats.handlerFailed(type);
           span.setStatus(StatusCode.ERROR, String.valueOf(ar.cause()));
           if (command) {
-            LOG.log(System.Logger.Level.WARNING, "handler of command " + type + " failed on "
-                + headers.get(Wire.ID), ar.cause());
+            LOG.log(System.Logger.Level.WARNING, "handler of command " + type + " failed on " + headers.id(),
+                ar.cause());
           } else {
             replyError(raw, CommBusException.wrap(ar.cause(), ErrorCode.HANDLER_FAILED));
           }
@@ -543,21 +567,20 @@ public final class VertxCommBus implements CommBus {
     }
   }
 
-  private void openProducer(String type, io.vertx.core.eventbus.Message<Object> raw, HandlerEntry entry, Span span) {
-    MultiMap headers = raw.headers();
+  private void openProducer(io.vertx.core.eventbus.Message<Object> raw, ReceivedHeaders headers, HandlerEntry entry,
+                            Span span) {
     long credit;
     long idle;
     try {
-      credit = Long.parseLong(headers.get(Wire.CREDIT));
-      idle = Long.parseLong(headers.get(Wire.IDLE));
-    } catch (NumberFormatException | NullPointerException e) {
+      credit = Long.parseLong(headers.credit);
+      idle = Long.parseLong(headers.idle);
+    } catch (NumberFormatException e) {
       replyError(raw, new CommBusException(ErrorCode.PROTOCOL, "streamed query without valid credit and idle headers"));
       span.end();
       return;
     }
-    String streamId = headers.get(Wire.STREAM);
-    StreamProducer<Object> sink = new StreamProducer<>(vertx, vertx.getOrCreateContext(), payloads, streamId, credit,
-        options.getStreamWindow(), idle);
+    StreamProducer<Object> sink = new StreamProducer<>(vertx, vertx.getOrCreateContext(), payloads, headers.stream,
+        credit, options.getStreamWindow(), idle);
     sink.open().onComplete(ar -> {
       if (ar.failed()) {
         replyError(raw, CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL));
@@ -566,7 +589,7 @@ public final class VertxCommBus implements CommBus {
       }
       raw.reply(null, new DeliveryOptions().addHeader(Wire.REPLY, Wire.REPLY_STREAM));
       try {
-        entry.streaming.accept(raw, sink);
+        entry.streaming.invoke(raw, headers, sink);
       } catch (CommBusException e) {
         sink.fail(e);
       }
@@ -575,16 +598,12 @@ public final class VertxCommBus implements CommBus {
   }
 
   private void replyValue(io.vertx.core.eventbus.Message<Object> raw, Object result) {
-    DeliveryOptions delivery = new DeliveryOptions().addHeader(Wire.REPLY, Wire.REPLY_VALUE);
     PayloadMapper.Body body;
+    Map<String, String> metadata = Map.of();
     try {
       if (result instanceof Message) {
         Message reply = (Message) result;
-        reply.metadata().forEach((key, value) -> {
-          if (!Wire.isReserved(key)) {
-            delivery.addHeader(key, value);
-          }
-        });
+        metadata = reply.metadata();
         body = new PayloadMapper.Body(reply.body(), false);
       } else {
         body = payloads.encode(result);
@@ -593,12 +612,22 @@ public final class VertxCommBus implements CommBus {
       replyError(raw, e);
       return;
     }
+    if (!body.wrapped && metadata.isEmpty()) {
+      raw.reply(body.body);
+      return;
+    }
+    DeliveryOptions delivery = new DeliveryOptions();
+    metadata.forEach((key, value) -> {
+      if (!Wire.isReserved(key)) {
+        delivery.addHeader(key, value);
+      }
+    });
     wrapped(delivery, body);
     raw.reply(body.body, delivery);
   }
 
   private static void replyError(io.vertx.core.eventbus.Message<Object> raw, CommBusException error) {
-    raw.reply(error.toJson(), new DeliveryOptions().addHeader(Wire.REPLY, Wire.REPLY_ERROR));
+    raw.fail(Wire.ERROR_REPLY_CODE, error.toJson().encode());
   }
 
   // ---------------------------------------------------------------- the rest

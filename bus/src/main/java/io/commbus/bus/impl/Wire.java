@@ -6,11 +6,8 @@ package io.commbus.bus.impl;
  */
 public final class Wire {
 
-  public static final String ID = "cb-id";
-  public static final String TYPE = "cb-type";
-  public static final String CATEGORY = "cb-category";
-  public static final String TIMESTAMP = "cb-ts";
-  public static final String DEADLINE = "cb-deadline";
+  /** Category, id, send time, deadline and type in one value; see {@link Envelope}. */
+  public static final String ENVELOPE = "cb-env";
   public static final String TRACEPARENT = "traceparent";
   public static final String TRACESTATE = "tracestate";
   /** Present ("1") when a non-object value travels wrapped as {"value": ...}. */
@@ -30,10 +27,13 @@ public final class Wire {
   /** On stream items: sequence number from 0. */
   public static final String SEQ = "cb-seq";
 
-  public static final String REPLY_VALUE = "value";
-  public static final String REPLY_ERROR = "error";
-  public static final String REPLY_ACK = "ack";
+  /** A reply without {@link #REPLY} is a value (or, to a command, the receipt). */
   public static final String REPLY_STREAM = "stream";
+  /**
+   * The failure code of an error reply: the handler side fails the message with this code and
+   * the error's JSON as the failure message, so successful replies carry no header at all.
+   */
+  public static final int ERROR_REPLY_CODE = 0xCB;
 
   public static final String MODE_STREAM = "stream";
 
