@@ -9,9 +9,11 @@ public enum Category {
   /** A question: sent to exactly one handler, which replies with a value or a stream. */
   QUERY;
 
+  private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
   /** The lower-case wire name ({@code event}, {@code command}, {@code query}). */
   public String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return wireName;
   }
 
   /** Parses a wire name; {@code null} for anything else. */
