@@ -268,6 +268,26 @@ abstract class CommBusContract {
   }
 
   @Test
+  void aBodyThatDoesNotFitTheHandlersTypeFailsWithCodec() {
+    ready(b.registerHandler(GetPrice.class, q -> Future.succeededFuture(new Price(q.symbol(), 1))));
+
+    CommBusException error = failure(a.query(Message.query("GetPrice",
+        new JsonObject().put("symbol", new JsonObject().put("not", "a string")))));
+
+    assertEquals(ErrorCode.CODEC, error.code());
+  }
+
+  @Test
+  void fieldsTheReceiverDoesNotKnowAreIgnored() {
+    ready(b.registerHandler(GetPrice.class, q -> Future.succeededFuture(new Price(q.symbol(), 1))));
+
+    Message reply = result(a.query(Message.query("GetPrice",
+        new JsonObject().put("symbol", "ACME").put("addedInVersion2", true))));
+
+    assertEquals("ACME", reply.json().getString("symbol"));
+  }
+
+  @Test
   void queryWithoutHandlerFailsWithNoHandler() {
     CommBusException error = failure(a.query(new Unanswered("nobody registered")));
     assertEquals(ErrorCode.NO_HANDLER, error.code());

@@ -1,5 +1,6 @@
 package io.commbus.bus.impl;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.commbus.bus.error.CommBusException;
@@ -16,11 +17,14 @@ import java.util.Map;
  * Maps Java values to event-bus bodies and back. Bodies are only {@link JsonObject} or
  * {@link Buffer}, so a message needs no custom codec anywhere in a cluster. A value that is
  * not a JSON object travels wrapped as {@code {"value": ...}} with the {@link Wire#WRAPPED} header.
- * Uses Vert.x's Jackson mapper, so modules registered on it apply here too.
+ * Starts from Vert.x's Jackson mapper, so modules registered on it before the bus is created
+ * apply here too, and tolerates fields it does not know: a newer sender may add fields without
+ * breaking older receivers.
  */
 final class PayloadMapper {
 
-  private final ObjectMapper mapper = DatabindCodec.mapper();
+  private final ObjectMapper mapper = DatabindCodec.mapper().copy()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** A body and whether it is a wrapped plain value. */
   static final class Body {
