@@ -1,0 +1,75 @@
+package io.commbus.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs every suite in quick mode in this JVM. It proves each path completes and yields numbers
+ * for both sides; it asserts nothing about speed, which a shared CI machine cannot judge.
+ */
+class BenchSmokeTest {
+
+  @Test
+  @Timeout(120)
+  void quickModeOfEverySuiteMeasuresBothSides() {
+    Report report = new Bench(BenchOptions.quick(EnumSet.allOf(Suite.class)), line -> { }).run();
+
+    List<String> operations = report.rows().stream().map(Row::operation).toList();
+    assertEquals(7, operations.size(), () -> "rows: " + operations);
+    assertTrue(operations.stream().anyMatch(op -> op.startsWith("publish")), () -> "rows: " + operations);
+    assertEquals(2, operations.stream().filter(op -> op.startsWith("send")).count(), () -> "rows: " + operations);
+    assertTrue(operations.stream().anyMatch(op -> op.startsWith("query (")), () -> "rows: " + operations);
+    assertEquals(3, operations.stream().filter(op -> op.startsWith("query latency")).count(),
+        () -> "rows: " + operations);
+    for (Row row : report.rows()) {
+      assertTrue(row.commbus() > 0 && Double.isFinite(row.commbus()), () -> "commbus side of " + row);
+      assertTrue(row.raw() > 0 && Double.isFinite(row.raw()), () -> "raw side of " + row);
+      assertTrue(row.ratio() > 0 && Double.isFinite(row.ratio()), () -> "ratio of " + row);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void mainPrintsTheTableAndExitsZero() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int status = BenchMain.run(new String[] {"--quick", "latency"}, utf8(out), utf8(err));
+
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, () -> "stderr: " + err.toString(StandardCharsets.UTF_8));
+    assertTrue(table.contains("| operation | commbus | raw vert.x | ratio |"), table);
+    assertTrue(table.contains("µs"), table);
+    assertTrue(table.contains("cores: "), table);
+    assertFalse(table.contains("publish ("), "only the latency suite was asked for:\n" + table);
+  }
+
+  @Test
+  void commandLineChoosesSuitesAndRejectsNonsense() {
+    BenchOptions options = BenchOptions.parse("query", "--quick", "publish");
+    assertTrue(options.quick());
+    assertEquals(List.of(Suite.PUBLISH, Suite.QUERY), options.suites());
+    assertEquals(List.of(Suite.values()), BenchOptions.parse().suites());
+    assertFalse(BenchOptions.parse().quick());
+
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("pubish"));
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--fast"));
+    PrintStream sink = utf8(new ByteArrayOutputStream());
+    assertEquals(2, BenchMain.run(new String[] {"--fast"}, sink, sink));
+  }
+
+  private static PrintStream utf8(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  }
+}
