@@ -1,0 +1,48 @@
+package io.commbus.bus.journal;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A durable, ordered log of events. Every implementation passes the same contract tests.
+ *
+ * <ul>
+ *   <li>Positions are dense, start at 1, increase, and are never reused.</li>
+ *   <li>{@link #append} completes once the event is durable under the journal's policy; only
+ *       then may anyone read it.</li>
+ *   <li>Appending an event whose id is within the deduplication window is acknowledged with the
+ *       original position and stores nothing.</li>
+ *   <li>Reads see a consistent prefix of the journal while appends continue.</li>
+ * </ul>
+ */
+public interface EventJournal {
+
+  /** Appends an event; see the class comment for what completion means. */
+  Future<Appended> append(JournalEvent event);
+
+  /**
+   * Up to {@code maxRecords} records with position at least {@code fromPosition}, in order,
+   * only of {@code types} unless it is empty. An empty list means nothing is stored there yet.
+   */
+  Future<List<JournalRecord>> read(long fromPosition, int maxRecords, Set<String> types);
+
+  /** {@link #read(long, int, Set)} of every type. */
+  default Future<List<JournalRecord>> read(long fromPosition, int maxRecords) {
+    return read(fromPosition, maxRecords, Set.of());
+  }
+
+  /** The position of the last readable record; 0 when the journal is empty. */
+  Future<Long> lastPosition();
+
+  /**
+   * Calls {@code listener} with the new last position whenever appended records become
+   * readable, so tails need not poll. Returns the handle that stops it.
+   */
+  AutoCloseable watch(Handler<Long> listener);
+
+  /** Stops appends and reads and releases files or connections. */
+  Future<Void> close();
+}

@@ -1,0 +1,146 @@
+package io.commbus.bus.journal.file;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Settings of the embedded file journal; all but the directory have defaults. */
+public final class FileJournalOptions {
+
+  private Path directory;
+  private FsyncPolicy fsync = FsyncPolicy.ALWAYS;
+  private long segmentBytes = 64L * 1024 * 1024;
+  private int maxRecordBytes = 16 * 1024 * 1024;
+  private int maxBatch = 1024;
+  private int indexIntervalBytes = 4096;
+  private int dedupWindow = 100_000;
+  private long retentionBytes;
+  private Duration retentionAge;
+
+  public FileJournalOptions() {
+  }
+
+  public FileJournalOptions(Path directory) {
+    this.directory = directory;
+  }
+
+  public FileJournalOptions(FileJournalOptions other) {
+    this.directory = other.directory;
+    this.fsync = other.fsync;
+    this.segmentBytes = other.segmentBytes;
+    this.maxRecordBytes = other.maxRecordBytes;
+    this.maxBatch = other.maxBatch;
+    this.indexIntervalBytes = other.indexIntervalBytes;
+    this.dedupWindow = other.dedupWindow;
+    this.retentionBytes = other.retentionBytes;
+    this.retentionAge = other.retentionAge;
+  }
+
+  /** Where segments live; created if missing. Required. */
+  public Path getDirectory() {
+    return directory;
+  }
+
+  public FileJournalOptions setDirectory(Path directory) {
+    this.directory = Objects.requireNonNull(directory, "directory");
+    return this;
+  }
+
+  /** When records are forced to disk (default {@link FsyncPolicy#ALWAYS}). */
+  public FsyncPolicy getFsync() {
+    return fsync;
+  }
+
+  public FileJournalOptions setFsync(FsyncPolicy fsync) {
+    this.fsync = Objects.requireNonNull(fsync, "fsync");
+    return this;
+  }
+
+  /** A segment is closed and a new one started once it reaches this size (default 64 MiB). */
+  public long getSegmentBytes() {
+    return segmentBytes;
+  }
+
+  public FileJournalOptions setSegmentBytes(long segmentBytes) {
+    if (segmentBytes < 4096) {
+      throw new IllegalArgumentException("segmentBytes must be at least 4096, was " + segmentBytes);
+    }
+    this.segmentBytes = segmentBytes;
+    return this;
+  }
+
+  /** The largest record accepted; larger appends fail with INVALID_MESSAGE (default 16 MiB). */
+  public int getMaxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  public FileJournalOptions setMaxRecordBytes(int maxRecordBytes) {
+    if (maxRecordBytes < 1024) {
+      throw new IllegalArgumentException("maxRecordBytes must be at least 1024, was " + maxRecordBytes);
+    }
+    this.maxRecordBytes = maxRecordBytes;
+    return this;
+  }
+
+  /** The most appends that share one write and one fsync (default 1024). */
+  public int getMaxBatch() {
+    return maxBatch;
+  }
+
+  public FileJournalOptions setMaxBatch(int maxBatch) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+    }
+    this.maxBatch = maxBatch;
+    return this;
+  }
+
+  /** Bytes of records between two entries of the sparse index (default 4096). */
+  public int getIndexIntervalBytes() {
+    return indexIntervalBytes;
+  }
+
+  public FileJournalOptions setIndexIntervalBytes(int indexIntervalBytes) {
+    if (indexIntervalBytes < 1) {
+      throw new IllegalArgumentException("indexIntervalBytes must be positive, was " + indexIntervalBytes);
+    }
+    this.indexIntervalBytes = indexIntervalBytes;
+    return this;
+  }
+
+  /** How many recent event ids are remembered to make appends idempotent (default 100,000). */
+  public int getDedupWindow() {
+    return dedupWindow;
+  }
+
+  public FileJournalOptions setDedupWindow(int dedupWindow) {
+    if (dedupWindow < 0) {
+      throw new IllegalArgumentException("dedupWindow must not be negative, was " + dedupWindow);
+    }
+    this.dedupWindow = dedupWindow;
+    return this;
+  }
+
+  /** Oldest closed segments are deleted while the journal is larger than this; 0 keeps all (default). */
+  public long getRetentionBytes() {
+    return retentionBytes;
+  }
+
+  public FileJournalOptions setRetentionBytes(long retentionBytes) {
+    if (retentionBytes < 0) {
+      throw new IllegalArgumentException("retentionBytes must not be negative, was " + retentionBytes);
+    }
+    this.retentionBytes = retentionBytes;
+    return this;
+  }
+
+  /** Closed segments last written longer ago than this are deleted; null keeps all (default). */
+  public Duration getRetentionAge() {
+    return retentionAge;
+  }
+
+  public FileJournalOptions setRetentionAge(Duration retentionAge) {
+    this.retentionAge = retentionAge;
+    return this;
+  }
+}
