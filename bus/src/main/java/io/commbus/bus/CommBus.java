@@ -33,10 +33,14 @@ public interface CommBus {
   }
 
   /**
-   * Publishes an event to every subscriber on every node. Completes once the event is handed
-   * to the event bus; subscriber failures are logged and counted, never reported here.
+   * Publishes an event to every subscriber on every node. With a journal
+   * ({@link CommBusOptions#setJournal}) the event is appended first and delivered only once the
+   * append is durable; the future completes with its journal position. An event whose id the
+   * journal already holds (a retry, see {@link Message#withId}) completes with the original
+   * position and is not delivered again. Without a journal it completes with 0 once the event
+   * is handed to the event bus. Subscriber failures are logged and counted, never reported here.
    */
-  Future<Void> publish(Object event);
+  Future<Long> publish(Object event);
 
   /**
    * Sends a command to its one handler. Completes once the handler's node has received it,

@@ -19,6 +19,7 @@ public final class CommBusOptions {
   private Duration streamIdleTimeout;
   private int streamWindow = DEFAULT_STREAM_WINDOW;
   private OpenTelemetry openTelemetry;
+  private io.commbus.bus.journal.EventJournal journal;
 
   public CommBusOptions() {
   }
@@ -29,6 +30,7 @@ public final class CommBusOptions {
     this.streamIdleTimeout = other.streamIdleTimeout;
     this.streamWindow = other.streamWindow;
     this.openTelemetry = other.openTelemetry;
+    this.journal = other.journal;
   }
 
   /** How long {@code query} waits for a reply unless the call says otherwise (default 30 s). */
@@ -87,6 +89,19 @@ public final class CommBusOptions {
 
   public CommBusOptions setOpenTelemetry(OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
+    return this;
+  }
+
+  /**
+   * The journal every published event is appended to before delivery; null (the default)
+   * publishes without one. The bus does not open or close it.
+   */
+  public io.commbus.bus.journal.EventJournal getJournal() {
+    return journal;
+  }
+
+  public CommBusOptions setJournal(io.commbus.bus.journal.EventJournal journal) {
+    this.journal = journal;
     return this;
   }
 

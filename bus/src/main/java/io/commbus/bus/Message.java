@@ -30,9 +30,10 @@ public final class Message {
   private final String traceparent;
   private final Instant deadline;
   private final Instant timestamp;
+  private final long position;
 
   private Message(String id, String type, Category category, Object body, Map<String, String> metadata,
-                  String traceparent, Instant deadline, Instant timestamp) {
+                  String traceparent, Instant deadline, Instant timestamp, long position) {
     this.id = id;
     this.type = Objects.requireNonNull(type, "type");
     this.category = Objects.requireNonNull(category, "category");
@@ -41,6 +42,7 @@ public final class Message {
     this.traceparent = traceparent;
     this.deadline = deadline;
     this.timestamp = timestamp;
+    this.position = position;
   }
 
   /** An event with a JSON body. */
@@ -67,30 +69,47 @@ public final class Message {
       throw new CommBusException(ErrorCode.INVALID_MESSAGE,
           "a message body is a JsonObject or a Buffer, not " + body.getClass().getName());
     }
-    return new Message(null, type, category, body, Map.of(), null, null, null);
+    return new Message(null, type, category, body, Map.of(), null, null, null, 0);
   }
 
   /** Builds a received message; used by the bus. */
   public static Message received(String id, String type, Category category, Object body, Map<String, String> metadata,
-                                 String traceparent, Instant deadline, Instant timestamp) {
+                                 String traceparent, Instant deadline, Instant timestamp, long position) {
     return new Message(id, type, category, body, Collections.unmodifiableMap(metadata), traceparent, deadline,
-        timestamp);
+        timestamp, position);
+  }
+
+  /**
+   * A copy with a chosen id instead of a generated one. Publishing two events with the same id
+   * to a journaled bus stores and delivers the first only: use it to make retries idempotent.
+   */
+  public Message withId(String newId) {
+    if (newId == null || newId.isBlank()) {
+      throw new CommBusException(ErrorCode.INVALID_MESSAGE, "a message id must not be blank");
+    }
+    return new Message(newId, type, category, body, metadata, traceparent, deadline, timestamp, position);
   }
 
   /** A copy with one more metadata entry, which travels as a header. */
   public Message withMetadata(String key, String value) {
     Map<String, String> copy = new LinkedHashMap<>(metadata);
     copy.put(key, value);
-    return new Message(id, type, category, body, Collections.unmodifiableMap(copy), traceparent, deadline, timestamp);
+    return new Message(id, type, category, body, Collections.unmodifiableMap(copy), traceparent, deadline, timestamp,
+        position);
   }
 
   /** A copy with another body. */
   public Message withBody(Object newBody) {
     Message checked = of(category, type, newBody);
-    return new Message(id, type, category, checked.body, metadata, traceparent, deadline, timestamp);
+    return new Message(id, type, category, checked.body, metadata, traceparent, deadline, timestamp, position);
   }
 
-  /** The unique id; null until the message is sent. */
+  /** The journal position of a received event; 0 when it was not journaled. */
+  public long position() {
+    return position;
+  }
+
+  /** The unique id; null until the message is sent, unless set with {@link #withId}. */
   public String id() {
     return id;
   }

@@ -20,6 +20,7 @@ final class ReceivedHeaders {
   String stream;
   String credit;
   String idle;
+  long position;
   private Map<String, String> metadata;
 
   static ReceivedHeaders of(MultiMap headers) {
@@ -60,6 +61,13 @@ final class ReceivedHeaders {
         break;
       case Wire.IDLE:
         idle = value;
+        break;
+      case Wire.POSITION:
+        try {
+          position = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          position = 0;
+        }
         break;
       default:
         if (!Wire.isReserved(name)) {

@@ -16,6 +16,8 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.error.HandlerFailedException;
 import io.commbus.bus.error.NoHandlerException;
+import io.commbus.bus.journal.EventJournal;
+import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.middleware.Middleware;
 import io.commbus.bus.middleware.MiddlewareContext;
 import io.opentelemetry.api.trace.Span;
@@ -74,7 +76,7 @@ public final class VertxCommBus implements CommBus {
 
   /** One call in flight: what it sends and what middleware may see and change. */
   private final class Call {
-    final String id = Ids.messageId();
+    final String id;
     final long sentMillis = System.currentTimeMillis();
     final String type;
     final Category category;
@@ -83,7 +85,8 @@ public final class VertxCommBus implements CommBus {
     Object message;
     MiddlewareContext context;
 
-    Call(String type, Category category, Map<String, String> metadata, Object message) {
+    Call(String id, String type, Category category, Map<String, String> metadata, Object message) {
+      this.id = id != null ? id : Ids.messageId();
       this.type = type;
       this.category = category;
       this.metadata = metadata;
@@ -134,14 +137,14 @@ public final class VertxCommBus implements CommBus {
         throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verbName(verb) + " a "
             + untyped.category().wireName() + " (" + untyped.type() + ")");
       }
-      return new Call(untyped.type(), verb, untyped.metadata(), message);
+      return new Call(untyped.id(), untyped.type(), verb, untyped.metadata(), message);
     }
     MessageTypes.TypeInfo info = types.of(message.getClass());
     if (info.category != null && info.category != verb) {
       throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verbName(verb) + " " + info.name
           + ": it is a " + info.category.wireName());
     }
-    return new Call(info.name, verb, Map.of(), message);
+    return new Call(null, info.name, verb, Map.of(), message);
   }
 
   private static String verbName(Category verb) {
@@ -189,22 +192,43 @@ public final class VertxCommBus implements CommBus {
   }
 
   @Override
-  public Future<Void> publish(Object event) {
+  public Future<Long> publish(Object event) {
+    EventJournal journal = options.getJournal();
     return perform(event, Category.EVENT, (call, message) -> {
       Span span = tracing.startOutgoing("publish", call.type, SpanKind.PRODUCER);
+      Future<Long> published;
       try {
         PayloadMapper.Body body = bodyOf(message);
         DeliveryOptions delivery = call.delivery(span, null);
         wrapped(delivery, body);
-        eventBus.publish(Addresses.event(call.type), body.body, delivery);
-        return Future.succeededFuture();
+        published = journal == null ? deliver(call, body, delivery, 0) : journal.append(journalEvent(call, body, delivery))
+            .compose(appended -> appended.duplicate() ? Future.succeededFuture(appended.position())
+                : deliver(call, body, delivery, appended.position()));
       } catch (CommBusException e) {
-        span.setStatus(StatusCode.ERROR, e.getMessage());
-        return Future.failedFuture(e);
-      } finally {
-        span.end();
+        published = Future.failedFuture(e);
       }
+      return published.onComplete(ar -> {
+        if (ar.failed()) {
+          span.setStatus(StatusCode.ERROR, String.valueOf(ar.cause()));
+        }
+        span.end();
+      });
     });
+  }
+
+  private Future<Long> deliver(Call call, PayloadMapper.Body body, DeliveryOptions delivery, long position) {
+    if (position > 0) {
+      delivery.addHeader(Wire.POSITION, Long.toString(position));
+    }
+    eventBus.publish(Addresses.event(call.type), body.body, delivery);
+    return Future.succeededFuture(position);
+  }
+
+  /** The event as the journal stores it: the same id, type, time, headers and body it travels with. */
+  private static JournalEvent journalEvent(Call call, PayloadMapper.Body body, DeliveryOptions delivery) {
+    Map<String, String> headers = new HashMap<>();
+    delivery.getHeaders().forEach(headers::put);
+    return new JournalEvent(call.id, call.type, call.sentMillis, headers, body.body);
   }
 
   @Override
@@ -377,18 +401,19 @@ public final class VertxCommBus implements CommBus {
     Envelope envelope = headers.envelope;
     Object body = payloads.decodeUntyped(raw.body(), headers.wrapped);
     if (envelope == null) {
-      return Message.received(null, fallbackType, fallback, body, headers.metadata(), headers.traceparent, null, null);
+      return Message.received(null, fallbackType, fallback, body, headers.metadata(), headers.traceparent, null, null,
+          headers.position);
     }
     return Message.received(envelope.id, envelope.type, envelope.category, body, headers.metadata(),
         headers.traceparent, envelope.deadlineMillis > 0 ? Instant.ofEpochMilli(envelope.deadlineMillis) : null,
-        Instant.ofEpochMilli(envelope.sentMillis));
+        Instant.ofEpochMilli(envelope.sentMillis), headers.position);
   }
 
   /** A reply or stream item: untyped, with the query's type. */
   private Message toReply(io.vertx.core.eventbus.Message<Object> raw, String type) {
     ReceivedHeaders headers = ReceivedHeaders.of(raw.headers());
     return Message.received(null, type, Category.QUERY, payloads.decodeUntyped(raw.body(), headers.wrapped),
-        headers.metadata(), null, null, null);
+        headers.metadata(), null, null, null, 0);
   }
 
   @Override

@@ -8,6 +8,8 @@ public final class Wire {
 
   /** Category, id, send time, deadline and type in one value; see {@link Envelope}. */
   public static final String ENVELOPE = "cb-env";
+  /** On journaled events: the journal position. */
+  public static final String POSITION = "cb-pos";
   public static final String TRACEPARENT = "traceparent";
   public static final String TRACESTATE = "tracestate";
   /** Present ("1") when a non-object value travels wrapped as {"value": ...}. */
