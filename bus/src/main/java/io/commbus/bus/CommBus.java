@@ -88,6 +88,16 @@ public interface CommBus {
   Registration subscribe(String eventType, Handler<Message> handler);
 
   /**
+   * Replays the journal from {@code fromPosition} (inclusive), then keeps delivering events as
+   * they are appended, in position order, with no gap and no duplicate, even while events are
+   * being published. {@code eventType} null means every type. Requires a journal
+   * ({@link CommBusOptions#setJournal}); fails the registration's {@code ready()} otherwise.
+   * The handler runs on the caller's context, one event at a time; a handler that throws is
+   * counted and logged, and delivery goes on.
+   */
+  Registration subscribeFrom(String eventType, long fromPosition, Handler<Message> handler);
+
+  /**
    * Registers the handler of a command or query type. Fails with DUPLICATE_HANDLER if this bus
    * already has one for the type. The same type registered on several nodes forms a group:
    * each message goes to one of them, in turn. Completes once the handler is known across the

@@ -18,6 +18,7 @@ import io.commbus.bus.error.HandlerFailedException;
 import io.commbus.bus.error.NoHandlerException;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
+import io.commbus.bus.journal.JournalRecord;
 import io.commbus.bus.middleware.Middleware;
 import io.commbus.bus.middleware.MiddlewareContext;
 import io.opentelemetry.api.trace.Span;
@@ -427,6 +428,40 @@ public final class VertxCommBus implements CommBus {
   public Registration subscribe(String eventType, Handler<Message> handler) {
     return addSubscriber(eventType,
         (raw, headers) -> handler.handle(toMessage(raw, headers, eventType, Category.EVENT)));
+  }
+
+  @Override
+  public Registration subscribeFrom(String eventType, long fromPosition, Handler<Message> handler) {
+    EventJournal journal = options.getJournal();
+    String statsType = eventType == null ? "*" : eventType;
+    if (journal == null) {
+      return new FailedRegistration(statsType, "journal-subscriber", new CommBusException(ErrorCode.INVALID_MESSAGE,
+          "subscribeFrom needs a journal: set CommBusOptions.setJournal"));
+    }
+    return new JournalSubscription(vertx.getOrCreateContext(), journal, eventType, fromPosition, this::toMessage,
+        handler, failure -> {
+          stats.subscriberFailed(statsType);
+          LOG.log(System.Logger.Level.WARNING, "journal subscriber of " + statsType + " failed", failure);
+        }).start();
+  }
+
+  /** A replayed event as a message, as it was delivered live. */
+  private Message toMessage(JournalRecord record) {
+    JournalEvent event = record.event();
+    Map<String, String> metadata = new HashMap<>();
+    boolean wrapped = false;
+    String traceparent = null;
+    for (Map.Entry<String, String> header : event.headers().entrySet()) {
+      if (Wire.WRAPPED.equals(header.getKey())) {
+        wrapped = true;
+      } else if (Wire.TRACEPARENT.equals(header.getKey())) {
+        traceparent = header.getValue();
+      } else if (!Wire.isReserved(header.getKey())) {
+        metadata.put(header.getKey(), header.getValue());
+      }
+    }
+    return Message.received(event.id(), event.type(), Category.EVENT, payloads.decodeUntyped(event.body(), wrapped),
+        metadata, traceparent, null, Instant.ofEpochMilli(event.timestampMillis()), record.position());
   }
 
   private Registration addSubscriber(String type,

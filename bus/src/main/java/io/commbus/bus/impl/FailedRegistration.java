@@ -1,0 +1,38 @@
+package io.commbus.bus.impl;
+
+import io.commbus.bus.Registration;
+import io.vertx.core.Future;
+
+/** A registration that could not be made; {@link #ready()} carries the reason. */
+final class FailedRegistration implements Registration {
+
+  private final String type;
+  private final String kind;
+  private final Throwable reason;
+
+  FailedRegistration(String type, String kind, Throwable reason) {
+    this.type = type;
+    this.kind = kind;
+    this.reason = reason;
+  }
+
+  @Override
+  public String type() {
+    return type;
+  }
+
+  @Override
+  public String kind() {
+    return kind;
+  }
+
+  @Override
+  public Future<Void> ready() {
+    return Future.failedFuture(reason);
+  }
+
+  @Override
+  public Future<Void> unregister() {
+    return Future.succeededFuture();
+  }
+}

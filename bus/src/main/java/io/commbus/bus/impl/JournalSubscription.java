@@ -1,0 +1,146 @@
+package io.commbus.bus.impl;
+
+import io.commbus.bus.Message;
+import io.commbus.bus.Registration;
+import io.commbus.bus.journal.EventJournal;
+import io.commbus.bus.journal.JournalRecord;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Follows the journal from a position: reads a batch, delivers it in order, reads the next,
+ * and once caught up waits for the journal to say more was appended. Everything comes from the
+ * journal, so position order holds and nothing is skipped or repeated; the next batch is read
+ * only after the last one was delivered, so a slow handler slows the reading. All state lives
+ * on one context.
+ */
+final class JournalSubscription implements Registration {
+
+  private static final int BATCH = 256;
+
+  private final Context context;
+  private final EventJournal journal;
+  private final String type;
+  private final Set<String> types;
+  private final Function<JournalRecord, Message> toMessage;
+  private final Handler<Message> handler;
+  private final Consumer<Throwable> onHandlerFailure;
+  private final Promise<Void> ready = Promise.promise();
+  private AutoCloseable watch;
+  private long next;
+  private boolean reading;
+  /** Set when the journal grew while a read was under way, so that read's emptiness is stale. */
+  private boolean grew;
+  private boolean stopped;
+
+  JournalSubscription(Context context, EventJournal journal, String type, long fromPosition,
+                      Function<JournalRecord, Message> toMessage, Handler<Message> handler,
+                      Consumer<Throwable> onHandlerFailure) {
+    this.context = context;
+    this.journal = journal;
+    this.type = type;
+    this.types = type == null ? Set.of() : Set.of(type);
+    this.next = Math.max(1, fromPosition);
+    this.toMessage = toMessage;
+    this.handler = handler;
+    this.onHandlerFailure = onHandlerFailure;
+  }
+
+  /** Starts following; {@link #ready()} completes once the replay has caught up the first time. */
+  JournalSubscription start() {
+    context.runOnContext(v -> {
+      watch = journal.watch(last -> {
+        grew = true;
+        readMore();
+      });
+      readMore();
+    });
+    return this;
+  }
+
+  private void readMore() {
+    if (reading || stopped) {
+      return;
+    }
+    reading = true;
+    grew = false;
+    journal.read(next, BATCH, types).onComplete(ar -> {
+      reading = false;
+      if (stopped) {
+        return;
+      }
+      if (ar.failed()) {
+        ready.tryFail(ar.cause());
+        stop();
+        return;
+      }
+      List<JournalRecord> records = ar.result();
+      for (JournalRecord record : records) {
+        next = record.position() + 1;
+        try {
+          handler.handle(toMessage.apply(record));
+        } catch (RuntimeException e) {
+          onHandlerFailure.accept(e);
+        }
+        if (stopped) {
+          return;
+        }
+      }
+      if (records.size() == BATCH || grew) {
+        context.runOnContext(x -> readMore());
+      } else {
+        ready.tryComplete();
+      }
+    });
+  }
+
+  private void stop() {
+    stopped = true;
+    if (watch != null) {
+      try {
+        watch.close();
+      } catch (Exception ignored) {
+        // Closing a watch only removes a listener.
+      }
+    }
+  }
+
+  /** The position of the next event this subscription will deliver. */
+  long nextPosition() {
+    return next;
+  }
+
+  @Override
+  public String type() {
+    return type == null ? "*" : type;
+  }
+
+  @Override
+  public String kind() {
+    return "journal-subscriber";
+  }
+
+  /** Completes when the replay first catches up with the journal. */
+  @Override
+  public Future<Void> ready() {
+    return ready.future();
+  }
+
+  @Override
+  public Future<Void> unregister() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      stop();
+      ready.tryFail("unregistered before catching up");
+      done.complete();
+    });
+    return done.future();
+  }
+}

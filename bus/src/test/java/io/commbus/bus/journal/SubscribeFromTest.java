@@ -1,0 +1,174 @@
+package io.commbus.bus.journal;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.Message;
+import io.commbus.bus.Registration;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.journal.file.FileJournal;
+import io.commbus.bus.journal.file.FileJournalOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/** subscribeFrom: replay from the journal, then live, with no gap and no duplicate. */
+@Timeout(60)
+class SubscribeFromTest {
+
+  @TempDir
+  Path directory;
+
+  private Vertx vertx;
+  private FileJournal journal;
+  private CommBus bus;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory)));
+    bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
+  }
+
+  @AfterEach
+  void stop() {
+    await(journal.close());
+    await(vertx.close());
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private void publish(String type, int from, int to) {
+    List<Future<Long>> all = new ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      all.add(bus.publish(Message.event(type, new JsonObject().put("n", i))));
+    }
+    await(Future.all(all));
+  }
+
+  /** Collects positions and completes when {@code count} have arrived. */
+  private static final class Collector {
+    final List<Long> positions = Collections.synchronizedList(new ArrayList<>());
+    final Promise<Void> done = Promise.promise();
+    final int count;
+
+    Collector(int count) {
+      this.count = count;
+    }
+
+    void accept(Message m) {
+      positions.add(m.position());
+      if (positions.size() == count) {
+        done.complete();
+      }
+    }
+  }
+
+  @Test
+  void replaysThenFollowsLiveEvents() {
+    publish("Tick", 1, 50);
+    Collector seen = new Collector(100);
+
+    Registration sub = bus.subscribeFrom("Tick", 1, seen::accept);
+    await(sub.ready());
+    publish("Tick", 51, 100);
+    await(seen.done.future());
+
+    assertEquals(LongStream.rangeClosed(1, 100).boxed().collect(Collectors.toList()), seen.positions);
+  }
+
+  @Test
+  void catchingUpWhilePublishingContinuesLeavesNoGapAndNoDuplicate() {
+    int total = 2000;
+    List<Future<Long>> publishing = new ArrayList<>();
+    for (int i = 0; i < total / 2; i++) {
+      publishing.add(bus.publish(Message.event("Busy", new JsonObject().put("n", i))));
+    }
+    Collector seen = new Collector(total);
+    bus.subscribeFrom(null, 1, seen::accept);
+    for (int i = total / 2; i < total; i++) {
+      publishing.add(bus.publish(Message.event("Busy", new JsonObject().put("n", i))));
+    }
+    await(Future.all(publishing));
+    await(seen.done.future());
+
+    assertEquals(LongStream.rangeClosed(1, total).boxed().collect(Collectors.toList()), seen.positions);
+  }
+
+  @Test
+  void startsAtAPositionAndFiltersByType() {
+    for (int i = 1; i <= 40; i++) {
+      publish(i % 2 == 0 ? "Even" : "Odd", i, i);
+    }
+    Collector seen = new Collector(6);
+
+    await(bus.subscribeFrom("Even", 30, seen::accept).ready());
+    await(seen.done.future());
+
+    assertEquals(List.of(30L, 32L, 34L, 36L, 38L, 40L), seen.positions);
+  }
+
+  @Test
+  void replayedEventsLookLikeLiveOnes() {
+    bus.publish(Message.event("Order", new JsonObject().put("id", "o-1")).withMetadata("tenant", "blue"));
+    Promise<Message> replayed = Promise.promise();
+
+    bus.subscribeFrom("Order", 1, replayed::tryComplete);
+    Message m = await(replayed.future());
+
+    assertEquals("Order", m.type());
+    assertEquals(1L, m.position());
+    assertEquals("blue", m.metadata().get("tenant"));
+    assertEquals("o-1", m.json().getString("id"));
+    assertEquals(55, m.traceparent().length());
+  }
+
+  @Test
+  void unregisteringStopsDelivery() {
+    publish("Tick", 1, 10);
+    Collector seen = new Collector(10);
+    Registration sub = bus.subscribeFrom("Tick", 1, seen::accept);
+    await(seen.done.future());
+    await(sub.unregister());
+
+    publish("Tick", 11, 20);
+    // A second subscription that sees 11..20 proves they were appended after the first stopped.
+    Collector later = new Collector(10);
+    await(bus.subscribeFrom("Tick", 11, later::accept).ready());
+    await(later.done.future());
+
+    assertEquals(10, seen.positions.size());
+  }
+
+  @Test
+  void withoutAJournalTheSubscriptionFailsClearly() {
+    CommBus plain = CommBus.create(vertx);
+    Registration sub = plain.subscribeFrom("Tick", 1, m -> {
+    });
+    Throwable failure = sub.ready().transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertEquals(ErrorCode.INVALID_MESSAGE, assertInstanceOf(CommBusException.class, failure).code());
+  }
+}
