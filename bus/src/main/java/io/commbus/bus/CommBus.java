@@ -1,6 +1,7 @@
 package io.commbus.bus;
 
 import io.commbus.bus.impl.VertxCommBus;
+import io.commbus.bus.journal.ConsumerGroupOptions;
 import io.commbus.bus.middleware.Middleware;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -96,6 +97,17 @@ public interface CommBus {
    * counted and logged, and delivery goes on.
    */
   Registration subscribeFrom(String eventType, long fromPosition, Handler<Message> handler);
+
+  /**
+   * Joins a durable consumer group: the group's events (from the journal, after the group's
+   * checkpoint) are shared among its members on every node, each event to one member. The
+   * handler acknowledges an event by completing its future; a failure is retried with
+   * exponential backoff and, after {@code maxAttempts}, parked in the group's dead-letter
+   * stream (journal type {@link ConsumerGroupOptions#deadLetterType()}). The checkpoint is saved
+   * as events are settled, so a group that restarts resumes after it: delivery is at least
+   * once, and events may reach members out of order. Requires a journal.
+   */
+  <R> Future<Registration> joinGroup(ConsumerGroupOptions group, MessageHandler<Message, R> handler);
 
   /**
    * Registers the handler of a command or query type. Fails with DUPLICATE_HANDLER if this bus

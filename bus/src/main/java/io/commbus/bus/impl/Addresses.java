@@ -21,6 +21,11 @@ public final class Addresses {
     return PREFIX + "handler." + type;
   }
 
+  /** Where a consumer group's dispatcher hands events to its members. */
+  public static String group(String name) {
+    return PREFIX + "group." + name;
+  }
+
   /** Where a stream's producer sends items, to its consumer. */
   public static String streamInbound(String streamId) {
     return PREFIX + "stream." + streamId + ".in";

@@ -16,6 +16,7 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.error.HandlerFailedException;
 import io.commbus.bus.error.NoHandlerException;
+import io.commbus.bus.journal.ConsumerGroupOptions;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.journal.JournalRecord;
@@ -28,6 +29,7 @@ import io.opentelemetry.context.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -443,6 +445,55 @@ public final class VertxCommBus implements CommBus {
           stats.subscriberFailed(statsType);
           LOG.log(System.Logger.Level.WARNING, "journal subscriber of " + statsType + " failed", failure);
         }).start();
+  }
+
+  @Override
+  public <R> Future<Registration> joinGroup(ConsumerGroupOptions group, MessageHandler<Message, R> handler) {
+    EventJournal journal = options.getJournal();
+    if (journal == null) {
+      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE,
+          "consumer groups need a journal: set CommBusOptions.setJournal"));
+    }
+    Context context = vertx.getOrCreateContext();
+    Promise<Registration> joined = Promise.promise();
+    context.runOnContext(v -> {
+      MessageConsumer<Object> consumer = eventBus.consumer(Addresses.group(group.getName()));
+      consumer.handler(raw -> onGroupEvent(group.getName(), raw, handler));
+      GroupMember member = new GroupMember(vertx, context, journal, group, consumer);
+      consumer.completion().onComplete(ar -> {
+        if (ar.failed()) {
+          joined.fail(CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL));
+        } else {
+          member.compete();
+          joined.complete(member);
+        }
+      });
+    });
+    return joined.future();
+  }
+
+  /** A member's share of the group's work: handle the event, then acknowledge or refuse it. */
+  private <R> void onGroupEvent(String group, io.vertx.core.eventbus.Message<Object> raw,
+                                MessageHandler<Message, R> handler) {
+    ReceivedHeaders headers = ReceivedHeaders.of(raw.headers());
+    String type = headers.envelope != null ? headers.envelope.type : group;
+    Span span = tracing.startIncoming("consume", type, SpanKind.CONSUMER, headers);
+    Future<?> outcome;
+    try (Scope ignored = tracing.enter(span, headers)) {
+      outcome = invoke(handler, toMessage(raw, headers, type, Category.EVENT));
+    } catch (CommBusException e) {
+      outcome = Future.failedFuture(e);
+    }
+    outcome.onComplete(ar -> {
+      if (ar.succeeded()) {
+        raw.reply(null);
+      } else {
+        stats.handlerFailed(group);
+        span.setStatus(StatusCode.ERROR, String.valueOf(ar.cause()));
+        replyError(raw, CommBusException.wrap(ar.cause(), ErrorCode.HANDLER_FAILED));
+      }
+      span.end();
+    });
   }
 
   /** A replayed event as a message, as it was delivered live. */

@@ -1,0 +1,110 @@
+package io.commbus.bus.impl;
+
+import io.commbus.bus.Registration;
+import io.commbus.bus.journal.ConsumerGroupOptions;
+import io.commbus.bus.journal.EventJournal;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.shareddata.Lock;
+
+/**
+ * One member of a consumer group on this bus: it consumes the group's address, and competes
+ * for the group's lock; while it holds the lock it also runs the group's dispatcher. The lock
+ * is cluster-wide on a clustered Vert.x, so one dispatcher runs per group across all nodes,
+ * and when its node goes away another member takes over from the saved checkpoint.
+ */
+final class GroupMember implements Registration {
+
+  /** How long one attempt to take the lock waits before trying again. */
+  private static final long LOCK_WAIT_MILLIS = 5_000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final EventJournal journal;
+  private final ConsumerGroupOptions options;
+  private final MessageConsumer<Object> consumer;
+  private final String lockName;
+  private GroupDispatcher dispatcher;
+  private Lock lock;
+  private boolean left;
+
+  GroupMember(Vertx vertx, Context context, EventJournal journal, ConsumerGroupOptions options,
+              MessageConsumer<Object> consumer) {
+    this.vertx = vertx;
+    this.context = context;
+    this.journal = journal;
+    this.options = options;
+    this.consumer = consumer;
+    this.lockName = "commbus.group." + options.getName();
+  }
+
+  /** Competes for leadership until it wins or leaves. Call on the member's context. */
+  void compete() {
+    if (left) {
+      return;
+    }
+    vertx.sharedData().getLockWithTimeout(lockName, LOCK_WAIT_MILLIS).onComplete(ar -> {
+      if (left) {
+        if (ar.succeeded()) {
+          ar.result().release();
+        }
+        return;
+      }
+      if (ar.failed()) {
+        compete();
+        return;
+      }
+      lock = ar.result();
+      dispatcher = new GroupDispatcher(vertx, journal, options, consumer.address());
+      dispatcher.start().onFailure(failure -> {
+        // Could not load the checkpoint: give the lock back and let anyone try again.
+        dispatcher = null;
+        lock.release();
+        lock = null;
+        vertx.setTimer(options.getInitialBackoff().toMillis(), t -> compete());
+      });
+    });
+  }
+
+  /** True while this member runs the group's dispatcher. */
+  boolean dispatching() {
+    return dispatcher != null;
+  }
+
+  @Override
+  public String type() {
+    return options.getName();
+  }
+
+  @Override
+  public String kind() {
+    return "group-member";
+  }
+
+  @Override
+  public Future<Void> ready() {
+    return consumer.completion();
+  }
+
+  /** Leaves the group: stops dispatching (saving the checkpoint), gives the lock back, stops consuming. */
+  @Override
+  public Future<Void> unregister() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      left = true;
+      Future<Void> stopped = dispatcher == null ? Future.succeededFuture() : dispatcher.stop();
+      stopped.eventually(() -> {
+        if (lock != null) {
+          lock.release();
+          lock = null;
+        }
+        dispatcher = null;
+        return consumer.unregister();
+      }).onComplete(done);
+    });
+    return done.future();
+  }
+}
