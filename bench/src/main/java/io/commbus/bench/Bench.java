@@ -68,6 +68,8 @@ public final class Bench {
         return new SendScenario(vertx, loops);
       case QUERY:
         return new QueryScenario(vertx, loops, options.queryWindow());
+      case JOURNAL:
+        return new JournalScenario(vertx);
       default:
         return new LatencyScenario(vertx, loops);
     }

@@ -12,10 +12,11 @@ import java.util.Set;
  * clock and GC noise to be small next to it.
  */
 public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int rounds, int publishCount,
-                           int sendCount, int queryCount, int queryWindow, int latencyCount, Duration runTimeout) {
+                           int sendCount, int queryCount, int queryWindow, int latencyCount, int journalCount,
+                           Duration runTimeout) {
 
   public static final String USAGE = "usage: java -jar commbus-bench.jar [--quick] [suite...]\n"
-      + "  suites: publish, send, query, latency (default: all)\n"
+      + "  suites: publish, send, query, latency, journal (default: all)\n"
       + "  --quick  tiny sizes and one round, for a smoke test; the numbers mean nothing";
 
   public BenchOptions {
@@ -26,20 +27,21 @@ public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int r
     if (warmups < 0 || rounds < 1) {
       throw new IllegalArgumentException("need at least one round and no negative warm-ups");
     }
-    if (Math.min(Math.min(publishCount, sendCount), Math.min(queryCount, latencyCount)) < 1 || queryWindow < 1) {
+    if (Math.min(Math.min(publishCount, sendCount), Math.min(queryCount, latencyCount)) < 1 || queryWindow < 1
+        || journalCount < 1) {
       throw new IllegalArgumentException("every size must be at least 1");
     }
   }
 
   /** The sizes the published numbers come from. */
   public static BenchOptions full(Set<Suite> suites) {
-    return new BenchOptions(false, ordered(suites), 2, 5, 1_000_000, 300_000, 300_000, 64, 10_000,
+    return new BenchOptions(false, ordered(suites), 2, 5, 1_000_000, 300_000, 300_000, 64, 10_000, 100_000,
         Duration.ofSeconds(60));
   }
 
   /** Just enough work to prove every path runs end to end. */
   public static BenchOptions quick(Set<Suite> suites) {
-    return new BenchOptions(true, ordered(suites), 1, 1, 2_000, 1_000, 1_000, 64, 200, Duration.ofSeconds(30));
+    return new BenchOptions(true, ordered(suites), 1, 1, 2_000, 1_000, 1_000, 64, 200, 2_000, Duration.ofSeconds(30));
   }
 
   /** Reads {@code [--quick] [suite...]}; no suite means all of them. */
@@ -70,6 +72,8 @@ public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int r
         return sendCount;
       case QUERY:
         return queryCount;
+      case JOURNAL:
+        return journalCount;
       default:
         return latencyCount;
     }

@@ -36,6 +36,10 @@ final class Environment {
         case QUERY:
           sizes.add("query " + options.queryCount() + " queries, " + options.queryWindow() + " in flight");
           break;
+        case JOURNAL:
+          sizes.add("journal up to " + options.journalCount() + " appends of 256-byte events per run (fewer with fewer publishers), "
+              + JournalScenario.ALWAYS_SHARE + " of that with fsync=always");
+          break;
         default:
           sizes.add("latency " + options.latencyCount() + " sequential queries per round");
           break;

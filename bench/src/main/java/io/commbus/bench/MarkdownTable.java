@@ -15,7 +15,7 @@ final class MarkdownTable {
     StringBuilder out = new StringBuilder();
     report.header().forEach(line -> out.append(line).append('\n'));
     out.append('\n');
-    out.append("| operation | commbus | raw vert.x | ratio |\n");
+    out.append("| operation | commbus | baseline | ratio |\n");
     out.append("|---|---:|---:|---:|\n");
     int met = 0;
     for (Row row : report.rows()) {

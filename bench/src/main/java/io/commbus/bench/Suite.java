@@ -8,7 +8,8 @@ public enum Suite {
   PUBLISH("publish"),
   SEND("send"),
   QUERY("query"),
-  LATENCY("latency");
+  LATENCY("latency"),
+  JOURNAL("journal");
 
   private final String cliName;
 

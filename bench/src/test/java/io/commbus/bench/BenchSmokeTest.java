@@ -49,7 +49,7 @@ class BenchSmokeTest {
 
     String table = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, status, () -> "stderr: " + err.toString(StandardCharsets.UTF_8));
-    assertTrue(table.contains("| operation | commbus | raw vert.x | ratio |"), table);
+    assertTrue(table.contains("| operation | commbus | baseline | ratio |"), table);
     assertTrue(table.contains("µs"), table);
     assertTrue(table.contains("cores: "), table);
     assertFalse(table.contains("publish ("), "only the latency suite was asked for:\n" + table);
