@@ -1,5 +1,6 @@
 package io.commbus.bench;
 
+import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.journal.file.FileJournal;
 import io.commbus.bus.journal.file.FileJournalOptions;
@@ -20,13 +21,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Journal appends of 256-byte events per fsync policy and number of concurrent publishers,
  * beside raw writes to the same disk in the same run: plain sequential writes of records of
  * the same framed size (the baseline for {@code never} and {@code interval}) and write + fsync
  * in batches of 64 records (the baseline for {@code always}). Each publisher appends its next
- * event when its previous one is acknowledged (a closed loop), so latency is per append.
+ * event when its previous one is acknowledged (a closed loop), so latency is per append. The
+ * PostgreSQL journal runs the same load against the local server (127.0.0.1:5432, database
+ * {@code test}); it is durable at commit, so it is compared with the fsync baseline.
  */
 final class JournalScenario implements Scenario {
 
@@ -37,12 +41,14 @@ final class JournalScenario implements Scenario {
   private static final String OURS = "commbus";
 
   private final Vertx vertx;
+  private final PostgresTables postgres;
   private final Buffer body = Buffer.buffer(new byte[EVENT_BYTES]);
   private final int framedBytes;
   private Path root;
 
   JournalScenario(Vertx vertx) {
     this.vertx = vertx;
+    this.postgres = new PostgresTables(vertx);
     // The journal's framed size of one event: frame, fixed fields, a UUID id, the type, the body.
     this.framedBytes = 8 + 8 + 8 + 1 + 2 + 36 + 2 + "Tick".length() + 2 + 4 + EVENT_BYTES;
   }
@@ -68,28 +74,44 @@ final class JournalScenario implements Scenario {
         int scaled = publishers == 1 ? count / 20 : publishers == 16 ? count / 4 : count;
         int runCount = Math.max(64, always ? scaled / 10 : scaled);
         Map<String, List<JournalRun>> results = rounds.measure(List.of(
-            new Contender<>(OURS, n -> appendRun(policy, publishers, n)),
+            new Contender<>(OURS, n -> appendRun(() -> openFileJournal(policy), publishers, n)),
             new Contender<>(rawName, n -> always ? raw.writeAndSyncBatches(n, 64) : raw.write(n))), runCount);
-        rows.add(row(policy, publishers, rawName, results.get(OURS), results.get(rawName), runCount));
+        rows.add(row("journal append, fsync=" + policy, publishers, rawName, results.get(OURS),
+            results.get(rawName), runCount));
       }
+    }
+    // The PostgreSQL journal on the same load: durable at commit, so against the fsync baseline.
+    for (int publishers : PUBLISHERS) {
+      int scaled = publishers == 1 ? count / 20 : publishers == 16 ? count / 4 : count;
+      int runCount = Math.max(64, scaled / 10);
+      String table = "commbus_bench_" + publishers;
+      String rawName = "raw write+fsync x64";
+      Map<String, List<JournalRun>> results = rounds.measure(List.of(
+          new Contender<>(OURS, n -> appendRun(() -> postgres.open(table), publishers, n)),
+          new Contender<>(rawName, n -> raw.writeAndSyncBatches(n, 64))), runCount);
+      rows.add(row("postgres journal append", publishers, rawName, results.get(OURS), results.get(rawName), runCount));
     }
     return rows;
   }
 
-  private Row row(FsyncPolicy policy, int publishers, String rawName, List<JournalRun> ours, List<JournalRun> raw,
+  private Row row(String what, int publishers, String rawName, List<JournalRun> ours, List<JournalRun> raw,
                   int count) {
     long[] latencies = Stats.sortedUnion(ours.stream().map(JournalRun::latencies).toList());
     String spread = String.format(Locale.ROOT, "append latency p50 %.0f µs, p99 %.0f µs; baseline %s",
         Stats.percentile(latencies, 50) / 1e3, Stats.percentile(latencies, 99) / 1e3, rawName);
-    return new Row(String.format(Locale.ROOT, "journal append, fsync=%s, %d publisher(s)", policy, publishers),
+    return new Row(String.format(Locale.ROOT, "%s, %d publisher(s)", what, publishers),
         Row.OPS, Stats.median(Throughput.opsPerSecond(count, ours.stream().map(JournalRun::nanos).toList())),
         Stats.median(Throughput.opsPerSecond(count, raw.stream().map(JournalRun::nanos).toList())), true, spread);
   }
 
-  /** Opens a fresh journal, then times {@code count} appends by {@code publishers} closed loops. */
-  private Future<JournalRun> appendRun(FsyncPolicy policy, int publishers, int count) {
+  private Future<EventJournal> openFileJournal(FsyncPolicy policy) {
     Path directory = root.resolve(UUID.randomUUID().toString());
-    return FileJournal.open(vertx, new FileJournalOptions(directory).setFsync(policy)).compose(journal -> {
+    return FileJournal.open(vertx, new FileJournalOptions(directory).setFsync(policy)).map(j -> (EventJournal) j);
+  }
+
+  /** Opens a journal, then times {@code count} appends by {@code publishers} closed loops. */
+  private Future<JournalRun> appendRun(Supplier<Future<EventJournal>> opener, int publishers, int count) {
+    return opener.get().compose(journal -> {
       long[] latencies = new long[count];
       AtomicInteger issued = new AtomicInteger();
       AtomicInteger done = new AtomicInteger();
@@ -102,7 +124,7 @@ final class JournalScenario implements Scenario {
     });
   }
 
-  private void appendNext(FileJournal journal, AtomicInteger issued, AtomicInteger done, int count, long[] latencies,
+  private void appendNext(EventJournal journal, AtomicInteger issued, AtomicInteger done, int count, long[] latencies,
                           long start, Promise<Long> finished) {
     int index = issued.getAndIncrement();
     if (index >= count) {
@@ -127,7 +149,7 @@ final class JournalScenario implements Scenario {
 
   @Override
   public Future<Void> close() {
-    return vertx.executeBlocking(() -> {
+    return postgres.dropAll().compose(v -> vertx.executeBlocking(() -> {
       try (var files = Files.walk(root)) {
         files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(path -> {
           try {
@@ -138,6 +160,6 @@ final class JournalScenario implements Scenario {
         });
       }
       return null;
-    });
+    }));
   }
 }

@@ -26,14 +26,16 @@ class BenchSmokeTest {
     Report report = new Bench(BenchOptions.quick(EnumSet.allOf(Suite.class)), line -> { }).run();
 
     List<String> operations = report.rows().stream().map(Row::operation).toList();
-    assertEquals(16, operations.size(), () -> "rows: " + operations);
+    assertEquals(19, operations.size(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("publish")), () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("send")).count(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("query (")), () -> "rows: " + operations);
     assertEquals(3, operations.stream().filter(op -> op.startsWith("query latency")).count(),
         () -> "rows: " + operations);
-    // Three fsync policies times three publisher counts.
+    // Three fsync policies times three publisher counts, and the PostgreSQL journal at three.
     assertEquals(9, operations.stream().filter(op -> op.startsWith("journal append")).count(),
+        () -> "rows: " + operations);
+    assertEquals(3, operations.stream().filter(op -> op.startsWith("postgres journal append")).count(),
         () -> "rows: " + operations);
     for (Row row : report.rows()) {
       assertTrue(row.commbus() > 0 && Double.isFinite(row.commbus()), () -> "commbus side of " + row);
