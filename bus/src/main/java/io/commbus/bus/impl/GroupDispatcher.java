@@ -7,6 +7,7 @@ import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.journal.JournalRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -31,6 +32,7 @@ final class GroupDispatcher {
   private static final System.Logger LOG = System.getLogger(GroupDispatcher.class.getName());
 
   private final Vertx vertx;
+  private final io.vertx.core.Context context;
   private final EventJournal journal;
   private final ConsumerGroupOptions options;
   private final String address;
@@ -46,26 +48,40 @@ final class GroupDispatcher {
   private boolean saving;
   private boolean saveAgain;
 
-  GroupDispatcher(Vertx vertx, EventJournal journal, ConsumerGroupOptions options, String address) {
+  GroupDispatcher(Vertx vertx, io.vertx.core.Context context, EventJournal journal, ConsumerGroupOptions options,
+                  String address) {
     this.vertx = vertx;
+    this.context = Contexts.root(context);
     this.journal = journal;
     this.options = options;
     this.address = address;
   }
 
-  /** Loads the checkpoint and starts handing out events. Call on the member's context. */
+  /**
+   * Loads the checkpoint and starts handing out events. All state lives on the member's
+   * context; every callback hops back to it, whatever context the journal or the checkpoint
+   * store completes on.
+   */
   Future<Void> start() {
-    return options.getCheckpoints().load(options.getName()).map(checkpoint -> {
-      committed = checkpoint;
-      highestRead = checkpoint;
-      next = checkpoint + 1;
-      watch = journal.watch(last -> {
-        grew = true;
-        readMore();
+    return options.getCheckpoints().load(options.getName()).compose(checkpoint -> {
+      Promise<Void> started = Promise.promise();
+      Contexts.run(context, () -> {
+        begin(checkpoint);
+        started.complete();
       });
-      readMore();
-      return null;
+      return started.future();
     });
+  }
+
+  private void begin(long checkpoint) {
+    committed = checkpoint;
+    highestRead = checkpoint;
+    next = checkpoint + 1;
+    watch = journal.watch(last -> {
+      grew = true;
+      readMore();
+    });
+    readMore();
   }
 
   private void readMore() {
@@ -75,7 +91,7 @@ final class GroupDispatcher {
     }
     reading = true;
     grew = false;
-    journal.read(next, room, options.getTypes()).onComplete(ar -> {
+    journal.read(next, room, options.getTypes()).onComplete(ar -> Contexts.run(context, () -> {
       reading = false;
       if (stopped) {
         return;
@@ -96,7 +112,7 @@ final class GroupDispatcher {
       if (records.size() == room || grew) {
         readMore();
       }
-    });
+    }));
   }
 
   private void dispatch(JournalRecord record, int attempt) {
@@ -106,7 +122,7 @@ final class GroupDispatcher {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.getHandlerTimeout().toMillis());
     record.event().headers().forEach(delivery::addHeader);
     delivery.addHeader(Wire.POSITION, Long.toString(record.position()));
-    vertx.eventBus().request(address, record.event().body(), delivery).onComplete(ar -> {
+    vertx.eventBus().request(address, record.event().body(), delivery).onComplete(ar -> Contexts.run(context, () -> {
       if (stopped) {
         return;
       }
@@ -124,7 +140,7 @@ final class GroupDispatcher {
       } else {
         deadLetter(record, attempt, ar.cause());
       }
-    });
+    }));
   }
 
   private long backoff(int attempt) {
@@ -149,7 +165,7 @@ final class GroupDispatcher {
     headers.put("dead-letter-error", String.valueOf(CommBusException.wrap(cause, ErrorCode.HANDLER_FAILED)));
     JournalEvent letter = new JournalEvent("dead-letter:" + options.getName() + ":" + original.id(),
         options.deadLetterType(), System.currentTimeMillis(), headers, original.body());
-    journal.append(letter).onComplete(ar -> {
+    journal.append(letter).onComplete(ar -> Contexts.run(context, () -> {
       if (ar.succeeded()) {
         LOG.log(System.Logger.Level.WARNING, "group " + options.getName() + " parked event " + original.id()
             + " (position " + record.position() + ") after " + attempts + " attempts: " + cause);
@@ -157,7 +173,7 @@ final class GroupDispatcher {
       } else {
         vertx.setTimer(backoff(attempts), t -> deadLetter(record, attempts, cause));
       }
-    });
+    }));
   }
 
   /** An event is done with: acknowledged or parked. Moves the checkpoint if it can. */
@@ -179,7 +195,7 @@ final class GroupDispatcher {
     }
     saving = true;
     long position = committed;
-    options.getCheckpoints().save(options.getName(), position).onComplete(ar -> {
+    options.getCheckpoints().save(options.getName(), position).onComplete(ar -> Contexts.run(context, () -> {
       saving = false;
       if (ar.failed()) {
         LOG.log(System.Logger.Level.WARNING, "group " + options.getName() + " could not save its checkpoint "
@@ -191,7 +207,7 @@ final class GroupDispatcher {
           saveCheckpoint();
         }
       }
-    });
+    }));
   }
 
   /** Stops handing out events; what is in flight is left to be handed out again by the next dispatcher. */

@@ -58,7 +58,7 @@ final class GroupMember implements Registration {
         return;
       }
       lock = ar.result();
-      dispatcher = new GroupDispatcher(vertx, journal, options, consumer.address());
+      dispatcher = new GroupDispatcher(vertx, context, journal, options, consumer.address());
       dispatcher.start().onFailure(failure -> {
         // Could not load the checkpoint: give the lock back and let anyone try again.
         dispatcher = null;

@@ -26,6 +26,7 @@ final class JournalSubscription implements Registration {
   private static final int BATCH = 256;
 
   private final Context context;
+  private final Context root;
   private final EventJournal journal;
   private final String type;
   private final Set<String> types;
@@ -44,6 +45,7 @@ final class JournalSubscription implements Registration {
                       Function<JournalRecord, Message> toMessage, Handler<Message> handler,
                       Consumer<Throwable> onHandlerFailure) {
     this.context = context;
+    this.root = Contexts.root(context);
     this.journal = journal;
     this.type = type;
     this.types = type == null ? Set.of() : Set.of(type);
@@ -71,7 +73,7 @@ final class JournalSubscription implements Registration {
     }
     reading = true;
     grew = false;
-    journal.read(next, BATCH, types).onComplete(ar -> {
+    journal.read(next, BATCH, types).onComplete(ar -> Contexts.run(root, () -> {
       reading = false;
       if (stopped) {
         return;
@@ -98,7 +100,7 @@ final class JournalSubscription implements Registration {
       } else {
         ready.tryComplete();
       }
-    });
+    }));
   }
 
   private void stop() {

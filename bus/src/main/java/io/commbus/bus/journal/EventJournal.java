@@ -16,6 +16,9 @@ import java.util.Set;
  *   <li>Appending an event whose id is within the deduplication window is acknowledged with the
  *       original position and stores nothing.</li>
  *   <li>Reads see a consistent prefix of the journal while appends continue.</li>
+ *   <li>Every returned future completes on the Vert.x context of its caller, and watch
+ *       listeners run on the context that registered them, so callers may keep state on
+ *       their context without locks.</li>
  * </ul>
  */
 public interface EventJournal {

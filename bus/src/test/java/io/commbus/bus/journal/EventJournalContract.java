@@ -179,6 +179,36 @@ public abstract class EventJournalContract {
   }
 
   @Test
+  void futuresCompleteOnTheCallersContext() {
+    io.vertx.core.Context caller = vertx.getOrCreateContext();
+    Promise<List<String>> where = Promise.promise();
+    caller.runOnContext(v -> {
+      List<String> wrong = new ArrayList<>();
+      journal.append(event("Here", 1))
+          .compose(appended -> {
+            check(caller, "append", wrong);
+            return journal.read(1, 10);
+          })
+          .compose(records -> {
+            check(caller, "read", wrong);
+            return journal.lastPosition();
+          })
+          .onComplete(ar -> {
+            check(caller, "lastPosition", wrong);
+            where.complete(wrong);
+          });
+    });
+    assertEquals(List.of(), await(where.future()));
+  }
+
+  private static void check(io.vertx.core.Context expected, String what, List<String> wrong) {
+    io.vertx.core.internal.ContextInternal current = io.vertx.core.internal.ContextInternal.current();
+    if (current == null || current.unwrap() != ((io.vertx.core.internal.ContextInternal) expected).unwrap()) {
+      wrong.add(what + " completed on " + Thread.currentThread().getName());
+    }
+  }
+
+  @Test
   void recordsSurviveClosingAndReopening() {
     for (int i = 1; i <= 20; i++) {
       await(journal.append(event("Kept", i)));

@@ -202,13 +202,13 @@ public final class PostgresJournal implements EventJournal {
         ? pool.preparedQuery(selectAll).execute(Tuple.of(fromPosition, (long) maxRecords))
         : pool.preparedQuery(selectTypes).execute(Tuple.of(fromPosition, (long) maxRecords)
             .addArrayOfString(types.toArray(new String[0])));
-    return rows.<List<JournalRecord>>map(set -> {
+    return onCallersContext(rows.<List<JournalRecord>>map(set -> {
       List<JournalRecord> records = new ArrayList<>(set.size());
       for (Row row : set) {
         records.add(RecordRows.record(row));
       }
       return records;
-    }).recover(e -> Future.failedFuture(StorageErrors.storage("could not read the journal", options, e)));
+    }).recover(e -> Future.failedFuture(StorageErrors.storage("could not read the journal", options, e))));
   }
 
   /** Reads the head row: the last position handed out by a committed transaction. */
@@ -217,9 +217,16 @@ public final class PostgresJournal implements EventJournal {
     if (closed) {
       return Future.failedFuture(StorageErrors.closed(options));
     }
-    return pool.query(selectLast).execute()
+    return onCallersContext(pool.query(selectLast).execute()
         .map(set -> set.iterator().next().getLong(0))
-        .recover(e -> Future.failedFuture(StorageErrors.storage("could not read the journal head", options, e)));
+        .recover(e -> Future.failedFuture(StorageErrors.storage("could not read the journal head", options, e))));
+  }
+
+  /** The pool completes on its own context; the journal contract promises the caller's. */
+  private <T> Future<T> onCallersContext(Future<T> result) {
+    Promise<T> here = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    result.onComplete(here);
+    return here.future();
   }
 
   @Override

@@ -1,0 +1,78 @@
+package io.commbus.adapter.postgres;
+
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.journal.CheckpointStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Consumer-group checkpoints in a PostgreSQL table, {@code commbus_checkpoints(group_name,
+ * position)}, so every node of a cluster resumes a group from the same place. A save never
+ * moves a checkpoint backwards: a dispatcher that lost its lock cannot undo its successor's
+ * progress with a late save.
+ */
+public final class PostgresCheckpointStore implements CheckpointStore {
+
+  private static final String TABLE = "commbus_checkpoints";
+
+  private final Pool pool;
+  private final PgConnectOptions connect;
+  private Future<Void> schema;
+
+  private PostgresCheckpointStore(Vertx vertx, PgConnectOptions connect) {
+    this.connect = connect;
+    this.pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
+  }
+
+  /** A store on the server of {@code options} (the journal's connection settings). */
+  public static PostgresCheckpointStore create(Vertx vertx, PostgresJournalOptions options) {
+    return new PostgresCheckpointStore(vertx, options.getConnect());
+  }
+
+  private synchronized Future<Void> schema() {
+    if (schema == null || schema.failed()) {
+      schema = pool.query("CREATE TABLE IF NOT EXISTS " + TABLE
+          + " (group_name TEXT PRIMARY KEY, position BIGINT NOT NULL)").execute().mapEmpty();
+    }
+    return schema;
+  }
+
+  @Override
+  public Future<Long> load(String group) {
+    return schema()
+        .compose(v -> pool.preparedQuery("SELECT position FROM " + TABLE + " WHERE group_name = $1")
+            .execute(Tuple.of(group)))
+        .map(rows -> {
+          RowIterator<Row> it = rows.iterator();
+          return it.hasNext() ? it.next().getLong(0) : 0L;
+        })
+        .recover(this::storageError);
+  }
+
+  @Override
+  public Future<Void> save(String group, long position) {
+    return schema()
+        .compose(v -> pool.preparedQuery("INSERT INTO " + TABLE + " (group_name, position) VALUES ($1, $2) "
+            + "ON CONFLICT (group_name) DO UPDATE SET position = GREATEST(" + TABLE + ".position, EXCLUDED.position)")
+            .execute(Tuple.of(group, position)))
+        .<Void>mapEmpty()
+        .recover(this::storageError);
+  }
+
+  private <T> Future<T> storageError(Throwable cause) {
+    return Future.failedFuture(new CommBusException(ErrorCode.STORAGE, "checkpoint store at " + connect.getHost() + ":"
+        + connect.getPort() + ": " + cause.getMessage(), cause));
+  }
+
+  public Future<Void> close() {
+    return pool.close();
+  }
+}
