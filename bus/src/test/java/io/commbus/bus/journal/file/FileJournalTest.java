@@ -169,6 +169,30 @@ class FileJournalTest extends EventJournalContract {
   }
 
   @Test
+  void retentionByAgeDeletesSegmentsLastWrittenLongAgo() throws IOException {
+    reopen(options().setSegmentBytes(4096));
+    appendMany(100, "Old");
+    List<Path> old = segmentFiles();
+    assertTrue(old.size() > 2, "expected several segments");
+    // Age the closed segments; the active one keeps its time.
+    java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(Duration.ofDays(30)));
+    for (Path segment : old.subList(0, old.size() - 1)) {
+      Files.setLastModifiedTime(segment, longAgo);
+    }
+
+    reopen(options().setSegmentBytes(4096).setRetentionAge(Duration.ofDays(7)));
+    appendMany(100, "New");   // rolls, and each roll applies retention
+
+    List<JournalRecord> kept = await(journal.read(1, 1000));
+    assertTrue(kept.get(0).position() > 1, "aged segments were kept");
+    assertTrue(kept.stream().filter(r -> r.event().type().equals("New")).count() == 100, "new records were lost");
+    for (Path segment : old.subList(0, old.size() - 1)) {
+      assertFalse(Files.exists(segment), segment + " is older than the retention age and still there");
+    }
+  }
+
+  @Test
   void everyFsyncPolicyStoresAndReadsBack() {
     for (FsyncPolicy policy : List.of(FsyncPolicy.NEVER, FsyncPolicy.interval(Duration.ofMillis(20)),
         FsyncPolicy.ALWAYS)) {
