@@ -93,7 +93,7 @@ final class SegmentCheck {
         stopped = !more;
       }
       if (!damaged && !stopped && scanner.problem != null) {
-        damage(scanner.offset(), scanner.problem + " at position " + expected);
+        damage(scanner.offset(), atPosition(scanner.problem, expected));
       }
       if (index != null && !stopped) {
         index.finish(validEnd, !damaged);
@@ -101,6 +101,13 @@ final class SegmentCheck {
     } finally {
       segment.close();
     }
+  }
+
+  /** "a torn record: 9 bytes announced" becomes "a torn record at position 5: 9 bytes announced". */
+  private static String atPosition(String problem, long position) {
+    int colon = problem.indexOf(':');
+    return colon < 0 ? problem + " at position " + position
+        : problem.substring(0, colon) + " at position " + position + problem.substring(colon);
   }
 
   private void damage(long offset, String what) {

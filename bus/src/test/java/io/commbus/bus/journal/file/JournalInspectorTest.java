@@ -17,6 +17,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -230,6 +232,50 @@ class JournalInspectorTest {
     assertEquals(COUNT - 1, report.validRecords());
     assertEquals(COUNT - 1, report.lastPosition());
     assertUnchanged(before);
+  }
+
+  @Test
+  void verifyReportsARecordWhoseCrcMatchesButWhosePositionIsOutOfPlace() throws IOException {
+    Path segment = segments().get(1);
+    List<Long> offsets = recordOffsets(segment);
+    int k = offsets.size() / 2;
+    long recordOffset = offsets.get(k);
+    long expected = Segment.baseOf(segment) + k;
+    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+      file.seek(recordOffset);
+      byte[] payload = new byte[file.readInt()];
+      file.seek(recordOffset + RecordFormat.FRAME_BYTES);
+      file.readFully(payload);
+      ByteBuffer.wrap(payload).putLong(0, expected + 1000);
+      CRC32C crc = new CRC32C();
+      crc.update(payload);
+      file.seek(recordOffset + 4);
+      file.writeInt((int) crc.getValue());
+      file.write(payload);
+    }
+
+    VerifyReport report = inspector().verify();
+
+    assertEquals(1, report.problems().size(), report.toString());
+    JournalProblem problem = report.problems().get(0);
+    assertEquals(recordOffset, problem.offset());
+    assertEquals(expected, problem.position());
+    assertTrue(problem.description().startsWith("a record for position " + (expected + 1000) + " where " + expected
+        + " was expected"), problem.toString());
+  }
+
+  @Test
+  void verifyReportsATornRecordHeaderAfterTheLastRecord() throws IOException {
+    Path last = segments().get(segments().size() - 1);
+    long size = Files.size(last);
+    Files.write(last, new byte[] {0, 0, 1}, StandardOpenOption.APPEND);
+
+    VerifyReport report = inspector().verify();
+
+    assertEquals(List.of(last.getFileName() + " offset " + size + ": a torn record header at position " + (COUNT + 1)
+        + ": only 3 bytes left; opening the journal for writing cuts these last 3 bytes"),
+        report.problems().stream().map(JournalProblem::toString).collect(Collectors.toList()));
+    assertEquals(COUNT, report.validRecords(), "every record before the torn header is valid");
   }
 
   @Test
