@@ -15,6 +15,7 @@ public final class Main {
 
   Main() {
     register(new DemoCommand());
+    register(new JournalCommand());
   }
 
   private void register(Command command) {

@@ -28,6 +28,7 @@ class MainTest {
   void helpListsEveryCommandWithOneLineEach() {
     assertEquals(0, run("--help"));
     assertTrue(out().contains("  demo "), out());
+    assertTrue(out().contains("  journal "), out());
     assertTrue(out().contains("  help "), out());
   }
 
@@ -44,6 +45,9 @@ class MainTest {
     out.reset();
     assertEquals(0, run("help", "demo"));
     assertTrue(out().startsWith("usage: commbus demo"), out());
+    out.reset();
+    assertEquals(0, run("help", "journal"));
+    assertTrue(out().startsWith("usage: commbus journal"), out());
   }
 
   @Test

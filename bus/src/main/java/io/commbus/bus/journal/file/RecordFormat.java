@@ -112,6 +112,11 @@ final class RecordFormat {
     return ByteBuffer.wrap(payload, offset, 8).getLong();
   }
 
+  /** The timestamp (epoch ms) stored after the position. */
+  static long timestamp(byte[] payload, int offset) {
+    return ByteBuffer.wrap(payload, offset + 8, 8).getLong();
+  }
+
   /** Decodes a payload whose CRC was checked; fails with STORAGE on a malformed payload. */
   static JournalRecord decode(byte[] payload, int offset, int length) {
     try {

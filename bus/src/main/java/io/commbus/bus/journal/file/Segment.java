@@ -88,15 +88,25 @@ final class Segment {
     byte[] magic = new byte[MAGIC.length];
     if (header.remaining() < HEADER_BYTES) {
       channel.close();
-      throw new IOException(file + " is too short to be a journal segment");
+      throw new BadHeader(file, "is too short to be a journal segment");
     }
     header.get(magic);
     long stored = header.getLong();
     if (!Arrays.equals(magic, MAGIC) || stored != base) {
       channel.close();
-      throw new IOException(file + " is not a journal segment for position " + base);
+      throw new BadHeader(file, "is not a journal segment for position " + base);
     }
     return new Segment(file, base, channel);
+  }
+
+  /** The file is readable but its header is not a segment header: damage, not an I/O failure. */
+  static final class BadHeader extends IOException {
+    final String reason;
+
+    BadHeader(Path file, String reason) {
+      super(file + " " + reason);
+      this.reason = reason;
+    }
   }
 
   /** Loads the index file if it is consistent with a segment of {@code validSize} bytes. */

@@ -48,7 +48,7 @@ final class SegmentScanner {
       return false;
     }
     if (end - offset < RecordFormat.FRAME_BYTES) {
-      problem = "a torn record header (" + (end - offset) + " bytes) at the end";
+      problem = "a torn record header: only " + (end - offset) + " bytes left";
       return false;
     }
     ensure(offset, RecordFormat.FRAME_BYTES);
