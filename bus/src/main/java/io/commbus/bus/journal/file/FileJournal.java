@@ -244,6 +244,9 @@ public final class FileJournal implements EventJournal {
     long lastForce = System.nanoTime();
     boolean dirty = false;
     List<PendingAppend> batch = new ArrayList<>(options.getMaxBatch());
+    // Only an fsync per group is worth waiting to share; without one, waiting only delays.
+    long lingerNanos = fsync.mode() == FsyncPolicy.Mode.ALWAYS ? options.getLinger().toNanos() : 0;
+    int previousBatch = 0;
     boolean stopping = false;
     while (!stopping) {
       PendingAppend first;
@@ -257,6 +260,12 @@ public final class FileJournal implements EventJournal {
       if (first != null) {
         batch.add(first);
         queue.drainTo(batch, options.getMaxBatch() - 1);
+        if (lingerNanos > 0 && batch.size() < previousBatch) {
+          // The publishers of the last group are still sending their next appends: wait a
+          // moment for them, so they share one write and one fsync instead of needing two.
+          lingerFor(batch, previousBatch, lingerNanos);
+        }
+        previousBatch = batch.size();
         stopping = batch.removeIf(p -> p == STOP);
         if (!batch.isEmpty()) {
           dirty |= writeBatch(batch);
@@ -270,6 +279,28 @@ public final class FileJournal implements EventJournal {
       }
     }
     shutDown();
+  }
+
+  /** Collects more waiting appends until the group is as large as the last one, or the linger is over. */
+  private void lingerFor(List<PendingAppend> batch, int wanted, long lingerNanos) {
+    long until = System.nanoTime() + lingerNanos;
+    while (batch.size() < Math.min(wanted, options.getMaxBatch()) && System.nanoTime() < until) {
+      PendingAppend more;
+      try {
+        more = queue.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (more == null) {
+        return;
+      }
+      batch.add(more);
+      if (more == STOP) {
+        return;
+      }
+      queue.drainTo(batch, options.getMaxBatch() - batch.size());
+    }
   }
 
   /**

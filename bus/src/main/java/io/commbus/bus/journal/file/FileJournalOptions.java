@@ -16,6 +16,7 @@ public final class FileJournalOptions {
   private int dedupWindow = 100_000;
   private long retentionBytes;
   private Duration retentionAge;
+  private Duration linger = Duration.ofNanos(100_000);
 
   public FileJournalOptions() {
   }
@@ -34,6 +35,7 @@ public final class FileJournalOptions {
     this.dedupWindow = other.dedupWindow;
     this.retentionBytes = other.retentionBytes;
     this.retentionAge = other.retentionAge;
+    this.linger = other.linger;
   }
 
   /** Where segments live; created if missing. Required. */
@@ -118,6 +120,25 @@ public final class FileJournalOptions {
       throw new IllegalArgumentException("dedupWindow must not be negative, was " + dedupWindow);
     }
     this.dedupWindow = dedupWindow;
+    return this;
+  }
+
+  /**
+   * Under {@code fsync=always}, how long the writer may wait for more appends when fewer are
+   * waiting than it wrote last time (default 100 µs): the publishers of the last group are
+   * usually just sending their next appends, and waiting lets them share one fsync. A lone
+   * publisher never waits. Zero turns it off.
+   */
+  public Duration getLinger() {
+    return linger;
+  }
+
+  public FileJournalOptions setLinger(Duration linger) {
+    Objects.requireNonNull(linger, "linger");
+    if (linger.isNegative()) {
+      throw new IllegalArgumentException("linger must not be negative, was " + linger);
+    }
+    this.linger = linger;
     return this;
   }
 
