@@ -7,27 +7,18 @@ import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.journal.file.FileCheckpointStore;
-import io.commbus.bus.journal.file.FileJournal;
-import io.commbus.bus.journal.file.FileJournalOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -36,37 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(60)
-class ConsumerGroupTest {
+class ConsumerGroupTest extends JournaledBusFixture {
 
-  @TempDir
-  Path directory;
 
-  private Vertx vertx;
-  private FileJournal journal;
   private CheckpointStore checkpoints;
-  private CommBus bus;
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory.resolve("journal"))));
+  void createCheckpointStore() {
     checkpoints = new FileCheckpointStore(vertx, directory.resolve("checkpoints"));
-    bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
-  }
-
-  @AfterEach
-  void stop() {
-    await(journal.close());
-    await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
   }
 
   private ConsumerGroupOptions group() {

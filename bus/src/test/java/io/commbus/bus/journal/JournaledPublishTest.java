@@ -1,7 +1,6 @@
 package io.commbus.bus.journal;
 
 import io.commbus.bus.CommBus;
-import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
@@ -10,15 +9,9 @@ import io.commbus.bus.journal.file.FileJournal;
 import io.commbus.bus.journal.file.FileJournalOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,36 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** publish with a journal: append first, deliver after, with the position on every event. */
-@Timeout(60)
-class JournaledPublishTest {
+class JournaledPublishTest extends JournaledBusFixture {
 
-  @TempDir
-  Path directory;
 
-  private Vertx vertx;
-  private FileJournal journal;
-  private CommBus bus;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory)));
-    bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
-  }
-
-  @AfterEach
-  void stop() {
-    await(journal.close());
-    await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   @Test
   void publishAppendsThenDeliversWithThePosition() {
@@ -153,6 +119,6 @@ class JournaledPublishTest {
     await(unjournaled.publish(Message.event("Lost", new JsonObject().put("marker", true))));
     await(marker.future());
     assertEquals(List.of(), received);
-    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory)));
+    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory.resolve("journal"))));
   }
 }

@@ -1,56 +1,18 @@
 package io.commbus.bus.journal;
 
-import io.commbus.bus.CommBus;
-import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.Message;
-import io.commbus.bus.journal.file.FileJournal;
-import io.commbus.bus.journal.file.FileJournalOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-@Timeout(60)
-class ProjectionTest {
+class ProjectionTest extends JournaledBusFixture {
 
-  @TempDir
-  Path directory;
 
-  private Vertx vertx;
-  private FileJournal journal;
-  private CommBus bus;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory)));
-    bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
-  }
-
-  @AfterEach
-  void stop() {
-    await(journal.close());
-    await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   private void pay(int... cents) {
     List<Future<Long>> all = new ArrayList<>();
