@@ -144,6 +144,10 @@ public interface CommBus {
   /** The wire type name of a Java message class. */
   String typeName(Class<?> messageClass);
 
-  /** Unregisters everything this bus registered. The Vert.x instance is left running. */
+  /**
+   * Unregisters everything this bus registered, journal subscriptions and group memberships
+   * included (a dispatching member saves its checkpoint first). The Vert.x instance and the
+   * journal are left running.
+   */
   Future<Void> close();
 }

@@ -67,6 +67,8 @@ public final class VertxCommBus implements CommBus {
   private final BusStats stats = new BusStats();
   private final Map<String, LocalRegistration> handlers = new ConcurrentHashMap<>();
   private final Map<String, List<LocalRegistration>> subscriptions = new ConcurrentHashMap<>();
+  /** Journal subscriptions and group memberships, so close() stops them too. */
+  private final List<Registration> journalRegistrations = new CopyOnWriteArrayList<>();
 
   public VertxCommBus(Vertx vertx, CommBusOptions options) {
     this.vertx = vertx;
@@ -440,11 +442,13 @@ public final class VertxCommBus implements CommBus {
       return new FailedRegistration(statsType, "journal-subscriber", new CommBusException(ErrorCode.INVALID_MESSAGE,
           "subscribeFrom needs a journal: set CommBusOptions.setJournal"));
     }
-    return new JournalSubscription(vertx.getOrCreateContext(), journal, eventType, fromPosition, this::toMessage,
-        handler, failure -> {
+    JournalSubscription subscription = new JournalSubscription(vertx.getOrCreateContext(), journal, eventType,
+        fromPosition, this::toMessage, handler, failure -> {
           stats.subscriberFailed(statsType);
           LOG.log(System.Logger.Level.WARNING, "journal subscriber of " + statsType + " failed", failure);
-        }).start();
+        });
+    journalRegistrations.add(subscription);
+    return subscription.start();
   }
 
   @Override
@@ -464,6 +468,7 @@ public final class VertxCommBus implements CommBus {
         if (ar.failed()) {
           joined.fail(CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL));
         } else {
+          journalRegistrations.add(member);
           member.compete();
           joined.complete(member);
         }
@@ -786,6 +791,8 @@ public final class VertxCommBus implements CommBus {
     List<Future<Void>> pending = new ArrayList<>();
     new ArrayList<>(handlers.values()).forEach(reg -> pending.add(reg.unregister()));
     subscriptions.values().forEach(list -> new ArrayList<>(list).forEach(reg -> pending.add(reg.unregister())));
+    journalRegistrations.forEach(reg -> pending.add(reg.unregister()));
+    journalRegistrations.clear();
     return Future.all(pending).mapEmpty();
   }
 }

@@ -1,6 +1,7 @@
 package io.commbus.bus.journal;
 
 import io.commbus.bus.CommBus;
+import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
@@ -124,6 +125,25 @@ class SubscribeFromTest extends JournaledBusFixture {
     await(later.done.future());
 
     assertEquals(10, seen.positions.size());
+  }
+
+  @Test
+  void closingTheBusStopsItsJournalSubscriptions() {
+    publish("Tick", 1, 5);
+    CommBus closing = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
+    Collector first = new Collector(5);
+    Registration sub = closing.subscribeFrom("Tick", 1, first::accept);
+    await(first.done.future());
+
+    await(closing.close());
+
+    Throwable stopped = sub.ready().transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertEquals(null, stopped, "it had caught up before the close");
+    publish("Tick", 6, 10);
+    Collector later = new Collector(10);
+    await(bus.subscribeFrom("Tick", 1, later::accept).ready());
+    await(later.done.future());
+    assertEquals(5, first.positions.size(), "a closed bus kept delivering");
   }
 
   @Test

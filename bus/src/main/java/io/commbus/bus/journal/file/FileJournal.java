@@ -132,6 +132,7 @@ public final class FileJournal implements EventJournal {
           .sorted((x, y) -> Long.compare(Segment.baseOf(x), Segment.baseOf(y)))
           .collect(java.util.stream.Collectors.toList());
     }
+    String droppedSegment = dropTornNewestSegment(files);
     if (files.isEmpty()) {
       active = Segment.create(directory, 1);
       active.openIndexForAppend(Segment.HEADER_BYTES);
@@ -167,8 +168,31 @@ public final class FileJournal implements EventJournal {
     active = last;
     nextPosition = last.lastPosition + 1;
     visible = nextPosition - 1;
+    if (droppedSegment != null && truncated == 0) {
+      return new RecoveryReport(visible, Segment.HEADER_BYTES, droppedSegment, last.file);
+    }
     return new RecoveryReport(visible, truncated, truncated > 0 ? scanner.problem : null, truncated > 0 ? last.file
         : null);
+  }
+
+  /**
+   * A roll creates the new segment file, then writes its header: a crash in between leaves a
+   * newest segment too short to have one. It holds no records, so it is removed, and said so.
+   */
+  private String dropTornNewestSegment(List<Path> files) throws IOException {
+    if (files.isEmpty()) {
+      return null;
+    }
+    Path newest = files.get(files.size() - 1);
+    long size = Files.size(newest);
+    if (size >= Segment.HEADER_BYTES) {
+      return null;
+    }
+    Files.delete(newest);
+    Files.deleteIfExists(newest.resolveSibling(newest.getFileName().toString()
+        .replace(Segment.SUFFIX, Segment.INDEX_SUFFIX)));
+    files.remove(files.size() - 1);
+    return "a new segment " + newest.getFileName() + " without a whole header (" + size + " bytes), removed";
   }
 
   /** Scans a segment, indexing its records and setting its last position; stops at the first bad record. */

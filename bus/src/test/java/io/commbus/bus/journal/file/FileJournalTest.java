@@ -121,6 +121,22 @@ class FileJournalTest extends EventJournalContract {
   }
 
   @Test
+  void aNewSegmentTornBeforeItsHeaderIsRemovedOnOpen() throws IOException {
+    appendMany(5, "Tick");
+    await(journal.close());
+    Path torn = directory.resolve(String.format("%020d.seg", 6));
+    Files.write(torn, new byte[] {'C', 'B', 'J'});   // a crash while the roll wrote the header
+
+    FileJournal recovered = reopen(options());
+
+    assertFalse(Files.exists(torn));
+    assertFalse(recovered.recovery().clean());
+    assertTrue(recovered.recovery().problem().contains("without a whole header"), recovered.recovery().problem());
+    assertEquals(5L, await(journal.lastPosition()));
+    assertEquals(6L, await(journal.append(event("Tick", 6))).position());
+  }
+
+  @Test
   void garbageAfterTheLastRecordIsCut() throws IOException {
     appendMany(3, "Tick");
     await(journal.close());
