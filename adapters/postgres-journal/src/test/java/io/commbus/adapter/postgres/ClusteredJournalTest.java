@@ -150,8 +150,11 @@ class ClusteredJournalTest {
 
     publishOn(busA, type, 200);
     await(all.future());
-    await(onA.unregister());
+    // The non-dispatching member leaves first: were the dispatcher (A, first to join) to leave
+    // first, B would take over from the last saved checkpoint and, at least once by design,
+    // hand out again the few events after it.
     await(onB.unregister());
+    await(onA.unregister());
 
     assertEquals(200, handledTimes.size());
     assertTrue(handledTimes.values().stream().allMatch(c -> c.get() == 1), "an event was handled twice");
