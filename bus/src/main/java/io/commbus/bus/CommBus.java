@@ -98,6 +98,9 @@ public interface CommBus {
    */
   Registration subscribeFrom(String eventType, long fromPosition, Handler<Message> handler);
 
+  /** {@link #subscribeFrom(String, long, Handler)} for several event types, in one position order. */
+  Registration subscribeFrom(java.util.Set<String> eventTypes, long fromPosition, Handler<Message> handler);
+
   /**
    * Joins a durable consumer group: the group's events (from the journal, after the group's
    * checkpoint) are shared among its members on every node, each event to one member. The

@@ -28,7 +28,6 @@ final class JournalSubscription implements Registration {
   private final Context context;
   private final Context root;
   private final EventJournal journal;
-  private final String type;
   private final Set<String> types;
   private final Function<JournalRecord, Message> toMessage;
   private final Handler<Message> handler;
@@ -41,14 +40,13 @@ final class JournalSubscription implements Registration {
   private boolean grew;
   private boolean stopped;
 
-  JournalSubscription(Context context, EventJournal journal, String type, long fromPosition,
+  JournalSubscription(Context context, EventJournal journal, Set<String> types, long fromPosition,
                       Function<JournalRecord, Message> toMessage, Handler<Message> handler,
                       Consumer<Throwable> onHandlerFailure) {
     this.context = context;
     this.root = Contexts.root(context);
     this.journal = journal;
-    this.type = type;
-    this.types = type == null ? Set.of() : Set.of(type);
+    this.types = Set.copyOf(types);
     this.next = Math.max(1, fromPosition);
     this.toMessage = toMessage;
     this.handler = handler;
@@ -121,7 +119,7 @@ final class JournalSubscription implements Registration {
 
   @Override
   public String type() {
-    return type == null ? "*" : type;
+    return types.isEmpty() ? "*" : String.join(",", new java.util.TreeSet<>(types));
   }
 
   @Override

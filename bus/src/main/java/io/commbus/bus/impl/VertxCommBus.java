@@ -436,13 +436,18 @@ public final class VertxCommBus implements CommBus {
 
   @Override
   public Registration subscribeFrom(String eventType, long fromPosition, Handler<Message> handler) {
+    return subscribeFrom(eventType == null ? Set.of() : Set.of(eventType), fromPosition, handler);
+  }
+
+  @Override
+  public Registration subscribeFrom(Set<String> eventTypes, long fromPosition, Handler<Message> handler) {
     EventJournal journal = options.getJournal();
-    String statsType = eventType == null ? "*" : eventType;
+    String statsType = eventTypes.isEmpty() ? "*" : String.join(",", new TreeSet<>(eventTypes));
     if (journal == null) {
       return new FailedRegistration(statsType, "journal-subscriber", new CommBusException(ErrorCode.INVALID_MESSAGE,
           "subscribeFrom needs a journal: set CommBusOptions.setJournal"));
     }
-    JournalSubscription subscription = new JournalSubscription(vertx.getOrCreateContext(), journal, eventType,
+    JournalSubscription subscription = new JournalSubscription(vertx.getOrCreateContext(), journal, eventTypes,
         fromPosition, this::toMessage, handler, failure -> {
           stats.subscriberFailed(statsType);
           LOG.log(System.Logger.Level.WARNING, "journal subscriber of " + statsType + " failed", failure);

@@ -1,0 +1,226 @@
+package io.commbus.coordinator;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.Message;
+import io.commbus.bus.Registration;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The service registry, as a projection of registry events in the journal: a service is
+ * registered, unregistered, or its health changed. Every node folds the same events in the
+ * same order, so every node of a cluster converges on the same view, and a restarted node
+ * rebuilds it by replay.
+ *
+ * <p>Health comes from heartbeats, which are not journaled: they travel on the event bus to
+ * every node. Each node checks for expired heartbeats; the health change it then journals
+ * carries an id derived from the service's last change, the same on every node, so the
+ * journal's idempotency records each transition once however many nodes notice it.
+ */
+public final class ServiceRegistry {
+
+  public static final String REGISTERED = "commbus.registry.ServiceRegistered";
+  public static final String UNREGISTERED = "commbus.registry.ServiceUnregistered";
+  public static final String HEALTH_CHANGED = "commbus.registry.ServiceHealthChanged";
+  static final String HEARTBEAT_ADDRESS = "commbus.registry.heartbeat";
+
+  private static final System.Logger LOG = System.getLogger(ServiceRegistry.class.getName());
+
+  private final Vertx vertx;
+  private final CommBus bus;
+  private final RegistryOptions options;
+  private final Map<String, Entry> services = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastHeartbeat = new ConcurrentHashMap<>();
+  private final Map<String, Promise<Boolean>> pending = new ConcurrentHashMap<>();
+  private final List<Handler<String>> listeners = new CopyOnWriteArrayList<>();
+  private Registration subscription;
+  private MessageConsumer<String> heartbeats;
+  private long checkTimer = -1;
+
+  /** A service as of the registry event at {@code version} (its journal position). */
+  private static final class Entry {
+    final ServiceDescriptor descriptor;
+    final long version;
+
+    Entry(ServiceDescriptor descriptor, long version) {
+      this.descriptor = descriptor;
+      this.version = version;
+    }
+  }
+
+  private ServiceRegistry(Vertx vertx, CommBus bus, RegistryOptions options) {
+    this.vertx = vertx;
+    this.bus = bus;
+    this.options = options;
+  }
+
+  /**
+   * Starts the registry on a bus with a journal: replays the registry events, then follows
+   * them. Completes once the replay has caught up.
+   */
+  public static Future<ServiceRegistry> start(Vertx vertx, CommBus bus, RegistryOptions options) {
+    ServiceRegistry registry = new ServiceRegistry(vertx, bus, options);
+    registry.subscription = bus.subscribeFrom(Set.of(REGISTERED, UNREGISTERED, HEALTH_CHANGED), 1, registry::apply);
+    registry.heartbeats = vertx.eventBus().consumer(HEARTBEAT_ADDRESS, m -> registry.heard(m.body()));
+    registry.checkTimer = vertx.setPeriodic(options.getCheckInterval().toMillis(), id -> registry.checkHeartbeats());
+    return Future.all(registry.subscription.ready(), registry.heartbeats.completion()).map(registry);
+  }
+
+  // ------------------------------------------------------------------ the projection
+
+  private void apply(Message event) {
+    JsonObject body = event.json();
+    String name = body.getString("name");
+    boolean outcome = false;
+    switch (event.type()) {
+      case REGISTERED:
+        if (!services.containsKey(name)) {
+          services.put(name, new Entry(ServiceDescriptor.fromJson(body).withHealthy(true), event.position()));
+          lastHeartbeat.put(name, System.nanoTime());
+          outcome = true;
+        }
+        break;
+      case UNREGISTERED:
+        outcome = services.remove(name) != null;
+        lastHeartbeat.remove(name);
+        break;
+      case HEALTH_CHANGED:
+        Entry entry = services.get(name);
+        boolean healthy = body.getBoolean("healthy");
+        if (entry != null && entry.descriptor.healthy() != healthy) {
+          services.put(name, new Entry(entry.descriptor.withHealthy(healthy), event.position()));
+          if (healthy) {
+            lastHeartbeat.put(name, System.nanoTime());
+          }
+          outcome = true;
+        }
+        break;
+      default:
+        return;
+    }
+    Promise<Boolean> waiting = event.id() == null ? null : pending.remove(event.id());
+    if (waiting != null) {
+      waiting.complete(outcome);
+    }
+    if (outcome) {
+      listeners.forEach(listener -> listener.handle(name));
+    }
+  }
+
+  /** Publishes a registry event and completes with whether it changed the registry when applied. */
+  private Future<Boolean> change(String type, String id, JsonObject body) {
+    Promise<Boolean> applied = Promise.promise();
+    pending.put(id, applied);
+    bus.publish(Message.event(type, body).withId(id)).onFailure(failure -> {
+      pending.remove(id);
+      applied.tryFail(failure);
+    });
+    return applied.future();
+  }
+
+  // ------------------------------------------------------------------ the API
+
+  /** Registers a service; false if one of that name is already registered (on any node). */
+  public Future<Boolean> registerService(ServiceDescriptor service) {
+    if (services.containsKey(service.name())) {
+      return Future.succeededFuture(false);
+    }
+    return change(REGISTERED, "registry:register:" + service.name() + ":" + UUID.randomUUID(), service.toJson());
+  }
+
+  /** Removes a service; false if there was none of that name. */
+  public Future<Boolean> unregisterService(String name) {
+    if (!services.containsKey(name)) {
+      return Future.succeededFuture(false);
+    }
+    return change(UNREGISTERED, "registry:unregister:" + name + ":" + UUID.randomUUID(),
+        new JsonObject().put("name", name));
+  }
+
+  public Optional<ServiceDescriptor> getService(String name) {
+    Entry entry = services.get(name);
+    return entry == null ? Optional.empty() : Optional.of(entry.descriptor);
+  }
+
+  /** Services of a type (null: any), only healthy ones if asked, by name. */
+  public List<ServiceDescriptor> listServices(String serviceType, boolean healthyOnly) {
+    List<ServiceDescriptor> found = new ArrayList<>();
+    for (Entry entry : services.values()) {
+      ServiceDescriptor service = entry.descriptor;
+      if ((serviceType == null || serviceType.equals(service.serviceType())) && (!healthyOnly || service.healthy())) {
+        found.add(service);
+      }
+    }
+    found.sort(Comparator.comparing(ServiceDescriptor::name));
+    return found;
+  }
+
+  /** Healthy services of any type. */
+  public List<ServiceDescriptor> listServices() {
+    return listServices(null, true);
+  }
+
+  /** Says the service is alive, to every node. */
+  public void heartbeat(String name) {
+    vertx.eventBus().publish(HEARTBEAT_ADDRESS, name);
+  }
+
+  /** Calls {@code listener} with a service's name whenever the registry's view of it changes. */
+  public ServiceRegistry onChange(Handler<String> listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  // ------------------------------------------------------------------ health
+
+  private void heard(String name) {
+    Entry entry = services.get(name);
+    if (entry == null) {
+      return;
+    }
+    lastHeartbeat.put(name, System.nanoTime());
+    if (!entry.descriptor.healthy()) {
+      journalHealth(name, true, entry);
+    }
+  }
+
+  private void checkHeartbeats() {
+    long ttl = options.getHeartbeatTtl().toNanos();
+    long now = System.nanoTime();
+    services.forEach((name, entry) -> {
+      Long last = lastHeartbeat.get(name);
+      if (entry.descriptor.healthy() && last != null && now - last > ttl) {
+        journalHealth(name, false, entry);
+      }
+    });
+  }
+
+  /** The id names the transition (which state, after which change), so every node that notices it writes the same event. */
+  private void journalHealth(String name, boolean healthy, Entry entry) {
+    String id = "registry:health:" + name + ":" + (healthy ? "up" : "down") + ":after:" + entry.version;
+    bus.publish(Message.event(HEALTH_CHANGED, new JsonObject().put("name", name).put("healthy", healthy)).withId(id))
+        .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "could not record the health of " + name, e));
+  }
+
+  /** Stops following the journal and checking heartbeats. */
+  public Future<Void> stop() {
+    if (checkTimer >= 0) {
+      vertx.cancelTimer(checkTimer);
+    }
+    return Future.all(subscription.unregister(), heartbeats.unregister()).mapEmpty();
+  }
+}
