@@ -112,12 +112,13 @@ public final class ServiceRegistry {
       default:
         return;
     }
+    // Listeners first: when a caller's registerService completes, its listeners have run.
+    if (outcome) {
+      listeners.forEach(listener -> listener.handle(name));
+    }
     Promise<Boolean> waiting = event.id() == null ? null : pending.remove(event.id());
     if (waiting != null) {
       waiting.complete(outcome);
-    }
-    if (outcome) {
-      listeners.forEach(listener -> listener.handle(name));
     }
   }
 

@@ -27,6 +27,8 @@ public enum ErrorCode {
   CANCELLED,
   /** The message cannot be sent as asked (wrong category, reserved header, missing type). */
   INVALID_MESSAGE,
+  /** The service exists but is not healthy. */
+  UNAVAILABLE,
   /** The journal could not store or read events (disk full, I/O error, closed journal). */
   STORAGE,
   /** An error without a more precise code, including codes this node does not know. */

@@ -1,0 +1,45 @@
+package io.commbus.coordinator;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Settings of the dispatcher; every one has a default. */
+public final class DispatcherOptions {
+
+  private int queueCapacity = 1000;
+  private Duration baseBackoff = Duration.ofMillis(50);
+  private Duration maxBackoff = Duration.ofSeconds(5);
+
+  /** Requests of one service that may wait for a slot before OVERLOADED (default 1000). */
+  public int getQueueCapacity() {
+    return queueCapacity;
+  }
+
+  public DispatcherOptions setQueueCapacity(int queueCapacity) {
+    if (queueCapacity < 0) {
+      throw new IllegalArgumentException("queueCapacity must not be negative, was " + queueCapacity);
+    }
+    this.queueCapacity = queueCapacity;
+    return this;
+  }
+
+  /** The first retry's backoff before jitter; it doubles each retry (default 50 ms). */
+  public Duration getBaseBackoff() {
+    return baseBackoff;
+  }
+
+  public DispatcherOptions setBaseBackoff(Duration baseBackoff) {
+    this.baseBackoff = Objects.requireNonNull(baseBackoff, "baseBackoff");
+    return this;
+  }
+
+  /** The longest backoff before jitter (default 5 s). */
+  public Duration getMaxBackoff() {
+    return maxBackoff;
+  }
+
+  public DispatcherOptions setMaxBackoff(Duration maxBackoff) {
+    this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+    return this;
+  }
+}
