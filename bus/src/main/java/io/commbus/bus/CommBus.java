@@ -98,7 +98,10 @@ public interface CommBus {
    */
   Registration subscribeFrom(String eventType, long fromPosition, Handler<Message> handler);
 
-  /** {@link #subscribeFrom(String, long, Handler)} for several event types, in one position order. */
+  /**
+   * {@link #subscribeFrom(String, long, Handler)} for several event types, in one position
+   * order; an empty set means every type.
+   */
   Registration subscribeFrom(java.util.Set<String> eventTypes, long fromPosition, Handler<Message> handler);
 
   /**

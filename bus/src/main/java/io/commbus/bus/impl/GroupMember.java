@@ -93,7 +93,8 @@ final class GroupMember implements Registration {
   @Override
   public Future<Void> unregister() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
+    // Inline when already on the context: a verticle's stop() runs there while it undeploys.
+    Contexts.run(Contexts.root(context), () -> {
       left = true;
       Future<Void> stopped = dispatcher == null ? Future.succeededFuture() : dispatcher.stop();
       stopped.eventually(() -> {

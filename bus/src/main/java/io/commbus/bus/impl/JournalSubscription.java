@@ -136,7 +136,8 @@ final class JournalSubscription implements Registration {
   @Override
   public Future<Void> unregister() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
+    // Inline when already on the context: a verticle's stop() runs there while it undeploys.
+    Contexts.run(root, () -> {
       stop();
       ready.tryFail("unregistered before catching up");
       done.complete();
