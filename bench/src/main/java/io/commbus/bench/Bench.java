@@ -70,6 +70,8 @@ public final class Bench {
         return new QueryScenario(vertx, loops, options.queryWindow());
       case JOURNAL:
         return new JournalScenario(vertx);
+      case DISPATCH:
+        return new DispatchScenario(vertx, loops, options.queryWindow(), options.latencyCount());
       default:
         return new LatencyScenario(vertx, loops);
     }

@@ -16,7 +16,7 @@ public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int r
                            Duration runTimeout) {
 
   public static final String USAGE = "usage: java -jar commbus-bench.jar [--quick] [suite...]\n"
-      + "  suites: publish, send, query, latency, journal (default: all)\n"
+      + "  suites: publish, send, query, latency, journal, dispatch (default: all)\n"
       + "  --quick  tiny sizes and one round, for a smoke test; the numbers mean nothing";
 
   public BenchOptions {
@@ -74,6 +74,8 @@ public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int r
         return queryCount;
       case JOURNAL:
         return journalCount;
+      case DISPATCH:
+        return queryCount;
       default:
         return latencyCount;
     }

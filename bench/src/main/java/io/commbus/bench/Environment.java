@@ -36,6 +36,10 @@ final class Environment {
         case QUERY:
           sizes.add("query " + options.queryCount() + " queries, " + options.queryWindow() + " in flight");
           break;
+        case DISPATCH:
+          sizes.add("dispatch " + options.queryCount() + " requests, " + options.queryWindow() + " in flight, and "
+              + options.latencyCount() + " sequential for latency");
+          break;
         case JOURNAL:
           sizes.add("journal up to " + options.journalCount() + " appends of 256-byte events per run (fewer with fewer publishers), "
               + JournalScenario.ALWAYS_SHARE + " of that with fsync=always");

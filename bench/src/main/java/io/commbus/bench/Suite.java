@@ -9,7 +9,8 @@ public enum Suite {
   SEND("send"),
   QUERY("query"),
   LATENCY("latency"),
-  JOURNAL("journal");
+  JOURNAL("journal"),
+  DISPATCH("dispatch");
 
   private final String cliName;
 
