@@ -6,47 +6,30 @@ import io.commbus.bus.Message;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.error.OverloadedException;
-import io.commbus.bus.journal.file.FileJournal;
-import io.commbus.bus.journal.file.FileJournalOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(60)
-class DispatcherTest {
+class DispatcherTest extends JournaledBusTestBase {
 
-  @TempDir
-  Path directory;
-
-  private Vertx vertx;
-  private FileJournal journal;
-  private CommBus bus;
   private ServiceRegistry registry;
   private Dispatcher dispatcher;
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory)));
-    bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
     registry = await(ServiceRegistry.start(vertx, bus, new RegistryOptions()));
     dispatcher = new Dispatcher(vertx, bus, registry, new DispatcherOptions().setBaseBackoff(Duration.ofMillis(1))
         .setMaxBackoff(Duration.ofMillis(5)).setQueueCapacity(600));
@@ -55,16 +38,6 @@ class DispatcherTest {
   @AfterEach
   void stop() {
     await(registry.stop());
-    await(journal.close());
-    await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
   }
 
   private static CommBusException failure(Future<?> future) {

@@ -6,33 +6,21 @@ import io.commbus.bus.journal.file.FileJournal;
 import io.commbus.bus.journal.file.FileJournalOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(60)
-class ServiceRegistryTest {
+class ServiceRegistryTest extends JournaledBusTestBase {
 
-  @TempDir
-  Path directory;
-
-  private Vertx vertx;
-  private FileJournal journal;
-  private CommBus bus;
   private ServiceRegistry registry;
 
   private final RegistryOptions options = new RegistryOptions()
@@ -40,25 +28,12 @@ class ServiceRegistryTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory)));
-    bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
     registry = await(ServiceRegistry.start(vertx, bus, options));
   }
 
   @AfterEach
   void stop() {
     await(registry.stop());
-    await(journal.close());
-    await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
   }
 
   private static List<String> names(List<ServiceDescriptor> services) {
