@@ -1,5 +1,6 @@
 package io.commbus.coordinator;
 
+import io.commbus.bus.journal.JournaledBusFixture;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.Message;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class DispatcherTest extends JournaledBusTestBase {
+class DispatcherTest extends JournaledBusFixture {
 
   private ServiceRegistry registry;
   private Dispatcher dispatcher;

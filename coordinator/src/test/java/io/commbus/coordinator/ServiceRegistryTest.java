@@ -1,9 +1,9 @@
 package io.commbus.coordinator;
 
+import io.commbus.bus.journal.JournaledBusFixture;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.journal.file.FileJournal;
-import io.commbus.bus.journal.file.FileJournalOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ServiceRegistryTest extends JournaledBusTestBase {
+class ServiceRegistryTest extends JournaledBusFixture {
 
   private ServiceRegistry registry;
 
@@ -65,7 +65,7 @@ class ServiceRegistryTest extends JournaledBusTestBase {
     await(registry.stop());
     await(journal.close());
 
-    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory)));
+    journal = await(FileJournal.open(vertx, journalOptions()));
     bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
     registry = await(ServiceRegistry.start(vertx, bus, options));
 

@@ -14,24 +14,33 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** A bus on a fresh file journal in a temporary directory, for tests of what a journal adds. */
+/**
+ * A bus on a fresh file journal in {@code directory/journal}, for tests of what a journal
+ * adds. Shared with other modules through this module's test-jar.
+ */
 @Timeout(60)
-abstract class JournaledBusFixture {
+public abstract class JournaledBusFixture {
 
   @TempDir
-  Path directory;
+  protected Path directory;
 
   protected Vertx vertx;
   protected FileJournal journal;
   protected CommBus bus;
 
+  /** The options the fixture's journal is opened with; reopen with the same ones. */
+  protected FileJournalOptions journalOptions() {
+    return new FileJournalOptions(directory.resolve("journal"));
+  }
+
   @BeforeEach
   void startJournaledBus() {
     vertx = Vertx.vertx();
-    journal = await(FileJournal.open(vertx, new FileJournalOptions(directory.resolve("journal"))));
+    journal = await(FileJournal.open(vertx, journalOptions()));
     bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
   }
 
+  /** Runs after a subclass's own clean-up: the journal before Vert.x. */
   @AfterEach
   void stopJournaledBus() {
     await(journal.close());
