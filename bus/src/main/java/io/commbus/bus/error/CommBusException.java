@@ -11,6 +11,7 @@ public class CommBusException extends RuntimeException {
 
   private final ErrorCode code;
   private final String remoteType;
+  private final String remoteTrace;
 
   public CommBusException(ErrorCode code, String message) {
     this(code, message, null, null);
@@ -21,9 +22,15 @@ public class CommBusException extends RuntimeException {
   }
 
   public CommBusException(ErrorCode code, String message, String remoteType, Throwable cause) {
+    this(code, message, remoteType, null, cause);
+  }
+
+  /** An error that happened elsewhere, with the remote side's own stack trace (a Python traceback, say). */
+  public CommBusException(ErrorCode code, String message, String remoteType, String remoteTrace, Throwable cause) {
     super(message, cause);
     this.code = code;
     this.remoteType = remoteType;
+    this.remoteTrace = remoteTrace;
   }
 
   public ErrorCode code() {
@@ -33,6 +40,11 @@ public class CommBusException extends RuntimeException {
   /** The class (or language-specific type) of the original error when it happened remotely. */
   public String remoteType() {
     return remoteType;
+  }
+
+  /** The remote error's stack trace as its own runtime formatted it; null when there is none. */
+  public String remoteTrace() {
+    return remoteTrace;
   }
 
   @Override
@@ -46,13 +58,17 @@ public class CommBusException extends RuntimeException {
     if (remoteType != null) {
       json.put("remoteType", remoteType);
     }
+    if (remoteTrace != null) {
+      json.put("remoteTrace", remoteTrace);
+    }
     return json;
   }
 
   /** Rebuilds an error from its wire form, as the most specific subclass for its code. */
   public static CommBusException fromJson(JsonObject json) {
     ErrorCode code = ErrorCode.fromName(json.getString("code"));
-    return of(code, json.getString("message", code.name()), json.getString("remoteType"));
+    return of(code, json.getString("message", code.name()), json.getString("remoteType"),
+        json.getString("remoteTrace"));
   }
 
   /** An error for {@code code}, as the subclass callers catch for that code. */
@@ -62,6 +78,15 @@ public class CommBusException extends RuntimeException {
 
   /** Same as {@link #of(ErrorCode, String)}, with the remote error's type. */
   public static CommBusException of(ErrorCode code, String message, String remoteType) {
+    return of(code, message, remoteType, null);
+  }
+
+  /** Same as {@link #of(ErrorCode, String, String)}, with the remote error's stack trace. */
+  public static CommBusException of(ErrorCode code, String message, String remoteType, String remoteTrace) {
+    if (remoteTrace != null) {
+      return code == ErrorCode.HANDLER_FAILED ? new HandlerFailedException(message, remoteType, remoteTrace)
+          : new CommBusException(code, message, remoteType, remoteTrace, null);
+    }
     switch (code) {
       case NO_HANDLER:
         return new NoHandlerException(message);

@@ -8,4 +8,9 @@ public class HandlerFailedException extends CommBusException {
   public HandlerFailedException(String message, String remoteType) {
     super(ErrorCode.HANDLER_FAILED, message, remoteType, null);
   }
+
+  /** A failure with the remote handler's stack trace, as its runtime formatted it. */
+  public HandlerFailedException(String message, String remoteType, String remoteTrace) {
+    super(ErrorCode.HANDLER_FAILED, message, remoteType, remoteTrace, null);
+  }
 }

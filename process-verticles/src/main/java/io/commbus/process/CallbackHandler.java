@@ -1,0 +1,30 @@
+package io.commbus.process;
+
+import io.commbus.bus.StreamSink;
+
+/**
+ * Serves a callback that child processes call as {@code commbus.<module>.<Type>(request)}. The
+ * answer is always a stream: write one item, many, or none, then end the sink, or fail it with
+ * an error. Honour the sink's flow control so a slow Python consumer slows the producer.
+ *
+ * @param <Q> the request type, read from the child's JSON with Jackson
+ * @param <R> the item type, written to the child as JSON (a {@code Buffer} goes as raw bytes)
+ */
+public interface CallbackHandler<Q, R> {
+
+  /** The module part of the path, e.g. {@code market}. */
+  String module();
+
+  /** The type part of the path, e.g. {@code MarketData}. */
+  String typeName();
+
+  /** The Java type of the request. */
+  Class<Q> requestType();
+
+  void handle(Q request, StreamSink<R> sink) throws Exception;
+
+  /** {@code module.typeName}. */
+  default String path() {
+    return CallbackPaths.path(module(), typeName());
+  }
+}

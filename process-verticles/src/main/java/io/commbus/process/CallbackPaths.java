@@ -1,0 +1,39 @@
+package io.commbus.process;
+
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+
+import java.util.regex.Pattern;
+
+/**
+ * Callback paths ({@code module.Type}, e.g. {@code market.MarketData}) and the bus query type
+ * each one is served under. A callback is a streamed query on the bus, so a child on one node
+ * reaches a handler registered on any other.
+ */
+public final class CallbackPaths {
+
+  private static final String PREFIX = "commbus.callback.";
+  private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
+
+  private CallbackPaths() {
+  }
+
+  /** {@code module + "." + type}, checked. */
+  public static String path(String module, String type) {
+    return check(module + "." + type);
+  }
+
+  /** The bus message type under which the handler for {@code path} is registered. */
+  public static String messageType(String path) {
+    return PREFIX + check(path);
+  }
+
+  /** Fails with INVALID_MESSAGE unless {@code path} is two Python identifiers joined by a dot. */
+  public static String check(String path) {
+    if (path == null || !PATH.matcher(path).matches()) {
+      throw new CommBusException(ErrorCode.INVALID_MESSAGE, "callback path \"" + path
+          + "\" must be module.Type, two identifiers joined by a dot");
+    }
+    return path;
+  }
+}

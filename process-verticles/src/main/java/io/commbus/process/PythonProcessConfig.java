@@ -1,0 +1,123 @@
+package io.commbus.process;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Python worker: which interpreter, which module and function handle requests, extra
+ * {@code sys.path} entries and environment. Whether the function is sync, async or an async
+ * generator is detected by the child, not configured. The SDK shipped in the commbus jar
+ * goes first on the child's path, so workers need no installation.
+ */
+public class PythonProcessConfig {
+
+  private String python = "python3";
+  private String module;
+  private String function = "handle";
+  private List<Path> pythonPath = new ArrayList<>();
+  private Map<String, String> environment = new LinkedHashMap<>();
+  private ProcessOptions process = new ProcessOptions();
+
+  public PythonProcessConfig() {
+  }
+
+  public PythonProcessConfig(String module, String function) {
+    this.module = module;
+    this.function = function;
+  }
+
+  /** The interpreter, a name on PATH or a path; default {@code python3}. */
+  public String getPython() {
+    return python;
+  }
+
+  public PythonProcessConfig setPython(String python) {
+    this.python = Objects.requireNonNull(python, "python");
+    return this;
+  }
+
+  public String getModule() {
+    return module;
+  }
+
+  public PythonProcessConfig setModule(String module) {
+    this.module = module;
+    return this;
+  }
+
+  /** The function that handles requests; default {@code handle}. */
+  public String getFunction() {
+    return function;
+  }
+
+  public PythonProcessConfig setFunction(String function) {
+    this.function = function;
+    return this;
+  }
+
+  /** Directories put on the child's {@code sys.path}, after the SDK. */
+  public List<Path> getPythonPath() {
+    return pythonPath;
+  }
+
+  public PythonProcessConfig setPythonPath(List<Path> pythonPath) {
+    this.pythonPath = new ArrayList<>(pythonPath);
+    return this;
+  }
+
+  public PythonProcessConfig addPythonPath(Path directory) {
+    pythonPath.add(directory);
+    return this;
+  }
+
+  public Map<String, String> getEnvironment() {
+    return environment;
+  }
+
+  public PythonProcessConfig putEnvironment(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
+  /** Supervision, limits and timings; its command and entry are filled in from this config. */
+  public ProcessOptions getProcess() {
+    return process;
+  }
+
+  public PythonProcessConfig setProcess(ProcessOptions process) {
+    this.process = Objects.requireNonNull(process, "process");
+    return this;
+  }
+
+  /** The generic options that start this worker, with the SDK at {@code sdkDirectory}. */
+  public ProcessOptions toProcessOptions(Path sdkDirectory) {
+    if (module == null || module.isBlank()) {
+      throw new IllegalArgumentException("module: the Python module to import must be set");
+    }
+    if (function == null || function.isBlank()) {
+      throw new IllegalArgumentException("function: the Python function to call must be set");
+    }
+    ProcessOptions options = new ProcessOptions(process);
+    options.setCommand(List.of(python, "-m", "commbus.child"));
+    options.setEntry(new JsonObject().put("module", module).put("function", function));
+    List<String> path = new ArrayList<>();
+    path.add(sdkDirectory.toString());
+    for (Path entry : pythonPath) {
+      path.add(entry.toAbsolutePath().toString());
+    }
+    Map<String, String> env = new LinkedHashMap<>(process.getEnvironment());
+    env.putAll(environment);
+    env.put("PYTHONPATH", String.join(File.pathSeparator, path));
+    // Children's output reaches the node's log line by line, not when a buffer fills.
+    env.put("PYTHONUNBUFFERED", "1");
+    options.setEnvironment(env);
+    return options;
+  }
+}

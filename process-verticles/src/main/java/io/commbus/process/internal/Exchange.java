@@ -1,0 +1,40 @@
+package io.commbus.process.internal;
+
+import io.commbus.bus.error.CommBusException;
+
+/**
+ * A request the parent sent to a child, waiting for its answer: one value, or a stream of
+ * items. The connection feeds it the child's frames; the pool learns when it is over.
+ */
+public interface Exchange {
+
+  /** The request's deadline, epoch milliseconds. */
+  long deadlineMillis();
+
+  /** The bus message type, sent as {@code type}. */
+  String type();
+
+  /** The payload: JsonObject, Buffer, another JSON value, or null. */
+  Object payload();
+
+  /** The traceparent to send. */
+  String traceparent();
+
+  /** True when the answer may be a stream, so credit is granted. */
+  boolean streamed();
+
+  /** A single value arrived ({@code res}). */
+  void onValue(Object value);
+
+  /** A stream item arrived; {@code granted} is called once it may be counted as consumed. */
+  void onItem(Object value, Runnable consumed);
+
+  /** The stream ended ({@code end}). */
+  void onEnd();
+
+  /** The exchange failed: an {@code err} frame, a timeout, a protocol error or the child's exit. */
+  void onError(CommBusException error);
+
+  /** Registers what to do if the caller gives up (a cancelled stream); may be ignored. */
+  void onCallerCancel(Runnable cancel);
+}

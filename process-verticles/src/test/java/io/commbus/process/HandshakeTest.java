@@ -1,0 +1,128 @@
+package io.commbus.process;
+
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.HandshakeException.Reason;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HandshakeTest extends ProcessFixture {
+
+  private HandshakeException deployFails(ProcessVerticle verticle) {
+    Throwable cause = vertx.deployVerticle(verticle).transform(ar -> Future.succeededFuture(ar.cause())).await();
+    return assertInstanceOf(HandshakeException.class, cause, () -> "deployment should fail, got " + cause);
+  }
+
+  @Test
+  void aWrongTokenIsRefused() {
+    HandshakeException error = deployFails(new ProcessVerticle(bus, new PoolOptions("bad"), script("bad_token.py", o -> { })));
+
+    assertEquals(Reason.BAD_TOKEN, error.reason());
+    assertEquals(ErrorCode.PROTOCOL, error.code());
+  }
+
+  @Test
+  void anotherProtocolVersionIsRefused() {
+    HandshakeException error = deployFails(new ProcessVerticle(bus, new PoolOptions("old"),
+        script("wrong_version.py", o -> { })));
+
+    assertEquals(Reason.VERSION_MISMATCH, error.reason());
+    assertTrue(error.getMessage().contains("99"), error.getMessage());
+  }
+
+  @Test
+  void aModuleThatFailsToImportReportsThePythonTraceback() {
+    PythonProcessConfig broken = new PythonProcessConfig("broken_module", "handle").addPythonPath(PYTHON)
+        .setProcess(fastOptions());
+
+    HandshakeException error = deployFails(ProcessVerticle.python(bus, new PoolOptions("broken"), broken));
+
+    assertEquals(Reason.IMPORT, error.reason());
+    assertTrue(error.remoteTrace().contains("trading.toml is missing"), error.remoteTrace());
+    assertTrue(error.remoteTrace().contains("broken_module.py"), error.remoteTrace());
+  }
+
+  @Test
+  void aMissingFunctionIsAnImportFailure() {
+    HandshakeException error = deployFails(ProcessVerticle.python(bus, new PoolOptions("nofn"), worker("no_such_fn")));
+
+    assertEquals(Reason.IMPORT, error.reason());
+    assertTrue(error.getMessage().contains("no_such_fn"), error.getMessage());
+  }
+
+  @Test
+  void aChildThatNeverConnectsTimesOut() {
+    HandshakeException error = deployFails(new ProcessVerticle(bus, new PoolOptions("silent"),
+        script("silent.py", o -> o.setHandshakeTimeout(Duration.ofMillis(700)))));
+
+    assertEquals(Reason.TIMEOUT, error.reason());
+    assertEquals(ErrorCode.TIMEOUT, error.code());
+  }
+
+  @Test
+  void aFailedDeploymentLeavesNoSocketFilesBehind() throws Exception {
+    deployFails(new ProcessVerticle(bus, new PoolOptions("bad"), script("bad_token.py", o -> { })));
+
+    try (Stream<Path> left = Files.list(runtime)) {
+      assertEquals(List.of(), left.collect(Collectors.toList()));
+    }
+  }
+
+  @Test
+  void socketsLiveInAPrivateDirectoryAndTheChildGetsAMinimalEnvironment() throws Exception {
+    // The interpreter itself, not a launcher script such as a pyenv shim that adds variables of its own.
+    String python = new String(new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start()
+        .getInputStream().readAllBytes()).trim();
+    ProcessVerticle pool = deploy(new PoolOptions("env"), worker("echo").setPython(python)
+        .putEnvironment("TRADING_MODE", "paper"));
+    Path directory = pool.runtimeDirectory();
+
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
+    List<Path> sockets;
+    try (Stream<Path> files = Files.list(directory)) {
+      sockets = files.filter(p -> p.toString().endsWith(".sock")).collect(Collectors.toList());
+    }
+    assertEquals(1, sockets.size());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sockets.get(0))));
+
+    long pid = await(pool.children()).getJsonObject(0).getLong("pid");
+    String environ = Files.readString(Path.of("/proc/" + pid + "/environ")).replace('\0', '\n');
+    List<String> names = environ.lines().map(l -> l.substring(0, l.indexOf('='))).sorted().collect(Collectors.toList());
+    assertEquals(List.of("COMMBUS_CHILD_ID", "COMMBUS_SOCKET", "COMMBUS_TOKEN", "PATH", "PYTHONPATH",
+        "PYTHONUNBUFFERED", "TRADING_MODE"), names);
+  }
+
+  @Test
+  void reservedVariablesCannotBeConfigured() {
+    PythonProcessConfig sneaky = worker("echo").putEnvironment("COMMBUS_TOKEN", "x");
+
+    Throwable cause = vertx.deployVerticle(ProcessVerticle.python(bus, new PoolOptions("sneaky"), sneaky))
+        .transform(ar -> Future.succeededFuture(ar.cause())).await();
+
+    assertTrue(cause.getMessage().contains("COMMBUS_TOKEN"), cause.getMessage());
+  }
+
+  @Test
+  void startupTimeIsReported() {
+    ProcessVerticle pool = deploy(new PoolOptions("fast"), worker("echo"));
+
+    JsonArray children = await(pool.children());
+
+    long startup = children.getJsonObject(0).getLong("startupMillis");
+    assertTrue(startup > 0 && startup < 10_000, "startup " + startup + " ms");
+    assertFalse(children.getJsonObject(0).getString("kind").isEmpty());
+  }
+}

@@ -1,0 +1,184 @@
+package io.commbus.process;
+
+import io.commbus.bus.Message;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SupervisionTest extends ProcessFixture {
+
+  private Future<Message> next(String type) {
+    Promise<Message> promise = Promise.promise();
+    bus.subscribe(type, promise::tryComplete);
+    return promise.future();
+  }
+
+  private long pid(ProcessVerticle pool, int index) {
+    return await(pool.children()).getJsonObject(index).getLong("pid");
+  }
+
+  @Test
+  void aChildKilledMidRequestFailsItsCallersFastAndIsRestarted() {
+    ProcessVerticle pool = deploy("py.slow", worker("slow"));
+    long pid = pid(pool, 0);
+    Future<Message> restarting = next(ProcessEvents.CHILD_RESTARTING);
+    Future<Message> started = next(ProcessEvents.CHILD_STARTED);
+
+    Future<Message> inFlight = bus.query(Message.query("py.slow", new JsonObject().put("seconds", 30)));
+    awaitInFlight(pool, 1);
+    long killedAt = System.nanoTime();
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+    CommBusException error = failure(inFlight);
+    long failedAfterMillis = (System.nanoTime() - killedAt) / 1_000_000;
+    assertEquals(ErrorCode.CHILD_EXITED, error.code());
+    assertTrue(error.getMessage().contains("signal 9 (SIGKILL)"), error.getMessage());
+    assertTrue(failedAfterMillis < 2000, "callers fail fast, took " + failedAfterMillis + " ms");
+
+    assertEquals(1, await(restarting).json().getInteger("attempt"));
+    JsonObject restarted = await(started).json();
+    assertNotEquals(pid, restarted.getLong("pid"));
+    Message next = await(bus.query(Message.query("py.slow", new JsonObject().put("seconds", 0))));
+    assertEquals(0, next.json().getInteger("slept"));
+  }
+
+  @Test
+  void garbageOnTheSocketIsAProtocolErrorAndTheChildIsRestarted() {
+    ProcessVerticle pool = deploy(new PoolOptions("garbage"), script("garbage.py", o -> { }));
+    Future<Message> restarting = next(ProcessEvents.CHILD_RESTARTING);
+
+    CommBusException error = failure(bus.query(Message.query("garbage", new JsonObject())));
+
+    assertEquals(ErrorCode.PROTOCOL, error.code());
+    assertEquals(1, await(restarting).json().getInteger("attempt"));
+    assertTrue(await(pool.stats()).getInteger("size") == 1);
+  }
+
+  @Test
+  void anOversizedFrameIsAProtocolErrorBeforeItIsBuffered() {
+    deploy(new PoolOptions("big"), script("oversized.py", o -> o.setMaxFrameSize(1024)));
+
+    CommBusException error = failure(bus.query(Message.query("big", new JsonObject())));
+
+    assertEquals(ErrorCode.PROTOCOL, error.code());
+    assertTrue(error.getMessage().contains("exceeds the maximum of 1024"), error.getMessage());
+  }
+
+  @Test
+  void aHungChildIsKilledAndRestarted() {
+    ProcessVerticle pool = deploy("py.block", worker("block"));
+    long pid = pid(pool, 0);
+    Future<Message> exited = next(ProcessEvents.CHILD_EXITED);
+    Future<Message> started = next(ProcessEvents.CHILD_STARTED);
+
+    CommBusException error = failure(bus.query(Message.query("py.block", new JsonObject().put("seconds", 60)),
+        Duration.ofMillis(300)));
+
+    assertEquals(ErrorCode.TIMEOUT, error.code());
+    JsonObject exit = await(exited).json();
+    assertEquals(pid, exit.getLong("pid"));
+    assertEquals(9, exit.getInteger("signal"));
+    assertTrue(exit.getString("description").contains("liveness ping"), exit.getString("description"));
+    await(started);
+    assertNotEquals(pid, pid(pool, 0));
+  }
+
+  @Test
+  void gracefulShutdownLeavesNoProcessesAndNoSocketFiles() throws Exception {
+    ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions("py.echo").setSize(2), worker("echo"));
+    String id = await(vertx.deployVerticle(pool));
+    List<ProcessHandle> children = new ArrayList<>();
+    JsonArray info = await(pool.children());
+    for (int i = 0; i < info.size(); i++) {
+      children.add(ProcessHandle.of(info.getJsonObject(i).getLong("pid")).orElseThrow());
+    }
+    Path directory = pool.runtimeDirectory();
+
+    await(vertx.undeploy(id));
+
+    for (ProcessHandle child : children) {
+      assertFalse(child.isAlive(), "child " + child.pid() + " still runs");
+    }
+    assertFalse(Files.exists(directory), "runtime directory " + directory + " is left behind");
+  }
+
+  @Test
+  void requestsGoToTheLeastBusyChildAndThePoolResizesAtRunTime() {
+    ProcessVerticle pool = deploy(new PoolOptions("py.slow").setSize(2), worker("slow"));
+
+    List<Future<Message>> replies = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      replies.add(bus.query(Message.query("py.slow", new JsonObject().put("seconds", 0.2))));
+    }
+    awaitInFlight(pool, 6);
+    JsonArray children = await(pool.children());
+    assertEquals(3, children.getJsonObject(0).getInteger("inFlight"));
+    assertEquals(3, children.getJsonObject(1).getInteger("inFlight"));
+    await(Future.all(replies));
+
+    await(pool.resize(3));
+    assertEquals(3, await(pool.stats()).getInteger("ready"));
+    Set<Long> pids = new HashSet<>();
+    for (Object child : await(pool.children())) {
+      pids.add(((JsonObject) child).getLong("pid"));
+    }
+    assertEquals(3, pids.size());
+
+    long dropped = await(pool.children()).getJsonObject(2).getLong("pid");
+    await(pool.resize(1));
+    assertEquals(1, await(pool.stats()).getInteger("size"));
+    assertFalse(ProcessHandle.of(dropped).map(ProcessHandle::isAlive).orElse(false));
+    assertEquals(0.0, await(bus.query(Message.query("py.slow", new JsonObject().put("seconds", 0.0)))).json()
+        .getDouble("slept"));
+  }
+
+  @Test
+  void beyondTheInFlightLimitRequestsQueueThenAreRejected() {
+    PythonProcessConfig limited = worker("slow");
+    limited.getProcess().setMaxInFlight(2).setMaxQueued(3);
+    ProcessVerticle pool = deploy("py.slow", limited);
+
+    List<Future<Message>> accepted = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      accepted.add(bus.query(Message.query("py.slow", new JsonObject().put("seconds", 0.3))));
+    }
+    awaitInFlight(pool, 2);
+    assertEquals(3, await(pool.stats()).getInteger("queued"));
+    CommBusException rejected = failure(bus.query(Message.query("py.slow", new JsonObject().put("seconds", 0))));
+
+    assertEquals(ErrorCode.OVERLOADED, rejected.code());
+    await(Future.all(accepted));
+  }
+
+  /** Waits, without sleeping blind, until the pool reports {@code n} requests in flight. */
+  private void awaitInFlight(ProcessVerticle pool, int n) {
+    Promise<Void> reached = Promise.promise();
+    long timer = vertx.setPeriodic(5, t -> pool.stats().onSuccess(stats -> {
+      if (stats.getInteger("inFlight") >= n) {
+        reached.tryComplete();
+      }
+    }));
+    try {
+      await(reached.future());
+    } finally {
+      vertx.cancelTimer(timer);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+"""Never connects: the handshake must time out."""
+import time
+time.sleep(60)
