@@ -1,0 +1,110 @@
+"""``commbus.market.MarketData(payload)``: callback paths as attributes.
+
+The parent lists the callback paths this child may use in ``welcome`` (``callbacks``). Each
+path becomes a chain of attributes below the ``commbus`` module: ``"market.MarketData"``
+makes the namespace ``commbus.market`` with the callable ``MarketData``. Calling it starts
+a ``callback`` call and returns the stream of its answer. A name that is not listed raises
+``AttributeError`` naming what is, which turns a typo into a readable error instead of a
+``NO_HANDLER`` from the far side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ._streams import DEFAULT_WINDOW, ItemStream
+
+__all__ = ["CallbackHandle", "CallbackNamespace", "CallbackTree"]
+
+Opener = Callable[[str, Any, "float | None", int], ItemStream]
+
+
+class CallbackHandle:
+    """One callback path, callable: ``handle(payload)`` streams the callback's answer."""
+
+    __slots__ = ("path", "_open")
+
+    def __init__(self, path: str, opener: Opener) -> None:
+        self.path = path
+        self._open = opener
+
+    def __call__(self, payload: Any = None, *, timeout: float | None = None, window: int = DEFAULT_WINDOW) -> ItemStream:
+        """Starts the callback and returns the async iterator over its items."""
+        return self._open(self.path, payload, timeout, window)
+
+    def __repr__(self) -> str:
+        return f"<commbus callback {self.path}>"
+
+
+class CallbackNamespace:
+    """A level of callback paths, e.g. ``commbus.market`` for ``market.MarketData``."""
+
+    __slots__ = ("_prefix", "_children", "_tree")
+
+    def __init__(self, prefix: str, tree: CallbackTree) -> None:
+        self._prefix = prefix
+        self._children: dict[str, Any] = {}
+        self._tree = tree
+
+    def __getattr__(self, name: str) -> CallbackNamespace | CallbackHandle:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        child = self._children.get(name)
+        if child is None:
+            raise AttributeError(
+                f"commbus has no callback {self._prefix}.{name}; {self._tree.known()}"
+            )
+        if isinstance(child, str):
+            return CallbackHandle(child, self._tree.opener)
+        return child
+
+    def __dir__(self) -> list[str]:
+        return sorted(self._children)
+
+    def __repr__(self) -> str:
+        return f"<commbus callback namespace {self._prefix}: {', '.join(sorted(self._children))}>"
+
+
+class CallbackTree:
+    """All callback paths of this child, arranged as attribute namespaces."""
+
+    def __init__(self, paths: Iterable[str], opener: Opener) -> None:
+        self.paths: tuple[str, ...] = tuple(paths)
+        self.opener = opener
+        self._root = CallbackNamespace("commbus", self)
+        for path in self.paths:
+            self._add(path)
+
+    def _add(self, path: str) -> None:
+        parts = path.split(".")
+        if not path or any(not part for part in parts):
+            return  # not addressable as attributes; callback_handle() still reaches it
+        level = self._root
+        for depth, part in enumerate(parts[:-1]):
+            child = level._children.get(part)
+            if child is None:
+                child = CallbackNamespace(".".join(parts[: depth + 1]), self)
+                level._children[part] = child
+            elif isinstance(child, str):
+                return  # a callback already owns this name; the deeper path stays reachable by name
+            level = child
+        level._children.setdefault(parts[-1], path)
+
+    def lookup(self, name: str) -> CallbackNamespace | CallbackHandle:
+        """The top-level attribute ``commbus.<name>``; ``AttributeError`` if no path starts so."""
+        child = self._root._children.get(name)
+        if child is None:
+            raise AttributeError(f"module 'commbus' has no attribute {name!r}; {self.known()}")
+        if isinstance(child, str):
+            return CallbackHandle(child, self.opener)
+        return child
+
+    def names(self) -> list[str]:
+        """The top-level names the paths add to the ``commbus`` module."""
+        return sorted(self._root._children)
+
+    def known(self) -> str:
+        if not self.paths:
+            return "this child has no callbacks (the parent listed none in 'welcome')"
+        return "known callbacks: " + ", ".join(sorted(self.paths))

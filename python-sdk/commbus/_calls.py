@@ -1,0 +1,211 @@
+"""Exchanges the child starts: ``call`` frames and their answers.
+
+Each call gets the next id (1, 2, 3, ...). A call that expects one value (``query``,
+``publish``, ``send``) waits on a future; a call that expects a stream (``callback``,
+``stream``, ``subscribe``) gets an ``_Inbound`` that the answer frames fill. The trace
+parent and deadline of the request being served, if any, go along with every call, so a
+chain of calls stays one trace and keeps the first caller's deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from typing import Any
+
+from ._connection import Connection
+from ._context import _current
+from ._streams import DEFAULT_WINDOW, Event, ItemStream, _Inbound
+from .errors import CommBusError, ProtocolError, Unavailable, error_from
+from .frames import Frame
+
+__all__ = ["Caller"]
+
+_CREDIT = b'{"t":"credit","id":%d,"n":%d}'
+_CANCEL = b'{"t":"cancel","id":%d}'
+
+
+class Caller:
+    """The table of open calls on one connection, and the frames that answer them."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._next_id = 1
+        self._open: dict[int, asyncio.Future[Any] | _Inbound] = {}
+        self._gone: CommBusError | None = None
+
+    @property
+    def open_calls(self) -> int:
+        """Calls still waiting for (the rest of) their answer."""
+        return len(self._open)
+
+    # ---- starting calls
+
+    def _start(self, op: str, type: str, payload: Any, timeout: float | None, credit: int | None) -> int:
+        if self._gone is not None:
+            raise Unavailable(f"cannot {op} {type}: {self._gone.message}")
+        if not isinstance(type, str) or not type:
+            raise ValueError(f"a message type is a non-empty string, got {type!r}")
+        call_id = self._next_id
+        header: dict[str, Any] = {"t": "call", "id": call_id, "op": op, "type": type}
+        if timeout is not None:
+            header["timeout"] = _milliseconds(timeout)
+        if credit is not None:
+            header["credit"] = credit
+        request = _current.get()
+        if request is not None:
+            if request.traceparent is not None:
+                header["tp"] = request.traceparent
+            if request.deadline_ms is not None:
+                header["dl"] = request.deadline_ms
+        self._conn.send(header, payload)  # raises Codec before anything is queued
+        self._next_id = call_id + 1
+        return call_id
+
+    async def request(self, op: str, type: str, payload: Any, timeout: float | None = None) -> Any:
+        """Starts a call answered by one ``res`` and returns its body."""
+        call_id = self._start(op, type, payload, timeout, None)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._open[call_id] = future
+        try:
+            return await future
+        except asyncio.CancelledError:
+            # The caller gave up (its own task was cancelled): the parent can stop too.
+            if self._open.pop(call_id, None) is not None:
+                self._send_cancel(call_id)
+            raise
+
+    def stream(
+        self,
+        op: str,
+        type: str,
+        payload: Any,
+        timeout: float | None = None,
+        window: int = DEFAULT_WINDOW,
+        events: bool = False,
+    ) -> ItemStream:
+        """Starts a call answered by a stream and returns the iterator over its items."""
+        if not isinstance(window, int) or window < 1:
+            raise ValueError(f"window must be a positive number of items, got {window!r}")
+        call_id = self._start(op, type, payload, timeout, window)
+        inbound = _Inbound(call_id, f"{op} {type}", window, events, self._send_credit, self._cancel)
+        self._open[call_id] = inbound
+        return ItemStream(inbound)
+
+    def _send_credit(self, call_id: int, n: int) -> None:
+        if call_id in self._open:
+            self._conn.send_frame(_CREDIT % (call_id, n))
+
+    def _cancel(self, call_id: int) -> None:
+        if self._open.pop(call_id, None) is not None:
+            self._send_cancel(call_id)
+
+    def _send_cancel(self, call_id: int) -> None:
+        self._conn.send_frame(_CANCEL % call_id)
+
+    # ---- answers from the parent
+
+    def on_res(self, frame: Frame) -> None:
+        exchange = self._open.pop(_id(frame), None)
+        if exchange is None:
+            return
+        if isinstance(exchange, _Inbound):
+            # A stream answered with a single value: a stream of one.
+            # A final value needs no credit, so it bypasses the allowance check of push().
+            if "b" in frame.header:
+                exchange.items.append(self._item(exchange, frame))
+            exchange.finish()
+        elif not exchange.done():
+            exchange.set_result(frame.body)
+
+    def on_item(self, frame: Frame) -> None:
+        call_id = _id(frame)
+        exchange = self._open.get(call_id)
+        if exchange is None:
+            return
+        if not isinstance(exchange, _Inbound):
+            raise ProtocolError(f"'item' for call {call_id}, which expects a single 'res'")
+        exchange.push(self._item(exchange, frame))
+
+    def on_items(self, frame: Frame) -> None:
+        call_id = _id(frame)
+        exchange = self._open.get(call_id)
+        if exchange is None:
+            return
+        if not isinstance(exchange, _Inbound):
+            raise ProtocolError(f"'items' for call {call_id}, which expects a single 'res'")
+        header = frame.header
+        items = frame.body
+        if header.get("b") != "j" or type(items) is not list:
+            raise ProtocolError(f"'items' for call {call_id} must have a JSON array body")
+        if header.get("n") != len(items):
+            raise ProtocolError(f"'items' for call {call_id} says n={header.get('n')!r} but holds {len(items)}")
+        if exchange.events:
+            items = _events(header, items)
+        exchange.push_many(items)
+
+    def on_end(self, frame: Frame) -> None:
+        call_id = _id(frame)
+        exchange = self._open.pop(call_id, None)
+        if exchange is None:
+            return
+        if not isinstance(exchange, _Inbound):
+            error = ProtocolError(f"'end' for call {call_id}, which expects a single 'res'")
+            if not exchange.done():
+                exchange.set_exception(error)
+            raise error
+        exchange.finish()
+
+    def on_err(self, frame: Frame) -> None:
+        exchange = self._open.pop(_id(frame), None)
+        if exchange is None:
+            return
+        header = frame.header
+        error = error_from(header.get("code"), header.get("message"), header.get("etype"), header.get("traceback"))
+        if isinstance(exchange, _Inbound):
+            exchange.finish(error)
+        elif not exchange.done():
+            exchange.set_exception(error)
+
+    @staticmethod
+    def _item(exchange: _Inbound, frame: Frame) -> Any:
+        if exchange.events:
+            header = frame.header
+            return Event(header.get("type"), header.get("pos"), frame.body)
+        return frame.body
+
+    # ---- the connection is gone
+
+    def fail_all(self, reason: str) -> None:
+        """Fails every open call (and every later one) with ``UNAVAILABLE``."""
+        self._gone = Unavailable(reason)
+        calls, self._open = self._open, {}
+        for exchange in calls.values():
+            error = Unavailable(reason)
+            if isinstance(exchange, _Inbound):
+                exchange.finish(error)
+            elif not exchange.done():
+                exchange.set_exception(error)
+
+
+def _id(frame: Frame) -> int:
+    call_id = frame.header.get("id")
+    if type(call_id) is not int:
+        raise ProtocolError(f"'{frame.header['t']}' frame without an integer id")
+    return call_id
+
+
+def _events(header: dict[str, Any], payloads: list[Any]) -> list[Event]:
+    """Events of an ``items`` frame on a subscription: one type for all; positions only if
+    ``pos`` is a list with one per item (a single ``pos`` cannot describe several events)."""
+    event_type = header.get("type")
+    positions = header.get("pos")
+    if type(positions) is list and len(positions) == len(payloads):
+        return [Event(event_type, pos, payload) for pos, payload in zip(positions, payloads)]
+    return [Event(event_type, None, payload) for payload in payloads]
+
+
+def _milliseconds(timeout: float) -> int:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout is a positive number of seconds, got {timeout!r}")
+    return max(1, math.ceil(timeout * 1000))

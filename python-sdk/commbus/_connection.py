@@ -1,0 +1,246 @@
+"""The socket to the parent: frames in, coalesced frames out, write back-pressure.
+
+This is an ``asyncio.Protocol`` rather than a reader task over a ``StreamReader``: the event
+loop hands every read straight to ``data_received``, which decodes and routes the frames in
+the same call. No task wakes up per read, which is what keeps a stream of small items cheap.
+
+Outgoing frames are appended to a list and written once per loop iteration (one
+``transport.write`` for everything the handlers produced meanwhile), so a burst of replies
+costs one system call instead of one per frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from .errors import Codec, ProtocolError
+from .frames import DEFAULT_MAX_FRAME, Frame, FrameDecoder, frame_parts
+
+__all__ = ["Connection", "BatchSource"]
+
+Route = Callable[[Frame], None]
+
+# Above this many buffered bytes the transport asks us to pause; streams then wait for it to
+# drain instead of piling items up in memory.
+_HIGH_WATER = 1024 * 1024
+_LOW_WATER = 256 * 1024
+
+
+class BatchSource(Protocol):
+    """Something that collects items during a loop iteration and sends them at flush time."""
+
+    def flush_batch(self) -> None: ...
+
+
+class Connection(asyncio.Protocol):
+    """One connection to the parent.
+
+    ``routes`` maps a frame kind to the function that takes it; a kind without a route is a
+    protocol error (the parent sent something it never sends). ``on_closed`` is told once
+    why the connection ended: None for a clean close by the parent, the ``ProtocolError``
+    that broke it, or another exception.
+    """
+
+    def __init__(self, routes: dict[str, Route], on_closed: Callable[[BaseException | None], None]) -> None:
+        self.routes = routes
+        self._on_closed = on_closed
+        self._loop = asyncio.get_running_loop()
+        self._decoder = FrameDecoder(DEFAULT_MAX_FRAME)
+        #: Largest N this side may send; `welcome` announces the parent's limit.
+        self.max_frame = DEFAULT_MAX_FRAME
+        self._transport: asyncio.Transport | None = None
+        self._out: list[Any] = []
+        self._held: list[Any] | None = None
+        self._batches: list[BatchSource] = []
+        self._flush_scheduled = False
+        self._paused = False
+        self._drain_waiters: list[asyncio.Future[None]] = []
+        self._ended = False
+        self.closed: asyncio.Future[None] = self._loop.create_future()
+
+    # ---- asyncio.Protocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        transport.set_write_buffer_limits(high=_HIGH_WATER, low=_LOW_WATER)
+
+    def data_received(self, data: bytes) -> None:
+        if self._ended:
+            return
+        try:
+            frames = self._decoder.feed(data)
+            routes = self.routes
+            for frame in frames:
+                route = routes.get(frame.header["t"])
+                if route is None:
+                    raise ProtocolError(f"unexpected '{frame.header['t']}' frame from the parent")
+                route(frame)
+                if self._ended:
+                    return
+        except BaseException as exc:  # noqa: BLE001 - whatever broke, the connection is done
+            self.abort(exc)
+            if not isinstance(exc, Exception):
+                raise
+
+    def eof_received(self) -> bool:
+        # Returning False lets the transport close itself; connection_lost follows.
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._wake_drainers()
+        if not self.closed.done():
+            self.closed.set_result(None)
+        self._end(exc)
+
+    def pause_writing(self) -> None:
+        self._paused = True
+
+    def resume_writing(self) -> None:
+        self._paused = False
+        self._wake_drainers()
+
+    # ---- sending
+
+    def set_max_frame(self, max_frame: int) -> None:
+        """Adopts the parent's frame limit for both directions."""
+        self.max_frame = max_frame
+        self._decoder.max_frame = max_frame
+
+    def send(self, header: dict[str, Any], body: Any = None) -> None:
+        """Queues a frame built from a header dict and a body (see ``frames.encode_frame``).
+
+        Raises ``Codec`` if the body cannot be encoded or the frame exceeds the frame limit;
+        nothing is queued then.
+        """
+        prefix, head, payload = frame_parts(header, body)
+        n = 4 + len(head) + len(payload)
+        if n > self.max_frame:
+            raise Codec(
+                f"'{header['t']}' frame of {n} bytes exceeds the maximum frame size {self.max_frame}"
+            )
+        self._queue(prefix, head, payload)
+
+    def send_frame(self, head: bytes, payload: bytes | bytearray | memoryview = b"") -> None:
+        """Queues a frame whose header is already encoded (the hot paths format it directly)."""
+        n = 4 + len(head) + len(payload)
+        if n > self.max_frame:
+            raise Codec(f"frame of {n} bytes exceeds the maximum frame size {self.max_frame}")
+        self._queue(_prefix(n, len(head)), head, payload)
+
+    def _queue(self, prefix: bytes, head: bytes, payload: Any) -> None:
+        if self._ended:
+            return
+        out = self._held if self._held is not None else self._out
+        out.append(prefix)
+        out.append(head)
+        if payload:
+            out.append(payload)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._loop.call_soon(self.flush)
+
+    def send_now(self, header: dict[str, Any], body: Any = None) -> None:
+        """Queues a frame ahead of anything held back (the handshake's own frames)."""
+        held, self._held = self._held, None
+        try:
+            self.send(header, body)
+        finally:
+            self._held = held
+
+    def hold(self) -> None:
+        """Holds back frames queued from now on until ``release`` (used while importing the
+        entry module, whose top-level calls must not reach the parent before `ready`)."""
+        if self._held is None:
+            self._held = []
+
+    def release(self, discard: bool = False) -> None:
+        """Queues what ``hold`` kept back, after what is already queued (or drops it)."""
+        held, self._held = self._held, None
+        if held and not discard:
+            self._out.extend(held)
+            if not self._flush_scheduled:
+                self._flush_scheduled = True
+                self._loop.call_soon(self.flush)
+
+    def add_batch(self, source: BatchSource) -> None:
+        """Asks for ``source.flush_batch()`` right before the next write."""
+        self._batches.append(source)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Writes everything queued in one call. Runs once per loop iteration when needed."""
+        batches = self._batches
+        if batches:
+            self._batches = []
+            for source in batches:
+                source.flush_batch()
+        self._flush_scheduled = False
+        out = self._out
+        if not out:
+            return
+        self._out = []
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        transport.write(out[0] if len(out) == 1 else b"".join(out))
+
+    @property
+    def write_paused(self) -> bool:
+        """True while the socket's send buffer is above its high-water mark."""
+        return self._paused
+
+    async def drain(self) -> None:
+        """Waits until the socket's send buffer drains below its low-water mark."""
+        if not self._paused or self._ended:
+            return
+        waiter = self._loop.create_future()
+        self._drain_waiters.append(waiter)
+        await waiter
+
+    def _wake_drainers(self) -> None:
+        waiters, self._drain_waiters = self._drain_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    # ---- closing
+
+    @property
+    def is_open(self) -> bool:
+        return not self._ended
+
+    def close(self) -> None:
+        """Writes what is queued, then closes the socket; ``closed`` completes when it is shut."""
+        if self._transport is None:
+            if not self.closed.done():
+                self.closed.set_result(None)
+            return
+        self.flush()
+        self._transport.close()
+
+    def abort(self, exc: BaseException) -> None:
+        """Ends the connection at once because of ``exc`` (a protocol error, usually)."""
+        if self._ended:
+            return
+        if self._transport is not None:
+            self._transport.abort()
+        self._end(exc)
+
+    def _end(self, exc: BaseException | None) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self._out = []
+        self._held = None
+        self._batches = []
+        self._wake_drainers()
+        self._on_closed(exc)
+
+
+_prefix = struct.Struct(">II").pack

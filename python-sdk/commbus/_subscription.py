@@ -1,0 +1,132 @@
+"""``commbus.subscribe(type, handler)``: events delivered to a handler, one at a time.
+
+A subscription is a ``subscribe`` call whose endless stream of events feeds a task that
+calls the handler for each event in order. Sync handlers run on the worker threads, like
+sync request handlers, so a slow one cannot stall the event loop (and its ``pong``s). A
+handler that raises is logged and counted, and the next event is delivered: one bad event
+does not end the subscription. The parent ends it with ``OVERLOADED`` if the handler falls
+more than its buffer behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from concurrent.futures import Executor
+from types import TracebackType
+from typing import Any
+
+from ._context import _current
+from ._serving import detect_kind, format_traceback
+from ._streams import ItemStream
+from .errors import CommBusError, Unavailable
+
+__all__ = ["Subscription"]
+
+
+class Subscription:
+    """A live subscription to one event type. Close it to unsubscribe."""
+
+    def __init__(
+        self,
+        type: str,
+        handler: Callable[[Any], Any],
+        stream: ItemStream,
+        executor: Callable[[], Executor],
+        on_done: Callable[[Subscription], None],
+    ) -> None:
+        kind = detect_kind(handler)
+        if kind == "stream":
+            raise TypeError("a subscription handler is a function or coroutine function, not an async generator")
+        #: The subscribed event type.
+        self.type = type
+        #: Journal position of the last event handed to the handler, or None before the first.
+        self.last_position: int | None = None
+        #: Events whose handler raised.
+        self.failures = 0
+        self._handler = handler
+        self._is_async = kind == "async"
+        self._stream = stream
+        self._executor = executor
+        self._error: CommBusError | None = None
+        self._on_done = on_done
+        loop = asyncio.get_running_loop()
+        self._done: asyncio.Future[None] = loop.create_future()
+        self._task = loop.create_task(self._deliver(), name=f"commbus subscription {type}")
+        self._task.add_done_callback(self._finished)
+
+    async def _deliver(self) -> None:
+        # Events are not part of whatever request subscribed: calls made by the handler must
+        # not inherit that request's trace or deadline.
+        _current.set(None)
+        loop = asyncio.get_running_loop()
+        handler = self._handler
+        try:
+            async for event in self._stream:
+                try:
+                    if self._is_async:
+                        await handler(event.payload)
+                    else:
+                        await loop.run_in_executor(self._executor(), handler, event.payload)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one failing event must not end the subscription
+                    self.failures += 1
+                    print(
+                        f"commbus: subscriber of {self.type} failed on the event at position "
+                        f"{event.position}:\n{format_traceback(exc)}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                self.last_position = event.position
+        except CommBusError as exc:
+            self._error = exc
+            if not isinstance(exc, Unavailable):
+                print(f"commbus: subscription to {self.type} ended: {exc}", file=sys.stderr, flush=True)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        if not self._done.done():
+            self._done.set_result(None)
+        self._on_done(self)
+
+    @property
+    def closed(self) -> bool:
+        """True once the subscription ended (closed here, or ended by the parent)."""
+        return self._task.done()
+
+    @property
+    def error(self) -> CommBusError | None:
+        """Why the parent ended the subscription (e.g. ``Overloaded``), if it did."""
+        return self._error
+
+    def close(self) -> None:
+        """Unsubscribes (``cancel`` to the parent) and stops delivering; idempotent."""
+        self._stream.close()
+        self._task.cancel()
+
+    async def aclose(self) -> None:
+        """``close`` and wait until the handler is no longer running."""
+        self.close()
+        await self._done
+
+    async def wait(self) -> None:
+        """Waits until the subscription ends; raises the error the parent ended it with."""
+        await self._done
+        if self._error is not None:
+            raise self._error
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<Subscription {self.type} {state}, last position {self.last_position}, {self.failures} failures>"

@@ -1,0 +1,237 @@
+"""The frame format of the child protocol (docs/protocol.md, "Frames").
+
+A frame is ``N: u32 BE | H: u32 BE | header: H bytes of JSON | body: N-4-H bytes``. The
+header's ``b`` says how the body is encoded: ``"j"`` JSON, ``"r"`` raw bytes, absent: no
+body. Everything that crosses the socket goes through ``encode_frame`` / ``FrameDecoder``,
+so this module is the one place that knows the layout.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Any, Final
+
+from .errors import Codec, ProtocolError
+
+__all__ = [
+    "DEFAULT_MAX_FRAME",
+    "FRAME_KINDS",
+    "Frame",
+    "FrameDecoder",
+    "encode_frame",
+    "frame_parts",
+    "encode_json",
+    "decode_json",
+]
+
+#: The parent's default maximum for N (bytes after the length prefix); `welcome` may change it.
+DEFAULT_MAX_FRAME: Final = 16 * 1024 * 1024
+
+#: Every frame kind of protocol version 1; anything else in `t` is a protocol error.
+FRAME_KINDS: Final = frozenset(
+    {
+        "hello", "welcome", "ready", "fail",
+        "req", "call", "res", "item", "items", "end", "err",
+        "credit", "cancel", "ping", "pong", "bye",
+    }
+)
+
+_PREFIX: Final = struct.Struct(">II")
+_LENGTH: Final = struct.Struct(">I")
+_RAW_TYPES: Final = (bytes, bytearray, memoryview)
+
+# Compact separators: every frame carries a header, so every byte counts. NaN and infinities
+# are not JSON and the Java side would refuse them, so they fail here, where the error is
+# still the caller's.
+_HEADER_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
+_BODY_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_DECODER: Final = json.JSONDecoder()
+
+_encode_header = _HEADER_ENCODER.encode
+_encode_body = _BODY_ENCODER.encode
+_decode = _DECODER.decode
+_pack_prefix = _PREFIX.pack
+
+
+class Frame:
+    """One decoded frame: its header (a dict with at least ``t``) and its body.
+
+    ``body`` is ``None`` when the frame has none, the decoded value for ``b: "j"``, and
+    ``bytes`` for ``b: "r"``.
+    """
+
+    __slots__ = ("header", "body")
+
+    def __init__(self, header: dict[str, Any], body: Any = None) -> None:
+        self.header = header
+        self.body = body
+
+    @property
+    def t(self) -> str:
+        """The frame kind (``req``, ``items``, ...)."""
+        return self.header["t"]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Frame):
+            return NotImplemented
+        return self.header == other.header and self.body == other.body
+
+    def __repr__(self) -> str:
+        body = self.body
+        if isinstance(body, (bytes, bytearray, memoryview)) and len(body) > 32:
+            shown = f"<{len(body)} bytes>"
+        else:
+            shown = repr(body)
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+        return f"Frame({self.header!r}, {shown})"
+
+
+def encode_json(value: Any) -> bytes:
+    """A value as compact UTF-8 JSON; raises ``Codec`` for what JSON cannot carry."""
+    try:
+        return _encode_body(value).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise Codec(f"cannot encode {type(value).__name__} as JSON: {exc}") from exc
+
+
+def decode_json(data: bytes | bytearray | memoryview) -> Any:
+    """The value of a UTF-8 JSON document; raises ``ProtocolError`` when it is not one."""
+    try:
+        return _decode(str(data, "utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ProtocolError(f"body is not valid JSON: {exc}") from exc
+
+
+def frame_parts(header: dict[str, Any], body: Any) -> tuple[bytes, bytes, Any]:
+    """The three pieces of a frame (prefix, header, body), for writers that join later.
+
+    Sets or removes ``header["b"]`` to match the body, so the caller's dict is changed;
+    ``encode_frame`` is the variant that leaves it alone.
+    """
+    if body is None:
+        header.pop("b", None)
+        payload: Any = b""
+    elif isinstance(body, _RAW_TYPES):
+        header["b"] = "r"
+        payload = body
+    else:
+        header["b"] = "j"
+        payload = encode_json(body)
+    try:
+        head = _encode_header(header).encode("ascii")
+    except (TypeError, ValueError) as exc:
+        raise Codec(f"cannot encode frame header as JSON: {exc}") from exc
+    h = len(head)
+    return _pack_prefix(4 + h + len(payload), h), head, payload
+
+
+def encode_frame(header: dict[str, Any], body: Any = None) -> bytes:
+    """One whole frame as bytes.
+
+    ``body`` None means no body; ``bytes``/``bytearray``/``memoryview`` travel raw
+    (``b: "r"``); anything else is encoded as JSON (``b: "j"``). ``header`` needs ``t``.
+    """
+    if not isinstance(header, dict) or not isinstance(header.get("t"), str):
+        raise ValueError("a frame header is a dict with a string 't'")
+    return b"".join(frame_parts(dict(header), body))
+
+
+class FrameDecoder:
+    """Turns a byte stream into frames, however the bytes are split into reads.
+
+    ``feed`` returns the frames completed by the new data and keeps the rest. Every
+    malformed input raises ``ProtocolError``; after that the decoder (and the connection)
+    is not usable any more. A length above ``max_frame`` is refused as soon as the four
+    length bytes are in, before any of the body is buffered.
+    """
+
+    __slots__ = ("max_frame", "_buffer")
+
+    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+        if max_frame < 6:
+            raise ValueError(f"max_frame must allow at least a minimal frame, got {max_frame}")
+        self.max_frame = max_frame
+        self._buffer = bytearray()
+
+    @property
+    def buffered(self) -> int:
+        """Bytes of an incomplete frame held back for the next ``feed``."""
+        return len(self._buffer)
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
+        """Adds ``data`` and returns every frame it completes, in order."""
+        buffer = self._buffer
+        if buffer:
+            buffer += data
+            source: Any = buffer
+        else:
+            # Common case: the read starts at a frame boundary; parse it in place, no copy.
+            source = data
+        frames: list[Frame] = []
+        end = len(source)
+        pos = 0
+        max_frame = self.max_frame
+        with memoryview(source) as view:
+            while end - pos >= 4:
+                (n,) = _LENGTH.unpack_from(view, pos)
+                if n > max_frame:
+                    raise ProtocolError(f"frame length {n} exceeds the maximum frame size {max_frame}")
+                if n < 4:
+                    raise ProtocolError(f"frame length {n} is below 4, too short for the header length")
+                if end - pos - 4 < n:
+                    break
+                frames.append(_decode_frame(view, pos, n))
+                pos += 4 + n
+        if source is buffer:
+            del buffer[:pos]
+        elif pos < end:
+            buffer += data[pos:] if pos else data
+        return frames
+
+
+def _decode_frame(view: memoryview, pos: int, n: int) -> Frame:
+    """The frame at ``pos`` whose length field says ``n``; the bytes are all present."""
+    (h,) = _LENGTH.unpack_from(view, pos + 4)
+    if h < 2:
+        raise ProtocolError(f"header length {h} is below 2, too short for a JSON object")
+    if h > n - 4:
+        raise ProtocolError(f"header length {h} exceeds the frame's {n - 4} bytes after the header length")
+    start = pos + 8
+    body_start = start + h
+    body_end = pos + 4 + n
+    try:
+        header = _decode(str(view[start:body_start], "utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"frame header is not UTF-8: {exc}") from exc
+    except ValueError as exc:
+        raise ProtocolError(f"frame header is not valid JSON: {exc}") from exc
+    if type(header) is not dict:
+        raise ProtocolError(f"frame header is not a JSON object but {type(header).__name__}")
+    t = header.get("t")
+    if t is None:
+        raise ProtocolError(f"frame header has no 't': {_clip(header)}")
+    if t not in FRAME_KINDS:
+        raise ProtocolError(f"unknown frame kind t={t!r}")
+    b = header.get("b")
+    if b is None:
+        if body_end != body_start:
+            raise ProtocolError(f"'{t}' frame has a {body_end - body_start}-byte body but no 'b' encoding")
+        return Frame(header)
+    if b == "j":
+        try:
+            body = _decode(str(view[body_start:body_end], "utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ProtocolError(f"'{t}' frame's JSON body is not UTF-8: {exc}") from exc
+        except ValueError as exc:
+            raise ProtocolError(f"'{t}' frame's body is not valid JSON: {exc}") from exc
+        return Frame(header, body)
+    if b == "r":
+        return Frame(header, view[body_start:body_end].tobytes())
+    raise ProtocolError(f"'{t}' frame has unknown body encoding b={b!r}")
+
+
+def _clip(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
