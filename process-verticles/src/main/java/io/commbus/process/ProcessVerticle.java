@@ -6,6 +6,7 @@ import io.commbus.bus.Registration;
 import io.commbus.bus.StreamSink;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.process.internal.ChildProcess;
 import io.commbus.process.internal.Exchange;
 import io.commbus.process.internal.ExitStatus;
@@ -57,9 +58,13 @@ public class ProcessVerticle extends VerticleBase {
 
   private ProcessOptions options;
   private RuntimeDirectory directory;
+  private PoolService service;
+  private Registration serviceRegistration;
+  private long heartbeatTimer = -1;
   private Registration registration;
   private Promise<Void> registered;
   private boolean stopping;
+  private String kind;
   private long restarts;
   private long rejected;
 
@@ -73,6 +78,16 @@ public class ProcessVerticle extends VerticleBase {
     this.pool = pool;
     this.configured = options;
     this.python = python;
+  }
+
+  /**
+   * Registers the pool as a coordinator service once its children are ready: the
+   * coordinator's {@code dispatch} then reaches it from any node, with the pool's load limit,
+   * and its health follows its children. Call before deploying.
+   */
+  public ProcessVerticle serveAs(PoolService service) {
+    this.service = service;
+    return this;
   }
 
   /** A pool of Python workers; the SDK shipped in the jar is put on their path. */
@@ -121,7 +136,7 @@ public class ProcessVerticle extends VerticleBase {
       for (int i = 0; i < pool.getSize(); i++) {
         starts.add(addSlot().firstStart);
       }
-      return Future.all(starts).compose(all -> registered.future()).recover(e -> {
+      return Future.all(starts).compose(all -> registered.future()).compose(v -> registerService()).recover(e -> {
         Throwable cause = firstFailure(starts, e);
         return stopChildren().eventually(() -> deleteDirectory()).compose(v -> Future.failedFuture(cause));
       });
@@ -137,10 +152,72 @@ public class ProcessVerticle extends VerticleBase {
     return fallback;
   }
 
+  private Future<Void> registerService() {
+    if (service == null) {
+      return Future.succeededFuture();
+    }
+    if ("stream".equals(kind)) {
+      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "pool " + pool.getName()
+          + " streams its replies, and coordinator dispatch expects one reply: serve it without serveAs"));
+    }
+    var descriptor = io.commbus.coordinator.ServiceDescriptor.of(pool.getName(), PoolService.SERVICE_TYPE)
+        .withVersion(service.getVersion()).withCapabilities(service.getCapabilities())
+        .withMaxConcurrent(pool.getSize() * options.getMaxInFlight())
+        .withMetadata(serviceMetadata());
+    CommBusCoordinatorVerticle coordinator = service.getCoordinator();
+    return coordinator.registerHandler(pool.getName(), this::request)
+        .compose(r -> {
+          serviceRegistration = r;
+          return coordinator.registerService(descriptor);
+        })
+        .map(added -> {
+          // false: the registry already knows the name (a restarted node); the heartbeat below marks it healthy.
+          heartbeat();
+          heartbeatTimer = vertx.setPeriodic(service.getHeartbeatInterval().toMillis(), t -> heartbeat());
+          return null;
+        });
+  }
+
+  private java.util.Map<String, String> serviceMetadata() {
+    java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("type", pool.getType());
+    metadata.put("size", Integer.toString(pool.getSize()));
+    if (kind != null) {
+      metadata.put("kind", kind);
+    }
+    for (String name : options.getEntry().fieldNames()) {
+      metadata.put(name, String.valueOf(options.getEntry().getValue(name)));
+    }
+    return metadata;
+  }
+
+  /** Heartbeats only while a child can serve, so the registry's TTL turns a dead pool unhealthy. */
+  private void heartbeat() {
+    for (Slot slot : slots) {
+      if (!slot.retired && slot.child != null && slot.child.state() == ChildProcess.State.READY) {
+        service.getCoordinator().heartbeat(pool.getName());
+        return;
+      }
+    }
+  }
+
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
     Future<Void> unregistered = registration == null ? Future.succeededFuture() : registration.unregister();
+    if (serviceRegistration != null) {
+      CommBusCoordinatorVerticle coordinator = service.getCoordinator();
+      unregistered = unregistered.eventually(() -> serviceRegistration.unregister())
+          .compose(v -> coordinator.unregisterService(pool.getName()).<Void>mapEmpty(), e -> Future.<Void>succeededFuture())
+          .recover(e -> {
+            LOG.log(System.Logger.Level.WARNING, "pool " + pool.getName() + " could not unregister its service: "
+                + e.getMessage());
+            return Future.succeededFuture();
+          });
+    }
     failQueued(new CommBusException(ErrorCode.UNAVAILABLE, "pool " + pool.getName() + " is stopping"));
     return unregistered.eventually(this::stopChildren).eventually(this::deleteDirectory);
   }
@@ -249,7 +326,8 @@ public class ProcessVerticle extends VerticleBase {
     lifecycle(ProcessEvents.CHILD_STARTED, new JsonObject().put("pid", child.pid()).put("kind", child.kind())
         .put("startupMillis", child.startupMillis()).put("generation", slot.generation), slot);
     if (registration == null && registered != null && !registered.future().isComplete()) {
-      register(child.kind());
+      kind = child.kind();
+      register(kind);
     }
     drain();
   }

@@ -46,7 +46,23 @@ public abstract class ProcessFixture {
     for (String id : deployments) {
       await(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
+    afterPoolsStopped();
     await(vertx.close());
+  }
+
+  /** Runs after the pools are undeployed and before Vert.x closes. */
+  protected void afterPoolsStopped() {
+  }
+
+  /** Deploys a verticle and undeploys it when the test ends. */
+  protected <V extends io.vertx.core.Deployable> V deployAndTrack(V verticle) {
+    deployments.add(await(vertx.deployVerticle(verticle)));
+    return verticle;
+  }
+
+  /** The id of the last verticle deployed through the fixture. */
+  protected String lastDeployment() {
+    return deployments.get(deployments.size() - 1);
   }
 
   /** Timings short enough for tests; production defaults otherwise. */
