@@ -342,6 +342,10 @@ class Server:
 
     # ---- shutdown
 
+    def stop_accepting(self) -> None:
+        """Answers every later request with ``UNAVAILABLE`` (the child is shutting down)."""
+        self._accepting = False
+
     async def shutdown(self, grace: float) -> None:
         """Takes no new requests, lets those in flight finish within ``grace`` seconds, then
         cancels the rest (they are answered with ``CANCELLED``)."""

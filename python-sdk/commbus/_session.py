@@ -139,6 +139,8 @@ class Session:
         grace = frame.header.get("grace", 0)
         if isinstance(grace, bool) or not isinstance(grace, (int, float)) or grace < 0:
             raise ProtocolError(f"'bye' with an invalid grace {grace!r}")
+        if self.server is not None:
+            self.server.stop_accepting()  # now, not when the shutdown task first runs
         if self._shutdown_task is None:
             self._shutdown_task = self.loop.create_task(self._shutdown(grace / 1000.0))
 
