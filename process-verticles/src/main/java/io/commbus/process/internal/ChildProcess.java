@@ -47,6 +47,8 @@ public final class ChildProcess {
 
   public static final int PROTOCOL_VERSION = 1;
 
+  private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
+
   private final Context context;
   private final CommBus bus;
   private final ProcessOptions options;
@@ -199,6 +201,8 @@ public final class ChildProcess {
     FrameParser parser = new FrameParser(options.getMaxFrameSize(), FrameParser.CHILD_KINDS, this::frame,
         this::parserError);
     accepted.handler(parser);
+    // A reset socket is how a killed child looks from here; its exit is what gets reported.
+    accepted.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "child " + childId + " socket: " + e));
     accepted.closeHandler(v -> {
       if (connection == null) {
         socketClosed();

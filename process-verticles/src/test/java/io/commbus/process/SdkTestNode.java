@@ -1,0 +1,235 @@
+package io.commbus.process;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.Message;
+import io.commbus.bus.QueryStream;
+import io.commbus.bus.StreamSink;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Java side for the Python SDK's own tests (python-sdk/tests): a node with test
+ * callbacks and handlers that a pytest session drives with one JSON command per stdin line
+ * and one JSON answer per stdout line. Logs go to stderr.
+ *
+ * <p>Commands: {@code deploy} (name, module, function, path, callbacks), {@code query} and
+ * {@code stream} (type, payload or payload_b64, timeout_ms), {@code children} (name),
+ * {@code undeploy} (name), {@code quit}. Answers: {@code {"ok": ...}} or {@code {"error":
+ * {"code", "message", "remoteType", "remoteTrace", "reason"}}}.
+ */
+public final class SdkTestNode {
+
+  private final Vertx vertx;
+  private final CommBus bus;
+  private final Path runtime;
+  private final Map<String, String> deployments = new HashMap<>();
+  private final Map<String, ProcessVerticle> pools = new HashMap<>();
+  private final PrintStream out;
+
+  private SdkTestNode(Vertx vertx, Path runtime, PrintStream out) {
+    this.vertx = vertx;
+    this.bus = CommBus.create(vertx);
+    this.runtime = runtime;
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    System.setOut(System.err);
+    Path runtime = Path.of(args.length > 0 ? args[0] : System.getProperty("java.io.tmpdir"));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    SdkTestNode node = new SdkTestNode(vertx, runtime, out);
+    node.registerTestHandlers();
+    out.println(new JsonObject().put("ok", "ready").encode());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      JsonObject command = new JsonObject(line);
+      if ("quit".equals(command.getString("op"))) {
+        break;
+      }
+      JsonObject answer;
+      try {
+        answer = node.run(command).map(v -> new JsonObject().put("ok", v))
+            .recover(e -> Future.succeededFuture(new JsonObject().put("error", describe(e))))
+            .await(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        answer = new JsonObject().put("error", describe(e));
+      }
+      out.println(answer.encode());
+    }
+    for (String id : node.deployments.values()) {
+      vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+    }
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private static JsonObject describe(Throwable e) {
+    CommBusException error = CommBusException.wrap(e, ErrorCode.INTERNAL);
+    JsonObject json = new JsonObject().put("code", error.code().name()).put("message", String.valueOf(e.getMessage()));
+    if (error.remoteType() != null) {
+      json.put("remoteType", error.remoteType());
+    }
+    if (error.remoteTrace() != null) {
+      json.put("remoteTrace", error.remoteTrace());
+    }
+    if (e instanceof HandshakeException) {
+      json.put("reason", ((HandshakeException) e).reason().wireName());
+    }
+    return json;
+  }
+
+  private Future<Object> run(JsonObject command) {
+    switch (command.getString("op")) {
+      case "deploy":
+        return deploy(command);
+      case "undeploy": {
+        String id = deployments.remove(command.getString("name"));
+        pools.remove(command.getString("name"));
+        return id == null ? Future.succeededFuture(false) : vertx.undeploy(id).map(true);
+      }
+      case "children":
+        return pools.get(command.getString("name")).children().map(c -> c);
+      case "query":
+        return bus.query(request(command), timeout(command)).map(reply -> wire(reply.body()));
+      case "stream":
+        return stream(command);
+      default:
+        return Future.failedFuture(new IllegalArgumentException("unknown op " + command.getString("op")));
+    }
+  }
+
+  private Future<Object> deploy(JsonObject command) {
+    PythonProcessConfig worker = new PythonProcessConfig(command.getString("module"), command.getString("function"));
+    for (Object path : command.getJsonArray("path", new JsonArray())) {
+      worker.addPythonPath(Path.of((String) path));
+    }
+    ProcessOptions process = worker.getProcess().setRuntimeDirectory(runtime)
+        .setInitialRestartDelay(Duration.ofMillis(20)).setShutdownGrace(Duration.ofSeconds(2));
+    for (Object callback : command.getJsonArray("callbacks", new JsonArray().add("test.Numbers").add("test.Broken"))) {
+      process.addCallback((String) callback);
+    }
+    if (command.containsKey("max_frame")) {
+      process.setMaxFrameSize(command.getInteger("max_frame"));
+    }
+    String name = command.getString("name");
+    ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions(name), worker);
+    return vertx.deployVerticle(pool).compose(id -> {
+      deployments.put(name, id);
+      pools.put(name, pool);
+      return pool.children().map(c -> (Object) c);
+    });
+  }
+
+  private Message request(JsonObject command) {
+    String type = command.getString("type");
+    if (command.containsKey("payload_b64")) {
+      byte[] bytes = Base64.getDecoder().decode(command.getString("payload_b64"));
+      return Message.of(io.commbus.bus.Category.QUERY, type, Buffer.buffer(bytes));
+    }
+    return Message.query(type, command.getJsonObject("payload", new JsonObject()));
+  }
+
+  private static Duration timeout(JsonObject command) {
+    return Duration.ofMillis(command.getLong("timeout_ms", 30_000L));
+  }
+
+  /** Bytes go back as {"b64": ...}, since stdout carries JSON lines. */
+  private static Object wire(Object body) {
+    if (body instanceof Buffer) {
+      return new JsonObject().put("b64", Base64.getEncoder().encodeToString(((Buffer) body).getBytes()));
+    }
+    return body;
+  }
+
+  private Future<Object> stream(JsonObject command) {
+    Promise<Object> done = Promise.promise();
+    int take = command.getInteger("take", Integer.MAX_VALUE);
+    bus.queryStream(request(command), timeout(command)).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      QueryStream<Message> stream = ar.result();
+      JsonArray items = new JsonArray();
+      stream.handler(item -> {
+        items.add(wire(item.body()));
+        if (items.size() == take) {
+          stream.cancel().onComplete(v -> done.tryComplete(items));
+        }
+      });
+      stream.exceptionHandler(done::tryFail);
+      stream.endHandler(v -> done.tryComplete(items));
+    });
+    return done.future();
+  }
+
+  private void registerTestHandlers() throws Exception {
+    CallbackRegistry.register(bus, callback("Numbers", (request, sink) -> {
+      for (int i = 0; i < request.getInteger("n", 0); i++) {
+        sink.write(new JsonObject().put("i", i));
+      }
+      sink.end();
+    })).await(10, TimeUnit.SECONDS);
+    CallbackRegistry.register(bus, callback("Broken", (request, sink) -> {
+      sink.write(new JsonObject().put("i", 0));
+      sink.fail(new CommBusException(ErrorCode.REJECTED, "market closed"));
+    })).await(10, TimeUnit.SECONDS);
+    bus.registerHandler("test.Ask", (Message m) ->
+        Future.succeededFuture(new JsonObject().put("answer", m.json().getString("what", "").toUpperCase())))
+        .await(10, TimeUnit.SECONDS);
+    bus.registerStreamHandler("test.AskMany", (Message m, StreamSink<Object> sink) -> {
+      for (int i = 0; i < m.json().getInteger("n", 0); i++) {
+        sink.write(new JsonObject().put("i", i));
+      }
+      sink.end();
+    }).await(10, TimeUnit.SECONDS);
+    bus.registerHandler("test.Do", (Message m) -> Future.succeededFuture()).await(10, TimeUnit.SECONDS);
+  }
+
+  private interface Body {
+    void handle(JsonObject request, StreamSink<JsonObject> sink);
+  }
+
+  private static CallbackHandler<JsonObject, JsonObject> callback(String type, Body body) {
+    return new CallbackHandler<>() {
+      @Override
+      public String module() {
+        return "test";
+      }
+
+      @Override
+      public String typeName() {
+        return type;
+      }
+
+      @Override
+      public Class<JsonObject> requestType() {
+        return JsonObject.class;
+      }
+
+      @Override
+      public void handle(JsonObject request, StreamSink<JsonObject> sink) {
+        body.handle(request, sink);
+      }
+    };
+  }
+}
