@@ -49,9 +49,37 @@ _BODY_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=Fals
 _DECODER: Final = json.JSONDecoder()
 
 _encode_header = _HEADER_ENCODER.encode
-_encode_body = _BODY_ENCODER.encode
 _decode = _DECODER.decode
+_scan = _DECODER.scan_once
 _pack_prefix = _PREFIX.pack
+
+# JSONEncoder.encode builds a new C encoder on every call; for bodies, which are encoded per
+# request and per item, one encoder is built once and reused. It keeps no circular-reference
+# markers (shared markers would not be safe across threads): a cycle ends in RecursionError,
+# which encode_json reports as a Codec error like any other unencodable value.
+_c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+if _c_make_encoder is not None:
+    _encode_body_chunks = _c_make_encoder(
+        None, _BODY_ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+
+    def _encode_body(value: Any) -> str:
+        return "".join(_encode_body_chunks(value, 0))
+
+else:  # an interpreter without the C accelerator
+    _encode_body = _BODY_ENCODER.encode
+
+
+def _decode_text(text: str) -> Any:
+    """``json.loads`` for one document, with the common case (no surrounding whitespace)
+    straight through the C scanner; anything unusual takes the full, error-reporting path."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        return _decode(text)
+    if end != len(text):
+        return _decode(text)
+    return value
 
 
 class Frame:
@@ -92,14 +120,14 @@ def encode_json(value: Any) -> bytes:
     """A value as compact UTF-8 JSON; raises ``Codec`` for what JSON cannot carry."""
     try:
         return _encode_body(value).encode("utf-8")
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise Codec(f"cannot encode {type(value).__name__} as JSON: {exc}") from exc
 
 
 def decode_json(data: bytes | bytearray | memoryview) -> Any:
     """The value of a UTF-8 JSON document; raises ``ProtocolError`` when it is not one."""
     try:
-        return _decode(str(data, "utf-8"))
+        return _decode_text(str(data, "utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ProtocolError(f"body is not valid JSON: {exc}") from exc
 
@@ -202,7 +230,7 @@ def _decode_frame(view: memoryview, pos: int, n: int) -> Frame:
     body_start = start + h
     body_end = pos + 4 + n
     try:
-        header = _decode(str(view[start:body_start], "utf-8"))
+        header = _decode_text(str(view[start:body_start], "utf-8"))
     except UnicodeDecodeError as exc:
         raise ProtocolError(f"frame header is not UTF-8: {exc}") from exc
     except ValueError as exc:
@@ -221,7 +249,7 @@ def _decode_frame(view: memoryview, pos: int, n: int) -> Frame:
         return Frame(header)
     if b == "j":
         try:
-            body = _decode(str(view[body_start:body_end], "utf-8"))
+            body = _decode_text(str(view[body_start:body_end], "utf-8"))
         except UnicodeDecodeError as exc:
             raise ProtocolError(f"'{t}' frame's JSON body is not UTF-8: {exc}") from exc
         except ValueError as exc:
