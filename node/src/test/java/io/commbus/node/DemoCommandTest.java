@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,20 +16,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoCommandTest {
 
   @Test
-  @Timeout(60)
-  void demoShowsEveryVerbAndExitsZero() throws Exception {
+  @Timeout(120)
+  void theTradingDemoRunsEndToEndAndExitsZero() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code = new DemoCommand().run(List.of(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     String text = out.toString(StandardCharsets.UTF_8);
 
     assertEquals(0, code, text);
-    assertTrue(text.contains("audit   saw o-1 10 x ACME"), text);
-    assertTrue(text.contains("ledger  saw o-1"), text);
-    assertTrue(text.contains("warehouse reserves 10 x ACME for o-1"), text);
-    assertTrue(text.contains("quote ACME bid 99.5 ask 100.5"), text);
-    assertTrue(text.contains("nobody handles demo.Unhandled: NO_HANDLER"), text);
-    assertTrue(text.contains("received 10 ticks: 100.0 100.25"), text);
-    assertTrue(text.contains("-> query demo.GetQuote"), "the logging middleware printed each call: " + text);
-    assertTrue(text.contains("done: 5 calls through the middleware, 1 failed as expected"), text);
+    for (String id : List.of("ORD-1", "ORD-2", "ORD-3", "ORD-4", "ORD-6", "ORD-7")) {
+      assertTrue(Pattern.compile(id + " executed .*\\(trading#[01], 100 prices, journal #\\d+\\)").matcher(text).find(),
+          id + " executed after reading 100 prices: " + text);
+    }
+    assertTrue(text.contains("ORD-5 rejected: notional"), "risk rejects the oversized order: " + text);
+    assertTrue(text.contains("subscriber saw 4 TradeExecuted events"), text);
+    assertTrue(text.contains("consumer group \"settlement\" settled 4 trades"), text);
+    Matcher restart = Pattern.compile("trading#1 restarted as pid (\\d+)").matcher(text);
+    assertTrue(restart.find(), "the killed worker restarts: " + text);
+    assertTrue(text.contains("settlement is at 6 trades"), text);
+    assertTrue(text.lines().count() < 40, "the output stays short: " + text);
   }
 }
