@@ -121,3 +121,17 @@ async def subscribe_some(payload):
         await commbus.publish("test.Subscribed", {})
         await asyncio.wait_for(done.wait(), 10)
     return {"received": received}
+
+
+def spawn_grandchild(payload):
+    """Starts a long-lived grandchild and leaves it running: stopping the pool must end it too."""
+    import subprocess
+    grandchild = subprocess.Popen(["sleep", "300"])
+    return {"grandchild": grandchild.pid}
+
+
+def chatty(payload):
+    import sys
+    print("hello from python", flush=True)
+    print("warning from python", file=sys.stderr, flush=True)
+    return {"printed": 2}

@@ -138,6 +138,41 @@ class PythonHandlersTest extends ProcessFixture {
     assertEquals(3, collect("py.count", new JsonObject().put("n", 3)).size(), "the child still serves");
   }
 
+  @Test
+  void childOutputReachesTheNodeLogLineByLineTaggedWithTheChild() {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.commbus.process.child");
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Promise<Void> both = Promise.promise();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        lines.add(record.getMessage());
+        if (lines.stream().filter(l -> l.contains("from python")).count() == 2) {
+          both.tryComplete();
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    log.addHandler(capture);
+    try {
+      deploy("py.chatty", worker("chatty"));
+      await(bus.query(Message.query("py.chatty", new JsonObject())));
+      await(both.future());
+    } finally {
+      log.removeHandler(capture);
+    }
+
+    assertTrue(lines.contains("[py.chatty#0 stdout] hello from python"), lines.toString());
+    assertTrue(lines.contains("[py.chatty#0 stderr] warning from python"), lines.toString());
+  }
+
   private List<Integer> collect(String type, JsonObject request) {
     QueryStream<Message> stream = await(bus.queryStream(Message.query(type, request)));
     List<Integer> items = new ArrayList<>();

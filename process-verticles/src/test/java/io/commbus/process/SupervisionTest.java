@@ -120,6 +120,19 @@ class SupervisionTest extends ProcessFixture {
   }
 
   @Test
+  void stoppingAPoolEndsWhatItsChildrenStartedToo() {
+    ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions("py.spawn"), worker("spawn_grandchild"));
+    String id = await(vertx.deployVerticle(pool));
+    long grandchild = await(bus.query(Message.query("py.spawn", new JsonObject()))).json().getLong("grandchild");
+    assertTrue(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false));
+
+    await(vertx.undeploy(id));
+
+    ProcessHandle.of(grandchild).ifPresent(handle -> await(io.vertx.core.Future.fromCompletionStage(handle.onExit())));
+    assertFalse(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false), "grandchild " + grandchild);
+  }
+
+  @Test
   void requestsGoToTheLeastBusyChildAndThePoolResizesAtRunTime() {
     ProcessVerticle pool = deploy(new PoolOptions("py.slow").setSize(2), worker("slow"));
 

@@ -457,11 +457,18 @@ public final class ChildProcess {
     } else if (socket != null) {
       socket.close();
     }
-    cleanUp();
-    exit.tryComplete();
-    if (previous != State.STOPPING) {
-      listener.exited(this, description);
-    }
+    // Whatever the child left running in its process group goes with it: no orphans.
+    long groupId = ended.pid();
+    context.owner().executeBlocking(() -> {
+      ProcessSignals.killGroup(groupId);
+      return null;
+    }, false).onComplete(done -> {
+      cleanUp();
+      exit.tryComplete();
+      if (previous != State.STOPPING) {
+        listener.exited(this, description);
+      }
+    });
   }
 
   private void cleanUp() {

@@ -32,6 +32,14 @@ public final class ProcessSignals {
     }
   }
 
+  /**
+   * SIGKILLs what is left of an exited child's process group. Linux does not hand out a pid
+   * that is still some group's id, so this reaches only the child's own leftovers.
+   */
+  public static void killGroup(long pid) {
+    signalGroup(pid, true);
+  }
+
   /** The child leads its own group (it was started through setsid), which catches daemonised grandchildren too. */
   private static void signalGroup(long pid, boolean force) {
     try {
