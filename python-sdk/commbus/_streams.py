@@ -152,15 +152,15 @@ class _Inbound:
 
     def cancel_from_anywhere(self) -> None:
         """``cancel`` for finalizers, which may run on another thread or after the loop closed."""
-        if self.finished:
-            return
+        if self.finished or self._loop.is_closed():
+            return  # a closed loop means the connection is gone; nobody is listening
         if threading.get_ident() == self._thread:
             self.cancel()
-        elif not self._loop.is_closed():
+        else:
             try:
                 self._loop.call_soon_threadsafe(self.cancel)
             except RuntimeError:
-                pass  # the loop closed meanwhile; nobody is listening any more
+                pass  # the loop closed meanwhile
 
 
 class ItemStream:
