@@ -44,7 +44,7 @@ class CallbackNamespace:
 
     def __init__(self, prefix: str, tree: CallbackTree) -> None:
         self._prefix = prefix
-        self._children: dict[str, Any] = {}
+        self._children: dict[str, CallbackNamespace | str] = {}
         self._tree = tree
 
     def __getattr__(self, name: str) -> CallbackNamespace | CallbackHandle:

@@ -196,7 +196,8 @@ class Server:
         deadline = header.get("dl")
         if deadline is not None and type(deadline) is not int:
             raise ProtocolError(f"'req' {request_id} has a non-integer deadline {deadline!r}")
-        info = RequestInfo(request_id, header.get("type"), header.get("tp"), deadline)
+        request_type = header.get("type")
+        info = RequestInfo(request_id, request_type if isinstance(request_type, str) else "", header.get("tp"), deadline)
         served = _Served(request_id, credit, self._conn)
         self._open[request_id] = served
         served.task = self._loop.create_task(self._runner(served, info, frame.body))

@@ -61,7 +61,8 @@ def load_entry(module_name: str, function_name: str) -> Callable[..., Any]:
             raise EntryError(f"entry module {module_name!r} has no function {function_name!r}") from exc
     if not callable(target):
         raise EntryError(f"entry {module_name}.{function_name} is a {type(target).__name__}, not a function")
-    return target
+    function: Callable[..., Any] = target
+    return function
 
 
 def _log(child_id: str, message: str) -> None:

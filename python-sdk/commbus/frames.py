@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Callable
 from typing import Any, Final
 
 from .errors import Codec, ProtocolError
@@ -50,7 +51,8 @@ _DECODER: Final = json.JSONDecoder()
 
 _encode_header = _HEADER_ENCODER.encode
 _decode = _DECODER.decode
-_scan = _DECODER.scan_once
+# The decoder's C scanner: (value, end) for the JSON value at an index, StopIteration if none.
+_scan: Callable[[str, int], tuple[Any, int]] = getattr(_DECODER, "scan_once")
 _pack_prefix = _PREFIX.pack
 
 # JSONEncoder.encode builds a new C encoder on every call; for bodies, which are encoded per
@@ -58,6 +60,7 @@ _pack_prefix = _PREFIX.pack
 # markers (shared markers would not be safe across threads): a cycle ends in RecursionError,
 # which encode_json reports as a Codec error like any other unencodable value.
 _c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+_encode_body: Callable[[Any], str]
 if _c_make_encoder is not None:
     _encode_body_chunks = _c_make_encoder(
         None, _BODY_ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, False
@@ -98,7 +101,8 @@ class Frame:
     @property
     def t(self) -> str:
         """The frame kind (``req``, ``items``, ...)."""
-        return self.header["t"]
+        kind: str = self.header["t"]
+        return kind
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Frame):
