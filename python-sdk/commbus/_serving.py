@@ -43,6 +43,8 @@ _ITEM_RAW = b'{"t":"item","id":%d,"b":"r"}'
 _ITEMS = b'{"t":"items","id":%d,"n":%d,"b":"j"}'
 _END = b'{"t":"end","id":%d}'
 
+# Items a stream handler may produce without the loop taking a turn (see _run_stream).
+_ITEMS_PER_TURN = 4096
 # Room left in a frame for the items header, so a batch never outgrows the frame limit.
 _HEADER_ROOM = 96
 # Tracebacks travel in a header; keep them well inside any sensible frame limit.
@@ -246,6 +248,7 @@ class Server:
         try:
             generator = self._function(payload)
             next_item = generator.__anext__
+            produced = 0
             while True:
                 if served.credit <= 0:
                     served.flush_batch()
@@ -266,6 +269,14 @@ class Server:
                         conn.send_frame(_ITEM_RAW % served.id, item)
                 else:
                     served.add_item(encode_json(item))
+                produced += 1
+                if produced >= _ITEMS_PER_TURN:
+                    # A generator that never suspends, granted plenty of credit, would keep
+                    # the loop (and its pongs, and the socket) to itself: give way now and then.
+                    produced = 0
+                    served.flush_batch()
+                    conn.flush()
+                    await asyncio.sleep(0)
         except asyncio.CancelledError:
             self._answer_cancelled(served)
             raise
