@@ -95,6 +95,10 @@ class Caller:
     def _send_credit(self, call_id: int, n: int) -> None:
         if call_id in self._open:
             self._conn.send_frame(_CREDIT % (call_id, n))
+            # Written now, not at the end of the loop iteration: the consumer that granted it
+            # may keep the loop busy with buffered items for a while, and the producer should
+            # not stand idle meanwhile. One write per half window is cheap.
+            self._conn.flush()
 
     def _cancel(self, call_id: int) -> None:
         if self._open.pop(call_id, None) is not None:
