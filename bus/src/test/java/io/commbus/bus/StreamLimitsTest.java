@@ -71,6 +71,28 @@ class StreamLimitsTest {
   }
 
   @Test
+  void aConsumerSeesOverflowAsAnErrorNotAsACleanEnd() {
+    result(bus.registerStreamHandler(Ticks.class, (q, sink) -> {
+      for (int i = 0; i < q.count(); i++) {
+        sink.write(new Tick(i, i));
+      }
+      sink.end();
+    }));
+
+    QueryStream<Tick> stream = result(bus.queryStream(new Ticks("ACME", 1000)));
+    List<Tick> received = new ArrayList<>();
+    Promise<Throwable> ended = Promise.promise();
+    stream.handler(received::add);
+    stream.endHandler(v -> ended.tryComplete(null));
+    stream.exceptionHandler(ended::tryComplete);
+    Throwable error = result(ended.future());
+
+    CommBusException overflow = assertInstanceOf(CommBusException.class, error, "items were dropped");
+    assertEquals(ErrorCode.OVERLOADED, overflow.code());
+    assertEquals(WINDOW + 16 * WINDOW, received.size(), "every item accepted before the overflow arrives");
+  }
+
+  @Test
   void writeQueueFullAndDrainLetAProducerFollowTheConsumer() {
     AtomicInteger drains = new AtomicInteger();
     result(bus.registerStreamHandler(Ticks.class, (q, sink) -> {

@@ -183,12 +183,8 @@ public final class SdkTestNode {
   }
 
   private void registerTestHandlers() throws Exception {
-    CallbackRegistry.register(bus, callback("Numbers", (request, sink) -> {
-      for (int i = 0; i < request.getInteger("n", 0); i++) {
-        sink.write(new JsonObject().put("i", i));
-      }
-      sink.end();
-    })).await(10, TimeUnit.SECONDS);
+    CallbackRegistry.register(bus, callback("Numbers", (request, sink) ->
+        writeNumbers(sink, request.getInteger("n", 0), 0))).await(10, TimeUnit.SECONDS);
     CallbackRegistry.register(bus, callback("Broken", (request, sink) -> {
       sink.write(new JsonObject().put("i", 0));
       sink.fail(new CommBusException(ErrorCode.REJECTED, "market closed"));
@@ -203,6 +199,20 @@ public final class SdkTestNode {
       sink.end();
     }).await(10, TimeUnit.SECONDS);
     bus.registerHandler("test.Do", (Message m) -> Future.succeededFuture()).await(10, TimeUnit.SECONDS);
+  }
+
+  /** Writes as the Python reader's credit allows. */
+  private static void writeNumbers(StreamSink<JsonObject> sink, int n, int from) {
+    int i = from;
+    while (i < n && !sink.writeQueueFull()) {
+      sink.write(new JsonObject().put("i", i++));
+    }
+    if (i == n) {
+      sink.end();
+    } else if (!sink.isCancelled()) {
+      int next = i;
+      sink.drainHandler(v -> writeNumbers(sink, n, next));
+    }
   }
 
   private interface Body {

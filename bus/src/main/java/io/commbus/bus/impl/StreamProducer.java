@@ -62,6 +62,9 @@ final class StreamProducer<T> implements StreamSink<T> {
     }
   }
 
+  /** Set once a write was refused for overflow; the stream can then only end with it. */
+  private CommBusException overflow;
+
   StreamProducer(Vertx vertx, Context context, PayloadMapper payloads, String streamId, long initialCredit,
                  int window, long idleMillis) {
     this.vertx = vertx;
@@ -257,9 +260,16 @@ final class StreamProducer<T> implements StreamSink<T> {
         written.complete();
         return;
       }
+      if (overflow != null) {
+        written.fail(overflow);
+        return;
+      }
       if (pending.size() >= (long) writeQueueMaxSize * HARD_BOUND_FACTOR) {
-        written.fail(new OverloadedException("stream " + streamId + ": " + pending.size()
-            + " items wait for a slower consumer; honour writeQueueFull() or the write futures"));
+        // Items were dropped: the consumer must not see a clean end, so the stream now ends with this error.
+        overflow = new OverloadedException("stream " + streamId + ": " + pending.size()
+            + " items waited for a slower consumer and later items were refused; honour writeQueueFull() or the"
+            + " write futures");
+        written.fail(overflow);
         return;
       }
       pending.add(new Pending(body, written));
@@ -290,7 +300,7 @@ final class StreamProducer<T> implements StreamSink<T> {
         return;
       }
       ending = true;
-      endingFailure = failure;
+      endingFailure = failure != null ? failure : overflow;
       endPromise = ended;
       if (pending.isEmpty()) {
         sendTerminal();
