@@ -119,9 +119,39 @@ public final class Dispatcher {
     }
     MessageHandler<Message, ?> local = localHandlers.get(name);
     if (local == null) {
-      return bus.query(request, Duration.ofMillis(remainingMillis));
+      long startedAt = System.currentTimeMillis();
+      Message sent = request;
+      return bus.query(request, Duration.ofMillis(remainingMillis)).recover(failure -> {
+        ServiceAdapter adapter = adapterFor(name, failure);
+        long left = remainingMillis - (System.currentTimeMillis() - startedAt);
+        if (adapter == null) {
+          return Future.failedFuture(failure);
+        }
+        if (left <= 0) {
+          return Future.failedFuture(new BusTimeoutException("no time left for " + name + " before its adapter "
+              + adapter.name()));
+        }
+        return adapter.invoke(registry.getService(name).orElseThrow(), method, sent, Duration.ofMillis(left));
+      });
     }
     return withTimeout(callLocal(local, request, name), remainingMillis, name);
+  }
+
+  /** The adapter for a service nobody on the bus handles; null when the failure is another or no adapter serves it. */
+  private ServiceAdapter adapterFor(String name, Throwable failure) {
+    if (!(failure instanceof CommBusException) || ((CommBusException) failure).code() != ErrorCode.NO_HANDLER) {
+      return null;
+    }
+    Optional<ServiceDescriptor> service = registry.getService(name);
+    if (service.isEmpty()) {
+      return null;
+    }
+    for (ServiceAdapter adapter : options.getAdapters()) {
+      if (adapter.serves(service.get())) {
+        return adapter;
+      }
+    }
+    return null;
   }
 
   private Future<Message> callLocal(MessageHandler<Message, ?> handler, Message request, String name) {
