@@ -1,5 +1,6 @@
 package io.commbus.node;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +15,18 @@ public final class Main {
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
   Main() {
+    this(System.in);
+  }
+
+  /** With {@code stdin} as what commands read for {@code -} (a payload, say). */
+  Main(InputStream stdin) {
+    register(new NodeCommand());
+    register(CallCommand.publish(stdin));
+    register(CallCommand.send(stdin));
+    register(CallCommand.query(stdin));
     register(new DemoCommand());
     register(new JournalCommand());
+    register(new BenchCommand());
   }
 
   private void register(Command command) {

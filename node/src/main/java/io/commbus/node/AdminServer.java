@@ -1,0 +1,179 @@
+package io.commbus.node;
+
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.coordinator.ServiceDescriptor;
+import io.commbus.process.ProcessVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The node's admin HTTP API, on 127.0.0.1 only: {@code /health}, {@code /metrics},
+ * {@code /services}, {@code /processes}, {@code /journal}, and {@code POST /publish},
+ * {@code /send}, {@code /query} for the command line. A verticle, so it has an event loop of
+ * its own and its server closes when it is undeployed. Every route answers JSON except
+ * {@code /metrics}, which answers the Prometheus text format.
+ */
+final class AdminServer extends VerticleBase {
+
+  /** Loopback only: the API can publish and query, and has no authentication. */
+  static final String HOST = "127.0.0.1";
+  /** Request bodies above this are refused (413); a bus message is JSON, not a file upload. */
+  static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+  private final Node node;
+  private final int requestedPort;
+  private volatile int port;
+
+  AdminServer(Node node, int requestedPort) {
+    this.node = node;
+    this.requestedPort = requestedPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    HealthCheck health = new HealthCheck(node);
+    NodeMetrics metrics = new NodeMetrics(node);
+    JournalBrowser journal = new JournalBrowser(node.journal());
+    BusEndpoints calls = new BusEndpoints(node.bus());
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> health.check().onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+      } else {
+        json(ctx, ar.result().getBoolean("ready") ? 200 : 503, ar.result());
+      }
+    }));
+    router.get("/metrics").handler(ctx -> metrics.render().onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+      } else {
+        ctx.response().putHeader("content-type", PrometheusText.CONTENT_TYPE).end(ar.result());
+      }
+    }));
+    router.get("/services").handler(this::services);
+    router.get("/processes").handler(ctx -> reply(ctx, processes()));
+    router.get("/journal").handler(ctx -> {
+      Future<JsonObject> page;
+      try {
+        page = journal.page(ctx.queryParams());
+      } catch (JournalBrowser.BadQuery e) {
+        json(ctx, 400, error(ErrorCode.INVALID_MESSAGE.name(), e.getMessage()));
+        return;
+      }
+      reply(ctx, page);
+    });
+    // No file uploads: BodyHandler would otherwise create an upload directory in the working directory.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    post(router, body, "/publish", calls::publish);
+    post(router, body, "/send", calls::send);
+    post(router, body, "/query", calls::query);
+    router.route().last().handler(ctx -> json(ctx, 404, error("NOT_FOUND", "no such endpoint: "
+        + ctx.request().method() + " " + ctx.request().path() + "; see /health, /metrics, /services, /processes,"
+        + " /journal, POST /publish, /send, /query")));
+    router.errorHandler(413, ctx -> json(ctx, 413, error(ErrorCode.INVALID_MESSAGE.name(),
+        "the request body is larger than " + MAX_BODY_BYTES + " bytes")));
+    router.errorHandler(405, ctx -> json(ctx, 405, error("METHOD_NOT_ALLOWED", ctx.request().method()
+        + " is not allowed on " + ctx.request().path())));
+
+    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(requestedPort))
+        .requestHandler(router)
+        .listen()
+        .recover(e -> Future.failedFuture(e instanceof BindException || String.valueOf(e.getMessage())
+            .contains("Address already in use")
+            ? new IllegalStateException("the admin port " + HOST + ":" + requestedPort + " is in use; set admin.port"
+            + " in the configuration or pass --admin-port", e)
+            : e))
+        .map(server -> {
+          port = server.actualPort();
+          return server;
+        });
+  }
+
+  /** The port it listens on; the real one when 0 was asked for. */
+  int port() {
+    return port;
+  }
+
+  private static void post(Router router, BodyHandler body, String path, Function<Buffer, Future<JsonObject>> call) {
+    router.post(path).handler(body).handler(ctx -> call.apply(ctx.body().buffer()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 200, ar.result());
+      } else {
+        fail(ctx, ar.cause());
+      }
+    }));
+  }
+
+  private void services(RoutingContext ctx) {
+    if (node.coordinator().isEmpty()) {
+      json(ctx, 404, error(ErrorCode.NO_HANDLER.name(), "this node runs no coordinator (coordinator.enabled is false)"));
+      return;
+    }
+    JsonArray services = new JsonArray();
+    for (ServiceDescriptor service : node.coordinator().get().listServices(null, false)) {
+      services.add(service.toJson());
+    }
+    json(ctx, 200, new JsonObject().put("services", services));
+  }
+
+  /** {@code {"pools": [{"name", "type", "children": [{"id", "state", "pid", ...}]}]}}. */
+  private Future<JsonObject> processes() {
+    List<ProcessVerticle> pools = node.pools();
+    List<Future<JsonArray>> children = new ArrayList<>();
+    List<Future<JsonObject>> stats = new ArrayList<>();
+    for (ProcessVerticle pool : pools) {
+      children.add(pool.children());
+      stats.add(pool.stats());
+    }
+    return Future.all(Future.all(children), Future.all(stats)).map(all -> {
+      JsonArray list = new JsonArray();
+      for (int i = 0; i < pools.size(); i++) {
+        list.add(new JsonObject().put("name", pools.get(i).name()).put("type", stats.get(i).result().getString("type"))
+            .put("children", children.get(i).result()));
+      }
+      return new JsonObject().put("pools", list);
+    });
+  }
+
+  private static void reply(RoutingContext ctx, Future<JsonObject> result) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 200, ar.result());
+      } else {
+        fail(ctx, ar.cause());
+      }
+    });
+  }
+
+  private static void fail(RoutingContext ctx, Throwable cause) {
+    CommBusException error = CommBusException.wrap(cause, ErrorCode.INTERNAL);
+    JsonObject json = error.toJson();
+    json(ctx, BusEndpoints.status(error.code()), new JsonObject().put("error", json));
+  }
+
+  private static JsonObject error(String code, String message) {
+    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+}

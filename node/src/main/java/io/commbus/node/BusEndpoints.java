@@ -1,0 +1,166 @@
+package io.commbus.node;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.Message;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * {@code POST /publish}, {@code /send} and {@code /query}: a JSON request
+ * {@code {"type": ..., "payload": {...}, "timeoutMs": ..., "metadata": {...}, "id": ...}} becomes
+ * a bus call. Answers {@code {"position": n}}, {@code {"sent": true}} and {@code {"reply": ...}};
+ * a failure answers {@code {"error": {"code", "message", ...}}} with a status that fits its code.
+ */
+final class BusEndpoints {
+
+  private final CommBus bus;
+
+  BusEndpoints(CommBus bus) {
+    this.bus = bus;
+  }
+
+  Future<JsonObject> publish(Buffer body) {
+    return parse(body, "publish", false).compose(request -> bus.publish(request.message))
+        .map(position -> new JsonObject().put("position", position));
+  }
+
+  Future<JsonObject> send(Buffer body) {
+    return parse(body, "send", false).compose(request -> bus.send(request.message))
+        .map(v -> new JsonObject().put("sent", true));
+  }
+
+  Future<JsonObject> query(Buffer body) {
+    return parse(body, "query", true).compose(request -> request.timeout == null ? bus.query(request.message)
+        : bus.query(request.message, request.timeout)).map(BusEndpoints::reply);
+  }
+
+  private static JsonObject reply(Message reply) {
+    Object body = reply.body();
+    if (body instanceof Buffer) {
+      return new JsonObject().put("replyBase64", Base64.getEncoder().encodeToString(((Buffer) body).getBytes()));
+    }
+    return new JsonObject().put("reply", body);
+  }
+
+  /** A parsed request: the message and, for a query, how long to wait. */
+  private static final class Request {
+    final Message message;
+    final Duration timeout;
+
+    Request(Message message, Duration timeout) {
+      this.message = message;
+      this.timeout = timeout;
+    }
+  }
+
+  private static Future<Request> parse(Buffer body, String verb, boolean waits) {
+    try {
+      return Future.succeededFuture(request(body, verb, waits));
+    } catch (CommBusException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static Request request(Buffer body, String verb, boolean waits) {
+    JsonObject json;
+    try {
+      json = body == null || body.length() == 0 ? null : new JsonObject(body);
+    } catch (DecodeException e) {
+      throw invalid("the request body is not a JSON object: " + e.getMessage());
+    }
+    if (json == null) {
+      throw invalid("the request body must be {\"type\": ..., \"payload\": {...}}");
+    }
+    for (String field : json.fieldNames()) {
+      if (!field.equals("type") && !field.equals("payload") && !field.equals("metadata") && !field.equals("id")
+          && !(waits && field.equals("timeoutMs"))) {
+        throw invalid(field + ": unknown field of a " + verb + " request; known: type, payload, metadata, id"
+            + (waits ? ", timeoutMs" : ""));
+      }
+    }
+    Object type = json.getValue("type");
+    if (!(type instanceof String) || ((String) type).isBlank()) {
+      throw invalid("type: required, the message type (e.g. pricing.Quote)");
+    }
+    Object payload = json.getValue("payload");
+    if (payload != null && !(payload instanceof JsonObject)) {
+      throw invalid("payload: must be a JSON object");
+    }
+    JsonObject content = payload == null ? new JsonObject() : (JsonObject) payload;
+    Message message;
+    switch (verb) {
+      case "publish":
+        message = Message.event((String) type, content);
+        break;
+      case "send":
+        message = Message.command((String) type, content);
+        break;
+      default:
+        message = Message.query((String) type, content);
+    }
+    Object id = json.getValue("id");
+    if (id != null) {
+      if (!(id instanceof String) || ((String) id).isBlank()) {
+        throw invalid("id: must be a non-empty string");
+      }
+      message = message.withId((String) id);
+    }
+    Object metadata = json.getValue("metadata");
+    if (metadata != null) {
+      if (!(metadata instanceof JsonObject)) {
+        throw invalid("metadata: must be an object of strings");
+      }
+      for (Map.Entry<String, Object> entry : (JsonObject) metadata) {
+        if (!(entry.getValue() instanceof String)) {
+          throw invalid("metadata." + entry.getKey() + ": must be a string");
+        }
+        message = message.withMetadata(entry.getKey(), (String) entry.getValue());
+      }
+    }
+    Duration timeout = null;
+    Object millis = json.getValue("timeoutMs");
+    if (millis != null) {
+      if (!(millis instanceof Integer || millis instanceof Long) || ((Number) millis).longValue() < 1) {
+        throw invalid("timeoutMs: must be a whole number of milliseconds, at least 1");
+      }
+      timeout = Duration.ofMillis(((Number) millis).longValue());
+    }
+    return new Request(message, timeout);
+  }
+
+  private static CommBusException invalid(String message) {
+    return new CommBusException(ErrorCode.INVALID_MESSAGE, message);
+  }
+
+  /** The HTTP status for a bus error: the caller's fault, nobody there, too busy, too slow, or it broke. */
+  static int status(ErrorCode code) {
+    switch (code) {
+      case INVALID_MESSAGE:
+      case CODEC:
+        return 400;
+      case NO_HANDLER:
+        return 404;
+      case REJECTED:
+        return 422;
+      case OVERLOADED:
+      case UNAVAILABLE:
+        return 503;
+      case TIMEOUT:
+        return 504;
+      case HANDLER_FAILED:
+      case CHILD_EXITED:
+      case PROTOCOL:
+        return 502;
+      default:
+        return 500;
+    }
+  }
+}

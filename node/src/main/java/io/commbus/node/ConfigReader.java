@@ -1,0 +1,320 @@
+package io.commbus.node;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.commbus.adapter.postgres.PostgresJournalOptions;
+import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.cluster.ClusterSettings;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.journal.file.FileJournalOptions;
+import io.commbus.bus.journal.file.FsyncPolicy;
+import io.commbus.coordinator.CoordinatorOptions;
+import io.commbus.coordinator.DispatcherOptions;
+import io.commbus.coordinator.RegistryOptions;
+import io.commbus.process.CallbackPaths;
+import io.commbus.process.PoolOptions;
+import io.commbus.process.ProcessOptions;
+import io.commbus.process.PythonProcessConfig;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a node configuration from JSON or YAML (by the file's extension: {@code .yaml} and
+ * {@code .yml} are YAML, anything else JSON) and checks every field. The first problem found
+ * is a {@link ConfigException} naming the field. Relative paths in the file are taken from the
+ * file's directory, so a configuration means the same whatever directory the node starts in.
+ */
+public final class ConfigReader {
+
+  /** The file formats a configuration may be written in. */
+  public enum Format { JSON, YAML }
+
+  private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+  private static final Pattern MEMBER = Pattern.compile("[^\\s:]+(:\\d{1,5})?");
+
+  private ConfigReader() {
+  }
+
+  /** Reads and checks {@code file}. Blocks on the file system: call it before an event loop needs the thread. */
+  public static NodeConfig read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("", "no such configuration file: " + file);
+    } catch (IOException e) {
+      throw new ConfigException("", "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    Path absolute = file.toAbsolutePath();
+    return parse(text, formatOf(file), absolute.getParent()).setSource(absolute);
+  }
+
+  /** YAML for {@code .yaml} and {@code .yml}, JSON otherwise. */
+  public static Format formatOf(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".yaml") || name.endsWith(".yml") ? Format.YAML : Format.JSON;
+  }
+
+  /** Parses and checks a configuration; relative paths are resolved against {@code baseDirectory}. */
+  public static NodeConfig parse(String text, Format format, Path baseDirectory) {
+    return read(new ConfigSection("", tree(text, format), baseDirectory.toAbsolutePath()));
+  }
+
+  private static JsonObject tree(String text, Format format) {
+    ObjectMapper mapper = format == Format.YAML ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+    // A key written twice is almost always a mistake; the last one would win in silence.
+    mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    Object root;
+    try {
+      root = text.isBlank() ? null : mapper.readValue(text, Object.class);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("", "not valid " + format + ": " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")"));
+    }
+    if (root == null) {
+      return new JsonObject();
+    }
+    if (!(root instanceof Map)) {
+      throw new ConfigException("", "the configuration must be an object of settings, not a "
+          + (root instanceof List ? "list" : "single value"));
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = (Map<String, Object>) root;
+    return new JsonObject(map);
+  }
+
+  private static NodeConfig read(ConfigSection root) {
+    NodeConfig config = new NodeConfig();
+    config.setAdminPort(admin(root.section("admin")));
+    config.setJournal(journal(root.section("journal")));
+    config.setBus(bus(root.section("bus")));
+    coordinator(root.section("coordinator"), config);
+    config.setCallbackHandlers(root.strings("callbackHandlers"));
+    config.setClassPath(root.strings("classPath").stream().map(root::resolve).toList());
+    cluster(root.section("cluster"), config);
+    config.setShutdownTimeout(root.positiveDuration("shutdownTimeout", config.getShutdownTimeout()));
+    Path runtimeDirectory = root.path("runtimeDirectory", null);
+    Map<String, String> names = new HashMap<>();
+    Map<String, String> types = new HashMap<>();
+    for (ConfigSection section : root.sections("pools")) {
+      PoolConfig pool = pool(section, runtimeDirectory);
+      unique(section, "name", pool.getPool().getName(), names);
+      unique(section, "type", pool.getPool().getType(), types);
+      if (pool.isServeAsService() && !config.isCoordinatorEnabled()) {
+        throw new ConfigException(section.field("serveAsService"),
+            "a pool serves as a service through the coordinator, and coordinator.enabled is false");
+      }
+      Duration ttl = config.getCoordinator().getRegistry().getHeartbeatTtl();
+      if (pool.isServeAsService() && pool.getHeartbeatInterval().compareTo(ttl) >= 0) {
+        throw new ConfigException(section.field("heartbeatInterval"), "must be shorter than coordinator.heartbeatTtl ("
+            + ttl.toMillis() + " ms), or the service turns unhealthy between heartbeats");
+      }
+      config.addPool(pool);
+    }
+    root.rejectUnknown();
+    return config;
+  }
+
+  private static void unique(ConfigSection section, String field, String value, Map<String, String> seen) {
+    String earlier = seen.putIfAbsent(value, section.path());
+    if (earlier != null) {
+      throw new ConfigException(section.field(field), "\"" + value + "\" is already the " + field + " of " + earlier);
+    }
+  }
+
+  private static int admin(ConfigSection admin) {
+    int port = admin.integer("port", NodeConfig.DEFAULT_ADMIN_PORT, 0, 65535);
+    admin.rejectUnknown();
+    return port;
+  }
+
+  private static JournalConfig journal(ConfigSection section) {
+    String type = section.string("type", "file");
+    JournalConfig journal = new JournalConfig();
+    switch (type) {
+      case "file":
+        journal.setFile(fileJournal(section));
+        break;
+      case "postgres":
+        journal.setPostgres(postgresJournal(section));
+        break;
+      default:
+        throw new ConfigException(section.field("type"), "must be \"file\" or \"postgres\", was \"" + type + "\"");
+    }
+    section.rejectUnknown();
+    return journal;
+  }
+
+  private static FileJournalOptions fileJournal(ConfigSection section) {
+    FileJournalOptions defaults = new FileJournalOptions();
+    FileJournalOptions file = new FileJournalOptions(section.path("directory",
+        section.resolve(JournalConfig.DEFAULT_DIRECTORY.toString())));
+    String fsync = section.string("fsync", "always");
+    try {
+      file.setFsync(FsyncPolicy.parse(fsync));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(section.field("fsync"), "must be always, never or interval:<ms>, was \"" + fsync + "\"");
+    }
+    file.setSegmentBytes(section.number("segmentBytes", defaults.getSegmentBytes(), 4096, Long.MAX_VALUE));
+    file.setMaxRecordBytes(section.integer("maxRecordBytes", defaults.getMaxRecordBytes(), 1024, Integer.MAX_VALUE));
+    file.setDedupWindow(section.integer("dedupWindow", defaults.getDedupWindow(), 0, Integer.MAX_VALUE));
+    file.setRetentionBytes(section.number("retentionBytes", 0, 0, Long.MAX_VALUE));
+    file.setRetentionAge(section.positiveDuration("retentionAge", null));
+    return file;
+  }
+
+  private static PostgresJournalOptions postgresJournal(ConfigSection section) {
+    PostgresJournalOptions defaults = new PostgresJournalOptions();
+    PgConnectOptions connect = new PgConnectOptions(defaults.getConnect())
+        .setHost(section.string("host", defaults.getConnect().getHost()))
+        .setPort(section.integer("port", defaults.getConnect().getPort(), 1, 65535))
+        .setDatabase(section.string("database", defaults.getConnect().getDatabase()))
+        .setUser(section.string("user", defaults.getConnect().getUser()))
+        .setPassword(section.string("password", defaults.getConnect().getPassword()));
+    PostgresJournalOptions postgres = new PostgresJournalOptions().setConnect(connect);
+    String table = section.string("table", defaults.getTable());
+    try {
+      postgres.setTable(table);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(section.field("table"), "must be 1 to 48 of a-z, 0-9 and _, not starting with a digit;"
+          + " was \"" + table + "\"");
+    }
+    postgres.setPoolSize(section.integer("poolSize", defaults.getPoolSize(), 1, 1000));
+    postgres.setMaxBatch(section.integer("maxBatch", defaults.getMaxBatch(), 1, 100_000));
+    return postgres;
+  }
+
+  private static CommBusOptions bus(ConfigSection section) {
+    CommBusOptions bus = new CommBusOptions()
+        .setQueryTimeout(section.positiveDuration("queryTimeout", CommBusOptions.DEFAULT_QUERY_TIMEOUT))
+        .setSendTimeout(section.positiveDuration("sendTimeout", CommBusOptions.DEFAULT_QUERY_TIMEOUT))
+        .setStreamWindow(section.integer("streamWindow", CommBusOptions.DEFAULT_STREAM_WINDOW, 1, 1 << 20));
+    section.rejectUnknown();
+    return bus;
+  }
+
+  private static void coordinator(ConfigSection section, NodeConfig config) {
+    RegistryOptions registryDefaults = new RegistryOptions();
+    DispatcherOptions dispatcherDefaults = new DispatcherOptions();
+    config.setCoordinatorEnabled(section.bool("enabled", true));
+    RegistryOptions registry = new RegistryOptions()
+        .setHeartbeatTtl(section.positiveDuration("heartbeatTtl", registryDefaults.getHeartbeatTtl()))
+        .setCheckInterval(section.positiveDuration("checkInterval", registryDefaults.getCheckInterval()));
+    DispatcherOptions dispatcher = new DispatcherOptions()
+        .setQueueCapacity(section.integer("queueCapacity", dispatcherDefaults.getQueueCapacity(), 0, Integer.MAX_VALUE))
+        .setBaseBackoff(section.positiveDuration("baseBackoff", dispatcherDefaults.getBaseBackoff()))
+        .setMaxBackoff(section.positiveDuration("maxBackoff", dispatcherDefaults.getMaxBackoff()));
+    if (dispatcher.getMaxBackoff().compareTo(dispatcher.getBaseBackoff()) < 0) {
+      throw new ConfigException(section.field("maxBackoff"), "must not be shorter than baseBackoff");
+    }
+    config.setCoordinator(new CoordinatorOptions().setRegistry(registry).setDispatcher(dispatcher));
+    section.rejectUnknown();
+  }
+
+  private static void cluster(ConfigSection section, NodeConfig config) {
+    ClusterSettings defaults = new ClusterSettings();
+    config.setClustered(section.bool("enabled", false));
+    ClusterSettings cluster = new ClusterSettings()
+        .setClusterName(section.string("name", defaults.getClusterName()))
+        .setHost(section.string("host", defaults.getHost()))
+        .setPort(section.integer("port", defaults.getPort(), 1, 65535));
+    if (cluster.getClusterName().isBlank()) {
+      throw new ConfigException(section.field("name"), "must not be empty");
+    }
+    if (section.has("members")) {
+      List<String> members = section.strings("members");
+      if (members.isEmpty()) {
+        throw new ConfigException(section.field("members"), "must list at least one member (host or host:port)");
+      }
+      for (int i = 0; i < members.size(); i++) {
+        if (!MEMBER.matcher(members.get(i)).matches()) {
+          throw new ConfigException(section.field("members") + "[" + i + "]", "must be host or host:port, was \""
+              + members.get(i) + "\"");
+        }
+      }
+      cluster.setMembers(members);
+    }
+    config.setCluster(cluster);
+    section.rejectUnknown();
+  }
+
+  private static PoolConfig pool(ConfigSection section, Path runtimeDirectory) {
+    String name = section.requiredString("name", "the pool's name, used in child ids and events");
+    if (!POOL_NAME.matcher(name).matches()) {
+      throw new ConfigException(section.field("name"), "may only use letters, digits, '_', '.' and '-', was \""
+          + name + "\"");
+    }
+    PoolOptions pool = new PoolOptions(name)
+        .setType(section.string("type", name))
+        .setSize(section.integer("size", 1, 1, 1024))
+        .setLifecycleEvents(section.bool("lifecycleEvents", true));
+    if (pool.getType().isBlank()) {
+      throw new ConfigException(section.field("type"), "must not be empty");
+    }
+
+    PythonProcessConfig worker = new PythonProcessConfig()
+        .setModule(section.requiredString("module", "the Python module that holds the handler"))
+        .setFunction(section.string("function", "handle"))
+        .setPython(section.string("python", "python3"));
+    if (worker.getFunction().isBlank()) {
+      throw new ConfigException(section.field("function"), "must not be empty");
+    }
+    worker.setPythonPath(section.strings("pythonPath").stream().map(section::resolve).toList());
+    Map<String, String> env = section.stringMap("env");
+    for (String variable : env.keySet()) {
+      if (ProcessOptions.RESERVED_ENV.contains(variable)) {
+        throw new ConfigException(section.field("env") + "." + variable, "is set by the runtime and cannot be configured");
+      }
+      if (variable.equals("PYTHONPATH")) {
+        throw new ConfigException(section.field("env") + ".PYTHONPATH", "is set by the runtime; use pythonPath");
+      }
+    }
+    env.forEach(worker::putEnvironment);
+
+    ProcessOptions defaults = new ProcessOptions();
+    ProcessOptions process = new ProcessOptions()
+        .setWorkingDirectory(section.path("workingDirectory", null))
+        .setRuntimeDirectory(section.path("runtimeDirectory", runtimeDirectory))
+        .setMaxInFlight(section.integer("maxInFlight", defaults.getMaxInFlight(), 1, Integer.MAX_VALUE))
+        .setMaxQueued(section.integer("maxQueued", defaults.getMaxQueued(), 0, Integer.MAX_VALUE))
+        .setRequestTimeout(section.positiveDuration("requestTimeout", defaults.getRequestTimeout()))
+        .setHandshakeTimeout(section.positiveDuration("handshakeTimeout", defaults.getHandshakeTimeout()))
+        .setShutdownGrace(section.positiveDuration("shutdownGrace", defaults.getShutdownGrace()))
+        .setHangGrace(section.positiveDuration("hangGrace", defaults.getHangGrace()))
+        .setMaxRestarts(section.integer("maxRestarts", defaults.getMaxRestarts(), 0, Integer.MAX_VALUE));
+    List<String> callbacks = section.strings("callbacks");
+    for (int i = 0; i < callbacks.size(); i++) {
+      try {
+        CallbackPaths.check(callbacks.get(i));
+      } catch (CommBusException e) {
+        throw new ConfigException(section.field("callbacks") + "[" + i + "]", "must be module.Type, two identifiers"
+            + " joined by a dot, was \"" + callbacks.get(i) + "\"");
+      }
+    }
+    process.setCallbacks(callbacks);
+    worker.setProcess(process);
+
+    PoolConfig config = new PoolConfig().setPool(pool).setWorker(worker)
+        .setServeAsService(section.bool("serveAsService", false))
+        .setCapabilities(section.strings("capabilities"))
+        .setVersion(section.string("version", "1.0.0"))
+        .setHeartbeatInterval(section.positiveDuration("heartbeatInterval", Duration.ofSeconds(2)));
+    section.rejectUnknown();
+    return config;
+  }
+}

@@ -1,0 +1,43 @@
+package io.commbus.node;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads durations as people write them in configuration and on command lines: {@code 250ms},
+ * {@code 30s}, {@code 2m}, {@code 1h}, or a bare whole number of milliseconds.
+ */
+final class Durations {
+
+  private static final Pattern TEXT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+  private Durations() {
+  }
+
+  /** The duration, or an {@link IllegalArgumentException} saying what is accepted. */
+  static Duration parse(String text) {
+    Matcher matcher = TEXT.matcher(text == null ? "" : text.trim());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("a duration like 500ms, 30s, 2m or 1h, or a whole number of milliseconds;"
+          + " was \"" + text + "\"");
+    }
+    long amount;
+    try {
+      amount = Long.parseLong(matcher.group(1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("a duration that fits in 64 bits; was \"" + text + "\"");
+    }
+    String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
+    switch (unit) {
+      case "h":
+        return Duration.ofHours(amount);
+      case "m":
+        return Duration.ofMinutes(amount);
+      case "s":
+        return Duration.ofSeconds(amount);
+      default:
+        return Duration.ofMillis(amount);
+    }
+  }
+}

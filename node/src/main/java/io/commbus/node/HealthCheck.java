@@ -1,0 +1,115 @@
+package io.commbus.node;
+
+import io.commbus.bus.journal.EventJournal;
+import io.commbus.coordinator.CommBusCoordinatorVerticle;
+import io.commbus.process.ProcessVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whether the node is alive and ready, for {@code /health}. Live: it answers. Ready: it is
+ * running (not starting or stopping), its journal answers within {@link #JOURNAL_TIMEOUT_MS},
+ * and every pool has at least one ready child, so each type the node serves can be served.
+ * Each reason it is not ready is listed under {@code problems}.
+ */
+final class HealthCheck {
+
+  /** A journal that takes longer than this to say where its head is counts as down. */
+  static final long JOURNAL_TIMEOUT_MS = 2000;
+
+  private final Node node;
+
+  HealthCheck(Node node) {
+    this.node = node;
+  }
+
+  Future<JsonObject> check() {
+    List<ProcessVerticle> pools = node.pools();
+    List<Future<JsonObject>> stats = new ArrayList<>();
+    for (ProcessVerticle pool : pools) {
+      stats.add(pool.stats());
+    }
+    Future<Long> head = journalHead();
+    return Future.join(Future.join(stats), head).transform(ignored -> {
+      JsonArray problems = new JsonArray();
+      if (node.state() != Node.State.RUNNING) {
+        problems.add("the node is " + node.state().name().toLowerCase());
+      }
+      JsonObject journal = new JsonObject().put("kind", node.config().getJournal().getKind().name().toLowerCase());
+      if (head.succeeded()) {
+        journal.put("state", "UP").put("head", head.result());
+      } else {
+        journal.put("state", "DOWN").put("error", head.cause().getMessage());
+        problems.add("journal: " + head.cause().getMessage());
+      }
+      JsonObject poolHealth = new JsonObject();
+      for (int i = 0; i < pools.size(); i++) {
+        String name = pools.get(i).name();
+        Future<JsonObject> figures = stats.get(i);
+        if (figures.failed()) {
+          poolHealth.put(name, new JsonObject().put("ready", 0).put("total", 0));
+          problems.add("pool " + name + ": " + figures.cause().getMessage());
+          continue;
+        }
+        int ready = figures.result().getInteger("ready");
+        int total = figures.result().getInteger("size");
+        poolHealth.put(name, new JsonObject().put("ready", ready).put("total", total));
+        if (ready == 0) {
+          problems.add("pool " + name + " has no ready child");
+        }
+      }
+      boolean ready = problems.isEmpty();
+      return Future.succeededFuture(new JsonObject()
+          .put("status", ready ? "UP" : "DOWN")
+          .put("live", true)
+          .put("ready", ready)
+          .put("state", node.state().name())
+          .put("uptimeMs", node.uptimeMillis())
+          .put("journal", journal)
+          .put("coordinator", coordinator())
+          .put("pools", poolHealth)
+          .put("cluster", cluster())
+          .put("problems", problems));
+    });
+  }
+
+  private Future<Long> journalHead() {
+    EventJournal journal = node.journal();
+    Promise<Long> head = Promise.promise();
+    long timer = node.vertx().setTimer(JOURNAL_TIMEOUT_MS, t -> head.tryFail("no answer within "
+        + JOURNAL_TIMEOUT_MS + " ms"));
+    journal.lastPosition().onComplete(ar -> {
+      node.vertx().cancelTimer(timer);
+      if (ar.succeeded()) {
+        head.tryComplete(ar.result());
+      } else {
+        head.tryFail(ar.cause());
+      }
+    });
+    return head.future();
+  }
+
+  private JsonObject coordinator() {
+    JsonObject json = new JsonObject().put("enabled", node.coordinator().isPresent());
+    node.coordinator().map(CommBusCoordinatorVerticle::metrics).ifPresent(metrics -> json
+        .put("services", metrics.getInteger("services")).put("healthy", metrics.getLong("healthy")));
+    return json;
+  }
+
+  private JsonObject cluster() {
+    JsonObject json = new JsonObject().put("enabled", node.vertx().isClustered());
+    if (node.vertx().isClustered()) {
+      ClusterManager manager = ((VertxInternal) node.vertx()).clusterManager();
+      json.put("name", node.config().getCluster().getClusterName()).put("nodeId", manager.getNodeId())
+          .put("members", manager.getNodes().size());
+    }
+    return json;
+  }
+}

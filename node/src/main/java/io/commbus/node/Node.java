@@ -1,0 +1,315 @@
+package io.commbus.node;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.cluster.ClusteredVertx;
+import io.commbus.bus.journal.EventJournal;
+import io.commbus.bus.middleware.MetricsMiddleware;
+import io.commbus.coordinator.CommBusCoordinatorVerticle;
+import io.commbus.process.CallbackHandler;
+import io.commbus.process.CallbackRegistry;
+import io.commbus.process.ProcessVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A running commbus node, assembled from a {@link NodeConfig}: Vert.x (clustered or not, on the
+ * native transport the process pools need), the journal, the bus, the coordinator, the
+ * callback handlers, the Python pools and the admin HTTP server, started in that order.
+ *
+ * <p>{@link #stop()} takes them down in the reverse order: the admin server stops taking
+ * requests, the pools stop their children (and remove their socket directories), the
+ * coordinator and the bus let go of the journal, the journal closes, and Vert.x closes last.
+ * A start that fails half way undoes what it had started the same way, so a failed start
+ * leaves no child process, socket file or open journal behind.
+ */
+public final class Node {
+
+  private static final System.Logger LOG = System.getLogger(Node.class.getName());
+
+  /** Where a node is in its life. */
+  public enum State { STARTING, RUNNING, STOPPING, STOPPED }
+
+  /** One thing to undo on stop, named for the log when it fails. */
+  private static final class Teardown {
+    final String part;
+    final Supplier<Future<?>> action;
+
+    Teardown(String part, Supplier<Future<?>> action) {
+      this.part = part;
+      this.action = action;
+    }
+  }
+
+  private final NodeConfig config;
+  private final Vertx vertx;
+  private final List<CallbackHandler<?, ?>> callbackHandlers;
+  /**
+   * The node's own context, part of no deployment: parts are started and stopped from it, so
+   * none becomes the child of another (a verticle deployed from a verticle's context is undeployed
+   * with it) and every callback of the assembly runs on this one thread.
+   */
+  private final ContextInternal context;
+  private final MetricsMiddleware calls = new MetricsMiddleware();
+  /** Filled while starting and emptied by stop, both on {@link #context}, so it needs no lock. */
+  private final Deque<Teardown> teardown = new ArrayDeque<>();
+  private final long createdNanos = System.nanoTime();
+
+  private volatile State state = State.STARTING;
+  private volatile EventJournal journal;
+  private volatile CommBus bus;
+  private volatile CommBusCoordinatorVerticle coordinator;
+  private volatile AdminServer admin;
+  private volatile List<ProcessVerticle> pools = List.of();
+  /**
+   * Of no context: Vert.x closes last, after every part, and completes its close on a thread of
+   * its own, which completes this; so nothing waits on an event loop that is gone.
+   */
+  private final Promise<Void> stopped = Promise.promise();
+  private boolean stopping;
+
+  private Node(NodeConfig config, Vertx vertx, List<CallbackHandler<?, ?>> callbackHandlers) {
+    this.config = config;
+    this.vertx = vertx;
+    this.callbackHandlers = callbackHandlers;
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
+  }
+
+  /**
+   * Starts a node. Fails with a {@link ConfigException} when a callback handler cannot be
+   * made, and otherwise with the first part that could not start, after undoing the rest.
+   */
+  public static Future<Node> start(NodeConfig config) {
+    List<CallbackHandler<?, ?>> handlers;
+    try {
+      handlers = CallbackHandlers.load(config);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    // Process pools talk to their children over Unix domain sockets, which need the native transport.
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    Future<Vertx> vertx = config.isClustered()
+        ? ClusteredVertx.start(config.getCluster(), options)
+            .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster "
+                + config.getCluster().getClusterName() + " at " + config.getCluster().getMembers() + ": "
+                + e.getMessage(), e)))
+        : Future.succeededFuture(Vertx.vertx(options));
+    return vertx.compose(started -> {
+      Node node = new Node(config, started, handlers);
+      // The promise belongs to no context, so a caller on any thread (a main thread, a test) can await it.
+      Promise<Node> assembled = Promise.promise();
+      node.context.runOnContext(v -> node.assemble().onComplete(ar -> {
+        if (ar.succeeded()) {
+          node.state = State.RUNNING;
+          assembled.complete(node);
+        } else {
+          // Completes on the thread that closed Vert.x: nothing may wait on the node's event loop after that.
+          node.stop().onComplete(stopped -> assembled.fail(ar.cause()));
+        }
+      }));
+      return assembled.future();
+    });
+  }
+
+  private Future<Node> assemble() {
+    return openJournal()
+        .compose(v -> registerCallbacks())
+        .compose(v -> deployCoordinator())
+        .compose(v -> deployPools())
+        .compose(v -> startAdmin())
+        .map(this);
+  }
+
+  private Future<Void> openJournal() {
+    return config.getJournal().open(vertx)
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot open the journal ("
+            + config.getJournal().describe() + "): " + e.getMessage(), e)))
+        .map(opened -> {
+          journal = opened;
+          undoLater("journal", opened::close);
+          bus = CommBus.create(vertx, new CommBusOptions(config.getBus()).setJournal(opened)).addMiddleware(calls);
+          undoLater("bus", bus::close);
+          return null;
+        });
+  }
+
+  private Future<Void> registerCallbacks() {
+    // Registered before the pools start, so a child may call them as soon as it is ready;
+    // bus.close() unregisters them.
+    List<Future<?>> registrations = new ArrayList<>();
+    for (CallbackHandler<?, ?> handler : callbackHandlers) {
+      registrations.add(CallbackRegistry.register(bus, handler).recover(e -> Future.failedFuture(
+          new IllegalStateException("cannot register the callback handler " + handler.getClass().getName()
+              + " for " + handler.path() + ": " + e.getMessage(), e))));
+    }
+    return Future.all(registrations).mapEmpty();
+  }
+
+  private Future<Void> deployCoordinator() {
+    if (!config.isCoordinatorEnabled()) {
+      return Future.succeededFuture();
+    }
+    CommBusCoordinatorVerticle verticle = new CommBusCoordinatorVerticle(bus, config.getCoordinator());
+    return vertx.deployVerticle(verticle)
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot start the coordinator: " + e.getMessage(),
+            e)))
+        .map(id -> {
+          coordinator = verticle;
+          undoLater("coordinator", () -> vertx.undeploy(id));
+          return null;
+        });
+  }
+
+  /**
+   * Starts the pools one after the other. They could start together, but each pool unpacks the
+   * Python SDK from the commbus jar as it starts, and two unpacking at once in one JVM collide
+   * ("jar file system already open"); one at a time costs a child's start-up per extra pool.
+   */
+  private Future<Void> deployPools() {
+    Future<Void> chain = Future.succeededFuture();
+    List<ProcessVerticle> running = new ArrayList<>();
+    List<String> deployed = new ArrayList<>();
+    // Stopped together: each pool gives its children the same grace, so the node stops in one grace, not N.
+    undoLater("pools", () -> Future.join(deployed.stream().map(vertx::undeploy).toList()));
+    for (PoolConfig pool : config.getPools()) {
+      chain = chain.compose(v -> {
+        ProcessVerticle verticle = pool.verticle(bus, coordinator);
+        return vertx.deployVerticle(verticle)
+            .recover(e -> Future.failedFuture(new IllegalStateException("pool " + pool.getPool().getName()
+                + " could not start: " + e.getMessage(), e)))
+            .map(id -> {
+              running.add(verticle);
+              deployed.add(id);
+              pools = List.copyOf(running);
+              return null;
+            });
+      });
+    }
+    return chain;
+  }
+
+  private Future<Void> startAdmin() {
+    AdminServer server = new AdminServer(this, config.getAdminPort());
+    return vertx.deployVerticle(server).map(id -> {
+      admin = server;
+      undoLater("admin HTTP server", () -> vertx.undeploy(id));
+      return null;
+    });
+  }
+
+  private void undoLater(String part, Supplier<Future<?>> action) {
+    teardown.push(new Teardown(part, action));
+  }
+
+  /**
+   * Stops the node, undoing its start in reverse order. A part that fails to stop is logged and
+   * the rest still stop. Calling it again returns the same future.
+   */
+  public synchronized Future<Void> stop() {
+    if (!stopping) {
+      stopping = true;
+      state = State.STOPPING;
+      context.runOnContext(v -> next(Future.succeededFuture()).onComplete(ar -> vertx.close().onComplete(closed -> {
+        if (closed.failed()) {
+          LOG.log(System.Logger.Level.WARNING, "closing Vert.x failed: " + closed.cause().getMessage());
+        }
+        state = State.STOPPED;
+        stopped.complete();
+      })));
+    }
+    return stopped.future();
+  }
+
+  /** Completes once the node has stopped, whoever stopped it. */
+  public Future<Void> whenStopped() {
+    return stopped.future();
+  }
+
+  private Future<Void> next(Future<Void> previous) {
+    return previous.compose(v -> {
+      Teardown step = teardown.poll();
+      if (step == null) {
+        return Future.succeededFuture();
+      }
+      Future<?> undone;
+      try {
+        undone = step.action.get();
+      } catch (RuntimeException e) {
+        undone = Future.failedFuture(e);
+      }
+      return next(undone.transform(ar -> {
+        if (ar.failed()) {
+          LOG.log(System.Logger.Level.WARNING, "stopping the " + step.part + " failed: " + ar.cause().getMessage());
+        }
+        return Future.<Void>succeededFuture();
+      }));
+    });
+  }
+
+  // ------------------------------------------------------------------ what the admin server reads
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public CommBus bus() {
+    return bus;
+  }
+
+  public EventJournal journal() {
+    return journal;
+  }
+
+  /** Empty when the configuration turned the coordinator off. */
+  public Optional<CommBusCoordinatorVerticle> coordinator() {
+    return Optional.ofNullable(coordinator);
+  }
+
+  /** The pools, in configuration order. */
+  public List<ProcessVerticle> pools() {
+    return pools;
+  }
+
+  /** Calls made through this node's bus, by category, type and outcome. */
+  MetricsMiddleware calls() {
+    return calls;
+  }
+
+  /** The port the admin server listens on (useful when the configuration asked for 0). */
+  public int adminPort() {
+    AdminServer server = admin;
+    if (server == null) {
+      throw new IllegalStateException("the admin server is not running");
+    }
+    return server.port();
+  }
+
+  /** {@code http://127.0.0.1:PORT}. */
+  public String adminUrl() {
+    return "http://127.0.0.1:" + adminPort();
+  }
+
+  /** Milliseconds since the node began to start. */
+  long uptimeMillis() {
+    return (System.nanoTime() - createdNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,164 @@
+package io.commbus.node;
+
+import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.cluster.ClusterSettings;
+import io.commbus.coordinator.CoordinatorOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a node runs: its journal, bus settings, coordinator, Python pools, callback
+ * handlers, cluster membership and admin port. Every setting has a default, so
+ * {@code new NodeConfig()} is a node with a file journal, a coordinator and no pools.
+ * {@link ConfigReader} fills one from a JSON or YAML file; docs/configuration.md lists the fields.
+ */
+public final class NodeConfig {
+
+  /** The admin HTTP port unless configured, and the one the CLI's calls go to by default. */
+  public static final int DEFAULT_ADMIN_PORT = 8080;
+
+  private Path source;
+  private int adminPort = DEFAULT_ADMIN_PORT;
+  private JournalConfig journal = new JournalConfig();
+  private CommBusOptions bus = new CommBusOptions();
+  private boolean coordinatorEnabled = true;
+  private CoordinatorOptions coordinator = new CoordinatorOptions();
+  private List<PoolConfig> pools = new ArrayList<>();
+  private List<String> callbackHandlers = new ArrayList<>();
+  private List<Path> classPath = new ArrayList<>();
+  private boolean clustered;
+  private ClusterSettings cluster = new ClusterSettings();
+  private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+  /** The file it was read from; null when built in code. */
+  public Path getSource() {
+    return source;
+  }
+
+  public NodeConfig setSource(Path source) {
+    this.source = source;
+    return this;
+  }
+
+  /** The admin HTTP port on 127.0.0.1; 0 takes any free port. Default 8080. */
+  public int getAdminPort() {
+    return adminPort;
+  }
+
+  public NodeConfig setAdminPort(int adminPort) {
+    if (adminPort < 0 || adminPort > 65535) {
+      throw new IllegalArgumentException("adminPort must be 0..65535, was " + adminPort);
+    }
+    this.adminPort = adminPort;
+    return this;
+  }
+
+  public JournalConfig getJournal() {
+    return journal;
+  }
+
+  public NodeConfig setJournal(JournalConfig journal) {
+    this.journal = Objects.requireNonNull(journal, "journal");
+    return this;
+  }
+
+  /** Timeouts and stream window of the node's bus; its journal is set by the node. */
+  public CommBusOptions getBus() {
+    return bus;
+  }
+
+  public NodeConfig setBus(CommBusOptions bus) {
+    this.bus = Objects.requireNonNull(bus, "bus");
+    return this;
+  }
+
+  /** Whether the node runs a coordinator (service registry and dispatch); default true. */
+  public boolean isCoordinatorEnabled() {
+    return coordinatorEnabled;
+  }
+
+  public NodeConfig setCoordinatorEnabled(boolean coordinatorEnabled) {
+    this.coordinatorEnabled = coordinatorEnabled;
+    return this;
+  }
+
+  public CoordinatorOptions getCoordinator() {
+    return coordinator;
+  }
+
+  public NodeConfig setCoordinator(CoordinatorOptions coordinator) {
+    this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
+    return this;
+  }
+
+  /** The Python pools, started together once the coordinator is up. */
+  public List<PoolConfig> getPools() {
+    return pools;
+  }
+
+  public NodeConfig setPools(List<PoolConfig> pools) {
+    this.pools = new ArrayList<>(pools);
+    return this;
+  }
+
+  public NodeConfig addPool(PoolConfig pool) {
+    pools.add(Objects.requireNonNull(pool, "pool"));
+    return this;
+  }
+
+  /**
+   * Classes implementing {@code io.commbus.process.CallbackHandler}, made with their no-argument
+   * constructor and registered before the pools start, so children can call them at once.
+   */
+  public List<String> getCallbackHandlers() {
+    return callbackHandlers;
+  }
+
+  public NodeConfig setCallbackHandlers(List<String> callbackHandlers) {
+    this.callbackHandlers = new ArrayList<>(callbackHandlers);
+    return this;
+  }
+
+  /** Jars and class directories the callback handlers are loaded from, besides the node's own. */
+  public List<Path> getClassPath() {
+    return classPath;
+  }
+
+  public NodeConfig setClassPath(List<Path> classPath) {
+    this.classPath = new ArrayList<>(classPath);
+    return this;
+  }
+
+  /** Whether the node joins a Hazelcast cluster (TCP-IP join, no multicast); default false. */
+  public boolean isClustered() {
+    return clustered;
+  }
+
+  public NodeConfig setClustered(boolean clustered) {
+    this.clustered = clustered;
+    return this;
+  }
+
+  public ClusterSettings getCluster() {
+    return cluster;
+  }
+
+  public NodeConfig setCluster(ClusterSettings cluster) {
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
+    return this;
+  }
+
+  /** How long a stop may take before the node gives up waiting for its parts; default 30 s. */
+  public Duration getShutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public NodeConfig setShutdownTimeout(Duration shutdownTimeout) {
+    this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    return this;
+  }
+}
