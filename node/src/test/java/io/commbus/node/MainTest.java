@@ -24,12 +24,66 @@ class MainTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
   @Test
   void helpListsEveryCommandWithOneLineEach() {
     assertEquals(0, run("--help"));
-    assertTrue(out().contains("  demo "), out());
-    assertTrue(out().contains("  journal "), out());
-    assertTrue(out().contains("  help "), out());
+    for (String command : List.of("node", "publish", "send", "query", "demo", "journal", "bench", "help")) {
+      long lines = out().lines().filter(line -> line.startsWith("  " + command + " ")).count();
+      assertEquals(1, lines, () -> command + " has one line in:\n" + out());
+    }
+  }
+
+  @Test
+  void everyNewCommandHasItsOwnHelp() {
+    for (String command : List.of("node", "publish", "send", "query", "bench")) {
+      out.reset();
+      assertEquals(0, run(command, "--help"));
+      assertTrue(out().startsWith("usage: commbus " + command), out());
+      assertTrue(out().contains("Exit codes"), out());
+    }
+  }
+
+  @Test
+  void nodeWantsAConfigurationItCanRead() {
+    assertEquals(Main.USAGE, run("node"));
+    assertTrue(err().contains("--config FILE is required"), err());
+    err.reset();
+    assertEquals(Main.USAGE, run("node", "--config", "/no/such/node.json"));
+    assertTrue(err().contains("no such configuration file: /no/such/node.json"), err());
+    err.reset();
+    assertEquals(Main.USAGE, run("node", "--config", "x.json", "--admin-port", "http"));
+    err.reset();
+    assertEquals(Main.USAGE, run("node", "--config", "x.json", "--bogus"));
+    assertTrue(err().contains("unknown option --bogus"), err());
+  }
+
+  @Test
+  void callsWantATypeAndAJsonObject() {
+    assertEquals(Main.USAGE, run("query"));
+    assertTrue(err().contains("which type?"), err());
+    err.reset();
+    assertEquals(Main.USAGE, run("send", "t", "[1, 2]"));
+    assertTrue(err().contains("the payload must be a JSON object"), err());
+    err.reset();
+    assertEquals(Main.USAGE, run("publish", "t", "{}", "--timeout", "5s"));
+    assertTrue(err().contains("unknown option --timeout"), err());
+    err.reset();
+    assertEquals(Main.USAGE, run("query", "t", "{}", "--timeout", "soon"));
+    assertTrue(err().contains("--timeout wants a duration like"), err());
+    err.reset();
+    assertEquals(Main.USAGE, run("query", "t", "{}", "--node", "ftp://x"));
+    assertTrue(err().contains("--node wants the node's admin URL"), err());
+  }
+
+  @Test
+  void aCallToANodeThatIsNotThereSaysSo() {
+    // Port 1 on loopback: nothing listens there.
+    assertEquals(1, run("query", "t", "{}", "--node", "http://127.0.0.1:1"));
+    assertTrue(err().startsWith("commbus query: cannot reach a node at http://127.0.0.1:1/"), err());
   }
 
   @Test

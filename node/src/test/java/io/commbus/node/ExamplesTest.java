@@ -1,0 +1,70 @@
+package io.commbus.node;
+
+import io.commbus.bus.journal.file.FileJournalOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static io.commbus.node.TestConfigs.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The example configurations in examples/node start a working node, and say the same in JSON and YAML. */
+@Timeout(120)
+class ExamplesTest {
+
+  private static final Path EXAMPLES = Path.of("../examples/node").toAbsolutePath().normalize();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void theJsonAndYamlExamplesAreTheSameNode() {
+    NodeConfig json = ConfigReader.read(EXAMPLES.resolve("node.json"));
+    NodeConfig yaml = ConfigReader.read(EXAMPLES.resolve("node.yaml"));
+
+    assertEquals(json.getAdminPort(), yaml.getAdminPort());
+    assertEquals(json.getJournal().describe(), yaml.getJournal().describe());
+    assertEquals(EXAMPLES.resolve("data/journal"), yaml.getJournal().getFile().getDirectory());
+    assertEquals(json.getCoordinator().getRegistry().getHeartbeatTtl(), yaml.getCoordinator().getRegistry().getHeartbeatTtl());
+    assertEquals(json.getPools().size(), yaml.getPools().size());
+    PoolConfig a = json.getPools().get(0);
+    PoolConfig b = yaml.getPools().get(0);
+    assertEquals(a.getPool().getName(), b.getPool().getName());
+    assertEquals(a.getPool().getType(), b.getPool().getType());
+    assertEquals(a.getPool().getSize(), b.getPool().getSize());
+    assertEquals(a.getWorker().getModule(), b.getWorker().getModule());
+    assertEquals(a.getWorker().getFunction(), b.getWorker().getFunction());
+    assertEquals(a.getWorker().getPythonPath(), b.getWorker().getPythonPath());
+    assertEquals(a.getWorker().getEnvironment(), b.getWorker().getEnvironment());
+    assertEquals(a.isServeAsService(), b.isServeAsService());
+    assertEquals(a.getCapabilities(), b.getCapabilities());
+  }
+
+  @Test
+  void theExampleNodeStartsAndAnswersAQuote() {
+    // As configured, except that the journal goes to a temporary directory and the port is any free one.
+    NodeConfig config = ConfigReader.read(EXAMPLES.resolve("node.yaml")).setAdminPort(0);
+    config.getJournal().setFile(new FileJournalOptions(config.getJournal().getFile()).setDirectory(dir.resolve("journal")));
+    Node node = await(Node.start(config));
+    try {
+      AdminHttp http = new AdminHttp(node.adminUrl());
+      assertEquals(200, http.get("/health").status());
+
+      NodeTest.Cli quote = NodeTest.cli("query", "pricing.Quote", "{\"symbol\":\"ACME\"}", "--node", node.adminUrl());
+
+      assertEquals(0, quote.status(), quote.err());
+      JsonObject reply = new JsonObject(quote.out().trim()).getJsonObject("reply");
+      assertEquals("ACME", reply.getString("symbol"));
+      assertEquals(0.25, reply.getDouble("ask") - reply.getDouble("bid"), 1e-9);
+      JsonObject quoted = http.get("/journal?type=pricing.Quoted").json();
+      assertEquals("ACME", quoted.getJsonArray("events").getJsonObject(0).getJsonObject("body").getString("symbol"));
+      assertTrue(http.get("/services").body().contains("\"name\":\"pricing\""));
+    } finally {
+      await(node.stop());
+    }
+  }
+}
