@@ -120,6 +120,24 @@ class SupervisionTest extends ProcessFixture {
   }
 
   @Test
+  void aChildIgnoringByeAndSigtermIsKilledAfterTwoGracePeriods() {
+    ProcessVerticle pool = new ProcessVerticle(bus, new PoolOptions("stubborn"),
+        script("stubborn.py", o -> o.setShutdownGrace(Duration.ofMillis(300))));
+    String id = await(vertx.deployVerticle(pool));
+    ProcessHandle child = ProcessHandle.of(pid(pool, 0)).orElseThrow();
+    Future<Message> exited = next(ProcessEvents.CHILD_EXITED);
+
+    long start = System.nanoTime();
+    await(vertx.undeploy(id));
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+    assertFalse(child.isAlive());
+    assertTrue(tookMillis >= 600, "bye, then SIGTERM after 300 ms, then SIGKILL after another 300 ms; took "
+        + tookMillis + " ms");
+    assertFalse(exited.isComplete(), "a stop asked for is not reported as an unexpected exit");
+  }
+
+  @Test
   void stoppingAPoolEndsWhatItsChildrenStartedToo() {
     ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions("py.spawn"), worker("spawn_grandchild"));
     String id = await(vertx.deployVerticle(pool));
