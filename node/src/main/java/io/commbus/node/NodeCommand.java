@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code commbus node --config FILE}: runs a node until SIGTERM or Ctrl-C. A JVM shutdown hook
@@ -15,6 +17,9 @@ import java.util.concurrent.TimeoutException;
  * so no child process or socket file outlives it.
  */
 final class NodeCommand implements Command {
+
+  /** Held because java.util.logging keeps loggers only weakly, and the level set on it would go with it. */
+  private Logger hazelcastLog;
 
   @Override
   public String name() {
@@ -77,6 +82,7 @@ final class NodeCommand implements Command {
       config.setClustered(true);
     }
 
+    quietHazelcast();
     Future<Node> starting = Node.start(config);
     Thread hook = new Thread(() -> stopOnSignal(starting, config, out, err), "commbus-node-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -115,6 +121,18 @@ final class NodeCommand implements Command {
       err.println("commbus node: stopping failed: " + e.getMessage());
     }
     out.flush();
+  }
+
+  /**
+   * Hazelcast reports every step of joining at INFO, dozens of lines per start; a node shows its
+   * warnings and errors only, unless the user configured java.util.logging themselves.
+   */
+  private void quietHazelcast() {
+    if (System.getProperty("java.util.logging.config.file") == null
+        && System.getProperty("java.util.logging.config.class") == null) {
+      hazelcastLog = Logger.getLogger("com.hazelcast");
+      hazelcastLog.setLevel(Level.WARNING);
+    }
   }
 
   private static void removeHook(Thread hook) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static io.commbus.node.TestConfigs.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,6 +43,25 @@ class ExamplesTest {
     assertEquals(a.getWorker().getEnvironment(), b.getWorker().getEnvironment());
     assertEquals(a.isServeAsService(), b.isServeAsService());
     assertEquals(a.getCapabilities(), b.getCapabilities());
+  }
+
+  @Test
+  void theClusterExamplesAreTwoNodesOnOneJournal() {
+    NodeConfig a = ConfigReader.read(EXAMPLES.resolve("cluster-a.yaml"));
+    NodeConfig b = ConfigReader.read(EXAMPLES.resolve("cluster-b.yaml"));
+
+    for (NodeConfig node : new NodeConfig[] {a, b}) {
+      assertTrue(node.isClustered());
+      assertEquals("127.0.0.1", node.getCluster().getHost());
+      assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702"), node.getCluster().getMembers());
+      assertEquals(JournalConfig.Kind.POSTGRES, node.getJournal().getKind());
+    }
+    assertEquals(a.getCluster().getClusterName(), b.getCluster().getClusterName());
+    assertEquals(a.getJournal().describe(), b.getJournal().describe());
+    assertEquals(List.of(5701, 5702), List.of(a.getCluster().getPort(), b.getCluster().getPort()));
+    assertEquals(List.of(8081, 8082), List.of(a.getAdminPort(), b.getAdminPort()));
+    assertEquals("pricing.Quote", a.getPools().get(0).getPool().getType());
+    assertTrue(b.getPools().isEmpty());
   }
 
   @Test
