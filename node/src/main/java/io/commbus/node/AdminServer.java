@@ -17,7 +17,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.net.BindException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -34,9 +37,23 @@ final class AdminServer extends VerticleBase {
   /** Request bodies above this are refused (413); a bus message is JSON, not a file upload. */
   static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
 
+  /** Each path and the one method it answers. */
+  private static final Map<String, String> ENDPOINTS = endpoints();
+
   private final Node node;
   private final int requestedPort;
   private volatile int port;
+
+  private static Map<String, String> endpoints() {
+    Map<String, String> endpoints = new LinkedHashMap<>();
+    for (String path : List.of("/health", "/metrics", "/services", "/processes", "/journal")) {
+      endpoints.put(path, "GET");
+    }
+    for (String path : List.of("/publish", "/send", "/query")) {
+      endpoints.put(path, "POST");
+    }
+    return Collections.unmodifiableMap(endpoints);
+  }
 
   AdminServer(Node node, int requestedPort) {
     this.node = node;
@@ -82,13 +99,9 @@ final class AdminServer extends VerticleBase {
     post(router, body, "/publish", calls::publish);
     post(router, body, "/send", calls::send);
     post(router, body, "/query", calls::query);
-    router.route().last().handler(ctx -> json(ctx, 404, error("NOT_FOUND", "no such endpoint: "
-        + ctx.request().method() + " " + ctx.request().path() + "; see /health, /metrics, /services, /processes,"
-        + " /journal, POST /publish, /send, /query")));
+    router.route().last().handler(AdminServer::noSuchEndpoint);
     router.errorHandler(413, ctx -> json(ctx, 413, error(ErrorCode.INVALID_MESSAGE.name(),
         "the request body is larger than " + MAX_BODY_BYTES + " bytes")));
-    router.errorHandler(405, ctx -> json(ctx, 405, error("METHOD_NOT_ALLOWED", ctx.request().method()
-        + " is not allowed on " + ctx.request().path())));
 
     return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(requestedPort))
         .requestHandler(router)
@@ -102,6 +115,20 @@ final class AdminServer extends VerticleBase {
           port = server.actualPort();
           return server;
         });
+  }
+
+  /** 405 for a known path asked with the wrong method, 404 for anything else; both list the endpoints. */
+  private static void noSuchEndpoint(RoutingContext ctx) {
+    String path = ctx.request().path();
+    String method = ENDPOINTS.get(path);
+    String known = "; see " + String.join(", ", ENDPOINTS.keySet().stream().map(p -> ENDPOINTS.get(p) + " " + p)
+        .toList());
+    if (method != null) {
+      ctx.response().putHeader("allow", method);
+      json(ctx, 405, error("METHOD_NOT_ALLOWED", path + " takes " + method + ", not " + ctx.request().method() + known));
+    } else {
+      json(ctx, 404, error("NOT_FOUND", "no such endpoint: " + ctx.request().method() + " " + path + known));
+    }
   }
 
   /** The port it listens on; the real one when 0 was asked for. */

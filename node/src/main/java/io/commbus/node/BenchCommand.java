@@ -44,7 +44,7 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "run the benchmarks (CommBus beside raw Vert.x, journals, dispatch, Python pools); prints a table";
+    return "run the benchmark harness and print its table of ratios to raw Vert.x and disk";
   }
 
   @Override

@@ -71,18 +71,21 @@ final class CallCommand implements Command {
     String what;
     String answer;
     String extra;
+    String codes;
     switch (verb) {
       case "publish":
         what = "Publishes an event of type TYPE with the JSON object as its payload; it is journaled, then\n"
             + "delivered to every subscriber on every node.";
         answer = "{\"position\":N}, the event's journal position";
         extra = "  --id ID          the event's id: publishing the same id again stores and delivers nothing\n";
+        codes = "STORAGE, REJECTED";
         break;
       case "send":
         what = "Sends a command of type TYPE to its one handler, wherever it runs; completes once the\n"
             + "handler's node has it (the handling is not waited for).";
         answer = "{\"sent\":true}";
         extra = "";
+        codes = "NO_HANDLER, TIMEOUT";
         break;
       default:
         what = "Asks the handler of TYPE (a Java handler, or a Python pool of that type) and waits for its\n"
@@ -90,6 +93,7 @@ final class CallCommand implements Command {
         answer = "{\"reply\":...}, the handler's answer";
         extra = "  --timeout TIME   how long to wait for the reply (500ms, 10s, 2m; default: the node's\n"
             + "                   bus.queryTimeout)\n";
+        codes = "NO_HANDLER, TIMEOUT, HANDLER_FAILED";
     }
     return "usage: commbus " + verb + " TYPE [JSON] [--node URL | --config FILE] [options]\n\n"
         + what + "\n"
@@ -99,8 +103,8 @@ final class CallCommand implements Command {
         + "  --meta KEY=VALUE metadata carried as a header; repeatable\n"
         + extra
         + "Prints the node's answer on stdout: " + answer + ".\n"
-        + "Exit codes: 0 done; 1 the call failed (stderr names the error code, e.g. NO_HANDLER, TIMEOUT)\n"
-        + "or the node cannot be reached; 2 the command line is wrong.";
+        + "Exit codes: 0 done; 1 the call failed or the node cannot be reached (stderr says why, with the\n"
+        + "error code: " + codes + ", ...); 2 the command line is wrong.";
   }
 
   @Override

@@ -205,6 +205,10 @@ class NodeTest {
     AdminHttp.Reply unknownPath = http.get("/nope");
     assertEquals(404, unknownPath.status());
     assertEquals("NOT_FOUND", unknownPath.json().getJsonObject("error").getString("code"));
+    AdminHttp.Reply wrongMethod = http.get("/publish");
+    assertEquals(405, wrongMethod.status());
+    assertTrue(wrongMethod.json().getJsonObject("error").getString("message").startsWith("/publish takes POST, not GET"),
+        wrongMethod.body());
   }
 
   @Test
