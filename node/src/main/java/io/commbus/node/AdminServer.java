@@ -5,10 +5,12 @@ import io.commbus.bus.error.ErrorCode;
 import io.commbus.coordinator.ServiceDescriptor;
 import io.commbus.process.ProcessVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -68,14 +70,14 @@ final class AdminServer extends VerticleBase {
     BusEndpoints calls = new BusEndpoints(node.bus());
 
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> health.check().onComplete(ar -> {
+    router.get("/health").handler(ctx -> here(health.check()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
       } else {
         json(ctx, ar.result().getBoolean("ready") ? 200 : 503, ar.result());
       }
     }));
-    router.get("/metrics").handler(ctx -> metrics.render().onComplete(ar -> {
+    router.get("/metrics").handler(ctx -> here(metrics.render()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
       } else {
@@ -83,7 +85,7 @@ final class AdminServer extends VerticleBase {
       }
     }));
     router.get("/services").handler(this::services);
-    router.get("/processes").handler(ctx -> reply(ctx, processes()));
+    router.get("/processes").handler(ctx -> reply(ctx, here(processes())));
     router.get("/journal").handler(ctx -> {
       Future<JsonObject> page;
       try {
@@ -92,13 +94,13 @@ final class AdminServer extends VerticleBase {
         json(ctx, 400, error(ErrorCode.INVALID_MESSAGE.name(), e.getMessage()));
         return;
       }
-      reply(ctx, page);
+      reply(ctx, here(page));
     });
     // No file uploads: BodyHandler would otherwise create an upload directory in the working directory.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    post(router, body, "/publish", calls::publish);
-    post(router, body, "/send", calls::send);
-    post(router, body, "/query", calls::query);
+    post(router, body, "/publish", b -> here(calls.publish(b)));
+    post(router, body, "/send", b -> here(calls.send(b)));
+    post(router, body, "/query", b -> here(calls.query(b)));
     router.route().last().handler(AdminServer::noSuchEndpoint);
     router.errorHandler(413, ctx -> json(ctx, 413, error(ErrorCode.INVALID_MESSAGE.name(),
         "the request body is larger than " + MAX_BODY_BYTES + " bytes")));
@@ -115,6 +117,16 @@ final class AdminServer extends VerticleBase {
           port = server.actualPort();
           return server;
         });
+  }
+
+  /**
+   * The same outcome, completing on this server's event loop: pool figures and bus replies
+   * complete on other threads, and a response is best written from its connection's own.
+   */
+  private <T> Future<T> here(Future<T> future) {
+    Promise<T> promise = ((ContextInternal) context).promise();
+    future.onComplete(promise);
+    return promise.future();
   }
 
   /** 405 for a known path asked with the wrong method, 404 for anything else; both list the endpoints. */

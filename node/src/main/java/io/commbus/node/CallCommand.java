@@ -111,7 +111,7 @@ final class CallCommand implements Command {
   public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     JsonObject request;
     URI endpoint;
-    Duration wait;
+    Duration wait;   // null: as long as the node's own bus timeouts allow
     try {
       Set<String> valued = new HashSet<>(Set.of("--node", "--config", "--meta"));
       if (verb.equals("publish")) {
@@ -123,7 +123,7 @@ final class CallCommand implements Command {
       CommandArgs parsed = CommandArgs.parse(args, valued, Set.of());
       request = request(parsed);
       endpoint = endpoint(parsed);
-      wait = request.containsKey("timeoutMs") ? Duration.ofMillis(request.getLong("timeoutMs")) : Duration.ofSeconds(30);
+      wait = request.containsKey("timeoutMs") ? Duration.ofMillis(request.getLong("timeoutMs")) : null;
     } catch (CommandArgs.UsageError e) {
       err.println("commbus " + verb + ": " + e.getMessage());
       err.println("see: commbus " + verb + " --help");
@@ -209,15 +209,16 @@ final class CallCommand implements Command {
   private int call(URI endpoint, JsonObject request, Duration wait, PrintStream out, PrintStream err)
       throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest post = HttpRequest.newBuilder(endpoint)
-        // The node answers a timed-out query itself; this margin only guards against a node that hangs.
-        .timeout(wait.plusSeconds(10))
+    HttpRequest.Builder post = HttpRequest.newBuilder(endpoint)
         .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(request.encode()))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofString(request.encode()));
+    if (wait != null) {
+      // The node answers a timed-out query itself; the margin only guards against a node that hangs.
+      post.timeout(wait.plusSeconds(10));
+    }
     HttpResponse<String> response;
     try {
-      response = client.send(post, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = client.send(post.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (ConnectException e) {
       err.println("commbus " + verb + ": cannot reach a node at " + endpoint.resolve("/") + " (connection refused);"
           + " start one with: commbus node --config FILE, or point --node at it");
