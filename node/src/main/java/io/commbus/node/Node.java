@@ -171,32 +171,30 @@ public final class Node {
         });
   }
 
-  /**
-   * Starts the pools one after the other. They could start together, but each pool unpacks the
-   * Python SDK from the commbus jar as it starts, and two unpacking at once in one JVM collide
-   * ("jar file system already open"); one at a time costs a child's start-up per extra pool.
-   */
+  /** Starts the pools together; {@link #pools} keeps the configuration's order. */
   private Future<Void> deployPools() {
-    Future<Void> chain = Future.succeededFuture();
-    List<ProcessVerticle> running = new ArrayList<>();
-    List<String> deployed = new ArrayList<>();
+    List<String> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Stopped together: each pool gives its children the same grace, so the node stops in one grace, not N.
     undoLater("pools", () -> Future.join(deployed.stream().map(vertx::undeploy).toList()));
+    List<ProcessVerticle> verticles = new ArrayList<>();
+    List<Future<String>> starts = new ArrayList<>();
     for (PoolConfig pool : config.getPools()) {
-      chain = chain.compose(v -> {
-        ProcessVerticle verticle = pool.verticle(bus, coordinator);
-        return vertx.deployVerticle(verticle)
-            .recover(e -> Future.failedFuture(new IllegalStateException("pool " + pool.getPool().getName()
-                + " could not start: " + e.getMessage(), e)))
-            .map(id -> {
-              running.add(verticle);
-              deployed.add(id);
-              pools = List.copyOf(running);
-              return null;
-            });
-      });
+      ProcessVerticle verticle = pool.verticle(bus, coordinator);
+      verticles.add(verticle);
+      starts.add(vertx.deployVerticle(verticle)
+          .recover(e -> Future.failedFuture(new IllegalStateException("pool " + pool.getPool().getName()
+              + " could not start: " + e.getMessage(), e)))
+          .onSuccess(deployed::add));
     }
-    return chain;
+    return Future.join(starts).transform(ar -> {
+      for (Future<String> start : starts) {
+        if (start.failed()) {
+          return Future.failedFuture(start.cause());
+        }
+      }
+      pools = List.copyOf(verticles);
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> startAdmin() {

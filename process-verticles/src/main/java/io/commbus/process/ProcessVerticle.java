@@ -325,7 +325,9 @@ public class ProcessVerticle extends VerticleBase {
     });
     lifecycle(ProcessEvents.CHILD_STARTED, new JsonObject().put("pid", child.pid()).put("kind", child.kind())
         .put("startupMillis", child.startupMillis()).put("generation", slot.generation), slot);
-    if (registration == null && registered != null && !registered.future().isComplete()) {
+    if (kind == null && registered != null) {
+      // The first ready child decides how the pool registers; children ready at the same
+      // moment must not register twice while a clustered registration is under way.
       kind = child.kind();
       register(kind);
     }

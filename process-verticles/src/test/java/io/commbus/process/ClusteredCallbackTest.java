@@ -80,7 +80,8 @@ class ClusteredCallbackTest {
     PythonProcessConfig worker = new PythonProcessConfig("workers", "callback_remote")
         .addPythonPath(ProcessFixture.PYTHON);
     worker.getProcess().setRuntimeDirectory(runtime).addCallback("test.Remote");
-    await(nodeA.deployVerticle(ProcessVerticle.python(busA, new PoolOptions("py.remote"), worker)));
+    // Two children become ready together while the clustered registration is under way.
+    await(nodeA.deployVerticle(ProcessVerticle.python(busA, new PoolOptions("py.remote").setSize(2), worker)));
 
     // Asked from node B, served by the child on node A, which calls back to node B.
     JsonArray items = await(busB.query(Message.query("py.remote", new JsonObject().put("n", 4)))).json()

@@ -34,6 +34,20 @@ class PythonHandlersTest extends ProcessFixture {
   }
 
   @Test
+  void poolsStartTogether() {
+    List<Future<String>> starts = new ArrayList<>();
+    for (String type : List.of("py.a", "py.b", "py.c")) {
+      starts.add(vertx.deployVerticle(ProcessVerticle.python(bus, new PoolOptions(type).setSize(2), worker("echo"))));
+    }
+    await(Future.all(starts));
+
+    for (String type : List.of("py.a", "py.b", "py.c")) {
+      assertEquals(type, await(bus.query(Message.query(type, new JsonObject().put("t", type)))).json()
+          .getJsonObject("echo").getString("t"));
+    }
+  }
+
+  @Test
   void anAsyncGeneratorAnswersWithAStream() {
     deploy("py.count", worker("count"));
 

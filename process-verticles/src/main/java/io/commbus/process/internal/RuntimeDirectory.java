@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 public final class RuntimeDirectory {
 
   private static final String SDK_RESOURCE = "commbus-python/commbus/__init__.py";
+  private static final Object JAR_LOCK = new Object();
 
   private final Path root;
 
@@ -67,9 +68,7 @@ public final class RuntimeDirectory {
     try {
       URI uri = marker.toURI();
       if ("jar".equals(uri.getScheme())) {
-        try (FileSystem jar = jarFileSystem(uri)) {
-          copyTree(jar.provider().getPath(uri).getParent(), target.resolve("commbus"));
-        }
+        copyFromJar(uri, target.resolve("commbus"));
       } else {
         copyTree(Paths.get(uri).getParent(), target.resolve("commbus"));
       }
@@ -79,13 +78,27 @@ public final class RuntimeDirectory {
     }
   }
 
-  private static FileSystem jarFileSystem(URI uri) throws IOException {
-    try {
-      FileSystems.getFileSystem(uri);
-      // Someone else holds it open; a second instance cannot be made, so copy through a fresh URI view.
-      throw new IOException("jar file system already open for " + uri);
-    } catch (FileSystemNotFoundException e) {
-      return FileSystems.newFileSystem(uri, Map.of());
+  /**
+   * A jar's file system exists once per JVM: pools starting together take turns opening it,
+   * and one left open by someone else is used as it is and not closed.
+   */
+  private static void copyFromJar(URI uri, Path target) throws IOException {
+    synchronized (JAR_LOCK) {
+      FileSystem opened = null;
+      FileSystem jar;
+      try {
+        jar = FileSystems.getFileSystem(uri);
+      } catch (FileSystemNotFoundException e) {
+        opened = FileSystems.newFileSystem(uri, Map.of());
+        jar = opened;
+      }
+      try {
+        copyTree(jar.provider().getPath(uri).getParent(), target);
+      } finally {
+        if (opened != null) {
+          opened.close();
+        }
+      }
     }
   }
 
