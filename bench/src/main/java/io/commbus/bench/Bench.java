@@ -2,6 +2,7 @@ package io.commbus.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,10 @@ public final class Bench {
   }
 
   public Report run() {
-    Vertx vertx = Vertx.vertx();
+    // Process verticles need the native transport for Unix sockets. The local event bus and the
+    // file journal do not use a transport at all; only the PostgreSQL client's TCP connection
+    // moves from NIO to epoll.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       Loops loops = await(Loops.start(vertx), "start the event loops");
       Rounds rounds = new Rounds(loops, options.warmups(), options.rounds(), options.runTimeout());
@@ -72,6 +76,8 @@ public final class Bench {
         return new JournalScenario(vertx);
       case DISPATCH:
         return new DispatchScenario(vertx, loops, options.queryWindow(), options.latencyCount());
+      case PROCESS:
+        return new ProcessScenario(vertx, loops, options.process(), options.queryWindow());
       default:
         return new LatencyScenario(vertx, loops);
     }

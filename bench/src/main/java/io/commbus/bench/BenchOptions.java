@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -13,10 +14,10 @@ import java.util.Set;
  */
 public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int rounds, int publishCount,
                            int sendCount, int queryCount, int queryWindow, int latencyCount, int journalCount,
-                           Duration runTimeout) {
+                           ProcessSizes process, Duration runTimeout) {
 
   public static final String USAGE = "usage: java -jar commbus-bench.jar [--quick] [suite...]\n"
-      + "  suites: publish, send, query, latency, journal, dispatch (default: all)\n"
+      + "  suites: publish, send, query, latency, journal, dispatch, process (default: all)\n"
       + "  --quick  tiny sizes and one round, for a smoke test; the numbers mean nothing";
 
   public BenchOptions {
@@ -31,17 +32,19 @@ public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int r
         || journalCount < 1) {
       throw new IllegalArgumentException("every size must be at least 1");
     }
+    Objects.requireNonNull(process, "process");
   }
 
   /** The sizes the published numbers come from. */
   public static BenchOptions full(Set<Suite> suites) {
     return new BenchOptions(false, ordered(suites), 2, 5, 1_000_000, 300_000, 300_000, 64, 10_000, 100_000,
-        Duration.ofSeconds(60));
+        ProcessSizes.full(), Duration.ofSeconds(60));
   }
 
   /** Just enough work to prove every path runs end to end. */
   public static BenchOptions quick(Set<Suite> suites) {
-    return new BenchOptions(true, ordered(suites), 1, 1, 2_000, 1_000, 1_000, 64, 200, 2_000, Duration.ofSeconds(30));
+    return new BenchOptions(true, ordered(suites), 1, 1, 2_000, 1_000, 1_000, 64, 200, 2_000, ProcessSizes.quick(),
+        Duration.ofSeconds(30));
   }
 
   /** Reads {@code [--quick] [suite...]}; no suite means all of them. */
@@ -76,6 +79,8 @@ public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int r
         return journalCount;
       case DISPATCH:
         return queryCount;
+      case PROCESS:
+        return process.requests();
       default:
         return latencyCount;
     }

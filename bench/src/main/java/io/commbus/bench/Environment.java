@@ -2,9 +2,11 @@ package io.commbus.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /** The conditions a run happened under, printed above the table so numbers keep their context. */
 final class Environment {
@@ -44,14 +46,37 @@ final class Environment {
           sizes.add("journal up to " + options.journalCount() + " appends of 256-byte events per run (fewer with fewer publishers), "
               + JournalScenario.ALWAYS_SHARE + " of that with fsync=always");
           break;
+        case PROCESS:
+          ProcessSizes process = options.process();
+          sizes.add("process " + process.sequential() + " sequential and " + process.requests() + " windowed ("
+              + options.queryWindow() + " in flight) requests, " + process.items() + " stream items each way, "
+              + process.callbacks() + " callbacks, " + process.starts() + " cold start(s) per run and side");
+          break;
         default:
           sizes.add("latency " + options.latencyCount() + " sequential queries per round");
           break;
       }
     }
     lines.add("- N per run: " + String.join("; ", sizes));
+    if (options.suites().contains(Suite.PROCESS)) {
+      lines.add("- process: children run " + pythonVersion() + " (the interpreter python3 on the PATH resolves to, "
+          + "shims skipped), one child per pool; Vert.x on its native transport");
+    }
     lines.add("- CommBus: default options, empty middleware chain, OpenTelemetry API without SDK (no-op spans)");
     return lines;
+  }
+
+  private static String pythonVersion() {
+    try {
+      Process python = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+      String version = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return python.waitFor(5, TimeUnit.SECONDS) && !version.isEmpty() ? version : "(python3 version unknown)";
+    } catch (IOException e) {
+      return "(python3 not found: " + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(python3 version unknown)";
+    }
   }
 
   // The version from the jar's Maven metadata, which survives shading; the manifest does not.

@@ -29,7 +29,7 @@ final class MarkdownTable {
       }
     }
     out.append('\n');
-    out.append(String.format(Locale.ROOT, "ratio: higher is better for CommBus (ours/raw for ops/s, raw/ours for µs);"
+    out.append(String.format(Locale.ROOT, "ratio: higher is better for CommBus (ours/raw for rates, raw/ours for times);"
         + " goal >= %.2f, met by %d of %d rows.%n", GOAL, met, report.rows().size()));
     out.append('\n');
     out.append("Spread over rounds (min..max):\n");

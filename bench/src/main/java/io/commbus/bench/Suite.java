@@ -10,7 +10,8 @@ public enum Suite {
   QUERY("query"),
   LATENCY("latency"),
   JOURNAL("journal"),
-  DISPATCH("dispatch");
+  DISPATCH("dispatch"),
+  PROCESS("process");
 
   private final String cliName;
 

@@ -16,9 +16,19 @@ final class Throughput {
 
   /** A row with the median of each side's rounds; the spread shows how much to trust it. */
   static Row row(String operation, List<Double> commbus, List<Double> raw) {
-    String spread = String.format(Locale.ROOT, "commbus %s..%s, raw %s..%s ops/s",
-        whole(Stats.min(commbus)), whole(Stats.max(commbus)), whole(Stats.min(raw)), whole(Stats.max(raw)));
-    return new Row(operation, Row.OPS, Stats.median(commbus), Stats.median(raw), true, spread);
+    return row(operation, Row.OPS, "commbus", commbus, "raw", raw);
+  }
+
+  /** The same for any rate, with each side named in the spread as the row's reader knows it. */
+  static Row row(String operation, String unit, String oursName, List<Double> ours, String baselineName,
+                 List<Double> baseline) {
+    return new Row(operation, unit, Stats.median(ours), Stats.median(baseline), true,
+        spread(unit, oursName, ours, baselineName, baseline));
+  }
+
+  static String spread(String unit, String oursName, List<Double> ours, String baselineName, List<Double> baseline) {
+    return String.format(Locale.ROOT, "%s %s..%s, %s %s..%s %s", oursName, whole(Stats.min(ours)),
+        whole(Stats.max(ours)), baselineName, whole(Stats.min(baseline)), whole(Stats.max(baseline)), unit);
   }
 
   private static String whole(double value) {

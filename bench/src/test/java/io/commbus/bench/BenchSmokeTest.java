@@ -26,7 +26,7 @@ class BenchSmokeTest {
     Report report = new Bench(BenchOptions.quick(EnumSet.allOf(Suite.class)), line -> { }).run();
 
     List<String> operations = report.rows().stream().map(Row::operation).toList();
-    assertEquals(21, operations.size(), () -> "rows: " + operations);
+    assertEquals(27, operations.size(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("publish")), () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("send")).count(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("query (")), () -> "rows: " + operations);
@@ -38,6 +38,13 @@ class BenchSmokeTest {
     assertEquals(3, operations.stream().filter(op -> op.startsWith("postgres journal append")).count(),
         () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("dispatch")).count(), () -> "rows: " + operations);
+    // Request/reply at 1 and 64 in flight, a stream each way, callbacks, and the cold start.
+    assertEquals(2, operations.stream().filter(op -> op.startsWith("python request/reply")).count(),
+        () -> "rows: " + operations);
+    assertEquals(2, operations.stream().filter(op -> op.startsWith("stream ")).count(), () -> "rows: " + operations);
+    assertTrue(operations.stream().anyMatch(op -> op.startsWith("callback round trips")), () -> "rows: " + operations);
+    assertTrue(operations.stream().anyMatch(op -> op.startsWith("python child cold start")),
+        () -> "rows: " + operations);
     for (Row row : report.rows()) {
       assertTrue(row.commbus() > 0 && Double.isFinite(row.commbus()), () -> "commbus side of " + row);
       assertTrue(row.raw() > 0 && Double.isFinite(row.raw()), () -> "raw side of " + row);
