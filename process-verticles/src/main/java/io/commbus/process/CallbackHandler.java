@@ -27,4 +27,38 @@ public interface CallbackHandler<Q, R> {
   default String path() {
     return CallbackPaths.path(module(), typeName());
   }
+
+  /** The body of a handler built with {@link #of}. */
+  @FunctionalInterface
+  interface Body<Q, R> {
+    void handle(Q request, StreamSink<R> sink) throws Exception;
+  }
+
+  /** A handler for {@code path} ({@code "market.MarketData"}) from a lambda, for handlers too small for a class. */
+  static <Q, R> CallbackHandler<Q, R> of(String path, Class<Q> requestType, Body<Q, R> body) {
+    String checked = CallbackPaths.check(path);
+    String module = checked.substring(0, checked.indexOf('.'));
+    String type = checked.substring(checked.indexOf('.') + 1);
+    return new CallbackHandler<>() {
+      @Override
+      public String module() {
+        return module;
+      }
+
+      @Override
+      public String typeName() {
+        return type;
+      }
+
+      @Override
+      public Class<Q> requestType() {
+        return requestType;
+      }
+
+      @Override
+      public void handle(Q request, StreamSink<R> sink) throws Exception {
+        body.handle(request, sink);
+      }
+    };
+  }
 }

@@ -29,50 +29,16 @@ class CallbackTest extends ProcessFixture {
 
   @BeforeEach
   void registerCallbacks() {
-    await(CallbackRegistry.register(bus, new CallbackHandler<NumbersRequest, JsonObject>() {
-      @Override
-      public String module() {
-        return "test";
-      }
-
-      @Override
-      public String typeName() {
-        return "Numbers";
-      }
-
-      @Override
-      public Class<NumbersRequest> requestType() {
-        return NumbersRequest.class;
-      }
-
-      @Override
-      public void handle(NumbersRequest request, StreamSink<JsonObject> sink) {
-        sink.cancelHandler(v -> numbersCancelled.tryComplete());
-        produce(sink, request.n, 0);
-      }
-    }));
-    await(CallbackRegistry.register(bus, new CallbackHandler<JsonObject, JsonObject>() {
-      @Override
-      public String module() {
-        return "test";
-      }
-
-      @Override
-      public String typeName() {
-        return "Broken";
-      }
-
-      @Override
-      public Class<JsonObject> requestType() {
-        return JsonObject.class;
-      }
-
-      @Override
-      public void handle(JsonObject request, StreamSink<JsonObject> sink) {
-        sink.write(new JsonObject().put("i", 0));
-        sink.fail(new CommBusException(ErrorCode.REJECTED, "market closed"));
-      }
-    }));
+    await(CallbackRegistry.register(bus, CallbackHandler.<NumbersRequest, JsonObject>of("test.Numbers",
+        NumbersRequest.class, (request, sink) -> {
+          sink.cancelHandler(v -> numbersCancelled.tryComplete());
+          produce(sink, request.n, 0);
+        })));
+    await(CallbackRegistry.register(bus, CallbackHandler.<JsonObject, JsonObject>of("test.Broken", JsonObject.class,
+        (request, sink) -> {
+          sink.write(new JsonObject().put("i", 0));
+          sink.fail(new CommBusException(ErrorCode.REJECTED, "market closed"));
+        })));
   }
 
   /** Writes items as the consumer's credit allows: a slow Python loop slows this down. */

@@ -2,7 +2,6 @@ package io.commbus.process;
 
 import io.commbus.bus.CommBus;
 import io.commbus.bus.Message;
-import io.commbus.bus.StreamSink;
 import io.commbus.bus.cluster.ClusterSettings;
 import io.commbus.bus.cluster.ClusteredVertx;
 import io.vertx.core.Vertx;
@@ -53,30 +52,13 @@ class ClusteredCallbackTest {
   void aChildOnOneNodeCallsAHandlerOnAnotherAndIsReachableFromIt() {
     CommBus busA = CommBus.create(nodeA);
     CommBus busB = CommBus.create(nodeB);
-    await(CallbackRegistry.register(busB, new CallbackHandler<JsonObject, JsonObject>() {
-      @Override
-      public String module() {
-        return "test";
-      }
-
-      @Override
-      public String typeName() {
-        return "Remote";
-      }
-
-      @Override
-      public Class<JsonObject> requestType() {
-        return JsonObject.class;
-      }
-
-      @Override
-      public void handle(JsonObject request, StreamSink<JsonObject> sink) {
-        for (int i = 0; i < request.getInteger("n"); i++) {
-          sink.write(new JsonObject().put("i", i).put("node", "B"));
-        }
-        sink.end();
-      }
-    }).compose(r -> r.ready()));
+    await(CallbackRegistry.register(busB, CallbackHandler.<JsonObject, JsonObject>of("test.Remote", JsonObject.class,
+        (request, sink) -> {
+          for (int i = 0; i < request.getInteger("n"); i++) {
+            sink.write(new JsonObject().put("i", i).put("node", "B"));
+          }
+          sink.end();
+        })).compose(r -> r.ready()));
     PythonProcessConfig worker = new PythonProcessConfig("workers", "callback_remote")
         .addPythonPath(ProcessFixture.PYTHON);
     worker.getProcess().setRuntimeDirectory(runtime).addCallback("test.Remote");

@@ -215,31 +215,8 @@ public final class SdkTestNode {
     }
   }
 
-  private interface Body {
-    void handle(JsonObject request, StreamSink<JsonObject> sink);
-  }
-
-  private static CallbackHandler<JsonObject, JsonObject> callback(String type, Body body) {
-    return new CallbackHandler<>() {
-      @Override
-      public String module() {
-        return "test";
-      }
-
-      @Override
-      public String typeName() {
-        return type;
-      }
-
-      @Override
-      public Class<JsonObject> requestType() {
-        return JsonObject.class;
-      }
-
-      @Override
-      public void handle(JsonObject request, StreamSink<JsonObject> sink) {
-        body.handle(request, sink);
-      }
-    };
+  private static CallbackHandler<JsonObject, JsonObject> callback(String type,
+                                                                  CallbackHandler.Body<JsonObject, JsonObject> body) {
+    return CallbackHandler.of("test." + type, JsonObject.class, body);
   }
 }
