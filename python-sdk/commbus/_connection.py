@@ -1,12 +1,14 @@
 """The socket to the parent: frames in, coalesced frames out, write back-pressure.
 
-This is an ``asyncio.Protocol`` rather than a reader task over a ``StreamReader``: the event
-loop hands every read straight to ``data_received``, which decodes and routes the frames in
-the same call. No task wakes up per read, which is what keeps a stream of small items cheap.
+This is an ``asyncio.BufferedProtocol`` rather than a reader task over a ``StreamReader``:
+the event loop reads straight into one reusable buffer and calls ``buffer_updated``, which
+decodes and routes the frames in the same call. No task wakes up per read, which is what
+keeps a stream of small items cheap, and no buffer is allocated per read.
 
-Outgoing frames are appended to a list and written once per loop iteration (one
-``transport.write`` for everything the handlers produced meanwhile), so a burst of replies
-costs one system call instead of one per frame.
+Outgoing frames are appended to a list and written together: at the end of the read that
+produced them (so a handler that answers at once is answered in the loop turn of the
+request), or else once per loop iteration. A burst of replies costs one system call
+instead of one per frame.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from .errors import Codec, ProtocolError
-from .frames import DEFAULT_MAX_FRAME, Frame, FrameDecoder, frame_parts
+from .frames import DEFAULT_MAX_FRAME, Frame, FrameReader, frame_parts
 
 __all__ = ["Connection", "BatchSource"]
 
@@ -35,7 +37,7 @@ class BatchSource(Protocol):
     def flush_batch(self) -> None: ...
 
 
-class Connection(asyncio.Protocol):
+class Connection(asyncio.BufferedProtocol):
     """One connection to the parent.
 
     ``routes`` maps a frame kind to the function that takes it; a kind without a route is a
@@ -48,7 +50,7 @@ class Connection(asyncio.Protocol):
         self.routes = routes
         self._on_closed = on_closed
         self._loop = asyncio.get_running_loop()
-        self._decoder = FrameDecoder(DEFAULT_MAX_FRAME)
+        self._reader = FrameReader(DEFAULT_MAX_FRAME)
         #: Largest N this side may send; `welcome` announces the parent's limit.
         self.max_frame = DEFAULT_MAX_FRAME
         self._transport: asyncio.Transport | None = None
@@ -68,11 +70,19 @@ class Connection(asyncio.Protocol):
         self._transport = transport
         transport.set_write_buffer_limits(high=_HIGH_WATER, low=_LOW_WATER)
 
-    def data_received(self, data: bytes) -> None:
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._reader.get_buffer()
+
+    def buffer_updated(self, nbytes: int) -> None:
         if self._ended:
             return
+        # While the frames of this read are routed, nothing schedules a flush: whatever they
+        # queue (the answers of handlers that finish at once, above all) is written below,
+        # in this loop turn, instead of one turn later.
+        scheduled = self._flush_scheduled
+        self._flush_scheduled = True
         try:
-            frames = self._decoder.feed(data)
+            frames = self._reader.received(nbytes)
             routes = self.routes
             for frame in frames:
                 route = routes.get(frame.header["t"])
@@ -85,6 +95,11 @@ class Connection(asyncio.Protocol):
             self.abort(exc)
             if not isinstance(exc, Exception):
                 raise
+            return
+        if self._out or self._batches:
+            self.flush()
+        elif self._flush_scheduled:
+            self._flush_scheduled = scheduled
 
     def eof_received(self) -> bool:
         # Returning False lets the transport close itself; connection_lost follows.
@@ -108,7 +123,7 @@ class Connection(asyncio.Protocol):
     def set_max_frame(self, max_frame: int) -> None:
         """Adopts the parent's frame limit for both directions."""
         self.max_frame = max_frame
-        self._decoder.max_frame = max_frame
+        self._reader.max_frame = max_frame
 
     def send(self, header: dict[str, Any], body: Any = None) -> None:
         """Queues a frame built from a header dict and a body (see ``frames.encode_frame``).

@@ -1,11 +1,13 @@
 """Requests the parent sends: running the entry function and answering.
 
-Every ``req`` runs as its own asyncio task, so requests are served concurrently and a
-``cancel`` can stop one. The entry function's kind decides how it runs:
+Requests are served concurrently, each in its own asyncio task (so a ``cancel`` can stop
+it) and its own context (so ``current_request()`` answers for it). The entry function's
+kind decides how it runs:
 
 - ``sync``: on a worker thread (``run_in_executor``), so a blocking handler never stalls
   the event loop, which must stay free to answer ``ping`` and take other requests;
-- ``async``: awaited on the loop;
+- ``async``: started at once, in the call that received the request; only a handler that
+  suspends gets a task, to go on in (see ``Server._start_async``);
 - ``stream`` (an async generator): its items go out as they come, never more than the
   parent granted, several JSON items per ``items`` frame when they are produced within
   one loop iteration.
@@ -20,7 +22,8 @@ import inspect
 import os
 import sys
 import traceback
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Coroutine, Generator
 from concurrent.futures import Executor
 from typing import Any, Literal
 
@@ -153,6 +156,183 @@ class _Served:
                 waiter.set_result(None)
 
 
+# asyncio's record of the running task. Private, but what asyncio's own eager tasks use
+# (3.12); should an interpreter lack them, async handlers start in a task as before.
+_enter_task: Callable[[asyncio.AbstractEventLoop, Any], None] | None = getattr(asyncio.tasks, "_enter_task", None)
+_leave_task: Callable[[asyncio.AbstractEventLoop, Any], None] | None = getattr(asyncio.tasks, "_leave_task", None)
+
+
+class _FirstStep:
+    """The handler's task while its first step runs inline, before it has a real one.
+
+    ``asyncio.current_task()`` returns this object during that step, so code that wants a
+    task at the top of a handler (``asyncio.timeout``, ``TaskGroup``) finds one. Such code
+    keeps the object and uses it later, when the handler may go on in the task created once
+    it suspended: so it stands for that task. Cancellation asked for before the task exists
+    is counted and replayed on it; once it exists, everything is forwarded to it.
+    """
+
+    __slots__ = ("task", "loop", "coro", "request_id", "cancels", "message", "finished")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, coro: Any, request_id: int) -> None:
+        self.task: asyncio.Task[None] | None = None
+        self.loop = loop
+        self.coro = coro
+        self.request_id = request_id
+        #: Cancellations asked for before the task existed (``cancel`` minus ``uncancel``).
+        self.cancels = 0
+        self.message: Any = None
+        #: Set when the handler finished in its first step: there never will be a task.
+        self.finished = False
+
+    def cancel(self, msg: Any = None) -> bool:
+        if self.task is not None:
+            return self.task.cancel(msg)
+        if self.finished:
+            return False
+        self.cancels += 1
+        self.message = msg
+        return True
+
+    def cancelling(self) -> int:
+        return self.task.cancelling() if self.task is not None else self.cancels
+
+    def uncancel(self) -> int:
+        if self.task is not None:
+            return self.task.uncancel()
+        if self.cancels > 0:
+            self.cancels -= 1
+        return self.cancels
+
+    def done(self) -> bool:
+        return self.task.done() if self.task is not None else self.finished
+
+    def cancelled(self) -> bool:
+        return self.task.cancelled() if self.task is not None else False
+
+    def get_coro(self) -> Any:
+        return self.coro
+
+    def get_loop(self) -> asyncio.AbstractEventLoop:
+        return self.loop
+
+    def get_name(self) -> str:
+        return self.task.get_name() if self.task is not None else _task_name(self.request_id)
+
+    def __getattr__(self, name: str) -> Any:
+        task = self.task
+        if task is None:
+            raise AttributeError(
+                f"{name!r} of the current task is not available in the first step of a commbus "
+                "handler (before its first await that suspends)"
+            )
+        return getattr(task, name)
+
+    def __repr__(self) -> str:
+        return f"<{self.get_name()} first step{' finished' if self.finished else ''}>"
+
+
+def _task_name(request_id: int) -> str:
+    return f"commbus request {request_id}"
+
+
+def _first_step(coro: Coroutine[Any, Any, Any], info: RequestInfo) -> Any:
+    """Runs in the request's context: what the handler's own task would have done first."""
+    _current.set(info)
+    return coro.send(None)
+
+
+@types.coroutine
+def _continue_from(coro: Coroutine[Any, Any, Any], awaiting: Any) -> Generator[Any, Any, Any]:
+    """Drives ``coro`` on from where its first step, run outside any task, left it: waiting
+    for ``awaiting``, the future (or None, for a bare yield) it yielded."""
+    while True:
+        try:
+            # Handed to the task, which waits for it as if its own step had yielded it.
+            yield awaiting
+            break
+        except BaseException as exc:  # noqa: BLE001 - handed to the handler, as a task would
+            # A task cancelled while it waits cancels the future it waits for and goes on
+            # waiting, to be woken by that future's cancellation. One cancelled before its
+            # first step (a cancel in the read that started the handler) throws at once:
+            # make that the same.
+            if (
+                isinstance(exc, asyncio.CancelledError)
+                and isinstance(awaiting, asyncio.Future)
+                and awaiting.cancel(exc.args[0] if exc.args else None)
+            ):
+                continue
+            try:
+                awaiting = coro.throw(exc)
+            except StopIteration as stop:
+                return stop.value
+    # The task resumes with None, which the coroutine expects too; from here on this is a
+    # plain delegation.
+    return (yield from coro)
+
+
+_NOTHING: Any = object()
+
+
+class _Continuation(Coroutine[Any, Any, None]):
+    """The coroutine of the task a handler goes on in after suspending in its first step.
+
+    It wraps ``outer``, the SDK's coroutine that answers with the handler's result, already
+    started and waiting for ``pending`` (what the handler's first step yielded). A native
+    coroutine cannot be that: a task cancelled before its first step throws into its
+    coroutine right away, and an unstarted coroutine would end there without running its
+    ``except`` and ``finally`` (no answer, no bookkeeping). This one passes the throw on to
+    the started ``outer``, which hands it to the handler.
+    """
+
+    __slots__ = ("_outer", "_pending", "_handler")
+
+    def __init__(self, outer: Coroutine[Any, Any, None], pending: Any, handler: Coroutine[Any, Any, Any]) -> None:
+        self._outer = outer
+        self._pending = pending
+        self._handler = handler
+
+    def send(self, value: Any) -> Any:
+        pending = self._pending
+        if pending is not _NOTHING:
+            # The task's first step: it gets what the handler waits for.
+            self._pending = _NOTHING
+            return pending
+        return self._outer.send(value)
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:  # type: ignore[override]
+        self._pending = _NOTHING
+        if val is None and tb is None:
+            return self._outer.throw(typ)
+        return self._outer.throw(typ, val, tb)
+
+    def close(self) -> None:
+        self._pending = _NOTHING
+        self._outer.close()
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        return self  # type: ignore[return-value]
+
+    def __iter__(self) -> _Continuation:
+        return self
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+    # What asyncio shows of a task's coroutine (its repr, debug messages): the handler's.
+    @property
+    def cr_code(self) -> Any:
+        return self._handler.cr_code
+
+    @property
+    def cr_frame(self) -> Any:
+        return self._handler.cr_frame
+
+    @property
+    def cr_running(self) -> bool:
+        return self._handler.cr_running
+
+
 class Server:
     """Serves the parent's requests with one entry function."""
 
@@ -172,6 +352,7 @@ class Server:
         self._accepting = True
         runners = {"sync": self._run_unary, "async": self._run_unary, "stream": self._run_stream}
         self._runner = runners[kind]
+        self._eager = kind == "async" and _enter_task is not None and _leave_task is not None
 
     @property
     def in_flight(self) -> int:
@@ -202,7 +383,10 @@ class Server:
         info = RequestInfo(request_id, request_type if isinstance(request_type, str) else "", header.get("tp"), deadline)
         served = _Served(request_id, credit, self._conn)
         self._open[request_id] = served
-        served.task = self._loop.create_task(self._runner(served, info, frame.body))
+        if self._eager:
+            self._start_async(served, info, frame.body)
+        else:
+            served.task = self._loop.create_task(self._runner(served, info, frame.body))
 
     def on_credit(self, frame: Frame) -> None:
         header = frame.header
@@ -222,6 +406,89 @@ class Server:
                 served.task.cancel()
 
     # ---- running the entry function
+
+    def _start_async(self, served: _Served, info: RequestInfo, payload: Any) -> None:
+        """Runs an async handler's first step right here, and gives it a task only if it
+        suspends.
+
+        Most handlers answer without waiting for anything (or do so only late); starting
+        each one in a task costs the task, a loop turn before it runs and one more before
+        its answer is written. Run inline, the handler answers within the read that brought
+        the request, and its answer leaves with the others at the end of that read. The
+        step runs in a copy of the context, as a task's would, and ``current_task()`` finds
+        a stand-in for the task (``_FirstStep``). Python 3.12 has this as eager tasks; 3.11
+        does not.
+        """
+        loop = self._loop
+        try:
+            coro = self._function(payload)
+        except BaseException as exc:  # noqa: BLE001 - every failure of the handler is an answer
+            self._answer_error(served, exc)
+            self._done(served)
+            return
+        if type(coro) is not types.CoroutineType:
+            # Not a native coroutine (a callable object returning some other awaitable):
+            # nothing to step through by hand.
+            served.task = loop.create_task(self._finish_in_task(served, info, coro))
+            return
+        context = contextvars.copy_context()
+        first = _FirstStep(loop, coro, served.id)
+        try:
+            _enter_task(loop, first)  # type: ignore[misc]
+        except RuntimeError:
+            # A task is running already (frames fed from within a task, as tests do): the
+            # stand-in cannot take its place, so this request starts in a task after all.
+            served.task = loop.create_task(self._finish_in_task(served, info, coro), context=context)
+            return
+        try:
+            awaiting = context.run(_first_step, coro, info)
+        except StopIteration as stop:
+            first.finished = True
+            if first.cancels:
+                # The handler cancelled its own task and returned: a task would end
+                # cancelled rather than with the value.
+                self._answer_cancelled(served)
+            else:
+                self._answer_result(served, stop.value)
+            self._done(served)
+            return
+        except asyncio.CancelledError:
+            first.finished = True
+            self._answer_cancelled(served)
+            self._done(served)
+            return
+        except BaseException as exc:  # noqa: BLE001
+            first.finished = True
+            self._answer_error(served, exc)
+            self._done(served)
+            return
+        finally:
+            _leave_task(loop, first)  # type: ignore[misc]
+        # The handler waits for something: it goes on in a task of its own, in its context.
+        outer = self._finish_in_task(served, info, _continue_from(coro, awaiting))
+        pending = context.run(outer.send, None)  # runs up to the handler's `yield awaiting`
+        task = loop.create_task(_Continuation(outer, pending, coro), name=_task_name(served.id), context=context)
+        served.task = first.task = task
+        for _ in range(first.cancels):
+            task.cancel(first.message)
+        if served.closed:
+            # The connection went away while the first step ran.
+            task.cancel()
+
+    async def _finish_in_task(self, served: _Served, info: RequestInfo, awaitable: Any) -> None:
+        """Awaits an async handler's result in its task and answers with it."""
+        _current.set(info)
+        try:
+            result = await awaitable
+        except asyncio.CancelledError:
+            self._answer_cancelled(served)
+            raise
+        except BaseException as exc:  # noqa: BLE001
+            self._answer_error(served, exc)
+        else:
+            self._answer_result(served, result)
+        finally:
+            self._done(served)
 
     async def _run_unary(self, served: _Served, info: RequestInfo, payload: Any) -> None:
         _current.set(info)

@@ -2,8 +2,9 @@
 
 A frame is ``N: u32 BE | H: u32 BE | header: H bytes of JSON | body: N-4-H bytes``. The
 header's ``b`` says how the body is encoded: ``"j"`` JSON, ``"r"`` raw bytes, absent: no
-body. Everything that crosses the socket goes through ``encode_frame`` / ``FrameDecoder``,
-so this module is the one place that knows the layout.
+body. Everything that crosses the socket goes through ``encode_frame`` / ``FrameDecoder``
+(or ``FrameReader``, its variant for a reusable receive buffer), so this module is the one
+place that knows the layout.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "FRAME_KINDS",
     "Frame",
     "FrameDecoder",
+    "FrameReader",
     "encode_frame",
     "frame_parts",
     "encode_json",
@@ -220,6 +222,104 @@ class FrameDecoder:
             del buffer[:pos]
         elif pos < end:
             buffer += data[pos:] if pos else data
+        return frames
+
+
+# The receive buffer of a FrameReader: large enough that a read of many small frames never
+# needs a second system call, small enough to stay in cache. Frames larger than this grow it
+# for as long as they are being received.
+_RECEIVE_SIZE: Final = 256 * 1024
+# Free room a read should get at least; with less left at the end, what is buffered moves to
+# the front first.
+_MIN_READ: Final = 64 * 1024
+
+
+class FrameReader:
+    """Turns a byte stream into frames like ``FrameDecoder``, reading into one buffer that is
+    reused for every read (``asyncio.BufferedProtocol``'s ``get_buffer``/``buffer_updated``).
+
+    A plain ``asyncio.Protocol`` gets a freshly allocated bytes object per read, which for
+    the transport's 256 KiB reads means an ``mmap`` and a ``munmap`` per read: the largest
+    cost of a small request. Here the socket reads straight into memory that stays put.
+
+    The buffer is never resized in place (the transport may still hold a view of it while
+    ``received`` runs); growing means a new buffer. Decoded frames hold no views of it: raw
+    bodies are copied, JSON is decoded.
+    """
+
+    __slots__ = ("max_frame", "_buffer", "_start", "_end", "_need")
+
+    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+        if max_frame < 6:
+            raise ValueError(f"max_frame must allow at least a minimal frame, got {max_frame}")
+        self.max_frame = max_frame
+        self._buffer = memoryview(bytearray(_RECEIVE_SIZE))
+        # Received bytes not yet decoded (the start of an incomplete frame) lie in [_start, _end).
+        self._start = 0
+        self._end = 0
+        # Bytes the incomplete frame at _start needs in all, as far as known.
+        self._need = 0
+
+    @property
+    def buffered(self) -> int:
+        """Bytes of an incomplete frame held back for the next read."""
+        return self._end - self._start
+
+    def get_buffer(self) -> memoryview:
+        """Where the next read goes: the free part of the buffer, at least ``_MIN_READ`` bytes
+        (and always room for the whole incomplete frame)."""
+        buffer = self._buffer
+        start = self._start
+        end = self._end
+        if start == end:
+            # The common case: the last read ended on a frame boundary.
+            self._start = self._end = 0
+            if len(buffer) > _RECEIVE_SIZE:
+                # A large frame grew the buffer; do not keep megabytes for small frames.
+                buffer = self._buffer = memoryview(bytearray(_RECEIVE_SIZE))
+            return buffer
+        capacity = len(buffer)
+        if capacity - end >= _MIN_READ and start + self._need <= capacity:
+            return buffer[end:]
+        held = end - start
+        wanted = max(self._need, held) + _MIN_READ
+        if wanted > capacity:
+            grown = memoryview(bytearray(max(wanted, _RECEIVE_SIZE)))
+            grown[:held] = buffer[start:end]
+            buffer = self._buffer = grown
+        else:
+            buffer[:held] = buffer[start:end]  # memmove: the ranges may overlap
+        self._start = 0
+        self._end = held
+        return buffer[held:]
+
+    def received(self, nbytes: int) -> list[Frame]:
+        """Takes ``nbytes`` just read into ``get_buffer()``'s view and returns every frame they
+        complete, in order; raises ``ProtocolError`` for malformed input."""
+        view = self._buffer
+        end = self._end + nbytes
+        self._end = end
+        pos = self._start
+        max_frame = self.max_frame
+        unpack_from = _LENGTH.unpack_from
+        frames: list[Frame] = []
+        need = 0
+        while True:
+            if end - pos < 4:
+                need = 4
+                break
+            (n,) = unpack_from(view, pos)
+            if n > max_frame:
+                raise ProtocolError(f"frame length {n} exceeds the maximum frame size {max_frame}")
+            if n < 4:
+                raise ProtocolError(f"frame length {n} is below 4, too short for the header length")
+            if end - pos - 4 < n:
+                need = 4 + n
+                break
+            frames.append(_decode_frame(view, pos, n))
+            pos += 4 + n
+        self._start = pos
+        self._need = need
         return frames
 
 

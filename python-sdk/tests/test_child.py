@@ -408,6 +408,10 @@ def test_subscription_at_import_time_starts_after_ready():
         seen = await parent.expect("call")
         assert (seen.header["op"], seen.header["type"], seen.body) == ("send", "test.Seen", {"n": 1})
         parent.send({"t": "res", "id": seen.header["id"]})
+        # A handler starts within the read that brings its request, so the request must not
+        # share a read with the answer the subscriber waits for: a round trip keeps them apart.
+        parent.send({"t": "ping", "id": 1})
+        assert (await parent.expect("pong")).header["id"] == 1
         res = await parent.answer(parent.request(None))
         assert res.body == {"last_position": 11, "failures": 1}
 
