@@ -141,10 +141,23 @@ class Connection(asyncio.BufferedProtocol):
 
     def send_frame(self, head: bytes, payload: bytes | bytearray | memoryview = b"") -> None:
         """Queues a frame whose header is already encoded (the hot paths format it directly)."""
-        n = 4 + len(head) + len(payload)
+        h = len(head)
+        n = 4 + h + len(payload)
         if n > self.max_frame:
             raise Codec(f"frame of {n} bytes exceeds the maximum frame size {self.max_frame}")
-        self._queue(_prefix(n, len(head)), head, payload)
+        # _queue, inlined: every answer and item batch comes this way.
+        if self._ended:
+            return
+        out = self._held
+        if out is None:
+            out = self._out
+        if payload:
+            out += (_prefix(n, h), head, payload)
+        else:
+            out += (_prefix(n, h), head)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._loop.call_soon(self.flush)
 
     def _queue(self, prefix: bytes, head: bytes, payload: Any) -> None:
         if self._ended:

@@ -38,6 +38,8 @@ __all__ = ["Kind", "Server", "detect_kind", "format_traceback"]
 Kind = Literal["sync", "async", "stream"]
 
 _RAW = (bytes, bytearray, memoryview)
+_COROUTINE = types.CoroutineType
+copy_context = contextvars.copy_context
 _RES_EMPTY = b'{"t":"res","id":%d}'
 _RES_JSON = b'{"t":"res","id":%d,"b":"j"}'
 _RES_RAW = b'{"t":"res","id":%d,"b":"r"}'
@@ -380,13 +382,12 @@ class Server:
         if deadline is not None and type(deadline) is not int:
             raise ProtocolError(f"'req' {request_id} has a non-integer deadline {deadline!r}")
         request_type = header.get("type")
-        info = RequestInfo(request_id, request_type if isinstance(request_type, str) else "", header.get("tp"), deadline)
-        served = _Served(request_id, credit, self._conn)
-        self._open[request_id] = served
+        info = RequestInfo(request_id, request_type if type(request_type) is str else "", header.get("tp"), deadline)
         if self._eager:
-            self._start_async(served, info, frame.body)
-        else:
-            served.task = self._loop.create_task(self._runner(served, info, frame.body))
+            self._start_async(request_id, credit, info, frame.body)
+            return
+        served = self._open[request_id] = _Served(request_id, credit, self._conn)
+        served.task = self._loop.create_task(self._runner(served, info, frame.body))
 
     def on_credit(self, frame: Frame) -> None:
         header = frame.header
@@ -407,7 +408,7 @@ class Server:
 
     # ---- running the entry function
 
-    def _start_async(self, served: _Served, info: RequestInfo, payload: Any) -> None:
+    def _start_async(self, request_id: int, credit: int, info: RequestInfo, payload: Any) -> None:
         """Runs an async handler's first step right here, and gives it a task only if it
         suspends.
 
@@ -418,26 +419,30 @@ class Server:
         step runs in a copy of the context, as a task's would, and ``current_task()`` finds
         a stand-in for the task (``_FirstStep``). Python 3.12 has this as eager tasks; 3.11
         does not.
+
+        A request is entered in ``_open`` (which ``cancel``, credit and shutdown go by) only
+        when it suspends: none of them can reach it during its first step.
         """
         loop = self._loop
         try:
             coro = self._function(payload)
         except BaseException as exc:  # noqa: BLE001 - every failure of the handler is an answer
-            self._answer_error(served, exc)
-            self._done(served)
+            self._send_error(request_id, exc)
             return
-        if type(coro) is not types.CoroutineType:
+        if type(coro) is not _COROUTINE:
             # Not a native coroutine (a callable object returning some other awaitable):
             # nothing to step through by hand.
+            served = self._open[request_id] = _Served(request_id, credit, self._conn)
             served.task = loop.create_task(self._finish_in_task(served, info, coro))
             return
-        context = contextvars.copy_context()
-        first = _FirstStep(loop, coro, served.id)
+        context = copy_context()
+        first = _FirstStep(loop, coro, request_id)
         try:
             _enter_task(loop, first)  # type: ignore[misc]
         except RuntimeError:
-            # A task is running already (frames fed from within a task, as tests do): the
-            # stand-in cannot take its place, so this request starts in a task after all.
+            # A task is running already (frames fed from within a task): the stand-in
+            # cannot take its place, so this request starts in a task after all.
+            served = self._open[request_id] = _Served(request_id, credit, self._conn)
             served.task = loop.create_task(self._finish_in_task(served, info, coro), context=context)
             return
         try:
@@ -447,32 +452,42 @@ class Server:
             if first.cancels:
                 # The handler cancelled its own task and returned: a task would end
                 # cancelled rather than with the value.
-                self._answer_cancelled(served)
-            else:
-                self._answer_result(served, stop.value)
-            self._done(served)
+                self._send_cancelled(request_id)
+                return
+            # _send_result, inlined: this is the path of every request that answers at once.
+            result = stop.value
+            conn = self._conn
+            try:
+                if result is None:
+                    conn.send_frame(_RES_EMPTY % request_id)
+                elif isinstance(result, _RAW):
+                    conn.send_frame(_RES_RAW % request_id, result)
+                else:
+                    conn.send_frame(_RES_JSON % request_id, encode_json(result))
+            except Codec as exc:
+                self._send_error(request_id, exc)
             return
         except asyncio.CancelledError:
             first.finished = True
-            self._answer_cancelled(served)
-            self._done(served)
+            self._send_cancelled(request_id)
             return
         except BaseException as exc:  # noqa: BLE001
             first.finished = True
-            self._answer_error(served, exc)
-            self._done(served)
+            self._send_error(request_id, exc)
             return
         finally:
             _leave_task(loop, first)  # type: ignore[misc]
         # The handler waits for something: it goes on in a task of its own, in its context.
+        served = self._open[request_id] = _Served(request_id, credit, self._conn)
         outer = self._finish_in_task(served, info, _continue_from(coro, awaiting))
         pending = context.run(outer.send, None)  # runs up to the handler's `yield awaiting`
-        task = loop.create_task(_Continuation(outer, pending, coro), name=_task_name(served.id), context=context)
+        task = loop.create_task(_Continuation(outer, pending, coro), name=_task_name(request_id), context=context)
         served.task = first.task = task
         for _ in range(first.cancels):
             task.cancel(first.message)
-        if served.closed:
+        if not self._conn.is_open:
             # The connection went away while the first step ran.
+            served.closed = True
             task.cancel()
 
     async def _finish_in_task(self, served: _Served, info: RequestInfo, awaitable: Any) -> None:
@@ -572,21 +587,31 @@ class Server:
     # ---- answers
 
     def _answer_result(self, served: _Served, result: Any) -> None:
-        if served.closed:
-            return
-        try:
-            if result is None:
-                self._conn.send_frame(_RES_EMPTY % served.id)
-            elif isinstance(result, _RAW):
-                self._conn.send_frame(_RES_RAW % served.id, result)
-            else:
-                self._conn.send_frame(_RES_JSON % served.id, encode_json(result))
-        except Codec as exc:
-            self._answer_error(served, exc)
+        if not served.closed:
+            self._send_result(served.id, result)
 
     def _answer_error(self, served: _Served, exc: BaseException) -> None:
-        if served.closed:
-            return
+        if not served.closed:
+            self._send_error(served.id, exc)
+
+    def _answer_cancelled(self, served: _Served) -> None:
+        # A cancel from the parent closed the exchange already: it expects nothing more.
+        # Anything else that cancels a request (shutdown after the grace period) is answered.
+        if not served.closed:
+            self._send_cancelled(served.id)
+
+    def _send_result(self, request_id: int, result: Any) -> None:
+        try:
+            if result is None:
+                self._conn.send_frame(_RES_EMPTY % request_id)
+            elif isinstance(result, _RAW):
+                self._conn.send_frame(_RES_RAW % request_id, result)
+            else:
+                self._conn.send_frame(_RES_JSON % request_id, encode_json(result))
+        except Codec as exc:
+            self._send_error(request_id, exc)
+
+    def _send_error(self, request_id: int, exc: BaseException) -> None:
         if isinstance(exc, CommBusError):
             code = exc.code
             message = exc.message
@@ -599,7 +624,7 @@ class Server:
             message = message[:_MAX_MESSAGE] + "...(shortened)"
         header = {
             "t": "err",
-            "id": served.id,
+            "id": request_id,
             "code": code,
             "message": message,
             "etype": etype,
@@ -611,13 +636,10 @@ class Server:
             del header["traceback"]
             self._conn.send(header)
 
-    def _answer_cancelled(self, served: _Served) -> None:
-        # A cancel from the parent closed the exchange already: it expects nothing more.
-        # Anything else that cancels a request (shutdown after the grace period) is answered.
-        if not served.closed:
-            self._conn.send(
-                {"t": "err", "id": served.id, "code": "CANCELLED", "message": "the child stopped the request before it finished"}
-            )
+    def _send_cancelled(self, request_id: int) -> None:
+        self._conn.send(
+            {"t": "err", "id": request_id, "code": "CANCELLED", "message": "the child stopped the request before it finished"}
+        )
 
     # ---- shutdown
 

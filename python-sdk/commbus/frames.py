@@ -301,26 +301,61 @@ class FrameReader:
         self._end = end
         pos = self._start
         max_frame = self.max_frame
-        unpack_from = _LENGTH.unpack_from
+        unpack_from = _PREFIX.unpack_from
+        scan = _scan
+        kinds = FRAME_KINDS
         frames: list[Frame] = []
+        append = frames.append
         need = 0
         while True:
-            if end - pos < 4:
-                need = 4
+            if end - pos < 8:
+                if end - pos >= 4:
+                    # Enough for N: a frame that is too long must fail before it is buffered.
+                    _check_length(_LENGTH.unpack_from(view, pos)[0], max_frame)
+                need = 8
                 break
-            (n,) = unpack_from(view, pos)
-            if n > max_frame:
-                raise ProtocolError(f"frame length {n} exceeds the maximum frame size {max_frame}")
-            if n < 4:
-                raise ProtocolError(f"frame length {n} is below 4, too short for the header length")
+            n, h = unpack_from(view, pos)
+            if n > max_frame or n < 4:
+                _check_length(n, max_frame)
             if end - pos - 4 < n:
                 need = 4 + n
                 break
-            frames.append(_decode_frame(view, pos, n))
-            pos += 4 + n
+            # The common case, decoded here: a valid ASCII header, a JSON or no body. Anything
+            # else (including every error) goes through _decode_frame, which says what is wrong.
+            start = pos + 8
+            body_start = start + h
+            body_end = pos + 4 + n
+            frame = None
+            if 2 <= h <= n - 4:
+                try:
+                    header, stop = scan(str(view[start:body_start], "utf-8"), 0)
+                except (ValueError, StopIteration):
+                    header = stop = None
+                if stop == h and type(header) is dict and header.get("t") in kinds:
+                    b = header.get("b")
+                    if b is None:
+                        if body_end == body_start:
+                            frame = Frame(header)
+                    elif b == "j":
+                        try:
+                            text = str(view[body_start:body_end], "utf-8")
+                            body, stop = scan(text, 0)
+                            if stop == len(text):
+                                frame = Frame(header, body)
+                        except (ValueError, StopIteration):
+                            pass
+            append(frame if frame is not None else _decode_frame(view, pos, n))
+            pos = body_end
         self._start = pos
         self._need = need
         return frames
+
+
+def _check_length(n: int, max_frame: int) -> None:
+    if n > max_frame:
+        raise ProtocolError(f"frame length {n} exceeds the maximum frame size {max_frame}")
+    if n < 4:
+        raise ProtocolError(f"frame length {n} is below 4, too short for the header length")
 
 
 def _decode_frame(view: memoryview, pos: int, n: int) -> Frame:

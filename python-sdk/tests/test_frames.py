@@ -7,7 +7,40 @@ import struct
 import pytest
 
 from commbus.errors import Codec, ProtocolError
-from commbus.frames import DEFAULT_MAX_FRAME, Frame, FrameDecoder, encode_frame
+from commbus.frames import DEFAULT_MAX_FRAME, Frame, FrameDecoder, FrameReader, encode_frame
+
+
+class ReaderAsDecoder:
+    """``FrameReader`` behind ``FrameDecoder``'s interface: each ``feed`` is copied into the
+    reader's buffer as the socket would read it, in as many reads as it takes."""
+
+    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+        self.reader = FrameReader(max_frame)
+
+    @property
+    def buffered(self) -> int:
+        return self.reader.buffered
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
+        data = bytes(data)
+        decoded: list[Frame] = []
+        while True:
+            view = self.reader.get_buffer()
+            k = min(len(view), len(data))
+            view[:k] = data[:k]
+            decoded += self.reader.received(k)
+            data = data[k:]
+            if not data:
+                return decoded
+
+
+@pytest.fixture(autouse=True, params=["FrameDecoder", "FrameReader"])
+def decoder_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs against both decoders: the tests name FrameDecoder, which this swaps
+    for the reader in the second round."""
+    if request.param == "FrameReader":
+        monkeypatch.setitem(globals(), "FrameDecoder", ReaderAsDecoder)
+    return str(request.param)
 
 
 def raw_frame(header: bytes, body: bytes = b"", *, n: int | None = None, h: int | None = None) -> bytes:
