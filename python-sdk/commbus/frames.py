@@ -232,6 +232,8 @@ _RECEIVE_SIZE: Final = 256 * 1024
 # Free room a read should get at least; with less left at the end, what is buffered moves to
 # the front first.
 _MIN_READ: Final = 64 * 1024
+# Frames up to this size have their header and body decoded from one string.
+_JOINT_DECODE: Final = 4096
 
 
 class FrameReader:
@@ -328,22 +330,29 @@ class FrameReader:
             frame = None
             if 2 <= h <= n - 4:
                 try:
-                    header, stop = scan(str(view[start:body_start], "utf-8"), 0)
-                except (ValueError, StopIteration):
-                    header = stop = None
-                if stop == h and type(header) is dict and header.get("t") in kinds:
-                    b = header.get("b")
-                    if b is None:
-                        if body_end == body_start:
-                            frame = Frame(header)
-                    elif b == "j":
-                        try:
-                            text = str(view[body_start:body_end], "utf-8")
-                            body, stop = scan(text, 0)
+                    # A small frame's header and body are decoded as one string: as long as
+                    # the header is ASCII (it then ends where its byte length says), the body
+                    # starts at index h. A large body may well be raw bytes that are no UTF-8.
+                    joint = n <= _JOINT_DECODE
+                    text = str(view[start : body_end if joint else body_start], "utf-8")
+                    header, stop = scan(text, 0)
+                    if stop == h and type(header) is dict and header.get("t") in kinds:
+                        b = header.get("b")
+                        if b is None:
+                            if body_end == body_start:
+                                frame = Frame(header)
+                        elif b == "j":
+                            if joint:
+                                body, stop = scan(text, h)
+                            else:
+                                text = str(view[body_start:body_end], "utf-8")
+                                body, stop = scan(text, 0)
                             if stop == len(text):
                                 frame = Frame(header, body)
-                        except (ValueError, StopIteration):
-                            pass
+                        elif b == "r":
+                            frame = Frame(header, view[body_start:body_end].tobytes())
+                except (ValueError, StopIteration):
+                    pass
             append(frame if frame is not None else _decode_frame(view, pos, n))
             pos = body_end
         self._start = pos

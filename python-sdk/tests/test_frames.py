@@ -83,6 +83,20 @@ def test_raw_body_round_trip_for_every_bytes_like_type():
         assert bytes(frame.body) == payload
 
 
+def test_bodies_of_every_size_and_kind_round_trip():
+    for size in (10, 5000, 70000):
+        for body in (bytes(range(256)) * (size // 256 + 1), b"utf-8 text " * (size // 11 + 1), "zürich ✓ " * (size // 9 + 1)):
+            frames = FrameDecoder().feed(encode_frame({"t": "item", "id": 1}, body) * 2)
+            assert [bytes(f.body) if isinstance(body, bytes) else f.body for f in frames] == [body, body]
+
+
+def test_non_ascii_header_round_trip():
+    frame = decode_one(encode_frame({"t": "req", "id": 1, "type": "zürich.Ä"}, {"x": "✓"}))
+    assert (frame.header["type"], frame.body) == ("zürich.Ä", {"x": "✓"})
+    frame = decode_one(raw_frame('{"t":"req","id":1,"type":"zürich"}'.encode(), b""))
+    assert frame.header["type"] == "zürich"
+
+
 def test_empty_raw_body_is_empty_bytes():
     frame = decode_one(encode_frame({"t": "res", "id": 1}, b""))
     assert frame.header["b"] == "r"
