@@ -39,6 +39,7 @@ Kind = Literal["sync", "async", "stream"]
 
 _RAW = (bytes, bytearray, memoryview)
 _COROUTINE = types.CoroutineType
+_set_current = _current.set
 copy_context = contextvars.copy_context
 _RES_EMPTY = b'{"t":"res","id":%d}'
 _RES_JSON = b'{"t":"res","id":%d,"b":"j"}'
@@ -238,12 +239,6 @@ def _task_name(request_id: int) -> str:
     return f"commbus request {request_id}"
 
 
-def _first_step(coro: Coroutine[Any, Any, Any], info: RequestInfo) -> Any:
-    """Runs in the request's context: what the handler's own task would have done first."""
-    _current.set(info)
-    return coro.send(None)
-
-
 @types.coroutine
 def _continue_from(coro: Coroutine[Any, Any, Any], awaiting: Any) -> Generator[Any, Any, Any]:
     """Drives ``coro`` on from where its first step, run outside any task, left it: waiting
@@ -436,6 +431,7 @@ class Server:
             served.task = loop.create_task(self._finish_in_task(served, info, coro))
             return
         context = copy_context()
+        context.run(_set_current, info)
         first = _FirstStep(loop, coro, request_id)
         try:
             _enter_task(loop, first)  # type: ignore[misc]
@@ -446,7 +442,7 @@ class Server:
             served.task = loop.create_task(self._finish_in_task(served, info, coro), context=context)
             return
         try:
-            awaiting = context.run(_first_step, coro, info)
+            awaiting = context.run(coro.send, None)
         except StopIteration as stop:
             first.finished = True
             if first.cancels:

@@ -62,17 +62,13 @@ _pack_prefix = _PREFIX.pack
 # markers (shared markers would not be safe across threads): a cycle ends in RecursionError,
 # which encode_json reports as a Codec error like any other unencodable value.
 _c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
-_encode_body: Callable[[Any], str]
+_encode_body_chunks: Callable[[Any, int], Any]
 if _c_make_encoder is not None:
     _encode_body_chunks = _c_make_encoder(
         None, _BODY_ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, False
     )
-
-    def _encode_body(value: Any) -> str:
-        return "".join(_encode_body_chunks(value, 0))
-
 else:  # an interpreter without the C accelerator
-    _encode_body = _BODY_ENCODER.encode
+    _encode_body_chunks = _BODY_ENCODER.iterencode  # type: ignore[assignment]
 
 
 def _decode_text(text: str) -> Any:
@@ -125,7 +121,7 @@ class Frame:
 def encode_json(value: Any) -> bytes:
     """A value as compact UTF-8 JSON; raises ``Codec`` for what JSON cannot carry."""
     try:
-        return _encode_body(value).encode("utf-8")
+        return "".join(_encode_body_chunks(value, 0)).encode("utf-8")
     except (TypeError, ValueError, RecursionError) as exc:
         raise Codec(f"cannot encode {type(value).__name__} as JSON: {exc}") from exc
 
