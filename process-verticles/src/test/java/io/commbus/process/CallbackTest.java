@@ -115,14 +115,14 @@ class CallbackTest extends ProcessFixture {
   @Test
   void aSlowPythonConsumerSlowsTheJavaProducer() {
     long start = System.nanoTime();
-    JsonObject reply = ask("callback_slow_consumer", new JsonObject().put("n", 1500).put("pause", 0.001));
+    JsonObject reply = ask("callback_slow_consumer", new JsonObject().put("n", 3000).put("pause", 0.001));
     long pythonDone = System.nanoTime();
 
-    assertEquals(1500, reply.getInteger("seen"));
+    assertEquals(3000, reply.getInteger("seen"));
     long producerMillis = (producerFinishedAt.get() - start) / 1_000_000;
     long consumerMillis = (pythonDone - start) / 1_000_000;
     // Without back-pressure the producer would finish at once; with it, it trails the consumer
-    // by at most the windows in between (a few hundred items of 1500).
+    // by at most the windows in between (several hundred items of 3000).
     assertTrue(producerMillis > consumerMillis / 3, "producer finished after " + producerMillis
         + " ms, consumer after " + consumerMillis + " ms");
   }

@@ -156,7 +156,7 @@ class SupervisionTest extends ProcessFixture {
 
     List<Future<Message>> replies = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      replies.add(bus.query(Message.query("py.slow", new JsonObject().put("seconds", 0.2))));
+      replies.add(bus.query(Message.query("py.slow", new JsonObject().put("seconds", 1.0))));
     }
     awaitInFlight(pool, 6);
     JsonArray children = await(pool.children());

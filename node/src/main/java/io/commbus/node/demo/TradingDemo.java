@@ -55,7 +55,9 @@ public final class TradingDemo {
   private final List<JsonObject> subscriberSaw = new CopyOnWriteArrayList<>();
   private final List<JsonObject> settled = new CopyOnWriteArrayList<>();
   private Promise<Void> allSettled;
+  private volatile Promise<Void> allSeen = Promise.promise();
   private int expectedTrades;
+  private volatile int expectedSeen = Integer.MAX_VALUE;
 
   public TradingDemo(PrintStream out) {
     this.out = out;
@@ -137,8 +139,10 @@ public final class TradingDemo {
         order("ORD-4", "AMZN", 25), order("ORD-5", "TSLA", 5000));
     out.println("[2/6] " + orders.size() + " orders dispatched at once to service \"trading\" (each reads 100 prices"
         + " from market.MarketData, then asks risk.PositionCheck)");
-    expectedTrades = 4;
+    allSeen = Promise.promise();
     allSettled = Promise.promise();
+    expectedSeen = 4;
+    expectedTrades = 4;
     List<Future<Message>> results = new ArrayList<>();
     for (JsonObject order : orders) {
       results.add(coordinator.dispatch(new DispatchTarget("trading", "execute_trade").priority(Priority.HIGH)
@@ -161,6 +165,8 @@ public final class TradingDemo {
     }
 
     out.println();
+    // Both readers get the events asynchronously, after the publishes were acknowledged.
+    await(allSeen.future());
     await(allSettled.future());
     out.println("[3/6] subscriber saw " + subscriberSaw.size() + " TradeExecuted events, at journal positions "
         + positions(subscriberSaw));
@@ -205,8 +211,12 @@ public final class TradingDemo {
   }
 
   private void subscribe(CommBus bus) {
-    bus.subscribe("trading.TradeExecuted", event -> subscriberSaw.add(event.json().copy()
-        .put("position", event.position())));
+    bus.subscribe("trading.TradeExecuted", event -> {
+      subscriberSaw.add(event.json().copy().put("position", event.position()));
+      if (subscriberSaw.size() >= expectedSeen) {
+        allSeen.tryComplete();
+      }
+    });
   }
 
   private static JsonObject order(String id, String symbol, int quantity) {
