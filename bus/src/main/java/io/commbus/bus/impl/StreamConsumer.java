@@ -4,6 +4,7 @@ import io.commbus.bus.QueryStream;
 import io.commbus.bus.error.BusTimeoutException;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.stream.CreditWindow;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -40,7 +41,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   private Handler<Throwable> exceptionHandler;
   private long demand = Long.MAX_VALUE;
   private long nextSeq;
-  private int ungranted;
+  private final CreditWindow credit;
   private boolean opened;
   private boolean single;
   private boolean producerDone;
@@ -57,6 +58,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
     this.eventBus = vertx.eventBus();
     this.streamId = streamId;
     this.window = window;
+    this.credit = new CreditWindow(window);
     this.idleMillis = idleMillis;
     this.decoder = decoder;
   }
@@ -179,7 +181,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
         demand--;
       }
       if (!single) {
-        ungranted++;
+        credit.taken();
         grantIfDue();
       }
       try {
@@ -213,9 +215,11 @@ final class StreamConsumer<T> implements QueryStream<T> {
   }
 
   private void grantIfDue() {
-    if (opened && !producerDone && ungranted >= Math.max(1, window / 2)) {
-      sendControl(Wire.FRAME_CREDIT, ungranted);
-      ungranted = 0;
+    if (opened && !producerDone) {
+      int due = credit.takeDue();
+      if (due > 0) {
+        sendControl(Wire.FRAME_CREDIT, due);
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import io.commbus.bus.QueryStream;
 import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.stream.CreditWindow;
 import io.commbus.process.CallbackPaths;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.Context;
@@ -282,7 +283,7 @@ public final class ChildConnection {
     final long sentAt = System.currentTimeMillis();
     long timer = -1;
     int credit = window;
-    int consumedSinceGrant;
+    final CreditWindow grants = new CreditWindow(window);
 
     Outbound(long id, Exchange exchange) {
       this.id = id;
@@ -301,11 +302,10 @@ public final class ChildConnection {
       if (!outbound.containsKey(id)) {
         return;
       }
-      consumedSinceGrant++;
-      if (consumedSinceGrant >= Math.max(1, window / 2)) {
-        credit += consumedSinceGrant;
-        write(new Frame(new JsonObject().put("t", "credit").put("id", id).put("n", consumedSinceGrant), null));
-        consumedSinceGrant = 0;
+      int due = grants.takenOneThenDue();
+      if (due > 0) {
+        credit += due;
+        write(new Frame(new JsonObject().put("t", "credit").put("id", id).put("n", due), null));
       }
     }
   }
