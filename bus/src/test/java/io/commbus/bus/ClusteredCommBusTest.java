@@ -1,7 +1,7 @@
 package io.commbus.bus;
 
-import io.commbus.bus.cluster.ClusterSettings;
-import io.commbus.bus.cluster.ClusteredVertx;
+import io.commbus.cluster.ClusterSettings;
+import io.commbus.cluster.ClusteredVertx;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

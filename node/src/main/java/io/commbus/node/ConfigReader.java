@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
 import io.commbus.bus.CommBusOptions;
-import io.commbus.bus.cluster.ClusterSettings;
+import io.commbus.cluster.ClusterSettings;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.journal.file.FileJournalOptions;
 import io.commbus.bus.journal.file.FsyncPolicy;

@@ -2,7 +2,7 @@ package io.commbus.node;
 
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
-import io.commbus.bus.cluster.ClusteredVertx;
+import io.commbus.cluster.ClusteredVertx;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.middleware.MetricsMiddleware;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;

@@ -1,7 +1,7 @@
 package io.commbus.node;
 
 import io.commbus.bus.CommBusOptions;
-import io.commbus.bus.cluster.ClusterSettings;
+import io.commbus.cluster.ClusterSettings;
 import io.commbus.coordinator.CoordinatorOptions;
 
 import java.nio.file.Path;

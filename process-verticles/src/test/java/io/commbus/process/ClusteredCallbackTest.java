@@ -2,8 +2,8 @@ package io.commbus.process;
 
 import io.commbus.bus.CommBus;
 import io.commbus.bus.Message;
-import io.commbus.bus.cluster.ClusterSettings;
-import io.commbus.bus.cluster.ClusteredVertx;
+import io.commbus.cluster.ClusterSettings;
+import io.commbus.cluster.ClusteredVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;

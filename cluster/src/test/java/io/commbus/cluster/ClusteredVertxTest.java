@@ -1,4 +1,4 @@
-package io.commbus.bus.cluster;
+package io.commbus.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;

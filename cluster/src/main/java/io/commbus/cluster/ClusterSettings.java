@@ -1,4 +1,4 @@
-package io.commbus.bus.cluster;
+package io.commbus.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
