@@ -1,16 +1,12 @@
 package io.commbus.bench;
 
-import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.internal.deployment.DeploymentContext;
 
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Deploys a verticle onto the event loop the caller runs on.
@@ -20,7 +16,8 @@ import java.util.Set;
  * happened to share the driver's thread would save the two thread hand-offs of every request
  * (tens of microseconds, as much as a Python round trip), and whichever side drew that loop
  * would win. So empty probe verticles are deployed until the turn comes round to the
- * caller's loop, and the placement is checked afterwards through Vert.x's internal API.
+ * caller's loop, and the placement is checked afterwards. An event loop is one thread for its
+ * whole life, so the thread a verticle starts on names its loop.
  *
  * <p>Call it on the target loop and nowhere else: from other threads Vert.x creates contexts
  * of its own, which take turns too.
@@ -44,12 +41,18 @@ final class LoopPlacement {
       return Future.failedFuture(new IllegalStateException("place deployments from an event loop, not from "
           + Thread.currentThread()));
     }
-    EventLoop target = ((ContextInternal) here).nettyEventLoop();
-    return alignTo(target).compose(v -> vertx.deployVerticle(verticle)).compose(id -> verify(id, target));
+    Thread target = Thread.currentThread();
+    AtomicReference<Thread> startedOn = new AtomicReference<>();
+    Deployable recorded = context -> {
+      startedOn.set(Thread.currentThread());
+      return verticle.deploy(context);
+    };
+    return alignTo(target).compose(v -> vertx.deployVerticle(recorded))
+        .compose(id -> verify(id, startedOn.get(), target));
   }
 
   // After a probe lands on the target the rotation points just past it; a full turn less one brings it back.
-  private Future<Void> alignTo(EventLoop target) {
+  private Future<Void> alignTo(Thread target) {
     Future<Integer> reached = probeUntil(target, 0);
     if (loops == 0) {
       reached = reached.compose(first -> probeUntil(target, 0)).andThen(turn -> loops = turn.result());
@@ -58,7 +61,7 @@ final class LoopPlacement {
   }
 
   /** Deploys probes until one lands on {@code target}; completes with how many that took. */
-  private Future<Integer> probeUntil(EventLoop target, int deployed) {
+  private Future<Integer> probeUntil(Thread target, int deployed) {
     if (deployed == MAX_PROBES) {
       return Future.failedFuture(new BenchFailure(MAX_PROBES + " deployments in a row missed the target event loop"));
     }
@@ -70,24 +73,17 @@ final class LoopPlacement {
     return count <= 0 ? Future.succeededFuture() : probe().compose(loop -> skip(count - 1));
   }
 
-  /** Deploys and undeploys an empty verticle; completes with the event loop it was given. */
-  private Future<EventLoop> probe() {
-    Promise<EventLoop> landed = Promise.promise();
+  /** Deploys and undeploys an empty verticle; completes with the event-loop thread it was given. */
+  private Future<Thread> probe() {
+    Promise<Thread> landed = Promise.promise();
     return vertx.deployVerticle((Deployable) context -> {
-      landed.complete(((ContextInternal) context).nettyEventLoop());
+      landed.complete(Thread.currentThread());
       return Future.succeededFuture();
     }).compose(vertx::undeploy).compose(v -> landed.future());
   }
 
-  private Future<String> verify(String id, EventLoop target) {
-    DeploymentContext deployment = ((VertxInternal) vertx).deploymentManager().deployment(id);
-    if (deployment == null) {
-      return Future.failedFuture(new BenchFailure("deployment " + id + " vanished right after it started"));
-    }
-    Set<Context> contexts = deployment.deployment().contexts();
-    boolean placed = !contexts.isEmpty()
-        && contexts.stream().allMatch(context -> ((ContextInternal) context).nettyEventLoop() == target);
-    if (placed) {
+  private Future<String> verify(String id, Thread startedOn, Thread target) {
+    if (startedOn == target) {
       return Future.succeededFuture(id);
     }
     return vertx.undeploy(id).transform(ar -> Future.failedFuture(new BenchFailure("deployment " + id

@@ -26,13 +26,20 @@ public final class ClusteredVertx {
 
   /** Same, with Vert.x options; their event-bus host is set to the cluster host. */
   public static Future<Vertx> start(ClusterSettings settings, VertxOptions vertxOptions) {
+    return join(settings, vertxOptions).map(Cluster::vertx);
+  }
+
+  /** Joins like {@link #start(ClusterSettings, VertxOptions)}, and keeps the cluster manager at hand. */
+  public static Future<Cluster> join(ClusterSettings settings, VertxOptions vertxOptions) {
     VertxOptions options = new VertxOptions(vertxOptions);
     EventBusOptions eventBus = options.getEventBusOptions();
     eventBus.setHost(settings.getHost()).setClusterPublicHost(settings.getHost());
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(settings));
     return Vertx.builder()
         .with(options)
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings)))
-        .buildClustered();
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(vertx -> new Cluster(vertx, manager));
   }
 
   /** The Hazelcast configuration: Vert.x's required maps, TCP-IP join, no multicast, no phone-home. */

@@ -2,6 +2,7 @@ package io.commbus.node;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.coordinator.ServiceDescriptor;
 import io.commbus.process.ProcessVerticle;
 import io.vertx.core.Future;
@@ -10,7 +11,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -124,7 +124,7 @@ final class AdminServer extends VerticleBase {
    * complete on other threads, and a response is best written from its connection's own.
    */
   private <T> Future<T> here(Future<T> future) {
-    Promise<T> promise = ((ContextInternal) context).promise();
+    Promise<T> promise = VertxInternals.promiseOn(context);
     future.onComplete(promise);
     return promise.future();
   }

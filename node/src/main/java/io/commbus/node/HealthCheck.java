@@ -5,10 +5,8 @@ import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.process.ProcessVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.ClusterManager;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -104,12 +102,9 @@ final class HealthCheck {
   }
 
   private JsonObject cluster() {
-    JsonObject json = new JsonObject().put("enabled", node.vertx().isClustered());
-    if (node.vertx().isClustered()) {
-      ClusterManager manager = ((VertxInternal) node.vertx()).clusterManager();
-      json.put("name", node.config().getCluster().getClusterName()).put("nodeId", manager.getNodeId())
-          .put("members", manager.getNodes().size());
-    }
+    JsonObject json = new JsonObject().put("enabled", node.cluster().isPresent());
+    node.cluster().ifPresent(cluster -> json.put("name", node.config().getCluster().getClusterName())
+        .put("nodeId", cluster.nodeId()).put("members", cluster.members().size()));
     return json;
   }
 }

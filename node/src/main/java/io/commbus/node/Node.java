@@ -2,19 +2,20 @@ package io.commbus.node;
 
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
-import io.commbus.cluster.ClusteredVertx;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.middleware.MetricsMiddleware;
+import io.commbus.cluster.Cluster;
+import io.commbus.cluster.ClusteredVertx;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.process.CallbackHandler;
 import io.commbus.process.CallbackRegistry;
 import io.commbus.process.ProcessVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,7 +61,9 @@ public final class Node {
    * none becomes the child of another (a verticle deployed from a verticle's context is undeployed
    * with it) and every callback of the assembly runs on this one thread.
    */
-  private final ContextInternal context;
+  private final Context context;
+  /** The cluster this node joined, or null when it runs alone. */
+  private final Cluster cluster;
   private final MetricsMiddleware calls = new MetricsMiddleware();
   /** Filled while starting and emptied by stop, both on {@link #context}, so it needs no lock. */
   private final Deque<Teardown> teardown = new ArrayDeque<>();
@@ -79,11 +82,12 @@ public final class Node {
   private final Promise<Void> stopped = Promise.promise();
   private boolean stopping;
 
-  private Node(NodeConfig config, Vertx vertx, List<CallbackHandler<?, ?>> callbackHandlers) {
+  private Node(NodeConfig config, Vertx vertx, Cluster cluster, List<CallbackHandler<?, ?>> callbackHandlers) {
     this.config = config;
     this.vertx = vertx;
+    this.cluster = cluster;
     this.callbackHandlers = callbackHandlers;
-    this.context = ((VertxInternal) vertx).createEventLoopContext();
+    this.context = VertxInternals.newEventLoopContext(vertx);
   }
 
   /**
@@ -99,14 +103,14 @@ public final class Node {
     }
     // Process pools talk to their children over Unix domain sockets, which need the native transport.
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
-    Future<Vertx> vertx = config.isClustered()
-        ? ClusteredVertx.start(config.getCluster(), options)
+    Future<Cluster> joined = config.isClustered()
+        ? ClusteredVertx.join(config.getCluster(), options)
             .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster "
                 + config.getCluster().getClusterName() + " at " + config.getCluster().getMembers() + ": "
                 + e.getMessage(), e)))
-        : Future.succeededFuture(Vertx.vertx(options));
-    return vertx.compose(started -> {
-      Node node = new Node(config, started, handlers);
+        : Future.succeededFuture(null);
+    return joined.compose(cluster -> {
+      Node node = new Node(config, cluster != null ? cluster.vertx() : Vertx.vertx(options), cluster, handlers);
       // The promise belongs to no context, so a caller on any thread (a main thread, a test) can await it.
       Promise<Node> assembled = Promise.promise();
       node.context.runOnContext(v -> node.assemble().onComplete(ar -> {
@@ -267,6 +271,11 @@ public final class Node {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The cluster this node joined; empty when it runs alone. */
+  public Optional<Cluster> cluster() {
+    return Optional.ofNullable(cluster);
   }
 
   public CommBus bus() {

@@ -1,17 +1,17 @@
 package io.commbus.adapter.postgres;
 
 import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.Appended;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.journal.JournalRecord;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -40,7 +40,7 @@ public final class PostgresJournal implements EventJournal {
   private final PostgresJournalOptions options;
   private final JournalSchema schema;
   /** The journal's own context: it alone runs the append queue and the LISTEN connection. */
-  private final ContextInternal context;
+  private final Context context;
   private final Pool pool;
   private final AppendBatch batches;
   private final NotificationTail tail;
@@ -71,7 +71,7 @@ public final class PostgresJournal implements EventJournal {
    */
   public static Future<PostgresJournal> open(Vertx vertx, PostgresJournalOptions options) {
     PostgresJournal journal = new PostgresJournal(vertx, new PostgresJournalOptions(options));
-    Promise<PostgresJournal> opened = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    Promise<PostgresJournal> opened = VertxInternals.promiseOn(vertx.getOrCreateContext());
     journal.context.runOnContext(v -> journal.start().onComplete(ar -> {
       if (ar.succeeded()) {
         opened.complete(journal);
@@ -87,7 +87,7 @@ public final class PostgresJournal implements EventJournal {
     this.vertx = vertx;
     this.options = options;
     this.schema = new JournalSchema(options.getTable());
-    this.context = ((VertxInternal) vertx).createEventLoopContext();
+    this.context = VertxInternals.newEventLoopContext(vertx);
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(options.getPoolSize()))
         .connectingTo(options.getConnect())
@@ -124,7 +124,7 @@ public final class PostgresJournal implements EventJournal {
       return Future.failedFuture(e);
     }
     // Completed on the caller's context, whichever thread the transaction finished on.
-    Promise<Appended> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    Promise<Appended> promise = VertxInternals.promiseOn(vertx.getOrCreateContext());
     queue.add(new PendingAppend(event, promise));
     context.runOnContext(v -> appendWaiting());
     return promise.future();
@@ -224,7 +224,7 @@ public final class PostgresJournal implements EventJournal {
 
   /** The pool completes on its own context; the journal contract promises the caller's. */
   private <T> Future<T> onCallersContext(Future<T> result) {
-    Promise<T> here = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    Promise<T> here = VertxInternals.promiseOn(vertx.getOrCreateContext());
     result.onComplete(here);
     return here.future();
   }
@@ -244,7 +244,7 @@ public final class PostgresJournal implements EventJournal {
   public Future<Void> close() {
     closed = true;
     context.runOnContext(v -> appendWaiting());
-    Promise<Void> closedHere = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    Promise<Void> closedHere = VertxInternals.promiseOn(vertx.getOrCreateContext());
     closedPromise.future().onComplete(closedHere);
     return closedHere.future();
   }
