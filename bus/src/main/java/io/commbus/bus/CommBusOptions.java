@@ -1,10 +1,11 @@
 package io.commbus.bus;
 
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigSection;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /** Settings of a {@link CommBus}; every setting has a default. */
 public final class CommBusOptions {
@@ -13,6 +14,8 @@ public final class CommBusOptions {
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
   /** Default number of stream items in flight before the producer waits for credit. */
   public static final int DEFAULT_STREAM_WINDOW = 64;
+  /** The largest stream window: beyond it a consumer's buffer could outgrow any sensible heap. */
+  public static final int MAX_STREAM_WINDOW = 1 << 20;
 
   private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
   private Duration sendTimeout = DEFAULT_QUERY_TIMEOUT;
@@ -39,7 +42,7 @@ public final class CommBusOptions {
   }
 
   public CommBusOptions setQueryTimeout(Duration queryTimeout) {
-    this.queryTimeout = positive(queryTimeout, "queryTimeout");
+    this.queryTimeout = Check.positive("queryTimeout", queryTimeout);
     return this;
   }
 
@@ -52,7 +55,7 @@ public final class CommBusOptions {
   }
 
   public CommBusOptions setSendTimeout(Duration sendTimeout) {
-    this.sendTimeout = positive(sendTimeout, "sendTimeout");
+    this.sendTimeout = Check.positive("sendTimeout", sendTimeout);
     return this;
   }
 
@@ -65,20 +68,17 @@ public final class CommBusOptions {
   }
 
   public CommBusOptions setStreamIdleTimeout(Duration streamIdleTimeout) {
-    this.streamIdleTimeout = streamIdleTimeout == null ? null : positive(streamIdleTimeout, "streamIdleTimeout");
+    this.streamIdleTimeout = streamIdleTimeout == null ? null : Check.positive("streamIdleTimeout", streamIdleTimeout);
     return this;
   }
 
-  /** Stream items a consumer lets the producer send ahead of its demand (default 64). */
+  /** Stream items a consumer lets the producer send ahead of its demand (default 64, at most 2^20). */
   public int getStreamWindow() {
     return streamWindow;
   }
 
   public CommBusOptions setStreamWindow(int streamWindow) {
-    if (streamWindow < 1) {
-      throw new IllegalArgumentException("streamWindow must be at least 1, was " + streamWindow);
-    }
-    this.streamWindow = streamWindow;
+    this.streamWindow = Check.between("streamWindow", streamWindow, 1, MAX_STREAM_WINDOW);
     return this;
   }
 
@@ -105,11 +105,16 @@ public final class CommBusOptions {
     return this;
   }
 
-  private static Duration positive(Duration value, String name) {
-    Objects.requireNonNull(value, name);
-    if (value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + value);
-    }
-    return value;
+  /**
+   * Takes the settings {@code section} holds ({@code queryTimeout}, {@code sendTimeout},
+   * {@code streamIdleTimeout}, {@code streamWindow}); the others keep their values. A bad value
+   * is a {@link io.commbus.bus.config.ConfigException} naming its field.
+   */
+  public CommBusOptions readFrom(ConfigSection section) {
+    section.applyDuration("queryTimeout", this::setQueryTimeout);
+    section.applyDuration("sendTimeout", this::setSendTimeout);
+    section.applyDuration("streamIdleTimeout", this::setStreamIdleTimeout);
+    section.applyInt("streamWindow", this::setStreamWindow);
+    return this;
   }
 }

@@ -1,5 +1,9 @@
 package io.commbus.coordinator;
 
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigException;
+import io.commbus.bus.config.ConfigSection;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +23,7 @@ public final class DispatcherOptions {
   }
 
   public DispatcherOptions setQueueCapacity(int queueCapacity) {
-    if (queueCapacity < 0) {
-      throw new IllegalArgumentException("queueCapacity must not be negative, was " + queueCapacity);
-    }
-    this.queueCapacity = queueCapacity;
+    this.queueCapacity = Check.between("queueCapacity", queueCapacity, 0, Integer.MAX_VALUE);
     return this;
   }
 
@@ -32,7 +33,7 @@ public final class DispatcherOptions {
   }
 
   public DispatcherOptions setBaseBackoff(Duration baseBackoff) {
-    this.baseBackoff = Objects.requireNonNull(baseBackoff, "baseBackoff");
+    this.baseBackoff = Check.positive("baseBackoff", baseBackoff);
     return this;
   }
 
@@ -42,7 +43,21 @@ public final class DispatcherOptions {
   }
 
   public DispatcherOptions setMaxBackoff(Duration maxBackoff) {
-    this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+    this.maxBackoff = Check.positive("maxBackoff", maxBackoff);
+    return this;
+  }
+
+  /**
+   * Takes the settings {@code section} holds ({@code queueCapacity}, {@code baseBackoff},
+   * {@code maxBackoff}) and checks that the backoffs agree.
+   */
+  public DispatcherOptions readFrom(ConfigSection section) {
+    section.applyInt("queueCapacity", this::setQueueCapacity);
+    section.applyDuration("baseBackoff", this::setBaseBackoff);
+    section.applyDuration("maxBackoff", this::setMaxBackoff);
+    if (maxBackoff.compareTo(baseBackoff) < 0) {
+      throw new ConfigException(section.field("maxBackoff"), "must not be shorter than baseBackoff");
+    }
     return this;
   }
 

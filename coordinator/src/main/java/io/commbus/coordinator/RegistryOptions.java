@@ -1,7 +1,9 @@
 package io.commbus.coordinator;
 
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigSection;
+
 import java.time.Duration;
-import java.util.Objects;
 
 /** How the registry judges health: services send heartbeats; a missed time-to-live marks them unhealthy. */
 public final class RegistryOptions {
@@ -15,7 +17,7 @@ public final class RegistryOptions {
   }
 
   public RegistryOptions setHeartbeatTtl(Duration heartbeatTtl) {
-    this.heartbeatTtl = positive(heartbeatTtl, "heartbeatTtl");
+    this.heartbeatTtl = Check.positive("heartbeatTtl", heartbeatTtl);
     return this;
   }
 
@@ -25,15 +27,14 @@ public final class RegistryOptions {
   }
 
   public RegistryOptions setCheckInterval(Duration checkInterval) {
-    this.checkInterval = positive(checkInterval, "checkInterval");
+    this.checkInterval = Check.positive("checkInterval", checkInterval);
     return this;
   }
 
-  private static Duration positive(Duration value, String name) {
-    Objects.requireNonNull(value, name);
-    if (value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + value);
-    }
-    return value;
+  /** Takes the settings {@code section} holds ({@code heartbeatTtl}, {@code checkInterval}). */
+  public RegistryOptions readFrom(ConfigSection section) {
+    section.applyDuration("heartbeatTtl", this::setHeartbeatTtl);
+    section.applyDuration("checkInterval", this::setCheckInterval);
+    return this;
   }
 }

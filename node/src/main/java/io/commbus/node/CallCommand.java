@@ -1,5 +1,7 @@
 package io.commbus.node;
 
+import io.commbus.bus.config.ConfigException;
+import io.commbus.bus.config.Durations;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 

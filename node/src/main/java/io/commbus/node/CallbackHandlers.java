@@ -1,5 +1,6 @@
 package io.commbus.node;
 
+import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.process.CallbackHandler;
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.cluster.ClusterSettings;
+import io.commbus.bus.config.ConfigException;
+import io.commbus.bus.config.ConfigSection;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.journal.file.FileJournalOptions;
 import io.commbus.bus.journal.file.FsyncPolicy;
@@ -18,7 +20,6 @@ import io.commbus.process.PoolOptions;
 import io.commbus.process.ProcessOptions;
 import io.commbus.process.PythonProcessConfig;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -179,49 +180,19 @@ public final class ConfigReader {
   }
 
   private static PostgresJournalOptions postgresJournal(ConfigSection section) {
-    PostgresJournalOptions defaults = new PostgresJournalOptions();
-    PgConnectOptions connect = new PgConnectOptions(defaults.getConnect())
-        .setHost(section.string("host", defaults.getConnect().getHost()))
-        .setPort(section.integer("port", defaults.getConnect().getPort(), 1, 65535))
-        .setDatabase(section.string("database", defaults.getConnect().getDatabase()))
-        .setUser(section.string("user", defaults.getConnect().getUser()))
-        .setPassword(section.string("password", defaults.getConnect().getPassword()));
-    PostgresJournalOptions postgres = new PostgresJournalOptions().setConnect(connect);
-    String table = section.string("table", defaults.getTable());
-    try {
-      postgres.setTable(table);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(section.field("table"), "must be 1 to 48 of a-z, 0-9 and _, not starting with a digit;"
-          + " was \"" + table + "\"");
-    }
-    postgres.setPoolSize(section.integer("poolSize", defaults.getPoolSize(), 1, 1000));
-    postgres.setMaxBatch(section.integer("maxBatch", defaults.getMaxBatch(), 1, 100_000));
-    return postgres;
+    return new PostgresJournalOptions().readFrom(section);
   }
 
   private static CommBusOptions bus(ConfigSection section) {
-    CommBusOptions bus = new CommBusOptions()
-        .setQueryTimeout(section.positiveDuration("queryTimeout", CommBusOptions.DEFAULT_QUERY_TIMEOUT))
-        .setSendTimeout(section.positiveDuration("sendTimeout", CommBusOptions.DEFAULT_QUERY_TIMEOUT))
-        .setStreamWindow(section.integer("streamWindow", CommBusOptions.DEFAULT_STREAM_WINDOW, 1, 1 << 20));
+    CommBusOptions bus = new CommBusOptions().readFrom(section);
     section.rejectUnknown();
     return bus;
   }
 
   private static void coordinator(ConfigSection section, NodeConfig config) {
-    RegistryOptions registryDefaults = new RegistryOptions();
-    DispatcherOptions dispatcherDefaults = new DispatcherOptions();
     config.setCoordinatorEnabled(section.bool("enabled", true));
-    RegistryOptions registry = new RegistryOptions()
-        .setHeartbeatTtl(section.positiveDuration("heartbeatTtl", registryDefaults.getHeartbeatTtl()))
-        .setCheckInterval(section.positiveDuration("checkInterval", registryDefaults.getCheckInterval()));
-    DispatcherOptions dispatcher = new DispatcherOptions()
-        .setQueueCapacity(section.integer("queueCapacity", dispatcherDefaults.getQueueCapacity(), 0, Integer.MAX_VALUE))
-        .setBaseBackoff(section.positiveDuration("baseBackoff", dispatcherDefaults.getBaseBackoff()))
-        .setMaxBackoff(section.positiveDuration("maxBackoff", dispatcherDefaults.getMaxBackoff()));
-    if (dispatcher.getMaxBackoff().compareTo(dispatcher.getBaseBackoff()) < 0) {
-      throw new ConfigException(section.field("maxBackoff"), "must not be shorter than baseBackoff");
-    }
+    RegistryOptions registry = new RegistryOptions().readFrom(section);
+    DispatcherOptions dispatcher = new DispatcherOptions().readFrom(section);
     config.setCoordinator(new CoordinatorOptions().setRegistry(registry).setDispatcher(dispatcher));
     section.rejectUnknown();
   }

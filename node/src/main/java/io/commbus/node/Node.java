@@ -1,5 +1,6 @@
 package io.commbus.node;
 
+import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.internal.VertxInternals;

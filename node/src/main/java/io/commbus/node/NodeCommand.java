@@ -1,5 +1,6 @@
 package io.commbus.node;
 
+import io.commbus.bus.config.ConfigException;
 import io.vertx.core.Future;
 
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.commbus.node;
 
+import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.StreamSink;
 import io.commbus.process.CallbackHandler;
 import io.vertx.core.json.JsonObject;

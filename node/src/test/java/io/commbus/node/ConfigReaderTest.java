@@ -1,5 +1,6 @@
 package io.commbus.node;
 
+import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.journal.file.FsyncPolicy;
 import io.commbus.process.PythonProcessConfig;
 import org.junit.jupiter.api.Test;

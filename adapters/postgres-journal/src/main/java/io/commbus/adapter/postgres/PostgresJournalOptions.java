@@ -1,5 +1,8 @@
 package io.commbus.adapter.postgres;
 
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigSection;
+import io.commbus.bus.config.InvalidSettingException;
 import io.vertx.pgclient.PgConnectOptions;
 
 import java.time.Duration;
@@ -19,6 +22,10 @@ public final class PostgresJournalOptions {
   private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
 
   public static final String DEFAULT_TABLE = "commbus_journal";
+  /** More connections than this would only queue on the server. */
+  public static final int MAX_POOL_SIZE = 1000;
+  /** The most appends one transaction may carry; bigger batches only lengthen the tail latency. */
+  public static final int MAX_BATCH = 100_000;
 
   private PgConnectOptions connect = defaultConnectOptions();
   private String table = DEFAULT_TABLE;
@@ -68,8 +75,8 @@ public final class PostgresJournalOptions {
 
   public PostgresJournalOptions setTable(String table) {
     if (table == null || !TABLE_NAME.matcher(table).matches()) {
-      throw new IllegalArgumentException("a journal table name is 1 to 48 of [a-z0-9_], not starting with a digit; was "
-          + table);
+      throw new InvalidSettingException("table", "must be 1 to 48 of a-z, 0-9 and _, not starting with a digit;"
+          + " was \"" + table + "\"");
     }
     this.table = table;
     return this;
@@ -81,10 +88,7 @@ public final class PostgresJournalOptions {
   }
 
   public PostgresJournalOptions setPoolSize(int poolSize) {
-    if (poolSize < 1) {
-      throw new IllegalArgumentException("poolSize must be at least 1, was " + poolSize);
-    }
-    this.poolSize = poolSize;
+    this.poolSize = Check.between("poolSize", poolSize, 1, MAX_POOL_SIZE);
     return this;
   }
 
@@ -94,10 +98,7 @@ public final class PostgresJournalOptions {
   }
 
   public PostgresJournalOptions setMaxBatch(int maxBatch) {
-    if (maxBatch < 1) {
-      throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
-    }
-    this.maxBatch = maxBatch;
+    this.maxBatch = Check.between("maxBatch", maxBatch, 1, MAX_BATCH);
     return this;
   }
 
@@ -112,6 +113,23 @@ public final class PostgresJournalOptions {
       throw new IllegalArgumentException("listenRetryDelay must be at least 1 ms, was " + listenRetryDelay);
     }
     this.listenRetryDelay = listenRetryDelay;
+    return this;
+  }
+
+  /**
+   * Takes the settings {@code section} holds: the connection ({@code host}, {@code port},
+   * {@code database}, {@code user}, {@code password}), {@code table}, {@code poolSize} and
+   * {@code maxBatch}.
+   */
+  public PostgresJournalOptions readFrom(ConfigSection section) {
+    section.applyString("host", connect::setHost);
+    section.applyInt("port", port -> connect.setPort(Check.between("port", port, 1, 65535)));
+    section.applyString("database", connect::setDatabase);
+    section.applyString("user", connect::setUser);
+    section.applyString("password", connect::setPassword);
+    section.applyString("table", this::setTable);
+    section.applyInt("poolSize", this::setPoolSize);
+    section.applyInt("maxBatch", this::setMaxBatch);
     return this;
   }
 

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.bus.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,35 +12,49 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * One object of a configuration file and where it sits in it ({@code pools[0]}). Every read
  * is typed and names the field when the value is wrong, and {@link #rejectUnknown()} catches
  * misspelt settings, which would otherwise be ignored in silence.
+ *
+ * <p>Options classes read themselves from a section ({@code readFrom(ConfigSection)}) with the
+ * {@code apply*} methods: a field that is present is read with its type checked and handed to
+ * the options' setter, which states the bound; a field that is absent leaves the options'
+ * default alone. So each default and bound is written once, in the options class, and a bad
+ * value still comes back naming its field ({@code pools[0].maxInFlight: must be at least 1, was 0}).
  */
-final class ConfigSection {
+public final class ConfigSection {
 
   private final String path;
   private final JsonObject json;
   private final Path baseDirectory;
   private final Set<String> known = new LinkedHashSet<>();
 
-  ConfigSection(String path, JsonObject json, Path baseDirectory) {
+  public ConfigSection(String path, JsonObject json, Path baseDirectory) {
     this.path = path;
     this.json = json;
     this.baseDirectory = baseDirectory;
   }
 
+  /** The whole of {@code json} as a configuration, relative paths taken from the working directory. */
+  public static ConfigSection of(JsonObject json) {
+    return new ConfigSection("", json, Path.of("").toAbsolutePath());
+  }
+
   /** The path of a field of this section, as error messages show it. */
-  String field(String name) {
+  public String field(String name) {
     return path.isEmpty() ? name : path + "." + name;
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     known.add(name);
     return json.getValue(name) != null;
   }
@@ -50,7 +64,7 @@ final class ConfigSection {
     return json.getValue(name);
   }
 
-  String string(String name, String fallback) {
+  public String string(String name, String fallback) {
     Object value = value(name);
     if (value == null) {
       return fallback;
@@ -61,7 +75,7 @@ final class ConfigSection {
     return (String) value;
   }
 
-  String requiredString(String name, String what) {
+  public String requiredString(String name, String what) {
     String value = string(name, null);
     if (value == null || value.isBlank()) {
       throw new ConfigException(field(name), "required: " + what);
@@ -69,7 +83,7 @@ final class ConfigSection {
     return value;
   }
 
-  boolean bool(String name, boolean fallback) {
+  public boolean bool(String name, boolean fallback) {
     Object value = value(name);
     if (value == null) {
       return fallback;
@@ -80,11 +94,11 @@ final class ConfigSection {
     return (Boolean) value;
   }
 
-  int integer(String name, int fallback, int min, int max) {
+  public int integer(String name, int fallback, int min, int max) {
     return (int) number(name, fallback, min, max);
   }
 
-  long number(String name, long fallback, long min, long max) {
+  public long number(String name, long fallback, long min, long max) {
     Object value = value(name);
     if (value == null) {
       return fallback;
@@ -113,7 +127,7 @@ final class ConfigSection {
   }
 
   /** A duration written as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or whole milliseconds. */
-  Duration duration(String name, Duration fallback) {
+  public Duration duration(String name, Duration fallback) {
     Object value = value(name);
     if (value == null) {
       return fallback;
@@ -132,7 +146,7 @@ final class ConfigSection {
   }
 
   /** Like {@link #duration} but zero and negative durations are refused. */
-  Duration positiveDuration(String name, Duration fallback) {
+  public Duration positiveDuration(String name, Duration fallback) {
     Duration duration = duration(name, fallback);
     if (duration != null && (duration.isZero() || duration.isNegative())) {
       throw new ConfigException(field(name), "must be longer than zero");
@@ -141,7 +155,7 @@ final class ConfigSection {
   }
 
   /** A path; relative ones are taken from the configuration file's directory. */
-  Path path(String name, Path fallback) {
+  public Path path(String name, Path fallback) {
     String text = string(name, null);
     if (text == null) {
       return fallback;
@@ -152,15 +166,15 @@ final class ConfigSection {
     return resolve(text);
   }
 
-  Path resolve(String text) {
+  public Path resolve(String text) {
     return baseDirectory.resolve(text).normalize();
   }
 
-  Path baseDirectory() {
+  public Path baseDirectory() {
     return baseDirectory;
   }
 
-  List<String> strings(String name) {
+  public List<String> strings(String name) {
     Object value = value(name);
     if (value == null) {
       return List.of();
@@ -181,7 +195,7 @@ final class ConfigSection {
   }
 
   /** An object of string values ({@code env}); numbers and booleans are taken as their text. */
-  Map<String, String> stringMap(String name) {
+  public Map<String, String> stringMap(String name) {
     Object value = value(name);
     if (value == null) {
       return Map.of();
@@ -202,7 +216,7 @@ final class ConfigSection {
   }
 
   /** A nested object; an empty one when the field is missing, so its defaults apply. */
-  ConfigSection section(String name) {
+  public ConfigSection section(String name) {
     Object value = value(name);
     if (value == null) {
       return new ConfigSection(field(name), new JsonObject(), baseDirectory);
@@ -214,7 +228,7 @@ final class ConfigSection {
   }
 
   /** A list of objects, each a section named {@code name[i]}. */
-  List<ConfigSection> sections(String name) {
+  public List<ConfigSection> sections(String name) {
     Object value = value(name);
     if (value == null) {
       return List.of();
@@ -235,8 +249,76 @@ final class ConfigSection {
     return sections;
   }
 
+  // ---------------------------------------------------------------- into options setters
+
+  /** Hands the string at {@code name}, when present, to {@code setter}. */
+  public void applyString(String name, Consumer<String> setter) {
+    apply(name, string(name, null), setter);
+  }
+
+  /** Hands the boolean at {@code name}, when present, to {@code setter}. */
+  public void applyBool(String name, Consumer<Boolean> setter) {
+    if (has(name)) {
+      apply(name, bool(name, false), setter);
+    }
+  }
+
+  /** Hands the whole number at {@code name}, when present, to {@code setter}, which states the bounds. */
+  public void applyInt(String name, IntConsumer setter) {
+    Object value = value(name);
+    if (value != null) {
+      long whole = wholeNumber(name, value);
+      if (whole < Integer.MIN_VALUE || whole > Integer.MAX_VALUE) {
+        throw new ConfigException(field(name), "must be a whole number of at most " + Integer.MAX_VALUE + ", was " + whole);
+      }
+      apply(name, (int) whole, setter::accept);
+    }
+  }
+
+  /** Hands the whole number at {@code name}, when present, to {@code setter}, which states the bounds. */
+  public void applyLong(String name, LongConsumer setter) {
+    Object value = value(name);
+    if (value != null) {
+      apply(name, wholeNumber(name, value), setter::accept);
+    }
+  }
+
+  /** Hands the duration at {@code name} ({@code 500ms}, {@code 30s}, ...), when present, to {@code setter}. */
+  public void applyDuration(String name, Consumer<Duration> setter) {
+    apply(name, duration(name, null), setter);
+  }
+
+  /** Hands the path at {@code name}, resolved against the file's directory, when present, to {@code setter}. */
+  public void applyPath(String name, Consumer<Path> setter) {
+    apply(name, path(name, null), setter);
+  }
+
+  /** Hands the list of strings at {@code name}, when present, to {@code setter}. */
+  public void applyStrings(String name, Consumer<List<String>> setter) {
+    if (has(name)) {
+      apply(name, strings(name), setter);
+    }
+  }
+
+  /**
+   * Runs {@code setter} on a value read from {@code name}, if there is one. What the setter
+   * refuses comes back as a {@link ConfigException} on this field.
+   */
+  private <T> void apply(String name, T value, Consumer<T> setter) {
+    if (value == null) {
+      return;
+    }
+    try {
+      setter.accept(value);
+    } catch (InvalidSettingException e) {
+      throw new ConfigException(field(name), e.problem(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(field(name), e.getMessage(), e);
+    }
+  }
+
   /** Fails on the first field no read asked for: a typo, or a setting of another journal kind. */
-  void rejectUnknown() {
+  public void rejectUnknown() {
     for (String name : json.fieldNames()) {
       if (!known.contains(name)) {
         throw new ConfigException(field(name), "unknown setting; known here: " + String.join(", ", new TreeSet<>(known)));
@@ -244,7 +326,7 @@ final class ConfigSection {
     }
   }
 
-  ConfigException wrong(String name, String expected, Object value) {
+  public ConfigException wrong(String name, String expected, Object value) {
     return new ConfigException(field(name), expected + ", was " + describe(value));
   }
 

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.bus.config;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.bus.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Reads durations as people write them in configuration and on command lines: {@code 250ms},
  * {@code 30s}, {@code 2m}, {@code 1h}, or a bare whole number of milliseconds.
  */
-final class Durations {
+public final class Durations {
 
   private static final Pattern TEXT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
@@ -16,7 +16,7 @@ final class Durations {
   }
 
   /** The duration, or an {@link IllegalArgumentException} saying what is accepted. */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     Matcher matcher = TEXT.matcher(text == null ? "" : text.trim());
     if (!matcher.matches()) {
       throw new IllegalArgumentException("a duration like 500ms, 30s, 2m or 1h, or a whole number of milliseconds;"

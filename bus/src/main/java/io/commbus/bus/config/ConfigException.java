@@ -1,10 +1,10 @@
-package io.commbus.node;
+package io.commbus.bus.config;
 
 /**
- * A node configuration that cannot work. The message starts with the field it is about, as a
+ * A configuration that cannot work. The message starts with the field it is about, as a
  * path into the file ({@code pools[0].size: must be at least 1}), so the user knows where to look.
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends IllegalArgumentException {
 
   private final String field;
 
