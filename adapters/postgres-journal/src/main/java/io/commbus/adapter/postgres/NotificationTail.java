@@ -34,14 +34,7 @@ final class NotificationTail {
   private PgConnection connection;
   private boolean closed;
 
-  private static final class Watcher {
-    final Context context;
-    final Handler<Long> listener;
-
-    Watcher(Context context, Handler<Long> listener) {
-      this.context = context;
-      this.listener = listener;
-    }
+  private record Watcher(Context context, Handler<Long> listener) {
   }
 
   NotificationTail(Vertx vertx, Context context, PostgresJournalOptions options, JournalSchema schema,
@@ -103,7 +96,7 @@ final class NotificationTail {
 
   private void tell(long last) {
     for (Watcher watcher : watchers) {
-      watcher.context.runOnContext(v -> watcher.listener.handle(last));
+      watcher.context().runOnContext(v -> watcher.listener().handle(last));
     }
   }
 

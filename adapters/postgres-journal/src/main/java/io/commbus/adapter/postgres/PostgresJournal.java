@@ -55,14 +55,7 @@ public final class PostgresJournal implements EventJournal {
   private boolean appending;
   private boolean releasing;
 
-  private static final class PendingAppend {
-    final JournalEvent event;
-    final Promise<Appended> promise;
-
-    PendingAppend(JournalEvent event, Promise<Appended> promise) {
-      this.event = event;
-      this.promise = promise;
-    }
+  private record PendingAppend(JournalEvent event, Promise<Appended> promise) {
   }
 
   /**
@@ -150,7 +143,7 @@ public final class PostgresJournal implements EventJournal {
     }
     appending = true;
     List<JournalEvent> events = new ArrayList<>(batch.size());
-    batch.forEach(p -> events.add(p.event));
+    batch.forEach(p -> events.add(p.event()));
     batches.append(events)
         // The lookup under the head lock should make this impossible; should a duplicate
         // still slip in (say, a row written by hand), the retry finds it in its lookup.
@@ -168,19 +161,19 @@ public final class PostgresJournal implements EventJournal {
       // event id is safe either way.
       CommBusException error = StorageErrors.storage("could not append " + batch.size() + " event(s)", options,
           result.cause());
-      batch.forEach(p -> p.promise.tryFail(error));
+      batch.forEach(p -> p.promise().tryFail(error));
       return;
     }
     List<Appended> outcomes = result.result();
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).promise.tryComplete(outcomes.get(i));
+      batch.get(i).promise().tryComplete(outcomes.get(i));
     }
   }
 
   private void failWaiting() {
     PendingAppend pending;
     while ((pending = queue.poll()) != null) {
-      pending.promise.tryFail(StorageErrors.closed(options));
+      pending.promise().tryFail(StorageErrors.closed(options));
     }
   }
 
