@@ -1,4 +1,4 @@
-package io.commbus.bus.impl;
+package io.commbus.bus.journal.group;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
@@ -6,6 +6,8 @@ import io.commbus.bus.journal.ConsumerGroupOptions;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.journal.JournalRecord;
+import io.commbus.bus.internal.Contexts;
+import io.commbus.bus.internal.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -221,9 +223,5 @@ final class GroupDispatcher {
       }
     }
     return options.getCheckpoints().save(options.getName(), committed);
-  }
-
-  long committed() {
-    return committed;
   }
 }

@@ -1,4 +1,4 @@
-package io.commbus.bus.journal;
+package io.commbus.bus.journal.group;
 
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
@@ -6,6 +6,9 @@ import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.journal.CheckpointStore;
+import io.commbus.bus.journal.ConsumerGroupOptions;
+import io.commbus.bus.journal.JournaledBusFixture;
 import io.commbus.bus.journal.file.FileCheckpointStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
