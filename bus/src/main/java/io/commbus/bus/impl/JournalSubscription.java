@@ -2,7 +2,7 @@ package io.commbus.bus.impl;
 
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
-import io.commbus.bus.internal.Contexts;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalRecord;
 import io.vertx.core.Context;
@@ -46,7 +46,7 @@ final class JournalSubscription implements Registration {
                       Function<JournalRecord, Message> toMessage, Handler<Message> handler,
                       Consumer<Throwable> onHandlerFailure) {
     this.context = context;
-    this.root = Contexts.root(context);
+    this.root = VertxInternals.root(context);
     this.journal = journal;
     this.types = Set.copyOf(types);
     this.next = Math.max(1, fromPosition);
@@ -73,7 +73,7 @@ final class JournalSubscription implements Registration {
     }
     reading = true;
     grew = false;
-    journal.read(next, BATCH, types).onComplete(ar -> Contexts.run(root, () -> {
+    journal.read(next, BATCH, types).onComplete(ar -> VertxInternals.runOn(root, () -> {
       reading = false;
       if (stopped) {
         return;
@@ -139,7 +139,7 @@ final class JournalSubscription implements Registration {
   public Future<Void> unregister() {
     Promise<Void> done = Promise.promise();
     // Inline when already on the context: a verticle's stop() runs there while it undeploys.
-    Contexts.run(root, () -> {
+    VertxInternals.runOn(root, () -> {
       stop();
       ready.tryFail("unregistered before catching up");
       done.complete();

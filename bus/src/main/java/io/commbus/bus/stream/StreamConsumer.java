@@ -5,7 +5,7 @@ import io.commbus.bus.error.BusTimeoutException;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.Addresses;
-import io.commbus.bus.internal.Contexts;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.internal.Wire;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -64,7 +64,7 @@ public final class StreamConsumer<T> implements QueryStream<T> {
   public StreamConsumer(Vertx vertx, Context context, String streamId, int window, long idleMillis,
                         Function<Message<Object>, T> decoder) {
     this.vertx = vertx;
-    this.context = Contexts.root(context);
+    this.context = VertxInternals.root(context);
     this.eventBus = vertx.eventBus();
     this.streamId = streamId;
     this.window = window;
@@ -298,7 +298,7 @@ public final class StreamConsumer<T> implements QueryStream<T> {
   }
 
   private void onContext(Runnable action) {
-    Contexts.run(context, action);
+    VertxInternals.runOn(context, action);
   }
 
   @Override

@@ -7,7 +7,7 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.error.OverloadedException;
 import io.commbus.bus.internal.Addresses;
-import io.commbus.bus.internal.Contexts;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.internal.PayloadMapper;
 import io.commbus.bus.internal.Wire;
 import io.vertx.core.Context;
@@ -75,7 +75,7 @@ public final class StreamProducer<T> implements StreamSink<T> {
   private StreamProducer(Vertx vertx, Context context, PayloadMapper payloads, String streamId, long initialCredit,
                          int window, long idleMillis) {
     this.vertx = vertx;
-    this.context = Contexts.root(context);
+    this.context = VertxInternals.root(context);
     this.eventBus = vertx.eventBus();
     this.payloads = payloads;
     this.streamId = streamId;
@@ -234,7 +234,7 @@ public final class StreamProducer<T> implements StreamSink<T> {
   }
 
   private void onContext(Runnable action) {
-    Contexts.run(context, action);
+    VertxInternals.runOn(context, action);
   }
 
   @Override

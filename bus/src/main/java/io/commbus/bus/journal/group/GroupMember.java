@@ -4,7 +4,7 @@ import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.Addresses;
-import io.commbus.bus.internal.Contexts;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.ConsumerGroupOptions;
 import io.commbus.bus.journal.EventJournal;
 import io.vertx.core.Context;
@@ -122,7 +122,7 @@ public final class GroupMember implements Registration {
   public Future<Void> unregister() {
     Promise<Void> done = Promise.promise();
     // Inline when already on the context: a verticle's stop() runs there while it undeploys.
-    Contexts.run(Contexts.root(context), () -> {
+    VertxInternals.runOn(VertxInternals.root(context), () -> {
       left = true;
       Future<Void> stopped = dispatcher == null ? Future.succeededFuture() : dispatcher.stop();
       stopped.eventually(() -> {

@@ -1,0 +1,53 @@
+package io.commbus.bus.internal;
+
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+
+/**
+ * The one place in commbus that reaches into Vert.x's internal API ({@code io.vertx.core.internal}),
+ * for the few things the public API has no way to say. Everything else uses public API; a test
+ * (ArchitectureTest) keeps it so. Not part of commbus's API.
+ *
+ * <ul>
+ *   <li><b>Context roots.</b> Vert.x delivers each event-bus message on a duplicate of the
+ *   consumer's context, so "am I on this context?" must compare the underlying contexts, not the
+ *   duplicates; otherwise work that could run inline hops and arrives late.</li>
+ *   <li><b>Context-bound promises.</b> A promise whose callbacks run on a given context, so an
+ *   outcome completed on a worker thread or another loop is observed where its owner lives.</li>
+ *   <li><b>A context of no deployment.</b> The node starts and stops its parts from a context
+ *   that belongs to none of them, so none becomes another's child.</li>
+ * </ul>
+ */
+public final class VertxInternals {
+
+  private VertxInternals() {
+  }
+
+  /** The context confinement is checked against: the root of {@code context}'s duplicates. */
+  public static Context root(Context context) {
+    return ((ContextInternal) context).unwrap();
+  }
+
+  /** Runs {@code action} now if the caller is on {@code root} (or a duplicate of it), else queues it there. */
+  public static void runOn(Context root, Runnable action) {
+    ContextInternal current = ContextInternal.current();
+    if (current != null && current.unwrap() == root) {
+      action.run();
+    } else {
+      root.runOnContext(v -> action.run());
+    }
+  }
+
+  /** A promise whose future completes its callbacks on {@code context}. */
+  public static <T> Promise<T> promiseOn(Context context) {
+    return ((ContextInternal) context).promise();
+  }
+
+  /** A new event-loop context that belongs to no deployment. */
+  public static Context newEventLoopContext(Vertx vertx) {
+    return ((VertxInternal) vertx).createEventLoopContext();
+  }
+}
