@@ -35,10 +35,14 @@ final class Call {
     this.message = message;
   }
 
-  /** Describes {@code message} for {@code verb}, checking that the verb fits the message's category. */
+  /**
+   * Describes {@code message} for {@code verb}. Fails with INVALID_MESSAGE when the message is
+   * of another category than the verb sends; a null message is the caller's mistake
+   * (IllegalArgumentException).
+   */
   static Call of(Object message, Category verb, MessageTypes types) {
     if (message == null) {
-      throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verbName(verb) + " null");
+      throw new IllegalArgumentException("cannot " + verbName(verb) + " null");
     }
     if (message instanceof Message) {
       Message untyped = (Message) message;

@@ -118,7 +118,7 @@ final class HandlerDispatch {
   private Future<Registration> register(String type, Registration.Kind kind, SingleInvoker single,
                                         StreamInvoker streaming) {
     if (type == null || type.isBlank()) {
-      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "a handler needs a non-blank type"));
+      return Future.failedFuture(new IllegalArgumentException("a handler needs a non-blank type"));
     }
     MessageConsumer<Object> consumer = eventBus.consumer(Addresses.handler(type));
     LocalRegistration[] self = new LocalRegistration[1];

@@ -50,12 +50,13 @@ final class JournalConsumers {
     this.stats = core.stats;
   }
 
+  /** Fails the registration's {@code ready()} with IllegalStateException when the bus has no journal. */
   Registration subscribeFrom(Set<String> eventTypes, long fromPosition, Handler<Message> handler) {
     EventJournal journal = options.getJournal();
     String statsType = JournalSubscription.describe(eventTypes);
     if (journal == null) {
       return new FailedRegistration(statsType, Registration.Kind.JOURNAL_SUBSCRIBER,
-          new CommBusException(ErrorCode.INVALID_MESSAGE, "subscribeFrom needs a journal: set CommBusOptions.setJournal"));
+          new IllegalStateException("subscribeFrom needs a journal: set CommBusOptions.setJournal"));
     }
     JournalSubscription subscription = new JournalSubscription(vertx.getOrCreateContext(), journal, eventTypes,
         fromPosition, record -> ReceivedHeaders.of(record.event().headers()).replayed(payloads, record), handler,
@@ -67,10 +68,11 @@ final class JournalConsumers {
     return subscription.start();
   }
 
+  /** Fails with IllegalStateException when the bus has no journal. */
   <R> Future<Registration> joinGroup(ConsumerGroupOptions group, MessageHandler<Message, R> handler) {
     EventJournal journal = options.getJournal();
     if (journal == null) {
-      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE,
+      return Future.failedFuture(new IllegalStateException(
           "consumer groups need a journal: set CommBusOptions.setJournal"));
     }
     return GroupMember.join(vertx, journal, group, raw -> onGroupEvent(group.getName(), raw, handler))

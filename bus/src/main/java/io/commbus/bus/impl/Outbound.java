@@ -65,7 +65,7 @@ final class Outbound {
       if (chain.isEmpty()) {
         return dispatch.apply(call, message);
       }
-    } catch (CommBusException e) {
+    } catch (CommBusException | IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     MiddlewareContext ctx = call.context();

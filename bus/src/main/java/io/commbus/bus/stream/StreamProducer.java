@@ -276,13 +276,16 @@ public final class StreamProducer<T> implements StreamSink<T> {
     return written.future();
   }
 
-  /** Why a write or an end is refused, or null: the consumer cancelled, or the stream already ended. */
+  /**
+   * Why a write or an end is refused, or null: the consumer cancelled (CANCELLED), or the handler
+   * already ended the stream, which is its own mistake, not a message's (IllegalStateException).
+   */
   private Throwable refusal() {
     if (cancelled) {
       return new CancelledException("stream " + streamId + " was cancelled");
     }
     if (ending || closed) {
-      return new CommBusException(ErrorCode.PROTOCOL, "stream " + streamId + " already ended");
+      return new IllegalStateException("stream " + streamId + " already ended");
     }
     return null;
   }
