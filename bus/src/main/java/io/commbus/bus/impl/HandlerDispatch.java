@@ -1,7 +1,7 @@
 package io.commbus.bus.impl;
 
-import io.commbus.bus.Category;
 import io.commbus.bus.BusStats;
+import io.commbus.bus.Category;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.Message;

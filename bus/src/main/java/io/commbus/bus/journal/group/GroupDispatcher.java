@@ -2,12 +2,12 @@ package io.commbus.bus.journal.group;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.internal.VertxInternals;
+import io.commbus.bus.internal.Wire;
 import io.commbus.bus.journal.ConsumerGroupOptions;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.journal.JournalRecord;
-import io.commbus.bus.internal.VertxInternals;
-import io.commbus.bus.internal.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
