@@ -92,7 +92,8 @@ public interface CommBus {
    * Replays the journal from {@code fromPosition} (inclusive), then keeps delivering events as
    * they are appended, in position order, with no gap and no duplicate, even while events are
    * being published. {@code eventType} null means every type. Requires a journal
-   * ({@link CommBusOptions#setJournal}); fails the registration's {@code ready()} otherwise.
+   * ({@link CommBusOptions#setJournal}); fails the registration's {@code ready()} with
+   * IllegalStateException otherwise.
    * The handler runs on the caller's context, one event at a time; a handler that throws is
    * counted and logged, and delivery goes on.
    */
@@ -111,7 +112,8 @@ public interface CommBus {
    * exponential backoff and, after {@code maxAttempts}, parked in the group's dead-letter
    * stream (journal type {@link ConsumerGroupOptions#deadLetterType()}). The checkpoint is saved
    * as events are settled, so a group that restarts resumes after it: delivery is at least
-   * once, and events may reach members out of order. Requires a journal.
+   * once, and events may reach members out of order. Requires a journal: fails with
+   * IllegalStateException otherwise.
    */
   <R> Future<Registration> joinGroup(ConsumerGroupOptions group, MessageHandler<Message, R> handler);
 
@@ -119,7 +121,7 @@ public interface CommBus {
    * Registers the handler of a command or query type. Fails with DUPLICATE_HANDLER if this bus
    * already has one for the type. The same type registered on several nodes forms a group:
    * each message goes to one of them, in turn. Completes once the handler is known across the
-   * cluster.
+   * cluster. A blank type fails with IllegalArgumentException.
    */
   <T, R> Future<Registration> registerHandler(Class<T> type, MessageHandler<T, R> handler);
 

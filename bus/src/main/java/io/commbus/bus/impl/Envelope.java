@@ -1,6 +1,7 @@
 package io.commbus.bus.impl;
 
 import io.commbus.bus.Category;
+import io.commbus.bus.internal.Wire;
 
 /**
  * The bus's own header, {@value Wire#ENVELOPE}: category, id, send time, deadline and type in

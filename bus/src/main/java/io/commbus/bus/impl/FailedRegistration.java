@@ -7,10 +7,10 @@ import io.vertx.core.Future;
 final class FailedRegistration implements Registration {
 
   private final String type;
-  private final String kind;
+  private final Kind kind;
   private final Throwable reason;
 
-  FailedRegistration(String type, String kind, Throwable reason) {
+  FailedRegistration(String type, Kind kind, Throwable reason) {
     this.type = type;
     this.kind = kind;
     this.reason = reason;
@@ -23,7 +23,7 @@ final class FailedRegistration implements Registration {
 
   @Override
   public String kind() {
-    return kind;
+    return kind.label();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.commbus.bus.impl;
 
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalRecord;
 import io.vertx.core.Context;
@@ -11,6 +12,7 @@ import io.vertx.core.Promise;
 
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -44,7 +46,7 @@ final class JournalSubscription implements Registration {
                       Function<JournalRecord, Message> toMessage, Handler<Message> handler,
                       Consumer<Throwable> onHandlerFailure) {
     this.context = context;
-    this.root = Contexts.root(context);
+    this.root = VertxInternals.root(context);
     this.journal = journal;
     this.types = Set.copyOf(types);
     this.next = Math.max(1, fromPosition);
@@ -71,7 +73,7 @@ final class JournalSubscription implements Registration {
     }
     reading = true;
     grew = false;
-    journal.read(next, BATCH, types).onComplete(ar -> Contexts.run(root, () -> {
+    journal.read(next, BATCH, types).onComplete(ar -> VertxInternals.runOn(root, () -> {
       reading = false;
       if (stopped) {
         return;
@@ -112,19 +114,19 @@ final class JournalSubscription implements Registration {
     }
   }
 
-  /** The position of the next event this subscription will deliver. */
-  long nextPosition() {
-    return next;
+  /** How a subscription to {@code types} is named in its {@link #type()} and in the stats. */
+  static String describe(Set<String> types) {
+    return types.isEmpty() ? "*" : String.join(",", new TreeSet<>(types));
   }
 
   @Override
   public String type() {
-    return types.isEmpty() ? "*" : String.join(",", new java.util.TreeSet<>(types));
+    return describe(types);
   }
 
   @Override
   public String kind() {
-    return "journal-subscriber";
+    return Kind.JOURNAL_SUBSCRIBER.label();
   }
 
   /** Completes when the replay first catches up with the journal. */
@@ -137,7 +139,7 @@ final class JournalSubscription implements Registration {
   public Future<Void> unregister() {
     Promise<Void> done = Promise.promise();
     // Inline when already on the context: a verticle's stop() runs there while it undeploys.
-    Contexts.run(root, () -> {
+    VertxInternals.runOn(root, () -> {
       stop();
       ready.tryFail("unregistered before catching up");
       done.complete();

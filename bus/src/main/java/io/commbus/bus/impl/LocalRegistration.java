@@ -10,12 +10,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LocalRegistration implements Registration {
 
   private final String type;
-  private final String kind;
+  private final Kind kind;
   private final MessageConsumer<Object> consumer;
   private final Runnable forget;
   private final AtomicBoolean unregistered = new AtomicBoolean();
 
-  LocalRegistration(String type, String kind, MessageConsumer<Object> consumer, Runnable forget) {
+  LocalRegistration(String type, Kind kind, MessageConsumer<Object> consumer, Runnable forget) {
     this.type = type;
     this.kind = kind;
     this.consumer = consumer;
@@ -29,7 +29,7 @@ final class LocalRegistration implements Registration {
 
   @Override
   public String kind() {
-    return kind;
+    return kind.label();
   }
 
   @Override
@@ -48,6 +48,6 @@ final class LocalRegistration implements Registration {
 
   @Override
   public String toString() {
-    return kind + " " + type;
+    return kind.label() + " " + type;
   }
 }

@@ -7,13 +7,15 @@ import io.commbus.bus.Command;
 import io.commbus.bus.Event;
 import io.commbus.bus.MessageType;
 import io.commbus.bus.Query;
-import io.commbus.bus.error.CommBusException;
-import io.commbus.bus.error.ErrorCode;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Resolves, once per class, a Java message class's wire name, category and reply type. */
+/**
+ * Resolves, once per class, a Java message class's wire name, category and reply type. A class
+ * that cannot be a message (a blank name, two category markers) is the programmer's mistake:
+ * IllegalArgumentException.
+ */
 final class MessageTypes {
 
   /** What the bus needs to know about a message class. */
@@ -48,7 +50,7 @@ final class MessageTypes {
     MessageType named = type.getAnnotation(MessageType.class);
     String name = named != null ? named.value() : type.getSimpleName();
     if (name == null || name.isBlank()) {
-      throw new CommBusException(ErrorCode.INVALID_MESSAGE, type.getName() + " has no usable type name");
+      throw new IllegalArgumentException(type.getName() + " has no usable type name");
     }
     int markers = 0;
     Category category = null;
@@ -70,8 +72,7 @@ final class MessageTypes {
       }
     }
     if (markers > 1) {
-      throw new CommBusException(ErrorCode.INVALID_MESSAGE, type.getName()
-          + " is marked as more than one of Event, Command and Query");
+      throw new IllegalArgumentException(type.getName() + " is marked as more than one of Event, Command and Query");
     }
     return new TypeInfo(name, category, typeFactory.constructType(type), replyType);
   }

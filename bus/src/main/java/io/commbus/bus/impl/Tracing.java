@@ -1,5 +1,6 @@
 package io.commbus.bus.impl;
 
+import io.commbus.bus.internal.Wire;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

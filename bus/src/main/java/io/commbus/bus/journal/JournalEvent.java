@@ -1,7 +1,5 @@
 package io.commbus.bus.journal;
 
-import io.commbus.bus.error.CommBusException;
-import io.commbus.bus.error.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -26,7 +24,7 @@ public final class JournalEvent {
     this.timestampMillis = timestampMillis;
     this.headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));
     if (body != null && !(body instanceof JsonObject) && !(body instanceof Buffer)) {
-      throw new CommBusException(ErrorCode.INVALID_MESSAGE, "a journal body is a JsonObject or a Buffer, not "
+      throw new IllegalArgumentException("a journal body is a JsonObject or a Buffer, not "
           + body.getClass().getName());
     }
     this.body = body;

@@ -1,4 +1,4 @@
-package io.commbus.bus.impl;
+package io.commbus.bus.stream;
 
 import io.commbus.bus.StreamSink;
 import io.commbus.bus.error.BusTimeoutException;
@@ -6,6 +6,10 @@ import io.commbus.bus.error.CancelledException;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.error.OverloadedException;
+import io.commbus.bus.internal.Addresses;
+import io.commbus.bus.internal.PayloadMapper;
+import io.commbus.bus.internal.VertxInternals;
+import io.commbus.bus.internal.Wire;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,8 +26,13 @@ import java.util.ArrayDeque;
  * The handler's end of a streamed query. Items leave only against credit the consumer granted;
  * the rest wait here, up to a hard bound, so a producer that ignores back-pressure gets an
  * OVERLOADED error instead of exhausting memory. All state lives on one Vert.x context.
+ * Internal, not API: public only so that the bus's implementation can answer with one.
+ *
+ * <p>Longer than our usual bound on purpose: it is one state machine, and every event it
+ * handles (a write, credit, a cancel, the end, the idle timer) reads and changes the same
+ * state; split up, each part would need the whole of it.
  */
-final class StreamProducer<T> implements StreamSink<T> {
+public final class StreamProducer<T> implements StreamSink<T> {
 
   /** Items a producer may queue beyond its credit, as a multiple of the queue size it is told. */
   private static final int HARD_BOUND_FACTOR = 16;
@@ -33,7 +42,7 @@ final class StreamProducer<T> implements StreamSink<T> {
   private final EventBus eventBus;
   private final PayloadMapper payloads;
   private final String streamId;
-  private final long idleMillis;
+  private final IdleTimer idle;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
   private MessageConsumer<Object> control;
@@ -49,8 +58,6 @@ final class StreamProducer<T> implements StreamSink<T> {
   private Handler<Void> drainHandler;
   private Handler<Void> cancelHandler;
   private Handler<Throwable> exceptionHandler;
-  private long lastCredit;
-  private long idleTimer = -1;
 
   private static final class Pending {
     final PayloadMapper.Body body;
@@ -65,53 +72,73 @@ final class StreamProducer<T> implements StreamSink<T> {
   /** Set once a write was refused for overflow; the stream can then only end with it. */
   private CommBusException overflow;
 
-  StreamProducer(Vertx vertx, Context context, PayloadMapper payloads, String streamId, long initialCredit,
-                 int window, long idleMillis) {
+  private StreamProducer(Vertx vertx, Context context, PayloadMapper payloads, String streamId, long initialCredit,
+                         int window, long idleMillis) {
     this.vertx = vertx;
-    this.context = Contexts.root(context);
+    this.context = VertxInternals.root(context);
     this.eventBus = vertx.eventBus();
     this.payloads = payloads;
     this.streamId = streamId;
     this.credit = initialCredit;
     this.writeQueueMaxSize = window;
-    this.idleMillis = idleMillis;
-    this.lastCredit = System.nanoTime();
+    this.idle = new IdleTimer(vertx, idleMillis, () -> !closed && credit <= 0 && !pending.isEmpty(),
+        this::onIdle);
+  }
+
+  /**
+   * The producer for a streamed query, from the stream headers its consumer sent (stream id,
+   * initial credit, idle timeout); fails with PROTOCOL when they are not valid.
+   *
+   * @param window the write queue size the handler is told, until it sets its own
+   */
+  public static StreamProducer<Object> forQuery(Vertx vertx, Context context, PayloadMapper payloads, String streamId,
+                                                String credit, String idle, int window) {
+    try {
+      return new StreamProducer<>(vertx, context, payloads, streamId, Long.parseLong(credit), window,
+          Long.parseLong(idle));
+    } catch (NumberFormatException e) {
+      throw new CommBusException(ErrorCode.PROTOCOL, "streamed query without valid credit and idle headers");
+    }
   }
 
   /** Registers the control address; completes once credit and cancellation can reach it. */
-  Future<Void> open() {
+  public Future<Void> open() {
     control = eventBus.consumer(Addresses.streamControl(streamId));
     control.handler(this::onControl);
     return control.completion();
   }
 
   private void onControl(Message<Object> frame) {
-    String kind = frame.headers().get(Wire.FRAME);
+    StreamFrame kind = StreamFrame.fromWireName(frame.headers().get(Wire.FRAME));
     if (closed) {
-      if (Wire.FRAME_DONE.equals(kind)) {
+      if (kind == StreamFrame.DONE) {
         unregisterControl();
       }
       return;
     }
-    if (Wire.FRAME_CREDIT.equals(kind)) {
+    if (kind == StreamFrame.CREDIT) {
       try {
         credit += Long.parseLong(frame.headers().get(Wire.CREDIT));
       } catch (NumberFormatException e) {
         return;
       }
-      lastCredit = System.nanoTime();
+      idle.activity();
       flush();
-    } else if (Wire.FRAME_CANCEL.equals(kind)) {
+    } else if (kind == StreamFrame.CANCEL) {
       // The error frame acknowledges the cancel: the consumer may release its address. It sends
       // nothing after a cancel, so there is nothing to wait for here.
       CancelledException cancelled = new CancelledException("the consumer cancelled stream " + streamId);
-      eventBus.send(Addresses.streamInbound(streamId), cancelled.toJson(),
-          new DeliveryOptions().addHeader(Wire.FRAME, Wire.FRAME_ERROR));
+      sendToConsumer(StreamFrame.ERROR, cancelled.toJson());
       stop(cancelled, false);
       if (cancelHandler != null) {
         cancelHandler.handle(null);
       }
     }
+  }
+
+  private void sendToConsumer(StreamFrame kind, Object body) {
+    eventBus.send(Addresses.streamInbound(streamId), body,
+        new DeliveryOptions().addHeader(Wire.FRAME, kind.wireName()));
   }
 
   private void flush() {
@@ -135,33 +162,26 @@ final class StreamProducer<T> implements StreamSink<T> {
         drainHandler.handle(null);
       }
     }
-    armIdleTimer();
+    idle.arm();
   }
 
   private void sendItem(PayloadMapper.Body body) {
     credit--;
     DeliveryOptions options = new DeliveryOptions()
-        .addHeader(Wire.FRAME, Wire.FRAME_ITEM)
+        .addHeader(Wire.FRAME, StreamFrame.ITEM.wireName())
         .addHeader(Wire.SEQ, Long.toString(seq++));
-    if (body.wrapped) {
-      options.addHeader(Wire.WRAPPED, "1");
-    }
-    eventBus.send(Addresses.streamInbound(streamId), body.body, options);
+    eventBus.send(Addresses.streamInbound(streamId), body.body(), body.mark(options));
   }
 
   private void sendTerminal() {
     if (closed) {
       return;
     }
-    DeliveryOptions options = new DeliveryOptions();
-    Object body = null;
     if (endingFailure == null) {
-      options.addHeader(Wire.FRAME, Wire.FRAME_END);
+      sendToConsumer(StreamFrame.END, null);
     } else {
-      options.addHeader(Wire.FRAME, Wire.FRAME_ERROR);
-      body = endingFailure.toJson();
+      sendToConsumer(StreamFrame.ERROR, endingFailure.toJson());
     }
-    eventBus.send(Addresses.streamInbound(streamId), body, options);
     close(true);
     endPromise.complete();
   }
@@ -173,8 +193,7 @@ final class StreamProducer<T> implements StreamSink<T> {
   private void stop(CommBusException reason, boolean tellConsumer) {
     cancelled = true;
     if (tellConsumer) {
-      eventBus.send(Addresses.streamInbound(streamId), reason.toJson(),
-          new DeliveryOptions().addHeader(Wire.FRAME, Wire.FRAME_ERROR));
+      sendToConsumer(StreamFrame.ERROR, reason.toJson());
     }
     while (!pending.isEmpty()) {
       pending.poll().promise.fail(reason);
@@ -191,12 +210,9 @@ final class StreamProducer<T> implements StreamSink<T> {
    */
   private void close(boolean awaitAcknowledgement) {
     closed = true;
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
-      idleTimer = -1;
-    }
+    idle.cancel();
     if (awaitAcknowledgement) {
-      vertx.setTimer(idleMillis, id -> unregisterControl());
+      vertx.setTimer(idle.millis(), id -> unregisterControl());
     } else {
       unregisterControl();
     }
@@ -208,44 +224,26 @@ final class StreamProducer<T> implements StreamSink<T> {
     }
   }
 
-  private void armIdleTimer() {
-    if (idleTimer < 0 && !closed && credit <= 0 && !pending.isEmpty()) {
-      idleTimer = vertx.setTimer(idleMillis, id -> onIdleTimer());
-    }
-  }
-
-  private void onIdleTimer() {
-    idleTimer = -1;
-    if (closed || credit > 0 || pending.isEmpty()) {
-      return;
-    }
-    long idleFor = (System.nanoTime() - lastCredit) / 1_000_000;
-    if (idleFor >= idleMillis) {
-      BusTimeoutException timeout = new BusTimeoutException("stream " + streamId
-          + ": the consumer granted no credit within " + idleMillis + " ms");
-      stop(timeout, true);
-      if (exceptionHandler != null) {
-        exceptionHandler.handle(timeout);
-      }
-    } else {
-      idleTimer = vertx.setTimer(idleMillis - idleFor, id -> onIdleTimer());
+  private void onIdle() {
+    BusTimeoutException timeout = new BusTimeoutException("stream " + streamId
+        + ": the consumer granted no credit within " + idle.millis() + " ms");
+    stop(timeout, true);
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(timeout);
     }
   }
 
   private void onContext(Runnable action) {
-    Contexts.run(context, action);
+    VertxInternals.runOn(context, action);
   }
 
   @Override
   public Future<Void> write(T item) {
     Promise<Void> written = Promise.promise();
     onContext(() -> {
-      if (cancelled) {
-        written.fail(new CancelledException("stream " + streamId + " was cancelled"));
-        return;
-      }
-      if (ending || closed) {
-        written.fail(new CommBusException(ErrorCode.PROTOCOL, "stream " + streamId + " already ended"));
+      Throwable refused = refusal();
+      if (refused != null) {
+        written.fail(refused);
         return;
       }
       PayloadMapper.Body body;
@@ -273,9 +271,23 @@ final class StreamProducer<T> implements StreamSink<T> {
         return;
       }
       pending.add(new Pending(body, written));
-      armIdleTimer();
+      idle.arm();
     });
     return written.future();
+  }
+
+  /**
+   * Why a write or an end is refused, or null: the consumer cancelled (CANCELLED), or the handler
+   * already ended the stream, which is its own mistake, not a message's (IllegalStateException).
+   */
+  private Throwable refusal() {
+    if (cancelled) {
+      return new CancelledException("stream " + streamId + " was cancelled");
+    }
+    if (ending || closed) {
+      return new IllegalStateException("stream " + streamId + " already ended");
+    }
+    return null;
   }
 
   @Override
@@ -291,12 +303,9 @@ final class StreamProducer<T> implements StreamSink<T> {
   private Future<Void> finishWith(CommBusException failure) {
     Promise<Void> ended = Promise.promise();
     onContext(() -> {
-      if (cancelled) {
-        ended.fail(new CancelledException("stream " + streamId + " was cancelled"));
-        return;
-      }
-      if (ending || closed) {
-        ended.fail(new CommBusException(ErrorCode.PROTOCOL, "stream " + streamId + " already ended"));
+      Throwable refused = refusal();
+      if (refused != null) {
+        ended.fail(refused);
         return;
       }
       ending = true;

@@ -1,8 +1,9 @@
-package io.commbus.bus.impl;
+package io.commbus.bus.internal;
 
 /**
  * The one place event-bus addresses are derived. Nothing else writes an address by hand, so
- * every node and every language computes the same one for the same type.
+ * every node and every language computes the same one for the same type. Internal, not API:
+ * public only so that the bus's own packages share it.
  */
 public final class Addresses {
 

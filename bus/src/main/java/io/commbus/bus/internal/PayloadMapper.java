@@ -1,4 +1,4 @@
-package io.commbus.bus.impl;
+package io.commbus.bus.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.DatabindCodec;
@@ -19,25 +21,38 @@ import java.util.Map;
  * not a JSON object travels wrapped as {@code {"value": ...}} with the {@link Wire#WRAPPED} header.
  * Starts from Vert.x's Jackson mapper, so modules registered on it before the bus is created
  * apply here too, and tolerates fields it does not know: a newer sender may add fields without
- * breaking older receivers.
+ * breaking older receivers. Internal, not API: public only so that the bus's own packages
+ * share it.
  */
-final class PayloadMapper {
+public final class PayloadMapper {
 
   private final ObjectMapper mapper = DatabindCodec.mapper().copy()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** A body and whether it is a wrapped plain value. */
-  static final class Body {
-    final Object body;
-    final boolean wrapped;
+  public record Body(Object body, boolean wrapped) {
 
-    Body(Object body, boolean wrapped) {
-      this.body = body;
-      this.wrapped = wrapped;
+    /** Marks {@code delivery} as carrying a wrapped value, if this body is one. */
+    public DeliveryOptions mark(DeliveryOptions delivery) {
+      if (wrapped) {
+        delivery.addHeader(Wire.WRAPPED, "1");
+      }
+      return delivery;
     }
   }
 
-  Body encode(Object value) {
+  /**
+   * Whether a reply or stream item carries a wrapped plain value. Only a one-field object can
+   * be one, so other bodies are answered without touching the headers, which the event bus
+   * creates on first access.
+   */
+  public static boolean isWrapped(Message<Object> received) {
+    Object body = received.body();
+    return body instanceof JsonObject && ((JsonObject) body).size() == 1 && ((JsonObject) body).containsKey("value")
+        && received.headers().contains(Wire.WRAPPED);
+  }
+
+  public Body encode(Object value) {
     if (value == null || value instanceof JsonObject || value instanceof Buffer) {
       return new Body(value, false);
     }
@@ -68,7 +83,7 @@ final class PayloadMapper {
 
   /** The body as the caller's Java type. */
   @SuppressWarnings("unchecked")
-  <T> T decode(Object body, boolean wrapped, JavaType type) {
+  public <T> T decode(Object body, boolean wrapped, JavaType type) {
     Object value = wrapped ? unwrap(body) : body;
     if (value == null) {
       return null;
@@ -91,11 +106,11 @@ final class PayloadMapper {
   }
 
   /** The body for an untyped receiver: the object, the bytes, or the unwrapped plain value. */
-  Object decodeUntyped(Object body, boolean wrapped) {
+  public Object decodeUntyped(Object body, boolean wrapped) {
     return wrapped ? unwrap(body) : body;
   }
 
-  ObjectMapper mapper() {
+  public ObjectMapper mapper() {
     return mapper;
   }
 

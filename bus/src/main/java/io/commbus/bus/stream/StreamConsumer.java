@@ -1,10 +1,12 @@
-package io.commbus.bus.impl;
+package io.commbus.bus.stream;
 
 import io.commbus.bus.QueryStream;
 import io.commbus.bus.error.BusTimeoutException;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
-import io.commbus.bus.stream.CreditWindow;
+import io.commbus.bus.internal.Addresses;
+import io.commbus.bus.internal.VertxInternals;
+import io.commbus.bus.internal.Wire;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,16 +24,21 @@ import java.util.function.Function;
 /**
  * The caller's end of a streamed query. The producer may send at most the credit this side
  * granted; credit is granted back only as items reach the user's handler, so the buffer here
- * never holds more than the window. All state lives on one Vert.x context.
+ * never holds more than the window. All state lives on one Vert.x context. Internal, not API:
+ * public only so that the bus's implementation can open one.
+ *
+ * <p>Longer than our usual bound on purpose: it is one state machine, and every event it
+ * handles (a frame, the user's demand, the idle timer, a cancel) reads and changes the same
+ * state; split up, each part would need the whole of it.
  */
-final class StreamConsumer<T> implements QueryStream<T> {
+public final class StreamConsumer<T> implements QueryStream<T> {
 
   private final Vertx vertx;
   private final Context context;
   private final EventBus eventBus;
   private final String streamId;
   private final int window;
-  private final long idleMillis;
+  private final IdleTimer idle;
   private final Function<Message<Object>, T> decoder;
   private final ArrayDeque<T> buffer = new ArrayDeque<>();
 
@@ -47,28 +54,37 @@ final class StreamConsumer<T> implements QueryStream<T> {
   private boolean producerDone;
   private CommBusException failure;
   private boolean done;
-  private long lastActivity;
-  private long idleTimer = -1;
   private boolean awaitingCancelAck;
 
-  StreamConsumer(Vertx vertx, Context context, String streamId, int window, long idleMillis,
-                 Function<Message<Object>, T> decoder) {
+  /**
+   * @param streamId  unique per stream; both stream addresses derive from it
+   * @param window    the credit granted up front, and so the most items ever buffered here
+   * @param decoder   turns an item (or a handler's single reply) into what the user receives
+   */
+  public StreamConsumer(Vertx vertx, Context context, String streamId, int window, long idleMillis,
+                        Function<Message<Object>, T> decoder) {
     this.vertx = vertx;
-    this.context = Contexts.root(context);
+    this.context = VertxInternals.root(context);
     this.eventBus = vertx.eventBus();
     this.streamId = streamId;
     this.window = window;
     this.credit = new CreditWindow(window);
-    this.idleMillis = idleMillis;
+    this.idle = new IdleTimer(vertx, idleMillis, this::waiting,
+        () -> abort(new BusTimeoutException("no stream item within " + idleMillis + " ms")));
     this.decoder = decoder;
   }
 
   /**
-   * Registers the inbound address, then sends the query. Completes with this stream once the
-   * handler accepted it (or replied with a single value).
+   * Registers the inbound address, then sends the query with the stream's headers added to
+   * {@code options}. Completes with this stream once the handler accepted it (or replied with a
+   * single value); a failed request fails it as {@code failureMapper} says.
    */
-  Future<QueryStream<T>> open(String handlerAddress, Object body, DeliveryOptions options,
-                              Function<Throwable, CommBusException> failureMapper) {
+  public Future<QueryStream<T>> open(String handlerAddress, Object body, DeliveryOptions options,
+                                     Function<Throwable, CommBusException> failureMapper) {
+    options.addHeader(Wire.MODE, Wire.MODE_STREAM)
+        .addHeader(Wire.STREAM, streamId)
+        .addHeader(Wire.CREDIT, Integer.toString(window))
+        .addHeader(Wire.IDLE, Long.toString(idle.millis()));
     Promise<QueryStream<T>> opening = Promise.promise();
     context.runOnContext(v -> {
       inbound = eventBus.consumer(Addresses.streamInbound(streamId));
@@ -82,10 +98,9 @@ final class StreamConsumer<T> implements QueryStream<T> {
               return;
             }
             Message<Object> reply = ar.result();
-            String kind = reply.headers().get(Wire.REPLY);
-            if (Wire.REPLY_STREAM.equals(kind)) {
+            if (Wire.REPLY_STREAM.equals(reply.headers().get(Wire.REPLY))) {
               opened = true;
-              lastActivity = System.nanoTime();
+              idle.activity();
               if (producerDone && !awaitingCancelAck) {
                 // The final frame overtook this reply.
                 acknowledgeFinalFrame();
@@ -112,47 +127,56 @@ final class StreamConsumer<T> implements QueryStream<T> {
   }
 
   private void onFrame(Message<Object> frame) {
-    String kind = frame.headers().get(Wire.FRAME);
+    String name = frame.headers().get(Wire.FRAME);
+    StreamFrame kind = StreamFrame.fromWireName(name);
     if (done || producerDone) {
       // After a cancel, items in flight still arrive; the producer's final frame says none follow.
-      if (awaitingCancelAck && (Wire.FRAME_END.equals(kind) || Wire.FRAME_ERROR.equals(kind))) {
+      if (awaitingCancelAck && kind != null && kind.isFinal()) {
         unregisterInbound();
       }
       return;
     }
-    lastActivity = System.nanoTime();
-    if (Wire.FRAME_ITEM.equals(kind)) {
-      long seq = parseSeq(frame.headers().get(Wire.SEQ));
-      if (seq != nextSeq) {
-        abort(new CommBusException(ErrorCode.PROTOCOL, "stream " + streamId + " expected item " + nextSeq
-            + " but received " + frame.headers().get(Wire.SEQ)));
+    idle.activity();
+    if (kind == StreamFrame.ITEM) {
+      if (!accept(frame)) {
         return;
       }
-      nextSeq++;
-      if (buffer.size() >= window) {
-        abort(new CommBusException(ErrorCode.PROTOCOL, "stream producer sent more items than the "
-            + window + " it had credit for"));
-        return;
-      }
-      try {
-        buffer.add(decoder.apply(frame));
-      } catch (CommBusException e) {
-        abort(e);
-        return;
-      }
-    } else if (Wire.FRAME_END.equals(kind)) {
+    } else if (kind == StreamFrame.END) {
       producerDone = true;
       acknowledgeFinalFrame();
-    } else if (Wire.FRAME_ERROR.equals(kind)) {
+    } else if (kind == StreamFrame.ERROR) {
       producerDone = true;
       failure = frame.body() instanceof JsonObject ? CommBusException.fromJson((JsonObject) frame.body())
           : new CommBusException(ErrorCode.PROTOCOL, "stream error frame without an error body");
       acknowledgeFinalFrame();
     } else {
-      abort(new CommBusException(ErrorCode.PROTOCOL, "unknown stream frame kind: " + kind));
+      abort(new CommBusException(ErrorCode.PROTOCOL, "unknown stream frame kind: " + name));
       return;
     }
     drain();
+  }
+
+  /** Buffers an item frame; false if it broke the protocol and the stream was aborted. */
+  private boolean accept(Message<Object> frame) {
+    long seq = parseSeq(frame.headers().get(Wire.SEQ));
+    if (seq != nextSeq) {
+      abort(new CommBusException(ErrorCode.PROTOCOL, "stream " + streamId + " expected item " + nextSeq
+          + " but received " + frame.headers().get(Wire.SEQ)));
+      return false;
+    }
+    nextSeq++;
+    if (buffer.size() >= window) {
+      abort(new CommBusException(ErrorCode.PROTOCOL, "stream producer sent more items than the "
+          + window + " it had credit for"));
+      return false;
+    }
+    try {
+      buffer.add(decoder.apply(frame));
+    } catch (CommBusException e) {
+      abort(e);
+      return false;
+    }
+    return true;
   }
 
   private static long parseSeq(String value) {
@@ -203,7 +227,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
       }
       return;
     }
-    armIdleTimer();
+    idle.arm();
   }
 
   /**
@@ -211,23 +235,23 @@ final class StreamConsumer<T> implements QueryStream<T> {
    * the same address, so the producer can release its control address without discarding any.
    */
   private void acknowledgeFinalFrame() {
-    sendControl(Wire.FRAME_DONE, 0);
+    sendControl(StreamFrame.DONE, 0);
   }
 
   private void grantIfDue() {
     if (opened && !producerDone) {
       int due = credit.takeDue();
       if (due > 0) {
-        sendControl(Wire.FRAME_CREDIT, due);
+        sendControl(StreamFrame.CREDIT, due);
       }
     }
   }
 
-  private void sendControl(String kind, int credit) {
+  private void sendControl(StreamFrame kind, int credit) {
     if (!opened || single) {
       return;
     }
-    DeliveryOptions options = new DeliveryOptions().addHeader(Wire.FRAME, kind);
+    DeliveryOptions options = new DeliveryOptions().addHeader(Wire.FRAME, kind.wireName());
     if (credit > 0) {
       options.addHeader(Wire.CREDIT, Integer.toString(credit));
     }
@@ -239,25 +263,6 @@ final class StreamConsumer<T> implements QueryStream<T> {
     return opened && !done && !producerDone && handler != null && demand > 0 && buffer.isEmpty();
   }
 
-  private void armIdleTimer() {
-    if (idleTimer < 0 && waiting()) {
-      idleTimer = vertx.setTimer(idleMillis, id -> onIdleTimer());
-    }
-  }
-
-  private void onIdleTimer() {
-    idleTimer = -1;
-    if (!waiting()) {
-      return;
-    }
-    long idleFor = (System.nanoTime() - lastActivity) / 1_000_000;
-    if (idleFor >= idleMillis) {
-      abort(new BusTimeoutException("no stream item within " + idleMillis + " ms"));
-    } else {
-      idleTimer = vertx.setTimer(idleMillis - idleFor, id -> onIdleTimer());
-    }
-  }
-
   /** Ends the stream without delivering anything more. */
   private void finish() {
     done = true;
@@ -266,10 +271,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
 
   /** Stops the idle timer and, unless a cancel awaits its acknowledgement, the inbound address. */
   private void release() {
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
-      idleTimer = -1;
-    }
+    idle.cancel();
     if (!awaitingCancelAck) {
       unregisterInbound();
     }
@@ -284,9 +286,9 @@ final class StreamConsumer<T> implements QueryStream<T> {
     if (!opened || single || awaitingCancelAck) {
       return;
     }
-    sendControl(Wire.FRAME_CANCEL, 0);
+    sendControl(StreamFrame.CANCEL, 0);
     awaitingCancelAck = true;
-    vertx.setTimer(idleMillis, id -> unregisterInbound());
+    vertx.setTimer(idle.millis(), id -> unregisterInbound());
   }
 
   private void unregisterInbound() {
@@ -296,7 +298,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   }
 
   private void onContext(Runnable action) {
-    Contexts.run(context, action);
+    VertxInternals.runOn(context, action);
   }
 
   @Override
@@ -328,7 +330,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   public QueryStream<T> resume() {
     onContext(() -> {
       demand = Long.MAX_VALUE;
-      lastActivity = System.nanoTime();
+      idle.activity();
       drain();
     });
     return this;
@@ -338,7 +340,7 @@ final class StreamConsumer<T> implements QueryStream<T> {
   public QueryStream<T> fetch(long amount) {
     onContext(() -> {
       demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
-      lastActivity = System.nanoTime();
+      idle.activity();
       drain();
     });
     return this;

@@ -1,12 +1,14 @@
-package io.commbus.bus.impl;
+package io.commbus.bus.internal;
 
 /**
  * Header names and values of the bus's wire format on the event bus. Documented in
- * docs/wire-format.md; other languages rely on these names, so they never change.
+ * docs/wire-format.md; other languages rely on these names, so they never change. The kinds
+ * of stream frame are {@code io.commbus.bus.stream.StreamFrame}. Internal, not API: public
+ * only so that the bus's own packages share it.
  */
 public final class Wire {
 
-  /** Category, id, send time, deadline and type in one value; see {@link Envelope}. */
+  /** Category, id, send time, deadline and type in one value; see {@code io.commbus.bus.impl.Envelope}. */
   public static final String ENVELOPE = "cb-env";
   /** On journaled events: the journal position. */
   public static final String POSITION = "cb-pos";
@@ -24,7 +26,7 @@ public final class Wire {
   public static final String CREDIT = "cb-credit";
   /** On a streamed query: idle timeout in milliseconds both ends apply. */
   public static final String IDLE = "cb-idle";
-  /** On stream frames: item, end, error, credit, cancel, done. */
+  /** On stream frames: which frame it is, see {@code io.commbus.bus.stream.StreamFrame}. */
   public static final String FRAME = "cb-frame";
   /** On stream items: sequence number from 0. */
   public static final String SEQ = "cb-seq";
@@ -38,14 +40,6 @@ public final class Wire {
   public static final int ERROR_REPLY_CODE = 0xCB;
 
   public static final String MODE_STREAM = "stream";
-
-  public static final String FRAME_ITEM = "item";
-  public static final String FRAME_END = "end";
-  public static final String FRAME_ERROR = "error";
-  public static final String FRAME_CREDIT = "credit";
-  public static final String FRAME_CANCEL = "cancel";
-  /** Consumer to producer: the final frame arrived; nothing more will be sent to the producer. */
-  public static final String FRAME_DONE = "done";
 
   private Wire() {
   }

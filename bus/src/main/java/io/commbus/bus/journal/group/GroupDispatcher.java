@@ -1,7 +1,9 @@
-package io.commbus.bus.impl;
+package io.commbus.bus.journal.group;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.internal.VertxInternals;
+import io.commbus.bus.internal.Wire;
 import io.commbus.bus.journal.ConsumerGroupOptions;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
@@ -51,7 +53,7 @@ final class GroupDispatcher {
   GroupDispatcher(Vertx vertx, io.vertx.core.Context context, EventJournal journal, ConsumerGroupOptions options,
                   String address) {
     this.vertx = vertx;
-    this.context = Contexts.root(context);
+    this.context = VertxInternals.root(context);
     this.journal = journal;
     this.options = options;
     this.address = address;
@@ -65,7 +67,7 @@ final class GroupDispatcher {
   Future<Void> start() {
     return options.getCheckpoints().load(options.getName()).compose(checkpoint -> {
       Promise<Void> started = Promise.promise();
-      Contexts.run(context, () -> {
+      VertxInternals.runOn(context, () -> {
         begin(checkpoint);
         started.complete();
       });
@@ -91,7 +93,7 @@ final class GroupDispatcher {
     }
     reading = true;
     grew = false;
-    journal.read(next, room, options.getTypes()).onComplete(ar -> Contexts.run(context, () -> {
+    journal.read(next, room, options.getTypes()).onComplete(ar -> VertxInternals.runOn(context, () -> {
       reading = false;
       if (stopped) {
         return;
@@ -122,7 +124,7 @@ final class GroupDispatcher {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.getHandlerTimeout().toMillis());
     record.event().headers().forEach(delivery::addHeader);
     delivery.addHeader(Wire.POSITION, Long.toString(record.position()));
-    vertx.eventBus().request(address, record.event().body(), delivery).onComplete(ar -> Contexts.run(context, () -> {
+    vertx.eventBus().request(address, record.event().body(), delivery).onComplete(ar -> VertxInternals.runOn(context, () -> {
       if (stopped) {
         return;
       }
@@ -165,7 +167,7 @@ final class GroupDispatcher {
     headers.put("dead-letter-error", String.valueOf(CommBusException.wrap(cause, ErrorCode.HANDLER_FAILED)));
     JournalEvent letter = new JournalEvent("dead-letter:" + options.getName() + ":" + original.id(),
         options.deadLetterType(), System.currentTimeMillis(), headers, original.body());
-    journal.append(letter).onComplete(ar -> Contexts.run(context, () -> {
+    journal.append(letter).onComplete(ar -> VertxInternals.runOn(context, () -> {
       if (ar.succeeded()) {
         LOG.log(System.Logger.Level.WARNING, "group " + options.getName() + " parked event " + original.id()
             + " (position " + record.position() + ") after " + attempts + " attempts: " + cause);
@@ -195,7 +197,7 @@ final class GroupDispatcher {
     }
     saving = true;
     long position = committed;
-    options.getCheckpoints().save(options.getName(), position).onComplete(ar -> Contexts.run(context, () -> {
+    options.getCheckpoints().save(options.getName(), position).onComplete(ar -> VertxInternals.runOn(context, () -> {
       saving = false;
       if (ar.failed()) {
         LOG.log(System.Logger.Level.WARNING, "group " + options.getName() + " could not save its checkpoint "
@@ -221,9 +223,5 @@ final class GroupDispatcher {
       }
     }
     return options.getCheckpoints().save(options.getName(), committed);
-  }
-
-  long committed() {
-    return committed;
   }
 }
