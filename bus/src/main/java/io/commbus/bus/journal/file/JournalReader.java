@@ -21,7 +21,21 @@ final class JournalReader {
     this.segments = segments;
   }
 
+  /** Records from {@code fromPosition} on; fails with STORAGE at a damaged record. */
   List<JournalRecord> read(long fromPosition, int maxRecords, Set<String> types) throws IOException {
+    return read(fromPosition, maxRecords, types, false);
+  }
+
+  /**
+   * Records from {@code fromPosition} on, going on with the next segment where one is damaged:
+   * for opening, which reports the damage itself and must not be stopped by it.
+   */
+  List<JournalRecord> readPastDamage(long fromPosition, int maxRecords) throws IOException {
+    return read(fromPosition, maxRecords, Set.of(), true);
+  }
+
+  private List<JournalRecord> read(long fromPosition, int maxRecords, Set<String> types, boolean pastDamage)
+      throws IOException {
     long last = segments.visible;
     List<JournalRecord> out = new ArrayList<>();
     if (maxRecords <= 0 || fromPosition > last || segments.byBase.isEmpty()) {
@@ -50,7 +64,7 @@ final class JournalReader {
           return out;
         }
       }
-      if (scanner.stop != null) {
+      if (scanner.stop != null && !pastDamage) {
         long expected = next > 0 ? next : segment.index.floorPosition(from, segment.basePosition);
         JournalProblem problem = scanner.problem(segment.file.getFileName().toString(), expected, false);
         throw new CommBusException(ErrorCode.STORAGE, "corrupt journal record in " + problem.file() + " at offset "

@@ -185,9 +185,11 @@ final class JournalWalk {
       segment.size = walk.validEnd;
       return;
     }
-    // Reads of a damaged older segment run into the damage and fail, rather than stop short unseen.
-    segment.size = walked.fileBytes;
-    if (walk.damage == null && walk.lastPosition + 1 == nextBase) {
+    boolean joins = walk.lastPosition + 1 == nextBase;
+    // Reads of a damaged older segment run into the damage and fail, rather than stop short
+    // unseen; unless every position is there, and what follows the last is no record of ours.
+    segment.size = joins ? walk.validEnd : walked.fileBytes;
+    if (walk.damage == null && joins) {
       mark(segment);
     }
   }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The ids of the last {@code dedupWindow} records and their positions, which make appends
@@ -25,7 +24,10 @@ final class RecentIds {
     };
   }
 
-  /** Reads the ids of the newest {@code window} records back, so idempotency holds across restarts. */
+  /**
+   * Reads the ids of the newest {@code window} records back, so idempotency holds across
+   * restarts. Damaged records have no ids to remember: the damage is the recovery report's.
+   */
   static RecentIds readBack(JournalReader reader, Segments segments, int window) throws IOException {
     RecentIds recent = new RecentIds(window);
     long visible = segments.visible;
@@ -34,7 +36,7 @@ final class RecentIds {
     }
     long from = Math.max(segments.firstPosition(), visible - window + 1);
     while (from <= visible) {
-      List<JournalRecord> records = reader.read(from, 4096, Set.of());
+      List<JournalRecord> records = reader.readPastDamage(from, 4096);
       if (records.isEmpty()) {
         break;
       }
