@@ -33,11 +33,9 @@ final class IndexFile {
   final long markerOffset;
   /** The marker if present and its CRC matches; null otherwise. */
   final SegmentEnd end;
-  /** Whether the file existed. */
-  final boolean exists;
 
   private IndexFile(long[] positions, long[] offsets, int outOfOrder, int entryBytes, long markerOffset,
-      SegmentEnd end, boolean exists) {
+      SegmentEnd end) {
     this.positions = Arrays.copyOf(positions, outOfOrder < 0 ? positions.length : outOfOrder);
     this.offsets = Arrays.copyOf(offsets, this.positions.length);
     this.outOfOrder = outOfOrder;
@@ -47,7 +45,6 @@ final class IndexFile {
     this.tornAt = entryBytes - tornBytes;
     this.markerOffset = markerOffset;
     this.end = end;
-    this.exists = exists;
   }
 
   static IndexFile read(Path file) throws IOException {
@@ -55,7 +52,7 @@ final class IndexFile {
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return new IndexFile(new long[0], new long[0], -1, 0, -1, null, false);
+      return new IndexFile(new long[0], new long[0], -1, 0, -1, null);
     }
     boolean marked = SegmentEnd.present(bytes);
     int entryBytes = marked ? bytes.length - SegmentEnd.BYTES : bytes.length;
@@ -73,7 +70,7 @@ final class IndexFile {
       }
     }
     return new IndexFile(positions, offsets, outOfOrder, entryBytes, marked ? entryBytes : -1,
-        SegmentEnd.read(bytes), true);
+        SegmentEnd.read(bytes));
   }
 
   /**

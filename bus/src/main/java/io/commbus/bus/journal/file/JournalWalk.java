@@ -108,7 +108,7 @@ final class JournalWalk {
    * Walks one segment; {@code newest} says whether it is the journal's newest, and
    * {@code nextBase} is where the next one starts (-1 if there is none).
    */
-  WalkedSegment segment(Path file, boolean newest, long nextBase, SegmentWalk.Visitor visitor) throws IOException {
+  private WalkedSegment segment(Path file, boolean newest, long nextBase, SegmentWalk.Visitor visitor) throws IOException {
     WalkedSegment walked = new WalkedSegment(file, Files.size(file));
     Segment segment;
     try {

@@ -104,11 +104,8 @@ final class Segment {
 
   /** The file is readable but its header is not a segment header: damage, not an I/O failure. */
   static final class BadHeader extends IOException {
-    final String reason;
-
     BadHeader(Path file, String reason) {
       super(file + " " + reason);
-      this.reason = reason;
     }
   }
 
