@@ -35,8 +35,9 @@ final class JournalCommand implements Command {
         + "                     records in order, one a line: from position POS on, or the last N\n"
         + "                     (the last " + JournalArgs.DEFAULT_LAST + " without either); --type T, repeatable,\n"
         + "                     shows only those types\n"
-        + "  verify --dir DIR   checks segment headers, record lengths, CRC32C, dense positions and the\n"
-        + "                     .idx files; lists each problem with its file, byte offset and position\n"
+        + "  verify --dir DIR   checks segment headers, record lengths, CRC32C, record layout, dense\n"
+        + "                     positions, the .idx files and their end-of-segment markers, as opening the\n"
+        + "                     journal judges them; lists each problem with its file, byte offset and position\n"
         + "Exit codes: 0 all records readable; 1 problems found (damaged records are never shown);\n"
         + "2 usage error (no --dir, no such directory, no segments in it, unknown option).";
   }

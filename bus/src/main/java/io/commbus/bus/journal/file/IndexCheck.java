@@ -1,108 +1,107 @@
 package io.commbus.bus.journal.file;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Checks a segment's sparse index against the records a scan actually finds: every entry must
- * name the offset where a record starts and that record's position. The index is only a hint,
- * but a wrong entry sends reads into the middle of a record, so verify reports it. Records
- * arrive in offset order, so the check walks the entries alongside and keeps nothing else.
+ * Checks a segment's index file against the records a walk actually finds: every entry must
+ * name the offset where a record starts and that record's position, and an end-of-segment
+ * marker must say what the walk found. The index is only a hint, but a wrong entry sends reads
+ * into the middle of a record, and a wrong marker would let opening trust a segment it should
+ * read, so verify reports both. Records arrive in offset order, so the check walks the entries
+ * alongside and keeps nothing else.
  */
 final class IndexCheck {
 
-  private static final int ENTRY_BYTES = 16;
-
   private final String name;
   private final String segmentName;
+  private final IndexFile file;
   private final List<JournalProblem> problems;
-  private long[] positions = new long[0];
-  private long[] offsets = new long[0];
   private int next;
+  /** Whether an entry was found wrong: the marker's CRC covers the entries, so it cannot match either. */
+  private boolean entriesWrong;
 
-  private IndexCheck(Path indexFile, Path segmentFile, List<JournalProblem> problems) {
+  private IndexCheck(Path indexFile, Path segmentFile, IndexFile file, List<JournalProblem> problems) {
     this.name = indexFile.getFileName().toString();
     this.segmentName = segmentFile.getFileName().toString();
+    this.file = file;
     this.problems = problems;
   }
 
   /**
-   * Reads the index beside a segment; a missing index is fine (the journal scans instead).
-   * Problems found, now or as records are fed, are added to {@code problems}.
+   * Reads the index beside a segment; a missing index, or one without a marker, is fine (the
+   * journal walks the segment instead). Problems found, now or as records are fed, are added
+   * to {@code problems}.
    */
   static IndexCheck load(Path indexFile, Path segmentFile, List<JournalProblem> problems) throws IOException {
-    IndexCheck check = new IndexCheck(indexFile, segmentFile, problems);
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(indexFile);
-    } catch (NoSuchFileException e) {
-      return check;
+    IndexCheck check = new IndexCheck(indexFile, segmentFile, IndexFile.read(indexFile), problems);
+    IndexFile file = check.file;
+    check.entriesWrong = file.tornBytes > 0 || file.outOfOrder >= 0;
+    if (file.tornBytes > 0) {
+      problems.add(JournalProblem.tornIndex(check.name, file.tornAt, file.tornBytes));
     }
-    int whole = bytes.length / ENTRY_BYTES;
-    if (bytes.length % ENTRY_BYTES != 0) {
-      problems.add(new JournalProblem(check.name, (long) whole * ENTRY_BYTES, -1, "a torn index entry ("
-          + bytes.length % ENTRY_BYTES + " bytes) at the end"));
+    if (file.outOfOrder >= 0) {
+      problems.add(JournalProblem.indexOutOfOrder(check.name, (long) file.outOfOrder * IndexFile.ENTRY_BYTES,
+          file.outOfOrderPosition, check.segmentName, file.outOfOrderOffset));
     }
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    long[] positions = new long[whole];
-    long[] offsets = new long[whole];
-    int count = 0;
-    for (; count < whole; count++) {
-      positions[count] = in.getLong();
-      offsets[count] = in.getLong();
-      if (offsets[count] < Segment.HEADER_BYTES || count > 0 && offsets[count] <= offsets[count - 1]) {
-        // Entries must climb through the file; past a bad one the rest cannot be matched to records.
-        problems.add(new JournalProblem(check.name, (long) count * ENTRY_BYTES, positions[count],
-            "index entry for position " + positions[count] + " points to " + check.segmentName + " offset "
-            + offsets[count] + ", not after the previous entry's offset; later entries not checked"));
-        break;
-      }
-    }
-    check.positions = Arrays.copyOf(positions, count);
-    check.offsets = Arrays.copyOf(offsets, count);
     return check;
   }
 
   /** A valid record starts at {@code offset}; called in increasing offset order. */
   void record(long offset, long position) {
-    while (next < offsets.length && offsets[next] < offset) {
-      notARecordStart(next++);
+    while (next < file.offsets.length && file.offsets[next] < offset) {
+      betweenRecords(next++);
     }
-    if (next < offsets.length && offsets[next] == offset) {
-      if (positions[next] != position) {
-        problems.add(new JournalProblem(name, (long) next * ENTRY_BYTES, positions[next], "index entry for position "
-            + positions[next] + " points to " + segmentName + " offset " + offset + ", where position " + position
-            + " is stored"));
+    if (next < file.offsets.length && file.offsets[next] == offset) {
+      if (file.positions[next] != position) {
+        entriesWrong = true;
+        problems.add(JournalProblem.indexNamesAnother(name, entryOffset(next), file.positions[next], segmentName,
+            offset, position));
       }
       next++;
     }
   }
 
   /**
-   * The scan ended at {@code validEnd}. Entries short of it point between records. Entries past
-   * it are wrong only if the segment is whole: past damage nothing can be told about them.
+   * The walk ended: {@code walk} found valid records up to its {@code validEnd} in a file of
+   * {@code fileBytes}. Entries short of the end point between records. Entries past it are
+   * wrong only if the segment is whole: past damage nothing can be told about them. Likewise a
+   * marker of a damaged segment is held only to the file's length; the last position it names
+   * is past the damage, which is reported already.
    */
-  void finish(long validEnd, boolean segmentWhole) {
-    for (; next < offsets.length; next++) {
-      if (offsets[next] < validEnd) {
-        notARecordStart(next);
-      } else if (segmentWhole) {
-        problems.add(new JournalProblem(name, (long) next * ENTRY_BYTES, positions[next], "index entry for position "
-            + positions[next] + " points to " + segmentName + " offset " + offsets[next]
-            + ", past its last record (which ends at " + validEnd + ")"));
+  void finish(SegmentWalk walk, long fileBytes) {
+    boolean whole = walk.damage == null;
+    for (; next < file.offsets.length; next++) {
+      if (file.offsets[next] < walk.validEnd) {
+        betweenRecords(next);
+      } else if (whole) {
+        entriesWrong = true;
+        problems.add(JournalProblem.indexPastEnd(name, entryOffset(next), file.positions[next], segmentName,
+            file.offsets[next], walk.validEnd));
       }
+    }
+    if (file.markerOffset < 0) {
+      return;
+    }
+    if (file.end == null) {
+      if (!entriesWrong) {
+        problems.add(JournalProblem.endUnreadable(name, file.markerOffset, walk.lastPosition + 1));
+      }
+    } else if (file.end.length() != fileBytes || whole && (file.end.lastPosition() != walk.lastPosition
+        || file.end.lastRecordOffset() != walk.lastRecordOffset)) {
+      problems.add(JournalProblem.endDisagrees(name, file.markerOffset, segmentName, file.end, fileBytes,
+          walk.lastPosition));
     }
   }
 
-  private void notARecordStart(int entry) {
-    problems.add(new JournalProblem(name, (long) entry * ENTRY_BYTES, positions[entry], "index entry for position "
-        + positions[entry] + " points to " + segmentName + " offset " + offsets[entry]
-        + ", where no record starts"));
+  private static long entryOffset(int entry) {
+    return (long) entry * IndexFile.ENTRY_BYTES;
+  }
+
+  private void betweenRecords(int entry) {
+    entriesWrong = true;
+    problems.add(JournalProblem.indexBetweenRecords(name, entryOffset(entry), file.positions[entry], segmentName,
+        file.offsets[entry]));
   }
 }

@@ -24,8 +24,11 @@ import java.util.zip.CRC32C;
  *   str: u16 byte length, UTF-8 bytes
  * </pre>
  *
- * Big-endian throughout. A record is valid only if its length is plausible, its CRC matches
- * and its position is the one expected next.
+ * Big-endian throughout. What a reader may accept is decided by this format alone (see
+ * {@link SegmentScanner} and {@link SegmentWalk}): a length the format can hold, a matching CRC,
+ * a {@linkplain #wellFormed well-formed} payload and the position expected next. The configured
+ * {@code maxRecordBytes} bounds what the writer accepts, here in {@link #encode}, and nowhere
+ * else: a record written under a larger bound stays valid data.
  */
 final class RecordFormat {
 
@@ -41,7 +44,7 @@ final class RecordFormat {
   private RecordFormat() {
   }
 
-  /** The framed record, ready to write; fails with INVALID_MESSAGE if it is too large. */
+  /** The framed record, ready to write; fails with INVALID_MESSAGE if it exceeds {@code maxRecordBytes}. */
   static ByteBuffer encode(long position, JournalEvent event, int maxRecordBytes) {
     byte kind;
     byte[] body;
@@ -58,7 +61,7 @@ final class RecordFormat {
     byte[] id = utf8(event.id(), "event id");
     byte[] type = utf8(event.type(), "event type");
     byte[][] headers = new byte[event.headers().size() * 2][];
-    int size = MIN_PAYLOAD + id.length + type.length + body.length;
+    long size = (long) MIN_PAYLOAD + id.length + type.length + body.length;
     int i = 0;
     for (Map.Entry<String, String> header : event.headers().entrySet()) {
       headers[i] = utf8(header.getKey(), "header name");
@@ -71,8 +74,8 @@ final class RecordFormat {
           + " takes " + (size + FRAME_BYTES) + " bytes, more than the journal's maximum record size of "
           + maxRecordBytes);
     }
-    ByteBuffer out = ByteBuffer.allocate(FRAME_BYTES + size);
-    out.putInt(size).putInt(0);
+    ByteBuffer out = ByteBuffer.allocate(FRAME_BYTES + (int) size);
+    out.putInt((int) size).putInt(0);
     out.putLong(position).putLong(event.timestampMillis()).put(kind);
     putString(out, id);
     putString(out, type);
@@ -82,7 +85,7 @@ final class RecordFormat {
     }
     out.putInt(body.length).put(body);
     CRC32C crc = new CRC32C();
-    crc.update(out.array(), FRAME_BYTES, size);
+    crc.update(out.array(), FRAME_BYTES, (int) size);
     out.putInt(4, (int) crc.getValue());
     out.flip();
     return out;
@@ -105,6 +108,48 @@ final class RecordFormat {
     CRC32C crc = new CRC32C();
     crc.update(payload, offset, length);
     return (int) crc.getValue() == expected;
+  }
+
+  /**
+   * Whether a payload's fields fill exactly its length: a known body kind, and every string,
+   * the header count and the body length inside the payload. Reads a few lengths only, so every
+   * walk and every read can afford it; a payload that passes decodes.
+   */
+  static boolean wellFormed(byte[] payload, int offset, int length) {
+    if (length < MIN_PAYLOAD || payload[offset + 16] < BODY_NONE || payload[offset + 16] > BODY_BYTES) {
+      return false;
+    }
+    long end = (long) offset + length;
+    long at = offset + 17L;
+    for (int i = 0; i < 2; i++) {   // id, type
+      at = skipString(payload, at, end);
+    }
+    if (at < 0 || at + 2 > end) {
+      return false;
+    }
+    int headers = unsignedShort(payload, (int) at);
+    at += 2;
+    for (int i = 0; i < 2 * headers && at >= 0; i++) {
+      at = skipString(payload, at, end);
+    }
+    if (at < 0 || at + 4 > end) {
+      return false;
+    }
+    long bodyLength = Integer.toUnsignedLong(ByteBuffer.wrap(payload, (int) at, 4).getInt());
+    return at + 4 + bodyLength == end;
+  }
+
+  /** Where the string at {@code at} ends, or -1 if it does not fit before {@code end}. */
+  private static long skipString(byte[] payload, long at, long end) {
+    if (at < 0 || at + 2 > end) {
+      return -1;
+    }
+    long next = at + 2 + unsignedShort(payload, (int) at);
+    return next > end ? -1 : next;
+  }
+
+  private static int unsignedShort(byte[] payload, int at) {
+    return (payload[at] & 0xFF) << 8 | payload[at + 1] & 0xFF;
   }
 
   /** The position stored at the start of a payload. */

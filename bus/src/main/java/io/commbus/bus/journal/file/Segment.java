@@ -12,7 +12,8 @@ import java.util.Arrays;
 /**
  * One segment file, {@code <first position, 20 digits>.seg}: a 16-byte header (magic
  * {@code CBJRNL01} and the first position), then records. Its sparse index lives beside it in
- * {@code .idx} as (u64 position, u64 offset) pairs; the index is a hint, rebuilt if damaged.
+ * {@code .idx} ({@link IndexFile}): a hint, rebuilt if damaged, which ends in the segment's
+ * {@link SegmentEnd} marker once the writer has closed the segment.
  */
 final class Segment {
 
@@ -30,6 +31,8 @@ final class Segment {
   volatile long size;
   /** The last position stored here; basePosition - 1 when empty. */
   volatile long lastPosition;
+  /** Where the last record starts; only the writer (and, before it starts, recovery) uses it. */
+  long lastRecordOffset = -1;
   private FileChannel indexChannel;
   private long lastIndexedOffset = -1;
 
@@ -101,51 +104,42 @@ final class Segment {
 
   /** The file is readable but its header is not a segment header: damage, not an I/O failure. */
   static final class BadHeader extends IOException {
-    final String reason;
-
     BadHeader(Path file, String reason) {
       super(file + " " + reason);
-      this.reason = reason;
     }
   }
 
-  /** Loads the index file if it is consistent with a segment of {@code validSize} bytes. */
-  boolean loadIndex(long validSize) throws IOException {
-    if (!Files.exists(indexFile)) {
-      return false;
+  /** Takes the entries of an index file that {@link IndexFile#fits} this segment. */
+  void useIndex(IndexFile file) {
+    for (int i = 0; i < file.offsets.length; i++) {
+      index.add(file.positions[i], file.offsets[i]);
     }
-    byte[] bytes = Files.readAllBytes(indexFile);
-    if (bytes.length % 16 != 0) {
-      return false;
-    }
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    long previous = -1;
-    while (in.hasRemaining()) {
-      long position = in.getLong();
-      long offset = in.getLong();
-      if (offset < HEADER_BYTES || offset >= validSize || position < basePosition || offset <= previous) {
-        return false;
-      }
-      index.add(position, offset);
-      previous = offset;
-    }
-    lastIndexedOffset = previous;
-    return true;
+    lastIndexedOffset = index.lastOffset();
+  }
+
+  /** The marker for what this segment holds now. */
+  SegmentEnd end() {
+    return new SegmentEnd(size, lastPosition, lastRecordOffset);
   }
 
   /** Notes a record for the index if far enough from the last entry; writes the entry if open for it. */
   void indexRecord(long position, long offset, int intervalBytes) throws IOException {
-    if (lastIndexedOffset >= 0 && offset - lastIndexedOffset < intervalBytes) {
-      return;
-    }
-    index.add(position, offset);
-    lastIndexedOffset = offset;
-    if (indexChannel != null) {
+    if (indexInMemory(position, offset, intervalBytes) && indexChannel != null) {
       ByteBuffer entry = ByteBuffer.allocate(16).putLong(position).putLong(offset).flip();
       while (entry.hasRemaining()) {
         indexChannel.write(entry);
       }
     }
+  }
+
+  /** Notes a record for the index in memory if far enough from the last entry; says whether it did. */
+  boolean indexInMemory(long position, long offset, int intervalBytes) {
+    if (lastIndexedOffset >= 0 && offset - lastIndexedOffset < intervalBytes) {
+      return false;
+    }
+    index.add(position, offset);
+    lastIndexedOffset = offset;
+    return true;
   }
 
   /** Rewrites the index file from memory and keeps it open for appends (the active segment). */
@@ -158,15 +152,47 @@ final class Segment {
   }
 
   private void rewriteIndex() throws IOException {
-    long[] snapshot = index.snapshot();
-    ByteBuffer out = ByteBuffer.allocate(snapshot.length * 8);
-    for (long value : snapshot) {
-      out.putLong(value);
+    ByteBuffer entries = IndexFile.entries(index);
+    writeFully(indexChannel, new ByteBuffer[] {entries}, entries.remaining());
+  }
+
+  /** Writes {@code bytes} bytes from {@code buffers} at the channel's position, in as many writes as it takes. */
+  static void writeFully(FileChannel channel, ByteBuffer[] buffers, long bytes) throws IOException {
+    long remaining = bytes;
+    while (remaining > 0) {
+      remaining -= channel.write(buffers);
     }
-    out.flip();
-    while (out.hasRemaining()) {
-      indexChannel.write(out);
+  }
+
+  /**
+   * Takes back everything from {@code validSize} on (a failed write): the records, and their
+   * index entries in memory and in the file. Entries are appended in offset order, so the ones
+   * kept are a prefix of the file, and cutting it needs no free space.
+   */
+  void truncate(long validSize) throws IOException {
+    channel.truncate(validSize);
+    channel.position(validSize);
+    index.truncate(validSize);
+    lastIndexedOffset = index.lastOffset();
+    if (indexChannel != null) {
+      long kept = (long) index.size() * IndexFile.ENTRY_BYTES;
+      indexChannel.truncate(kept);
+      indexChannel.position(kept);
     }
+  }
+
+  /**
+   * Closes the segment for appends: forces its records, then appends its end marker to the
+   * index file and forces that, so a marker never vouches for records that are not on disk.
+   */
+  void seal() throws IOException {
+    channel.force(true);
+    if (indexChannel != null) {
+      ByteBuffer marker = end().encode(IndexFile.entries(index));
+      writeFully(indexChannel, new ByteBuffer[] {marker}, marker.remaining());
+      indexChannel.force(true);
+    }
+    closeIndex();
   }
 
   /** Stops appending index entries (the segment is no longer active). */

@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * Walks the records of a segment in order with positional reads, checking each frame's length
- * and CRC. Stops at the end of the data or at the first record that is not valid, and says why.
+ * Walks the frames of a segment in order with positional reads, checking each one by the
+ * format alone: a length the format can hold that stays inside {@code end}, a matching CRC32C
+ * and a well-formed payload. Stops at the end of the data or at the first frame that fails, and
+ * says why as a {@link DamageCause}. Positions are the caller's to check ({@link SegmentWalk}).
  * Safe to use while the writer appends beyond {@code end}.
  */
 final class SegmentScanner {
@@ -15,7 +17,6 @@ final class SegmentScanner {
 
   private final FileChannel channel;
   private final long end;
-  private final int maxRecordBytes;
   private byte[] buffer = new byte[CHUNK];
   private long bufferStart;
   private int bufferLength;
@@ -27,14 +28,15 @@ final class SegmentScanner {
   int payloadOffset;
   int payloadLength;
   long position;
-  /** Why scanning stopped before {@code end}; null at a clean end. */
-  String problem;
+  /** Why scanning stopped before {@code end}, at {@link #offset()}; null at a clean end. */
+  DamageCause stop;
+  /** With {@link DamageCause#TORN_TAIL} or {@link DamageCause#BAD_LENGTH}: the payload length announced. */
+  long announced;
 
-  SegmentScanner(FileChannel channel, long start, long end, int maxRecordBytes) {
+  SegmentScanner(FileChannel channel, long start, long end) {
     this.channel = channel;
     this.offset = start;
     this.end = end;
-    this.maxRecordBytes = maxRecordBytes;
   }
 
   /** The offset just past the last valid record read. */
@@ -42,33 +44,33 @@ final class SegmentScanner {
     return offset;
   }
 
-  /** Moves to the next valid record; false at the end or at an invalid record ({@link #problem}). */
+  /** Moves to the next valid record; false at the end or at an invalid one ({@link #stop}). */
   boolean next() throws IOException {
     if (offset >= end) {
       return false;
     }
     if (end - offset < RecordFormat.FRAME_BYTES) {
-      problem = "a torn record header: only " + (end - offset) + " bytes left";
-      return false;
+      return stopped(DamageCause.TORN_TAIL);
     }
     ensure(offset, RecordFormat.FRAME_BYTES);
     ByteBuffer frame = ByteBuffer.wrap(buffer, (int) (offset - bufferStart), RecordFormat.FRAME_BYTES);
     int length = frame.getInt();
     int crc = frame.getInt();
-    if (length < RecordFormat.MIN_PAYLOAD || length > maxRecordBytes - RecordFormat.FRAME_BYTES) {
-      problem = "an implausible record length " + length;
-      return false;
+    announced = Integer.toUnsignedLong(length);
+    // A u32 beyond the int range is negative here: no Java array, so no writer, could hold it.
+    if (length < RecordFormat.MIN_PAYLOAD) {
+      return stopped(DamageCause.BAD_LENGTH);
     }
     if (offset + RecordFormat.FRAME_BYTES + length > end) {
-      problem = "a torn record: " + length + " bytes announced, " + (end - offset - RecordFormat.FRAME_BYTES)
-          + " present";
-      return false;
+      return stopped(DamageCause.TORN_TAIL);
     }
     ensure(offset + RecordFormat.FRAME_BYTES, length);
     int at = (int) (offset + RecordFormat.FRAME_BYTES - bufferStart);
     if (!RecordFormat.crcMatches(buffer, at, length, crc)) {
-      problem = "a CRC mismatch";
-      return false;
+      return stopped(DamageCause.BAD_CHECKSUM);
+    }
+    if (!RecordFormat.wellFormed(buffer, at, length)) {
+      return stopped(DamageCause.MALFORMED_RECORD);
     }
     recordOffset = offset;
     payload = buffer;
@@ -77,6 +79,17 @@ final class SegmentScanner {
     position = RecordFormat.position(buffer, at);
     offset += RecordFormat.FRAME_BYTES + length;
     return true;
+  }
+
+  private boolean stopped(DamageCause cause) {
+    stop = cause;
+    return false;
+  }
+
+  /** The damage scanning stopped at, where {@code expected} was the position due next; null at a clean end. */
+  JournalProblem problem(String segment, long expected, boolean newestSegment) {
+    return stop == null ? null
+        : JournalProblem.inRecord(stop, segment, offset, expected, announced, end - offset, newestSegment);
   }
 
   /** Makes {@code [from, from + length)} of the file available in the buffer. */

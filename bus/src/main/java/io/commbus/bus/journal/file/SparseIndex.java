@@ -25,9 +25,20 @@ final class SparseIndex {
 
   /** The offset of the last indexed record at or before {@code position}, or {@code fallback}. */
   synchronized long floorOffset(long position, long fallback) {
-    int found = Arrays.binarySearch(positions, 0, count, position);
-    int at = found >= 0 ? found : -found - 2;
+    int at = floor(position);
     return at < 0 ? fallback : offsets[at];
+  }
+
+  /** The position of the last indexed record at or before {@code position}, or {@code fallback}. */
+  synchronized long floorPosition(long position, long fallback) {
+    int at = floor(position);
+    return at < 0 ? fallback : positions[at];
+  }
+
+  /** The entry at or before {@code position}; -1 if there is none. */
+  private int floor(long position) {
+    int found = Arrays.binarySearch(positions, 0, count, position);
+    return found >= 0 ? found : -found - 2;
   }
 
   /** Forgets entries at or beyond {@code offset} (after a truncation). */

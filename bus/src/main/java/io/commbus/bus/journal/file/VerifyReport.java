@@ -24,7 +24,7 @@ public final class VerifyReport {
     return segments;
   }
 
-  /** Records whose length, CRC and position all check out and that decode. */
+  /** Records valid by the one definition opening also uses: length, CRC, layout and position. */
   public long validRecords() {
     return validRecords;
   }

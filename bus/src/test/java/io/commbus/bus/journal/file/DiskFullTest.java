@@ -99,5 +99,7 @@ class DiskFullTest {
     assertTrue(reopened.recovery().clean(), reopened.recovery().toString());
     assertEquals(acknowledged + 1, (long) await(reopened.lastPosition()));
     await(reopened.close());
+    VerifyReport verified = new JournalInspector(options.getDirectory()).verify();
+    assertTrue(verified.clean(), "the failed write left no trace in the segment or its index: " + verified);
   }
 }

@@ -14,21 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -241,18 +236,7 @@ class JournalInspectorTest {
     int k = offsets.size() / 2;
     long recordOffset = offsets.get(k);
     long expected = Segment.baseOf(segment) + k;
-    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-      file.seek(recordOffset);
-      byte[] payload = new byte[file.readInt()];
-      file.seek(recordOffset + RecordFormat.FRAME_BYTES);
-      file.readFully(payload);
-      ByteBuffer.wrap(payload).putLong(0, expected + 1000);
-      CRC32C crc = new CRC32C();
-      crc.update(payload);
-      file.seek(recordOffset + 4);
-      file.writeInt((int) crc.getValue());
-      file.write(payload);
-    }
+    JournalFiles.rewritePayload(segment, recordOffset, payload -> payload.putLong(0, expected + 1000));
 
     VerifyReport report = inspector().verify();
 
@@ -337,47 +321,22 @@ class JournalInspectorTest {
   // ------------------------------------------------------------------ helpers
 
   private static Path indexOf(Path segment) {
-    return segment.resolveSibling(segment.getFileName().toString().replace(".seg", ".idx"));
+    return JournalFiles.indexOf(segment);
   }
 
-  /** Where each record of a segment starts, found by following the length prefixes. */
   private static List<Long> recordOffsets(Path segment) throws IOException {
-    ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment));
-    List<Long> offsets = new ArrayList<>();
-    int at = Segment.HEADER_BYTES;
-    while (at + RecordFormat.FRAME_BYTES <= bytes.limit()) {
-      offsets.add((long) at);
-      at += RecordFormat.FRAME_BYTES + bytes.getInt(at);
-    }
-    return offsets;
+    return JournalFiles.recordOffsets(segment);
   }
 
   private static void flipByte(Path file, long offset) throws IOException {
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.seek(offset);
-      int b = raf.read();
-      raf.seek(offset);
-      raf.write(b ^ 0xFF);
-    }
+    JournalFiles.flipByte(file, offset);
   }
 
-  /** Every file's name, bytes and modification time. */
   private Map<String, byte[]> snapshot() throws IOException {
-    Map<String, byte[]> files = new TreeMap<>();
-    try (Stream<Path> listing = Files.list(directory)) {
-      for (Path file : listing.collect(Collectors.toList())) {
-        files.put(file.getFileName().toString(), Files.readAllBytes(file));
-        files.put(file.getFileName() + " modified", Files.getLastModifiedTime(file).toString().getBytes());
-      }
-    }
-    return files;
+    return JournalFiles.snapshot(directory);
   }
 
   private void assertUnchanged(Map<String, byte[]> before) throws IOException {
-    Map<String, byte[]> after = snapshot();
-    assertEquals(before.keySet(), after.keySet(), "files were added or removed");
-    for (String name : before.keySet()) {
-      assertTrue(Arrays.equals(before.get(name), after.get(name)), name + " changed");
-    }
+    JournalFiles.assertUnchanged(directory, before);
   }
 }

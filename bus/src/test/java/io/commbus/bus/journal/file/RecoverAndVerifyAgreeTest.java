@@ -1,0 +1,187 @@
+package io.commbus.bus.journal.file;
+
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.journal.JournalEvent;
+import io.commbus.bus.journal.JournalRecord;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Opening a journal and verifying it walk the segments the same way, so they agree on what is
+ * valid: whatever verify reports in the newest segment is exactly what opening cuts, and
+ * nothing else.
+ */
+@Timeout(60)
+class RecoverAndVerifyAgreeTest {
+
+  private static final int COUNT = 120;
+
+  @TempDir
+  Path directory;
+
+  private Vertx vertx;
+
+  private FileJournalOptions options() {
+    return new FileJournalOptions(directory).setSegmentBytes(4096);
+  }
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private Path newestSegment() throws Exception {
+    List<Path> segments = JournalFiles.segments(directory);
+    assertTrue(segments.size() > 1, "want several segments, got " + segments);
+    return segments.get(segments.size() - 1);
+  }
+
+  private long lastRecordOffset(Path segment) throws Exception {
+    List<Long> offsets = JournalFiles.recordOffsets(segment);
+    return offsets.get(offsets.size() - 1);
+  }
+
+  /** Verify finds one problem of {@code cause} at the end of the newest segment; opening cuts exactly that. */
+  private void assertOpeningCutsWhatVerifyReports(DamageCause cause) throws Exception {
+    var before = JournalFiles.snapshot(directory);
+    VerifyReport verified = new JournalInspector(directory).verify();
+    JournalFiles.assertUnchanged(directory, before);
+    assertEquals(1, verified.problems().size(), verified.toString());
+    JournalProblem reported = verified.problems().get(0);
+    assertEquals(cause, reported.cause(), reported.toString());
+    assertTrue(reported.description().contains("opening the journal for writing cuts these last "
+        + reported.unreadableBytes() + " bytes"), reported.toString());
+
+    FileJournal journal = FileJournal.open(vertx, options()).await(30, TimeUnit.SECONDS);
+    RecoveryReport recovered = journal.recovery();
+    List<JournalRecord> kept = journal.read(1, 10_000).await(30, TimeUnit.SECONDS);
+    journal.close().await(30, TimeUnit.SECONDS);
+
+    assertEquals(1, recovered.cut().size(), recovered.toString());
+    JournalProblem cut = recovered.cut().get(0);
+    assertEquals(reported.file(), cut.file());
+    assertEquals(reported.offset(), cut.offset());
+    assertEquals(reported.position(), cut.position());
+    assertEquals(reported.cause(), cut.cause());
+    assertTrue(recovered.remaining().isEmpty(), recovered.toString());
+    assertEquals(reported.unreadableBytes(), recovered.truncatedBytes());
+    assertEquals(verified.lastPosition(), recovered.lastPosition());
+    assertEquals(verified.validRecords(), kept.size());
+    assertTrue(new JournalInspector(directory).verify().clean(), "after the cut, verify finds nothing");
+  }
+
+  @Test
+  void aTornLastRecord() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    JournalFiles.cutBy(newestSegment(), 5);
+    assertOpeningCutsWhatVerifyReports(DamageCause.TORN_TAIL);
+  }
+
+  @Test
+  void aTornRecordHeader() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    JournalFiles.appendBytes(newestSegment(), new byte[] {0, 0, 1});
+    assertOpeningCutsWhatVerifyReports(DamageCause.TORN_TAIL);
+  }
+
+  @Test
+  void zerosAfterTheLastRecord() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    JournalFiles.appendBytes(newestSegment(), new byte[16]);
+    assertOpeningCutsWhatVerifyReports(DamageCause.BAD_LENGTH);
+  }
+
+  @Test
+  void aFlippedByte() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    Path newest = newestSegment();
+    JournalFiles.flipByte(newest, lastRecordOffset(newest) + RecordFormat.FRAME_BYTES + 20);
+    assertOpeningCutsWhatVerifyReports(DamageCause.BAD_CHECKSUM);
+  }
+
+  @Test
+  void aRecordWhoseCrcMatchesButWhoseFieldsDoNotFit() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    Path newest = newestSegment();
+    // The id's length now runs past the payload.
+    JournalFiles.rewritePayload(newest, lastRecordOffset(newest), payload -> payload.putShort(17, (short) 0x7FFF));
+    assertOpeningCutsWhatVerifyReports(DamageCause.MALFORMED_RECORD);
+  }
+
+  @Test
+  void aRecordWhoseCrcMatchesButWhosePositionIsOutOfSequence() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    Path newest = newestSegment();
+    JournalFiles.rewritePayload(newest, lastRecordOffset(newest), payload -> payload.putLong(0, 1));
+    assertOpeningCutsWhatVerifyReports(DamageCause.OUT_OF_SEQUENCE);
+  }
+
+  @Test
+  void aRecordLargerThanTodaysMaxRecordBytesIsDataNotDamage() throws Exception {
+    JournalEvent large = new JournalEvent("large", "Blob", 1, Map.of(), Buffer.buffer(new byte[8 * 1024]));
+    JournalFiles.write(vertx, options().setMaxRecordBytes(64 * 1024), List.of(large));
+    FileJournalOptions smaller = options().setMaxRecordBytes(1024);
+
+    assertTrue(new JournalInspector(directory).verify().clean());
+    FileJournal journal = FileJournal.open(vertx, smaller).await(30, TimeUnit.SECONDS);
+    try {
+      assertTrue(journal.recovery().clean(), journal.recovery().toString());
+      List<JournalRecord> records = journal.read(1, 10).await(30, TimeUnit.SECONDS);
+      assertEquals(1, records.size());
+      assertEquals(8 * 1024, ((Buffer) records.get(0).event().body()).length());
+      JournalEvent again = new JournalEvent("again", "Blob", 2, Map.of(), large.body());
+      CommBusException refused = assertThrows(CommBusException.class,
+          () -> journal.append(again).await(30, TimeUnit.SECONDS), "the bound still holds for new appends");
+      assertEquals(ErrorCode.INVALID_MESSAGE, refused.code());
+    } finally {
+      journal.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void damageInAnOlderSegmentIsReportedNeverCut() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    Path older = JournalFiles.segments(directory).get(0);
+    Files.delete(JournalFiles.indexOf(older));   // no marker: opening reads the segment
+    List<Long> offsets = JournalFiles.recordOffsets(older);
+    long damagedAt = offsets.get(offsets.size() / 2);
+    JournalFiles.flipByte(older, damagedAt + RecordFormat.FRAME_BYTES + 20);
+    long size = Files.size(older);
+
+    VerifyReport verified = new JournalInspector(directory).verify();
+    FileJournal journal = FileJournal.open(vertx, options()).await(30, TimeUnit.SECONDS);
+    RecoveryReport recovered = journal.recovery();
+    journal.close().await(30, TimeUnit.SECONDS);
+
+    assertEquals(1, verified.problems().size(), verified.toString());
+    assertTrue(recovered.cut().isEmpty(), recovered.toString());
+    assertEquals(List.of(verified.problems().get(0).toString()),
+        recovered.remaining().stream().map(JournalProblem::toString).collect(java.util.stream.Collectors.toList()));
+    assertEquals(DamageCause.BAD_CHECKSUM, recovered.remaining().get(0).cause());
+    assertFalse(recovered.clean());
+    assertEquals(size, Files.size(older), "nothing was cut from the older segment");
+    assertEquals(COUNT, recovered.lastPosition());
+  }
+}
