@@ -2,6 +2,7 @@ package io.commbus.bus.journal.file;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.Appended;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
@@ -11,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,7 +83,7 @@ public final class FileJournal implements EventJournal {
     if (broken != null) {
       return Future.failedFuture(new CommBusException(ErrorCode.STORAGE, broken));
     }
-    Promise<Appended> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    Promise<Appended> promise = VertxInternals.promiseOn(vertx.getOrCreateContext());
     writer.enqueue(new PendingAppend(event, promise));
     return promise.future();
   }
@@ -129,7 +129,7 @@ public final class FileJournal implements EventJournal {
       writer.stop();
     }
     // Completed by the writer thread; hand the completion to the caller's context.
-    Promise<Void> closedHere = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    Promise<Void> closedHere = VertxInternals.promiseOn(vertx.getOrCreateContext());
     writer.stopped().onComplete(closedHere);
     return closedHere.future();
   }
