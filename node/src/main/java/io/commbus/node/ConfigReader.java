@@ -11,7 +11,6 @@ import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.ConfigSection;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.journal.file.FileJournalOptions;
-import io.commbus.bus.journal.file.FsyncPolicy;
 import io.commbus.coordinator.CoordinatorOptions;
 import io.commbus.coordinator.DispatcherOptions;
 import io.commbus.coordinator.RegistryOptions;
@@ -162,21 +161,7 @@ public final class ConfigReader {
   }
 
   private static FileJournalOptions fileJournal(ConfigSection section) {
-    FileJournalOptions defaults = new FileJournalOptions();
-    FileJournalOptions file = new FileJournalOptions(section.path("directory",
-        section.resolve(JournalConfig.DEFAULT_DIRECTORY.toString())));
-    String fsync = section.string("fsync", "always");
-    try {
-      file.setFsync(FsyncPolicy.parse(fsync));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(section.field("fsync"), "must be always, never or interval:<ms>, was \"" + fsync + "\"");
-    }
-    file.setSegmentBytes(section.number("segmentBytes", defaults.getSegmentBytes(), 4096, Long.MAX_VALUE));
-    file.setMaxRecordBytes(section.integer("maxRecordBytes", defaults.getMaxRecordBytes(), 1024, Integer.MAX_VALUE));
-    file.setDedupWindow(section.integer("dedupWindow", defaults.getDedupWindow(), 0, Integer.MAX_VALUE));
-    file.setRetentionBytes(section.number("retentionBytes", 0, 0, Long.MAX_VALUE));
-    file.setRetentionAge(section.positiveDuration("retentionAge", null));
-    return file;
+    return new FileJournalOptions(section.resolve(JournalConfig.DEFAULT_DIRECTORY.toString())).readFrom(section);
   }
 
   private static PostgresJournalOptions postgresJournal(ConfigSection section) {

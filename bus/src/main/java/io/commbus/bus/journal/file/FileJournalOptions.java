@@ -1,11 +1,19 @@
 package io.commbus.bus.journal.file;
 
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigSection;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /** Settings of the embedded file journal; all but the directory have defaults. */
 public final class FileJournalOptions {
+
+  /** The smallest segment: one page, so a segment holds at least a few small records. */
+  public static final long MIN_SEGMENT_BYTES = 4096;
+  /** The smallest record limit; below it ordinary events would not fit. */
+  public static final int MIN_MAX_RECORD_BYTES = 1024;
 
   private Path directory;
   private FsyncPolicy fsync = FsyncPolicy.ALWAYS;
@@ -64,10 +72,7 @@ public final class FileJournalOptions {
   }
 
   public FileJournalOptions setSegmentBytes(long segmentBytes) {
-    if (segmentBytes < 4096) {
-      throw new IllegalArgumentException("segmentBytes must be at least 4096, was " + segmentBytes);
-    }
-    this.segmentBytes = segmentBytes;
+    this.segmentBytes = Check.between("segmentBytes", segmentBytes, MIN_SEGMENT_BYTES, Long.MAX_VALUE);
     return this;
   }
 
@@ -77,10 +82,7 @@ public final class FileJournalOptions {
   }
 
   public FileJournalOptions setMaxRecordBytes(int maxRecordBytes) {
-    if (maxRecordBytes < 1024) {
-      throw new IllegalArgumentException("maxRecordBytes must be at least 1024, was " + maxRecordBytes);
-    }
-    this.maxRecordBytes = maxRecordBytes;
+    this.maxRecordBytes = Check.atLeast("maxRecordBytes", maxRecordBytes, MIN_MAX_RECORD_BYTES);
     return this;
   }
 
@@ -90,10 +92,7 @@ public final class FileJournalOptions {
   }
 
   public FileJournalOptions setMaxBatch(int maxBatch) {
-    if (maxBatch < 1) {
-      throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
-    }
-    this.maxBatch = maxBatch;
+    this.maxBatch = Check.atLeast("maxBatch", maxBatch, 1);
     return this;
   }
 
@@ -103,10 +102,7 @@ public final class FileJournalOptions {
   }
 
   public FileJournalOptions setIndexIntervalBytes(int indexIntervalBytes) {
-    if (indexIntervalBytes < 1) {
-      throw new IllegalArgumentException("indexIntervalBytes must be positive, was " + indexIntervalBytes);
-    }
-    this.indexIntervalBytes = indexIntervalBytes;
+    this.indexIntervalBytes = Check.atLeast("indexIntervalBytes", indexIntervalBytes, 1);
     return this;
   }
 
@@ -116,10 +112,7 @@ public final class FileJournalOptions {
   }
 
   public FileJournalOptions setDedupWindow(int dedupWindow) {
-    if (dedupWindow < 0) {
-      throw new IllegalArgumentException("dedupWindow must not be negative, was " + dedupWindow);
-    }
-    this.dedupWindow = dedupWindow;
+    this.dedupWindow = Check.atLeast("dedupWindow", dedupWindow, 0);
     return this;
   }
 
@@ -148,10 +141,7 @@ public final class FileJournalOptions {
   }
 
   public FileJournalOptions setRetentionBytes(long retentionBytes) {
-    if (retentionBytes < 0) {
-      throw new IllegalArgumentException("retentionBytes must not be negative, was " + retentionBytes);
-    }
-    this.retentionBytes = retentionBytes;
+    this.retentionBytes = Check.between("retentionBytes", retentionBytes, 0, Long.MAX_VALUE);
     return this;
   }
 
@@ -161,7 +151,26 @@ public final class FileJournalOptions {
   }
 
   public FileJournalOptions setRetentionAge(Duration retentionAge) {
-    this.retentionAge = retentionAge;
+    this.retentionAge = retentionAge == null ? null : Check.positive("retentionAge", retentionAge);
+    return this;
+  }
+
+  /**
+   * Takes the settings {@code section} holds: {@code directory} (relative to the configuration
+   * file), {@code fsync} ({@code always}, {@code never} or {@code interval:<ms>}),
+   * {@code segmentBytes}, {@code maxRecordBytes}, {@code maxBatch}, {@code dedupWindow},
+   * {@code linger}, {@code retentionBytes} and {@code retentionAge}.
+   */
+  public FileJournalOptions readFrom(ConfigSection section) {
+    section.applyPath("directory", this::setDirectory);
+    section.applyString("fsync", text -> setFsync(FsyncPolicy.parse(text)));
+    section.applyLong("segmentBytes", this::setSegmentBytes);
+    section.applyInt("maxRecordBytes", this::setMaxRecordBytes);
+    section.applyInt("maxBatch", this::setMaxBatch);
+    section.applyInt("dedupWindow", this::setDedupWindow);
+    section.applyDuration("linger", this::setLinger);
+    section.applyLong("retentionBytes", this::setRetentionBytes);
+    section.applyDuration("retentionAge", this::setRetentionAge);
     return this;
   }
 }

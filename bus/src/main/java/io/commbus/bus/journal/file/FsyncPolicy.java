@@ -1,5 +1,7 @@
 package io.commbus.bus.journal.file;
 
+import io.commbus.bus.config.InvalidSettingException;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -35,7 +37,7 @@ public final class FsyncPolicy {
   /** Parses {@code always}, {@code never} or {@code interval:<ms>}. */
   public static FsyncPolicy parse(String text) {
     if (text == null) {
-      throw new IllegalArgumentException("fsync policy missing: use always, never or interval:<ms>");
+      throw new InvalidSettingException("fsync", "must be always, never or interval:<ms>");
     }
     String value = text.trim().toLowerCase(java.util.Locale.ROOT);
     if (value.equals("always")) {
@@ -48,10 +50,11 @@ public final class FsyncPolicy {
       try {
         return interval(Duration.ofMillis(Long.parseLong(value.substring("interval:".length()))));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("fsync interval must be whole milliseconds: '" + text + "'");
+        throw new InvalidSettingException("fsync", "must be always, never or interval:<ms> (whole milliseconds),"
+            + " was \"" + text + "\"");
       }
     }
-    throw new IllegalArgumentException("unknown fsync policy '" + text + "': use always, never or interval:<ms>");
+    throw new InvalidSettingException("fsync", "must be always, never or interval:<ms>, was \"" + text + "\"");
   }
 
   public Mode mode() {
