@@ -76,7 +76,10 @@ public final class FileJournalOptions {
     return this;
   }
 
-  /** The largest record accepted; larger appends fail with INVALID_MESSAGE (default 16 MiB). */
+  /**
+   * The largest record accepted; larger appends fail with INVALID_MESSAGE (default 16 MiB). It
+   * bounds appends only: records written while it was larger stay valid when it is lowered.
+   */
   public int getMaxRecordBytes() {
     return maxRecordBytes;
   }

@@ -78,20 +78,17 @@ final class JournalWalk {
 
   /** Walks {@code files}, consecutive segments, until the visitor stops; the last may be the journal's newest. */
   List<WalkedSegment> run(List<Path> files, boolean endsWithNewest, SegmentWalk.Visitor visitor) throws IOException {
-    int newest = endsWithNewest ? files.size() - 1 : -1;
     int last = files.size() - 1;
     WalkedSegment torn = null;
-    if (newest >= 0 && Files.size(files.get(newest)) < Segment.HEADER_BYTES) {
+    if (endsWithNewest && last >= 0 && Files.size(files.get(last)) < Segment.HEADER_BYTES) {
       // A roll creates the file, then writes its header: a crash in between leaves this.
-      torn = tornNewSegment(files.get(newest));
-      newest--;
-    }
-    List<WalkedSegment> segments = new ArrayList<>();
-    if (torn != null) {
+      torn = tornNewSegment(files.get(last));
       last--;
     }
+    int newest = endsWithNewest ? last : -1;
+    List<WalkedSegment> segments = new ArrayList<>();
     for (int i = 0; i <= last; i++) {
-      long nextBase = i < files.size() - 1 ? Segment.baseOf(files.get(i + 1)) : -1;
+      long nextBase = i + 1 < files.size() ? Segment.baseOf(files.get(i + 1)) : -1;
       WalkedSegment segment = segment(files.get(i), i == newest, nextBase, visitor);
       segments.add(segment);
       if (segment.stopped) {
@@ -108,7 +105,8 @@ final class JournalWalk {
    * Walks one segment; {@code newest} says whether it is the journal's newest, and
    * {@code nextBase} is where the next one starts (-1 if there is none).
    */
-  private WalkedSegment segment(Path file, boolean newest, long nextBase, SegmentWalk.Visitor visitor) throws IOException {
+  private WalkedSegment segment(Path file, boolean newest, long nextBase, SegmentWalk.Visitor visitor)
+      throws IOException {
     WalkedSegment walked = new WalkedSegment(file, Files.size(file));
     Segment segment;
     try {

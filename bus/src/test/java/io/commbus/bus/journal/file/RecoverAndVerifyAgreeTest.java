@@ -139,6 +139,28 @@ class RecoverAndVerifyAgreeTest {
   }
 
   @Test
+  void aNewSegmentTornBeforeItsHeader() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    Path torn = directory.resolve(String.format("%020d.seg", COUNT + 1));
+    Files.write(torn, new byte[] {'C', 'B', 'J'});
+
+    VerifyReport verified = new JournalInspector(directory).verify();
+    assertEquals(1, verified.problems().size(), verified.toString());
+    assertEquals(DamageCause.TORN_SEGMENT_HEADER, verified.problems().get(0).cause());
+    assertTrue(verified.problems().get(0).description().endsWith("opening the journal for writing removes it"));
+    assertTrue(Files.exists(torn), "verify removed nothing");
+
+    FileJournal journal = FileJournal.open(vertx, options()).await(30, TimeUnit.SECONDS);
+    RecoveryReport recovered = journal.recovery();
+    journal.close().await(30, TimeUnit.SECONDS);
+    assertEquals(1, recovered.cut().size(), recovered.toString());
+    assertEquals(verified.problems().get(0).toString(), recovered.cut().get(0).toString());
+    assertEquals(3, recovered.truncatedBytes());
+    assertEquals(COUNT, recovered.lastPosition());
+    assertFalse(Files.exists(torn));
+  }
+
+  @Test
   void aRecordLargerThanTodaysMaxRecordBytesIsDataNotDamage() throws Exception {
     JournalEvent large = new JournalEvent("large", "Blob", 1, Map.of(), Buffer.buffer(new byte[8 * 1024]));
     JournalFiles.write(vertx, options().setMaxRecordBytes(64 * 1024), List.of(large));
