@@ -1,6 +1,5 @@
 package io.commbus.node;
 
-import io.commbus.bus.error.CommBusException;
 import io.commbus.process.CallbackHandler;
 
 import java.lang.reflect.Constructor;
@@ -41,7 +40,7 @@ final class CallbackHandlers {
       String path;
       try {
         path = handler.path();
-      } catch (CommBusException e) {
+      } catch (IllegalArgumentException e) {
         throw new ConfigException(field, names.get(i) + " serves an invalid path: " + e.getMessage());
       }
       String earlier = paths.putIfAbsent(path, field);
