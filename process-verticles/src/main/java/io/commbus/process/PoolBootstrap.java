@@ -17,7 +17,10 @@ import java.nio.file.Path;
  */
 record PoolBootstrap(RuntimeDirectory directory, PoolSpec spec) {
 
-  /** Blocking: creates the directory and resolves the options; throws IllegalArgumentException for bad options. */
+  /**
+   * Blocking: creates the directory and resolves and validates the options; throws an
+   * IllegalArgumentException naming the pool and the field for options that cannot work.
+   */
   static PoolBootstrap prepare(PoolOptions pool, ProcessOptions configured, PythonProcessConfig python) {
     ProcessOptions base = configured != null ? configured : python.getProcess();
     RuntimeDirectory directory = RuntimeDirectory.create(base.getRuntimeDirectory(), pool.getName());
@@ -29,6 +32,9 @@ record PoolBootstrap(RuntimeDirectory directory, PoolSpec spec) {
       }
       resolved.validate();
       return new PoolBootstrap(directory, spec(pool, resolved));
+    } catch (IllegalArgumentException e) {
+      directory.delete();
+      throw new IllegalArgumentException("pool " + pool.getName() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       directory.delete();
       throw e;

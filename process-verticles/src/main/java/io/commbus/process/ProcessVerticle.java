@@ -82,9 +82,6 @@ public class ProcessVerticle extends VerticleBase {
   public Future<?> start() {
     try {
       pool.validate();
-      if (configured != null) {
-        configured.validate();
-      }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalArgumentException("pool " + pool.getName() + ": " + e.getMessage(), e));
     }
