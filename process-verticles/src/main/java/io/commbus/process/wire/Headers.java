@@ -1,7 +1,6 @@
 package io.commbus.process.wire;
 
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Reads header fields of a received frame. A field that is required and missing, or present
@@ -71,18 +70,6 @@ public final class Headers {
   /** An optional string field; null when absent. */
   public static String optionalString(Frame frame, String key) {
     return frame.header().getValue(key) == null ? null : requireString(frame, key);
-  }
-
-  /** An optional JSON object field; null when absent. */
-  public static JsonObject optionalObject(Frame frame, String key) {
-    Object value = frame.header().getValue(key);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof JsonObject)) {
-      throw violation(frame, "object", key, value);
-    }
-    return (JsonObject) value;
   }
 
   /** JSON integers decode as Integer, Long or BigInteger; BigInteger does not fit a long here. */
