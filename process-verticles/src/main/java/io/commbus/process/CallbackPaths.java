@@ -37,7 +37,7 @@ public final class CallbackPaths {
     return path;
   }
 
-  /** The message type for a callback a child asks for: a malformed path is its invalid message, answered on the wire. */
+  /** The message type of a callback a child calls: a malformed path is its invalid message, answered on the wire. */
   static String messageTypeOfCall(String path) {
     try {
       return messageType(path);

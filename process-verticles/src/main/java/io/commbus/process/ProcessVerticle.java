@@ -131,8 +131,8 @@ public class ProcessVerticle extends VerticleBase {
     }
     List<Future<?>> hooks = new ArrayList<>();
     for (Supplier<Future<?>> hook : stopHooks) {
-      hooks.add(Future.succeededFuture().compose(v -> hook.get()).onFailure(e -> LOG.log(System.Logger.Level.WARNING, "pool " + pool.getName()
-          + ": a stop hook failed: " + e.getMessage())));
+      hooks.add(Future.succeededFuture().compose(v -> hook.get()).onFailure(e ->
+          LOG.log(System.Logger.Level.WARNING, "pool " + pool.getName() + ": a stop hook failed: " + e.getMessage())));
     }
     Future<Void> unregistered = Future.join(hooks).<Void>mapEmpty().recover(e -> Future.succeededFuture())
         .compose(v -> registration == null ? Future.succeededFuture() : registration.unregister());
