@@ -19,3 +19,14 @@ async def note(command):
     await commbus.publish("test.Noted", command)
     return None
 
+
+
+async def echo(request):
+    """Answers with what it was asked, for the pool service tests."""
+    return {"echo": request, "pid": os.getpid()}
+
+
+async def count(request):
+    """Answers with a stream, which a coordinator service cannot carry."""
+    for i in range(request.get("n", 3)):
+        yield {"i": i}

@@ -1,7 +1,6 @@
 package io.commbus.node;
 
 import io.commbus.bus.config.ConfigException;
-import io.commbus.bus.error.CommBusException;
 import io.commbus.process.CallbackHandler;
 
 import java.lang.reflect.Constructor;
@@ -42,7 +41,7 @@ final class CallbackHandlers {
       String path;
       try {
         path = handler.path();
-      } catch (CommBusException e) {
+      } catch (IllegalArgumentException e) {
         throw new ConfigException(field, names.get(i) + " serves an invalid path: " + e.getMessage());
       }
       String earlier = paths.putIfAbsent(path, field);

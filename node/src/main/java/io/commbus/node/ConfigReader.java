@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
 import io.commbus.bus.CommBusOptions;
-import io.commbus.cluster.ClusterSettings;
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.ConfigSection;
-import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.journal.file.FileJournalOptions;
+import io.commbus.cluster.ClusterSettings;
 import io.commbus.coordinator.CoordinatorOptions;
 import io.commbus.coordinator.DispatcherOptions;
 import io.commbus.coordinator.RegistryOptions;
+import io.commbus.node.pools.PoolServiceOptions;
 import io.commbus.process.CallbackPaths;
 import io.commbus.process.PoolOptions;
 import io.commbus.process.ProcessOptions;
@@ -257,7 +257,7 @@ public final class ConfigReader {
     for (int i = 0; i < callbacks.size(); i++) {
       try {
         CallbackPaths.check(callbacks.get(i));
-      } catch (CommBusException e) {
+      } catch (IllegalArgumentException e) {
         throw new ConfigException(section.field("callbacks") + "[" + i + "]", "must be module.Type, two identifiers"
             + " joined by a dot, was \"" + callbacks.get(i) + "\"");
       }
@@ -265,11 +265,12 @@ public final class ConfigReader {
     process.setCallbacks(callbacks);
     worker.setProcess(process);
 
+    PoolServiceOptions serviceDefaults = new PoolServiceOptions();
     PoolConfig config = new PoolConfig().setPool(pool).setWorker(worker)
         .setServeAsService(section.bool("serveAsService", false))
         .setCapabilities(section.strings("capabilities"))
-        .setVersion(section.string("version", "1.0.0"))
-        .setHeartbeatInterval(section.positiveDuration("heartbeatInterval", Duration.ofSeconds(2)));
+        .setVersion(section.string("version", serviceDefaults.getVersion()))
+        .setHeartbeatInterval(section.positiveDuration("heartbeatInterval", serviceDefaults.getHeartbeatInterval()));
     section.rejectUnknown();
     return config;
   }

@@ -9,6 +9,7 @@ import io.commbus.bus.middleware.MetricsMiddleware;
 import io.commbus.cluster.Cluster;
 import io.commbus.cluster.ClusteredVertx;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
+import io.commbus.node.pools.PoolServices;
 import io.commbus.process.CallbackHandler;
 import io.commbus.process.CallbackRegistry;
 import io.commbus.process.ProcessVerticle;
@@ -183,13 +184,16 @@ public final class Node {
     undoLater("pools", () -> Future.join(deployed.stream().map(vertx::undeploy).toList()));
     List<ProcessVerticle> verticles = new ArrayList<>();
     List<Future<String>> starts = new ArrayList<>();
+    PoolServices services = coordinator == null ? null : new PoolServices(vertx, coordinator);
     for (PoolConfig pool : config.getPools()) {
-      ProcessVerticle verticle = pool.verticle(bus, coordinator);
+      ProcessVerticle verticle = pool.verticle(bus);
       verticles.add(verticle);
+      boolean served = pool.isServeAsService() && services != null;
       starts.add(vertx.deployVerticle(verticle)
+          .onSuccess(deployed::add)
+          .compose(id -> served ? services.serve(verticle, pool.getService()).map(id) : Future.succeededFuture(id))
           .recover(e -> Future.failedFuture(new IllegalStateException("pool " + pool.getPool().getName()
-              + " could not start: " + e.getMessage(), e)))
-          .onSuccess(deployed::add));
+              + " could not start: " + e.getMessage(), e))));
     }
     return Future.join(starts).transform(ar -> {
       for (Future<String> start : starts) {

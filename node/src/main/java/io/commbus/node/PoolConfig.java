@@ -1,30 +1,26 @@
 package io.commbus.node;
 
 import io.commbus.bus.CommBus;
-import io.commbus.coordinator.CommBusCoordinatorVerticle;
+import io.commbus.node.pools.PoolServiceOptions;
 import io.commbus.process.PoolOptions;
-import io.commbus.process.PoolService;
 import io.commbus.process.ProcessVerticle;
 import io.commbus.process.PythonProcessConfig;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * One pool of Python workers the node runs: the pool (name, bus type, size), the worker
  * (module, function, interpreter, path, environment, callbacks, limits) and whether it serves
- * as a coordinator service.
+ * as a coordinator service, and how.
  */
 public final class PoolConfig {
 
   private PoolOptions pool = new PoolOptions();
   private PythonProcessConfig worker = new PythonProcessConfig();
   private boolean serveAsService;
-  private List<String> capabilities = new ArrayList<>();
-  private String version = "1.0.0";
-  private Duration heartbeatInterval = Duration.ofSeconds(2);
+  private final PoolServiceOptions service = new PoolServiceOptions();
 
   public PoolOptions getPool() {
     return pool;
@@ -54,43 +50,43 @@ public final class PoolConfig {
     return this;
   }
 
+  /** How the pool appears as a service, when it serves as one. */
+  public PoolServiceOptions getService() {
+    return service;
+  }
+
   /** What the service can do, as listed in the registry. */
   public List<String> getCapabilities() {
-    return capabilities;
+    return service.getCapabilities();
   }
 
   public PoolConfig setCapabilities(List<String> capabilities) {
-    this.capabilities = new ArrayList<>(capabilities);
+    service.setCapabilities(capabilities);
     return this;
   }
 
-  /** The service's version in the registry; default 1.0.0. */
+  /** The service's version in the registry. */
   public String getVersion() {
-    return version;
+    return service.getVersion();
   }
 
   public PoolConfig setVersion(String version) {
-    this.version = Objects.requireNonNull(version, "version");
+    service.setVersion(version);
     return this;
   }
 
-  /** How often the service heartbeats while a child is ready; default 2 s. */
+  /** How often the service heartbeats while a child is ready. */
   public Duration getHeartbeatInterval() {
-    return heartbeatInterval;
+    return service.getHeartbeatInterval();
   }
 
   public PoolConfig setHeartbeatInterval(Duration heartbeatInterval) {
-    this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+    service.setHeartbeatInterval(heartbeatInterval);
     return this;
   }
 
-  /** The verticle that runs this pool, serving as a service when configured and a coordinator is given. */
-  ProcessVerticle verticle(CommBus bus, CommBusCoordinatorVerticle coordinator) {
-    ProcessVerticle verticle = ProcessVerticle.python(bus, pool, worker);
-    if (serveAsService && coordinator != null) {
-      verticle.serveAs(new PoolService(coordinator).setCapabilities(capabilities).setVersion(version)
-          .setHeartbeatInterval(heartbeatInterval));
-    }
-    return verticle;
+  /** The verticle that runs this pool. */
+  ProcessVerticle verticle(CommBus bus) {
+    return ProcessVerticle.python(bus, pool, worker);
   }
 }

@@ -43,8 +43,7 @@ class ArchitectureTest {
     onlyUses("io.commbus.cluster..", "io.commbus.cluster..").check(production);
     onlyUses("io.commbus.bus..", "io.commbus.bus..").check(production);
     onlyUses("io.commbus.coordinator..", "io.commbus.bus..", "io.commbus.coordinator..").check(production);
-    onlyUses("io.commbus.process..", "io.commbus.bus..", "io.commbus.coordinator..", "io.commbus.process..")
-        .check(production);
+    onlyUses("io.commbus.process..", "io.commbus.bus..", "io.commbus.process..").check(production);
     onlyUses("io.commbus.adapter.postgres..", "io.commbus.bus..", "io.commbus.adapter.postgres..").check(production);
     onlyUses("io.commbus.adapter.http..", "io.commbus.bus..", "io.commbus.coordinator..", "io.commbus.adapter.http..")
         .check(production);

@@ -28,12 +28,21 @@ public final class CallbackPaths {
     return PREFIX + check(path);
   }
 
-  /** Fails with INVALID_MESSAGE unless {@code path} is two Python identifiers joined by a dot. */
+  /** Fails with an IllegalArgumentException unless {@code path} is two Python identifiers joined by a dot. */
   public static String check(String path) {
     if (path == null || !PATH.matcher(path).matches()) {
-      throw new CommBusException(ErrorCode.INVALID_MESSAGE, "callback path \"" + path
+      throw new IllegalArgumentException("callback path \"" + path
           + "\" must be module.Type, two identifiers joined by a dot");
     }
     return path;
+  }
+
+  /** The message type of a callback a child calls: a malformed path is its invalid message, answered on the wire. */
+  static String messageTypeOfCall(String path) {
+    try {
+      return messageType(path);
+    } catch (IllegalArgumentException e) {
+      throw new CommBusException(ErrorCode.INVALID_MESSAGE, e.getMessage());
+    }
   }
 }

@@ -5,7 +5,11 @@ public final class ProcessEvents {
 
   /** A child finished its handshake: {@code pid}, {@code kind}, {@code startupMillis}, {@code generation}. */
   public static final String CHILD_STARTED = "commbus.process.ChildStarted";
-  /** A child exited unasked: {@code pid}, {@code status}, {@code signal}, {@code description}. */
+  /**
+   * A child exited unasked: {@code pid}, {@code status}, {@code signal}, {@code cause} (why, one of
+   * EXITED, SIGNALLED, HANDSHAKE_FAILED, PROTOCOL_VIOLATION, PARENT_FAILED, HUNG, DISCONNECTED),
+   * {@code description}.
+   */
   public static final String CHILD_EXITED = "commbus.process.ChildExited";
   /** A child will be started again: {@code attempt}, {@code delayMillis}. */
   public static final String CHILD_RESTARTING = "commbus.process.ChildRestarting";

@@ -1,5 +1,6 @@
 package io.commbus.process;
 
+import io.commbus.process.wire.Protocol;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.Set;
 public class ProcessOptions {
 
   /** Environment variables the runtime sets itself; configuration may not override them. */
-  public static final Set<String> RESERVED_ENV = Set.of("COMMBUS_SOCKET", "COMMBUS_TOKEN", "COMMBUS_CHILD_ID");
+  public static final Set<String> RESERVED_ENV = Set.of(Protocol.ENV_SOCKET, Protocol.ENV_TOKEN, Protocol.ENV_CHILD_ID);
 
   private List<String> command = new ArrayList<>();
   private Path workingDirectory;
@@ -27,10 +28,10 @@ public class ProcessOptions {
   private JsonObject entry = new JsonObject();
   private List<String> callbacks = new ArrayList<>();
   private Duration handshakeTimeout = Duration.ofSeconds(10);
-  private int maxFrameSize = 16 * 1024 * 1024;
+  private int maxFrameSize = Protocol.DEFAULT_MAX_FRAME_SIZE;
   private int maxInFlight = 256;
   private int maxQueued = 1024;
-  private int streamWindow = 256;
+  private int streamWindow = Protocol.DEFAULT_CREDIT;
   private Duration requestTimeout = Duration.ofSeconds(30);
   private Duration hangGrace = Duration.ofSeconds(2);
   private Duration shutdownGrace = Duration.ofSeconds(5);
@@ -84,7 +85,11 @@ public class ProcessOptions {
     return this;
   }
 
-  /** Variables added to the child's otherwise minimal environment. */
+  /**
+   * Variables added to the child's otherwise minimal environment: the node's {@code PATH}, then
+   * these (a {@code PATH} here replaces the node's), then the protocol's {@code COMMBUS_*}
+   * variables, which these may not name.
+   */
   public Map<String, String> getEnvironment() {
     return environment;
   }

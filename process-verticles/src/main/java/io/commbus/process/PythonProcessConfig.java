@@ -1,5 +1,6 @@
 package io.commbus.process;
 
+import io.commbus.process.wire.Protocol;
 import io.vertx.core.json.JsonObject;
 
 import java.io.File;
@@ -17,6 +18,9 @@ import java.util.Objects;
  * goes first on the child's path, so workers need no installation.
  */
 public class PythonProcessConfig {
+
+  private static final String PYTHONPATH = "PYTHONPATH";
+  private static final String PYTHONUNBUFFERED = "PYTHONUNBUFFERED";
 
   private String python = "python3";
   private String module;
@@ -77,6 +81,12 @@ public class PythonProcessConfig {
     return this;
   }
 
+  /**
+   * Variables for the child, besides those of {@link ProcessOptions#getEnvironment()}. A name
+   * set in both must have the same value in both. {@code PYTHONPATH} is made from the SDK and
+   * {@link #getPythonPath()}, and {@code PYTHONUNBUFFERED} is 1 so the node's log gets each line
+   * as it is printed: configuring either to another value fails the start.
+   */
   public Map<String, String> getEnvironment() {
     return environment;
   }
@@ -106,18 +116,27 @@ public class PythonProcessConfig {
     }
     ProcessOptions options = new ProcessOptions(process);
     options.setCommand(List.of(python, "-m", "commbus.child"));
-    options.setEntry(new JsonObject().put("module", module).put("function", function));
+    options.setEntry(new JsonObject().put(Protocol.ENTRY_MODULE, module).put(Protocol.ENTRY_FUNCTION, function));
     List<String> path = new ArrayList<>();
     path.add(sdkDirectory.toString());
     for (Path entry : pythonPath) {
       path.add(entry.toAbsolutePath().toString());
     }
+    // Three sources, merged explicitly: a variable two of them set must agree, or the start fails.
     Map<String, String> env = new LinkedHashMap<>(process.getEnvironment());
-    env.putAll(environment);
-    env.put("PYTHONPATH", String.join(File.pathSeparator, path));
-    // Children's output reaches the node's log line by line, not when a buffer fills.
-    env.put("PYTHONUNBUFFERED", "1");
+    environment.forEach((name, value) -> putAgreeing(env, name, value, "in the worker's environment"));
+    putAgreeing(env, PYTHONPATH, String.join(File.pathSeparator, path), "by the SDK and pythonPath (use pythonPath)");
+    // Output reaches the node's log line by line, not when a buffer fills.
+    putAgreeing(env, PYTHONUNBUFFERED, "1", "by the runtime");
     options.setEnvironment(env);
     return options;
+  }
+
+  private static void putAgreeing(Map<String, String> env, String name, String value, String source) {
+    String earlier = env.putIfAbsent(name, value);
+    if (earlier != null && !earlier.equals(value)) {
+      throw new IllegalArgumentException("environment: " + name + " is set to \"" + earlier + "\" and to \"" + value
+          + "\" " + source + "; set it in one place");
+    }
   }
 }

@@ -72,6 +72,18 @@ class SupervisionTest extends ProcessFixture {
   }
 
   @Test
+  void anUnaskedExitIsReportedWithItsCause() {
+    Future<Message> exited = next(ProcessEvents.CHILD_EXITED);
+    deploy(new PoolOptions("garbage"), script("garbage.py", o -> { }));
+
+    failure(bus.query(Message.query("garbage", new JsonObject())));
+
+    JsonObject exit = await(exited).json();
+    assertEquals("PROTOCOL_VIOLATION", exit.getString("cause"));
+    assertTrue(exit.getString("description").contains("broke the protocol"), exit.getString("description"));
+  }
+
+  @Test
   void anOversizedFrameIsAProtocolErrorBeforeItIsBuffered() {
     deploy(new PoolOptions("big"), script("oversized.py", o -> o.setMaxFrameSize(1024)));
 

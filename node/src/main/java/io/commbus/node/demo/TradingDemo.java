@@ -12,9 +12,10 @@ import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.coordinator.CoordinatorOptions;
 import io.commbus.coordinator.DispatchTarget;
 import io.commbus.coordinator.Priority;
+import io.commbus.node.pools.PoolServiceOptions;
+import io.commbus.node.pools.PoolServices;
 import io.commbus.process.CallbackRegistry;
 import io.commbus.process.PoolOptions;
-import io.commbus.process.PoolService;
 import io.commbus.process.ProcessEvents;
 import io.commbus.process.ProcessVerticle;
 import io.commbus.process.PythonProcessConfig;
@@ -116,9 +117,11 @@ public final class TradingDemo {
     strategy.getProcess().addCallback("market.MarketData").addCallback("risk.PositionCheck")
         .setRuntimeDirectory(work);
     ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions("trading").setType("trading.ExecuteTrade")
-        .setSize(2), strategy).serveAs(new PoolService(coordinator).setCapabilities(List.of("execute_trade")));
+        .setSize(2), strategy);
     long poolStart = System.nanoTime();
     deployments.add(await(vertx.deployVerticle(pool)));
+    await(new PoolServices(vertx, coordinator).serve(pool, new PoolServiceOptions()
+        .setCapabilities(List.of("execute_trade"))));
     JsonArray workers = await(pool.children());
     out.printf(Locale.ROOT, "      journal %s, workers %s ready in %d ms%n", work.resolve("journal"),
         describeWorkers(workers), (System.nanoTime() - poolStart) / 1_000_000);

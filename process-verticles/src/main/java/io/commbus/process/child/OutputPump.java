@@ -1,4 +1,4 @@
-package io.commbus.process.internal;
+package io.commbus.process.child;
 
 import java.io.BufferedReader;
 import java.io.IOException;

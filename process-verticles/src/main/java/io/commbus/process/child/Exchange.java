@@ -1,4 +1,4 @@
-package io.commbus.process.internal;
+package io.commbus.process.child;
 
 import io.commbus.bus.error.CommBusException;
 
@@ -26,7 +26,7 @@ public interface Exchange {
   /** A single value arrived ({@code res}). */
   void onValue(Object value);
 
-  /** A stream item arrived; {@code granted} is called once it may be counted as consumed. */
+  /** A stream item arrived; run {@code consumed} once it has left for its consumer, which returns credit. */
   void onItem(Object value, Runnable consumed);
 
   /** The stream ended ({@code end}). */

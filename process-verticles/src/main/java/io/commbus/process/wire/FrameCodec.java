@@ -1,4 +1,4 @@
-package io.commbus.process.internal;
+package io.commbus.process.wire;
 
 import io.vertx.core.buffer.Buffer;
 
@@ -13,12 +13,12 @@ public final class FrameCodec {
     Buffer header = frame.header().toBuffer();
     Buffer body = frame.body();
     int bodyLength = body == null ? 0 : body.length();
-    int length = 4 + header.length() + bodyLength;
+    int length = Protocol.LENGTH_FIELD_BYTES + header.length() + bodyLength;
     out.appendInt(length).appendInt(header.length()).appendBuffer(header);
     if (body != null) {
       out.appendBuffer(body);
     }
-    return length + 4;
+    return length + Protocol.LENGTH_FIELD_BYTES;
   }
 
   public static Buffer encode(Frame frame) {

@@ -1,4 +1,4 @@
-package io.commbus.process.internal;
+package io.commbus.process.child;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;

@@ -1,12 +1,13 @@
-package io.commbus.process.internal;
+package io.commbus.process.wire;
 
-import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.wire.Protocol.FrameKind;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -16,10 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FrameCodecTest {
 
-  private static final Set<String> ALL = Set.of("req", "res", "item", "items", "end", "err", "hello");
+  private static final Set<FrameKind> ALL = EnumSet.of(FrameKind.REQ, FrameKind.RES, FrameKind.ITEM, FrameKind.ITEMS,
+      FrameKind.END, FrameKind.ERR, FrameKind.HELLO);
 
   private final List<Frame> frames = new ArrayList<>();
-  private final List<CommBusException> errors = new ArrayList<>();
+  private final List<ProtocolViolation> errors = new ArrayList<>();
 
   private FrameParser parser(int max) {
     return new FrameParser(max, ALL, frames::add, errors::add);
@@ -29,20 +31,20 @@ class FrameCodecTest {
   void jsonRawAndEmptyBodiesRoundTrip() {
     Buffer out = Buffer.buffer();
     String type = "odd \"type\" \\ with \u0001 control, ünïcode and 日本";
-    FrameCodec.encode(Frame.withValue(new JsonObject().put("t", "req").put("id", 7).put("type", type),
+    FrameCodec.encode(Frame.withValue(Frame.header(FrameKind.REQ, 7).put(Protocol.TYPE, type),
         new JsonObject().put("symbol", "AAPL")), out);
-    FrameCodec.encode(Frame.withValue(new JsonObject().put("t", "res").put("id", 8), Buffer.buffer(new byte[] {0, 1, 2})),
+    FrameCodec.encode(Frame.withValue(Frame.header(FrameKind.RES, 8), Buffer.buffer(new byte[] {0, 1, 2})),
         out);
-    FrameCodec.encode(Frame.of("end", 9), out);
+    FrameCodec.encode(Frame.of(FrameKind.END, 9), out);
 
     parser(1024).handle(out);
 
     assertEquals(List.of(), errors);
     assertEquals(3, frames.size());
-    assertEquals(type, frames.get(0).header().getString("type"));
+    assertEquals(type, frames.get(0).header().getString(Protocol.TYPE));
     assertEquals(new JsonObject().put("symbol", "AAPL"), frames.get(0).value());
     assertEquals(Buffer.buffer(new byte[] {0, 1, 2}), frames.get(1).value());
-    assertEquals("r", frames.get(1).header().getString("b"));
+    assertEquals(Protocol.BODY_RAW, frames.get(1).header().getString(Protocol.BODY));
     assertNull(frames.get(2).body());
     assertNull(frames.get(2).value());
   }
@@ -50,8 +52,8 @@ class FrameCodecTest {
   @Test
   void framesSplitAtEveryByteBoundaryAreReassembled() {
     Buffer out = Buffer.buffer();
-    FrameCodec.encode(Frame.withValue(new JsonObject().put("t", "res").put("id", 1), new JsonObject().put("a", 1)), out);
-    FrameCodec.encode(Frame.of("end", 2), out);
+    FrameCodec.encode(Frame.withValue(Frame.header(FrameKind.RES, 1), new JsonObject().put("a", 1)), out);
+    FrameCodec.encode(Frame.of(FrameKind.END, 2), out);
     FrameParser parser = parser(1024);
 
     for (int i = 0; i < out.length(); i++) {
@@ -61,7 +63,7 @@ class FrameCodecTest {
     assertEquals(List.of(), errors);
     assertEquals(2, frames.size());
     assertEquals(new JsonObject().put("a", 1), frames.get(0).value());
-    assertEquals("end", frames.get(1).kind());
+    assertEquals(FrameKind.END, frames.get(1).kind());
   }
 
   @Test

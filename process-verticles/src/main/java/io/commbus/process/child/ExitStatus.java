@@ -1,4 +1,4 @@
-package io.commbus.process.internal;
+package io.commbus.process.child;
 
 /**
  * Describes how a child ended. The JDK reports a death by signal as 128 + the signal number,

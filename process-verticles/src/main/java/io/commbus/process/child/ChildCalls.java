@@ -1,0 +1,207 @@
+package io.commbus.process.child;
+
+import io.commbus.bus.Category;
+import io.commbus.bus.CommBus;
+import io.commbus.bus.Message;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.Headers;
+import io.commbus.process.wire.Protocol;
+import io.commbus.process.wire.Protocol.CallOp;
+import io.commbus.process.wire.Protocol.FrameKind;
+import io.commbus.process.wire.ProtocolViolation;
+import io.opentelemetry.context.Scope;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The calls one child makes onto the bus ({@code call} frames: callback, publish, send, query,
+ * stream, subscribe), each answered under the child's credit and cancelled by its
+ * {@code cancel}. A malformed call throws a {@link ProtocolViolation}; a call the bus refuses is
+ * answered with {@code err}. Runs on the connection's context only.
+ */
+final class ChildCalls {
+
+  private static final System.Logger LOG = System.getLogger(ChildCalls.class.getName());
+
+  private final CommBus bus;
+  private final FrameWriter writer;
+  private final int window;
+  private final Duration defaultTimeout;
+  private final UnaryOperator<String> callbackType;
+  private final Map<Long, InboundCall> open = new HashMap<>();
+
+  ChildCalls(CommBus bus, FrameWriter writer, int window, Duration defaultTimeout, UnaryOperator<String> callbackType) {
+    this.bus = bus;
+    this.writer = writer;
+    this.window = window;
+    this.defaultTimeout = defaultTimeout;
+    this.callbackType = callbackType;
+  }
+
+  /** Starts the call a {@code call} frame asks for. */
+  void call(Frame frame) {
+    long id = Headers.requirePositiveLong(frame, Protocol.ID);
+    String opName = Headers.requireString(frame, Protocol.OP);
+    CallOp op = CallOp.fromWireName(opName);
+    if (op == null) {
+      throw new ProtocolViolation("call frame has unknown op \"" + opName + "\"");
+    }
+    String type = Headers.requireNonBlank(frame, Protocol.TYPE);
+    if (open.containsKey(id)) {
+      throw new ProtocolViolation("call id " + id + " is already in use");
+    }
+    Object payload = frame.value();
+    Duration timeout = timeoutOf(frame);
+    int credit = Headers.optionalPositiveInt(frame, Protocol.CREDIT, window);
+    try (Scope ignored = TraceScope.enter(Headers.optionalString(frame, Protocol.TRACEPARENT))) {
+      switch (op) {
+        case PUBLISH:
+          unary(id, bus.publish(Message.of(Category.EVENT, type, body(type, payload)))
+              .map(position -> new JsonObject().put(Protocol.PUBLISHED_POSITION, position)));
+          break;
+        case SEND:
+          unary(id, bus.send(Message.of(Category.COMMAND, type, body(type, payload))).map(v -> null));
+          break;
+        case QUERY:
+          unary(id, bus.query(Message.of(Category.QUERY, type, body(type, payload)), timeout).map(Message::body));
+          break;
+        case STREAM:
+          stream(id, credit, Message.of(Category.QUERY, type, body(type, payload)), timeout);
+          break;
+        case CALLBACK:
+          stream(id, credit, Message.of(Category.QUERY, callbackType.apply(type), body(type, payload)), timeout);
+          break;
+        case SUBSCRIBE:
+          subscribe(id, credit, type);
+          break;
+        default:
+          throw new IllegalStateException("call op " + op + " has no handling");
+      }
+    } catch (CommBusException e) {
+      open.remove(id);
+      writer.write(ErrorFrames.of(id, e));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a " + op.wireName() + " call to " + type
+          + " failed before it reached the bus", e);
+      open.remove(id);
+      writer.write(ErrorFrames.of(id, CommBusException.wrap(e, ErrorCode.INTERNAL)));
+    }
+  }
+
+  /** The child granted more items on a call it started. */
+  void credit(Frame frame) {
+    long id = Headers.requireLong(frame, Protocol.ID);
+    int n = Headers.requirePositiveInt(frame, Protocol.COUNT);
+    InboundCall call = open.get(id);
+    if (call != null) {
+      call.credit(n);
+    }
+  }
+
+  /** The child cancelled a call it started. */
+  void cancel(Frame frame) {
+    InboundCall call = open.remove(Headers.requireLong(frame, Protocol.ID));
+    if (call != null) {
+      call.stop();
+    }
+  }
+
+  /** The connection ended: every call releases what it holds. */
+  void stopAll() {
+    List<InboundCall> calls = new ArrayList<>(open.values());
+    open.clear();
+    for (InboundCall call : calls) {
+      call.stop();
+    }
+  }
+
+  /** Whether {@code call} still serves exchange {@code id}. */
+  boolean isOpen(long id, InboundCall call) {
+    return open.get(id) == call;
+  }
+
+  /** Ends exchange {@code id}, served by {@code call}, with {@code error}; nothing if it already ended. */
+  void fail(long id, InboundCall call, CommBusException error) {
+    if (open.remove(id, call)) {
+      writer.write(ErrorFrames.of(id, error));
+    }
+  }
+
+  /** Forgets exchange {@code id} once {@code call} has written its last frame. */
+  void finished(long id, InboundCall call) {
+    open.remove(id, call);
+  }
+
+  private Duration timeoutOf(Frame frame) {
+    long millis = defaultTimeout.toMillis();
+    long timeout = Headers.optionalLong(frame, Protocol.TIMEOUT, 0);
+    if (timeout > 0) {
+      millis = timeout;
+    }
+    long deadline = Headers.optionalLong(frame, Protocol.DEADLINE, -1);
+    if (deadline >= 0) {
+      millis = Math.min(millis, Math.max(1, deadline - System.currentTimeMillis()));
+    }
+    return Duration.ofMillis(millis);
+  }
+
+  /** What the bus accepts as a body; anything else is the child's invalid message, answered, not fatal. */
+  private static Object body(String type, Object payload) {
+    if (payload == null || payload instanceof JsonObject || payload instanceof Buffer) {
+      return payload;
+    }
+    throw new CommBusException(ErrorCode.INVALID_MESSAGE, "the payload of " + type
+        + " must be a JSON object or bytes, not a JSON " + payload.getClass().getSimpleName());
+  }
+
+  private void unary(long id, Future<Object> result) {
+    InboundCall call = () -> {
+      // the bus call completes on its own; its answer is dropped
+    };
+    open.put(id, call);
+    result.onComplete(ar -> {
+      if (!open.remove(id, call)) {
+        return; // cancelled by the child
+      }
+      if (ar.succeeded()) {
+        writer.write(Frame.withValue(Frame.header(FrameKind.RES, id), ar.result()));
+      } else {
+        writer.write(ErrorFrames.of(id, CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL)));
+      }
+    });
+  }
+
+  private void stream(long id, int credit, Message query, Duration timeout) {
+    ForwardedStream call = new ForwardedStream(id, this, writer);
+    open.put(id, call);
+    bus.queryStream(query, timeout).onComplete(ar -> {
+      if (!isOpen(id, call)) {
+        if (ar.succeeded()) {
+          ar.result().cancel();
+        }
+        return;
+      }
+      if (ar.failed()) {
+        fail(id, call, CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL));
+        return;
+      }
+      call.open(ar.result(), credit);
+    });
+  }
+
+  private void subscribe(long id, int credit, String type) {
+    ForwardedSubscription call = new ForwardedSubscription(id, credit, this, writer);
+    open.put(id, call);
+    call.registration = bus.subscribe(type, call::deliver);
+  }
+}

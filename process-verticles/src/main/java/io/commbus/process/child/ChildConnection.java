@@ -1,0 +1,165 @@
+package io.commbus.process.child;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.Headers;
+import io.commbus.process.wire.Protocol;
+import io.commbus.process.wire.Protocol.FrameKind;
+import io.commbus.process.wire.ProtocolViolation;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.net.NetSocket;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The parent's end of one child connection after the handshake: it multiplexes the parent's
+ * requests ({@link ParentRequests}) and the child's calls ({@link ChildCalls}) over one socket,
+ * matched by correlation ids, with credit on every stream (see docs/protocol.md), and writes
+ * through one {@link FrameWriter}. Everything runs on the verticle's context.
+ *
+ * <p>A frame that breaks the protocol closes the connection with PROTOCOL. An exception of
+ * any other type while handling a frame is a bug on this side: it is logged as one, and the
+ * connection closes with INTERNAL rather than blaming the child.
+ */
+final class ChildConnection {
+
+  /** What the connection reports to its child. */
+  interface Listener {
+    /** The connection closed itself for {@code cause}; its exchanges already failed with {@code error}. */
+    void broken(ExitCause cause, CommBusException error);
+
+    /** A request passed its deadline: the child may be hung. */
+    void deadlineMissed();
+
+    /** The socket closed, whoever closed it. */
+    void closed();
+  }
+
+  private static final System.Logger LOG = System.getLogger(ChildConnection.class.getName());
+
+  private final NetSocket socket;
+  private final String childId;
+  private final Listener listener;
+  private final FrameWriter writer;
+  private final ParentRequests requests;
+  private final ChildCalls calls;
+  private final Map<Long, Promise<Void>> pings = new HashMap<>();
+  private long nextPingId = 1;
+  private boolean closed;
+
+  ChildConnection(Context context, NetSocket socket, CommBus bus, String childId, ChildSpec spec, Listener listener) {
+    this.socket = socket;
+    this.childId = childId;
+    this.listener = listener;
+    this.writer = new FrameWriter(context, socket);
+    this.requests = new ParentRequests(context, writer, childId, spec.streamWindow(), listener::deadlineMissed);
+    this.calls = new ChildCalls(bus, writer, spec.streamWindow(), spec.callTimeout(), spec.callbackType());
+    socket.closeHandler(v -> onClosed());
+  }
+
+  /** Feeds one frame received after the handshake. */
+  void handle(Frame frame) {
+    if (closed) {
+      return;
+    }
+    try {
+      switch (frame.kind()) {
+        case RES:
+        case ITEM:
+        case ITEMS:
+        case END:
+        case ERR:
+          requests.answer(frame);
+          break;
+        case CALL:
+          calls.call(frame);
+          break;
+        case CREDIT:
+          calls.credit(frame);
+          break;
+        case CANCEL:
+          calls.cancel(frame);
+          break;
+        case PONG:
+          Promise<Void> ping = pings.remove(Headers.requireLong(frame, Protocol.ID));
+          if (ping != null) {
+            ping.tryComplete();
+          }
+          break;
+        default:
+          throw new ProtocolViolation(frame.kind().wireName() + " frame is not allowed after the handshake");
+      }
+    } catch (ProtocolViolation e) {
+      protocolError(e);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "bug: the parent failed handling a " + frame.kind().wireName()
+          + " frame from child " + childId + ": " + frame, e);
+      fail(ExitCause.PARENT_FAILED, new CommBusException(ErrorCode.INTERNAL, "child " + childId
+          + ": the parent failed handling its " + frame.kind().wireName() + " frame: " + e));
+    }
+  }
+
+  /** Sends a request; the exchange hears the answer. */
+  void request(Exchange exchange) {
+    if (closed) {
+      exchange.onError(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not connected"));
+      return;
+    }
+    requests.send(exchange);
+  }
+
+  /** Sends a liveness ping; the future completes when the child's loop answers. */
+  Future<Void> ping() {
+    Promise<Void> promise = Promise.promise();
+    long id = nextPingId++;
+    pings.put(id, promise);
+    writer.write(Frame.of(FrameKind.PING, id));
+    return promise.future();
+  }
+
+  /** Asks the child to finish its work within {@code grace} and exit. */
+  void bye(Duration grace) {
+    writer.write(Frame.of(Frame.header(FrameKind.BYE).put(Protocol.GRACE, grace.toMillis())));
+  }
+
+  /** Requests still waiting for an answer. */
+  int inFlight() {
+    return requests.inFlight();
+  }
+
+  /** Fails every exchange in either direction with {@code error} and closes the socket. */
+  void shutdown(CommBusException error) {
+    writer.close();
+    closed = true;
+    requests.failAll(error);
+    calls.stopAll();
+    pings.clear();
+    socket.close();
+  }
+
+  /** Reports a protocol violation found outside the connection (by the frame parser). */
+  void protocolError(ProtocolViolation violation) {
+    fail(ExitCause.PROTOCOL_VIOLATION, new CommBusException(ErrorCode.PROTOCOL, "child " + childId + ": "
+        + violation.getMessage()));
+  }
+
+  private void fail(ExitCause cause, CommBusException error) {
+    if (closed) {
+      return;
+    }
+    shutdown(error);
+    listener.broken(cause, error);
+  }
+
+  private void onClosed() {
+    closed = true;
+    writer.closed();
+    listener.closed();
+  }
+}

@@ -1,0 +1,351 @@
+package io.commbus.process.child;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameParser;
+import io.commbus.process.wire.Protocol.FailReason;
+import io.commbus.process.wire.Protocol.FrameKind;
+import io.commbus.process.wire.Protocol.HandlerKind;
+import io.commbus.process.wire.ProtocolViolation;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One run of one child: listen on its socket, spawn it, hand its first frames to the
+ * {@link Handshake} and the rest to its {@link ChildConnection}, notice its exit at once (the
+ * JDK's process reaper, not polling) and stop it gracefully. A restart is a new instance; the
+ * pool decides when. Everything but the blocking calls runs on the verticle's context.
+ */
+public final class ChildProcess {
+
+  /** What a run reports to its pool, on the verticle's context. */
+  public interface Listener {
+    /** The child ended without being asked to stop. */
+    void exited(ChildProcess child, ChildExit exit);
+  }
+
+  public enum State { STARTING, READY, STOPPING, EXITED }
+
+  private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
+  /** How long a child that closed its connection may take to exit by itself before it is killed. */
+  private static final long DISCONNECTED_GRACE_MILLIS = 1000;
+
+  private final Context context;
+  private final CommBus bus;
+  private final ChildSpec spec;
+  private final String childId;
+  private final Path socketPath;
+  private final String token;
+  private final Listener listener;
+  private final Promise<HandlerKind> readiness = Promise.promise();
+  private final Promise<Void> exit = Promise.promise();
+
+  private State state = State.STARTING;
+  private NetServer server;
+  private NetSocket socket;
+  private Handshake handshake;
+  private ChildConnection connection;
+  private SpawnedProcess process;
+  private long handshakeTimer = -1;
+  private CommBusException startFailure;
+  private HandlerKind handlerKind;
+  private ExitCause killCause;
+  private String killReason;
+  private long startedAt;
+  private long readyAt;
+
+  public ChildProcess(Context context, CommBus bus, ChildSpec spec, String childId, Path socketPath, String token,
+                      Listener listener) {
+    this.context = context;
+    this.bus = bus;
+    this.spec = spec;
+    this.childId = childId;
+    this.socketPath = socketPath;
+    this.token = token;
+    this.listener = listener;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** The kind of handler the child reported; null before ready. */
+  public HandlerKind handlerKind() {
+    return handlerKind;
+  }
+
+  public long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
+  /** Requests sent and not yet answered. */
+  public int inFlight() {
+    return connection == null ? 0 : connection.inFlight();
+  }
+
+  /** Milliseconds from spawn to ready; -1 before ready. */
+  public long startupMillis() {
+    return readyAt == 0 ? -1 : readyAt - startedAt;
+  }
+
+  /**
+   * Spawns the child; completes with its handler kind once it is ready, or fails with a
+   * {@link HandshakeFailure} naming why it is not.
+   */
+  public Future<HandlerKind> start() {
+    startedAt = System.currentTimeMillis();
+    server = context.owner().createNetServer().connectHandler(this::connected);
+    server.listen(SocketAddress.domainSocketAddress(socketPath.toString()))
+        .compose(s -> context.owner().executeBlocking(() -> SpawnedProcess.spawn(spec, socketPath, token, childId),
+            false))
+        .onSuccess(spawned -> {
+          process = spawned;
+          spawned.onExit(context, status -> exited(spawned, status));
+          handshakeTimer = context.owner().setTimer(spec.handshakeTimeout().toMillis(), t -> handshakeTimedOut());
+        })
+        .onFailure(e -> {
+          failStart(new HandshakeFailure(FailReason.CHILD_EXITED, "child " + childId + " could not be started: "
+              + e.getMessage()));
+          state = State.EXITED;
+          killCause = ExitCause.SPAWN_FAILED;
+          cleanUp();
+          readiness.tryFail(startFailure);
+          exit.tryComplete();
+        });
+    return readiness.future();
+  }
+
+  // ---- the connection
+
+  private void connected(NetSocket accepted) {
+    if (socket != null || state != State.STARTING) {
+      accepted.close(); // one connection per child; the token was already used
+      return;
+    }
+    socket = accepted;
+    handshake = new Handshake(accepted, childId, token, spec, new Handshake.Listener() {
+      @Override
+      public void ready(HandlerKind kind) {
+        becameReady(kind);
+      }
+
+      @Override
+      public void refused(HandshakeFailure failure) {
+        failStart(failure);
+        kill(ExitCause.HANDSHAKE_FAILED, "failed its handshake: " + failure.getMessage());
+      }
+
+      @Override
+      public void childFailed(HandshakeFailure failure) {
+        failStart(failure);
+      }
+    });
+    accepted.handler(new FrameParser(spec.maxFrameSize(), FrameKind.FROM_CHILD, this::frame, this::parserError));
+    // A reset socket is how a killed child looks from here; its exit is what gets reported.
+    accepted.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "child " + childId + " socket: " + e));
+    accepted.closeHandler(v -> {
+      if (connection == null) {
+        socketClosed();
+      }
+    });
+  }
+
+  private void frame(Frame frame) {
+    if (connection != null) {
+      connection.handle(frame);
+      return;
+    }
+    try {
+      handshake.handle(frame);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "bug: the parent failed handling a " + frame.kind().wireName()
+          + " frame in the handshake of child " + childId + ": " + frame, e);
+      failStart(new CommBusException(ErrorCode.INTERNAL, "child " + childId + " could not be started: the parent "
+          + "failed handling its " + frame.kind().wireName() + " frame: " + e));
+      kill(ExitCause.PARENT_FAILED, "the parent failed handling its handshake");
+    }
+  }
+
+  private void parserError(ProtocolViolation violation) {
+    if (connection != null) {
+      connection.protocolError(violation);
+    } else {
+      handshake.refuse(FailReason.PROTOCOL, "child " + childId + ": " + violation.getMessage());
+    }
+  }
+
+  private void becameReady(HandlerKind kind) {
+    cancelHandshakeTimer();
+    handlerKind = kind;
+    readyAt = System.currentTimeMillis();
+    state = State.READY;
+    LivenessCheck liveness = new LivenessCheck(context, spec.hangGrace().toMillis(), () -> connection.ping(), () -> {
+      if (state == State.READY) {
+        kill(ExitCause.HUNG, "did not answer a liveness ping within " + spec.hangGrace().toMillis()
+            + " ms after a request passed its deadline");
+      }
+    });
+    connection = new ChildConnection(context, socket, bus, childId, spec, new ChildConnection.Listener() {
+      @Override
+      public void broken(ExitCause cause, CommBusException error) {
+        kill(cause, (cause == ExitCause.PROTOCOL_VIOLATION ? "broke the protocol: "
+            : "sent a frame the parent failed to handle: ") + error.getMessage());
+      }
+
+      @Override
+      public void deadlineMissed() {
+        if (state == State.READY) {
+          liveness.deadlineMissed();
+        }
+      }
+
+      @Override
+      public void closed() {
+        socketClosed();
+      }
+    });
+    readiness.tryComplete(kind);
+  }
+
+  private void handshakeTimedOut() {
+    handshakeTimer = -1;
+    if (state == State.STARTING) {
+      failStart(new HandshakeFailure(FailReason.TIMEOUT, "child " + childId + " was not ready within "
+          + spec.handshakeTimeout().toMillis() + " ms" + lastOutput()));
+      kill(ExitCause.HANDSHAKE_FAILED, "did not finish its handshake in time");
+    }
+  }
+
+  /** Keeps the first reason the start failed; the readiness future fails with it once the child has exited. */
+  private void failStart(CommBusException error) {
+    if (startFailure == null && !readiness.future().isComplete()) {
+      startFailure = error;
+      cancelHandshakeTimer();
+    }
+  }
+
+  private void cancelHandshakeTimer() {
+    if (handshakeTimer >= 0) {
+      context.owner().cancelTimer(handshakeTimer);
+      handshakeTimer = -1;
+    }
+  }
+
+  private String lastOutput() {
+    List<String> lines = process == null ? List.of() : process.lastErrorLines();
+    return lines.isEmpty() ? "" : "; its last output:\n" + String.join("\n", lines);
+  }
+
+  // ---- requests
+
+  /** Sends a request to the child; fails the exchange unless the child is ready. */
+  public void request(Exchange exchange) {
+    if (state != State.READY || connection == null) {
+      exchange.onError(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not ready"));
+      return;
+    }
+    connection.request(exchange);
+  }
+
+  // ---- ending
+
+  /** Kills the child and its descendants at once (SIGKILL); its exit is reported as usual. */
+  private void kill(ExitCause cause, String reason) {
+    if (killCause == null) {
+      killCause = cause;
+      killReason = reason;
+    }
+    if (process == null || state == State.EXITED) {
+      return;
+    }
+    process.signal(context, true);
+  }
+
+  /**
+   * Stops the child gracefully: {@code bye}, then SIGTERM after the grace period, then SIGKILL
+   * after another. Completes when it has exited and its socket file is gone.
+   */
+  public Future<Void> stop() {
+    if (state == State.EXITED) {
+      return exit.future();
+    }
+    boolean wasReady = state == State.READY;
+    state = State.STOPPING;
+    if (process == null) {
+      return exit.future();
+    }
+    long grace = spec.shutdownGrace().toMillis();
+    if (wasReady && connection != null) {
+      connection.bye(spec.shutdownGrace());
+    } else {
+      failStart(new HandshakeFailure(FailReason.CHILD_EXITED, "child " + childId + " was stopped before it was ready"));
+    }
+    SpawnedProcess target = process;
+    long term = context.owner().setTimer(wasReady ? grace : 1, t -> target.signal(context, false));
+    long hard = context.owner().setTimer((wasReady ? grace : 1) + grace,
+        t -> kill(ExitCause.STOPPED, "did not stop within its grace"));
+    exit.future().onComplete(v -> {
+      context.owner().cancelTimer(term);
+      context.owner().cancelTimer(hard);
+    });
+    return exit.future();
+  }
+
+  private void socketClosed() {
+    if (state == State.READY) {
+      // The child hung up without exiting; it is of no use any more.
+      long timer = context.owner().setTimer(DISCONNECTED_GRACE_MILLIS,
+          t -> kill(ExitCause.DISCONNECTED, "closed its connection"));
+      exit.future().onComplete(v -> context.owner().cancelTimer(timer));
+    }
+  }
+
+  private void exited(SpawnedProcess ended, int status) {
+    State previous = state;
+    ExitCause cause = killCause != null ? killCause
+        : previous == State.STOPPING ? ExitCause.STOPPED
+        : ExitStatus.signal(status) > 0 ? ExitCause.SIGNALLED : ExitCause.EXITED;
+    String description = "child " + childId + " (pid " + ended.pid() + ") " + ExitStatus.describe(status)
+        + (killReason != null ? " after it " + killReason : "");
+    state = State.EXITED;
+    cancelHandshakeTimer();
+    if (!readiness.future().isComplete()) {
+      readiness.tryFail(startFailure != null ? startFailure
+          : new HandshakeFailure(FailReason.CHILD_EXITED, description + " before it was ready" + lastOutput()));
+    }
+    if (connection != null) {
+      connection.shutdown(new CommBusException(cause.errorCode(), description));
+    } else if (socket != null) {
+      socket.close();
+    }
+    ended.killLeftovers(context).onComplete(done -> {
+      cleanUp();
+      exit.tryComplete();
+      if (previous != State.STOPPING) {
+        listener.exited(this, new ChildExit(cause, status, description));
+      }
+    });
+  }
+
+  private void cleanUp() {
+    if (server != null) {
+      server.close();
+    }
+    try {
+      Files.deleteIfExists(socketPath);
+    } catch (IOException e) {
+      // the directory goes away with the pool anyway
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.commbus.process.child;
+
+import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameCodec;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes a connection's outgoing frames, gathered and written once per event-loop turn: that
+ * is what keeps a busy connection from making one system call per frame. Streams with items
+ * ready register as {@link Source}s and put their frames in at flush time, so items that are
+ * ready together leave together. Runs on the connection's context only.
+ */
+final class FrameWriter {
+
+  /** Something with frames to put in at the next flush. */
+  interface Source {
+    /** Encodes what it has ready, with {@link #encode}. */
+    void drainInto();
+  }
+
+  private static final int MIN_BUFFER = 256;
+  private static final int MAX_BUFFER = 64 * 1024;
+
+  private final Context context;
+  private final NetSocket socket;
+  private final Set<Source> ready = new LinkedHashSet<>();
+  private Buffer pending = Buffer.buffer();
+  private boolean flushScheduled;
+  private boolean closed;
+
+  FrameWriter(Context context, NetSocket socket) {
+    this.context = context;
+    this.socket = socket;
+  }
+
+  /** Queues {@code frame} for this turn's write; dropped once the writer is closed. */
+  void write(Frame frame) {
+    if (closed) {
+      return;
+    }
+    encode(frame);
+    scheduleFlush();
+  }
+
+  /** Appends {@code frame} to what this turn writes, without scheduling; for sources while they drain. */
+  void encode(Frame frame) {
+    FrameCodec.encode(frame, pending);
+  }
+
+  /** Lets {@code source} put its frames in at the next flush. */
+  void markReady(Source source) {
+    ready.add(source);
+    scheduleFlush();
+  }
+
+  /** Forgets a source that has nothing more to write. */
+  void forget(Source source) {
+    ready.remove(source);
+  }
+
+  /** Writes what is queued now, then stops writing for good. */
+  void close() {
+    if (!closed) {
+      flush();
+    }
+    closed = true;
+  }
+
+  /** Stops writing without flushing: the socket is already gone. */
+  void closed() {
+    closed = true;
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.runOnContext(v -> flush());
+    }
+  }
+
+  private void flush() {
+    flushScheduled = false;
+    if (!ready.isEmpty()) {
+      List<Source> sources = new ArrayList<>(ready);
+      ready.clear();
+      for (Source source : sources) {
+        source.drainInto();
+      }
+    }
+    if (closed || pending.length() == 0) {
+      return;
+    }
+    Buffer out = pending;
+    pending = Buffer.buffer(Math.max(MIN_BUFFER, Math.min(out.length(), MAX_BUFFER)));
+    socket.write(out);
+  }
+}

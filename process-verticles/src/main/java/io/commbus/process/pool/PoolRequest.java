@@ -1,0 +1,137 @@
+package io.commbus.process.pool;
+
+import io.commbus.bus.Message;
+import io.commbus.bus.StreamSink;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.child.Exchange;
+import io.commbus.process.child.TraceScope;
+import io.vertx.core.Promise;
+
+/**
+ * One request on its way through the pool to a child, perhaps after a wait in the queue, and
+ * its answer on the way back: one value for a query, a stream for a query stream.
+ */
+final class PoolRequest implements Exchange {
+
+  private final Message message;
+  private final Promise<Object> reply;
+  private final StreamSink<Object> sink;
+  private final long deadline;
+  private final String traceparent;
+  private final Runnable answered;
+  long queueTimer = -1;
+  private boolean done;
+
+  /**
+   * @param reply    completed with the value, for a query; null for a stream
+   * @param sink     fed the items, for a query stream; null for a query
+   * @param answered runs once when the request is answered, so a queued one can take its place
+   */
+  PoolRequest(Message message, Promise<Object> reply, StreamSink<Object> sink, long defaultTimeoutMillis,
+              Runnable answered) {
+    this.message = message;
+    this.reply = reply;
+    this.sink = sink;
+    this.answered = answered;
+    this.deadline = message.deadline() != null ? message.deadline().toEpochMilli()
+        : System.currentTimeMillis() + defaultTimeoutMillis;
+    this.traceparent = TraceScope.outgoing(message.traceparent());
+  }
+
+  @Override
+  public long deadlineMillis() {
+    return deadline;
+  }
+
+  @Override
+  public String type() {
+    return message.type();
+  }
+
+  @Override
+  public Object payload() {
+    return message.body();
+  }
+
+  @Override
+  public String traceparent() {
+    return traceparent;
+  }
+
+  @Override
+  public boolean streamed() {
+    return sink != null;
+  }
+
+  @Override
+  public void onValue(Object value) {
+    if (finish()) {
+      if (sink != null) {
+        sink.write(value);
+        sink.end();
+      } else {
+        reply.tryComplete(value);
+      }
+    }
+  }
+
+  @Override
+  public void onItem(Object value, Runnable consumed) {
+    if (done) {
+      return;
+    }
+    if (sink == null) {
+      onError(streamToQuery());
+      return;
+    }
+    sink.write(value).onComplete(ar -> consumed.run());
+  }
+
+  @Override
+  public void onEnd() {
+    if (finish()) {
+      if (sink != null) {
+        sink.end();
+      } else {
+        reply.tryFail(streamToQuery());
+      }
+    }
+  }
+
+  @Override
+  public void onError(CommBusException error) {
+    if (finish()) {
+      if (sink != null) {
+        sink.fail(error);
+      } else {
+        reply.tryFail(error);
+      }
+    }
+  }
+
+  @Override
+  public void onCallerCancel(Runnable cancel) {
+    if (sink != null) {
+      sink.cancelHandler(v -> {
+        if (finish()) {
+          cancel.run();
+        }
+      });
+    }
+  }
+
+  private CommBusException streamToQuery() {
+    return CommBusException.of(ErrorCode.PROTOCOL, "the handler of " + type() + " answered with a stream; use queryStream");
+  }
+
+  /** Marks the request answered and lets the next queued one in; false if it already was. */
+  private boolean finish() {
+    if (done) {
+      return false;
+    }
+    done = true;
+    answered.run();
+    return true;
+  }
+}

@@ -1,0 +1,73 @@
+package io.commbus.process;
+
+import io.commbus.bus.Message;
+import io.commbus.process.pool.PoolStatus;
+import io.commbus.process.wire.Protocol.HandlerKind;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a pool shows whoever fronts it: health and load, a way in besides its bus type, and a say when it stops. */
+class PoolStatusTest extends ProcessFixture {
+
+  @Test
+  void aReadyPoolShowsItsHealthLoadAndHowItAnswers() {
+    ProcessVerticle pool = deploy(new PoolOptions("py.status").setSize(2), worker("async_echo"));
+
+    PoolStatus status = await(pool.status());
+
+    assertTrue(status.healthy());
+    assertEquals(2, status.size());
+    assertEquals(2, status.ready());
+    assertEquals(2 * 256, status.capacity());
+    assertEquals(HandlerKind.ASYNC, status.handlerKind());
+    assertFalse(status.streams());
+    assertEquals(status.toJson(), await(pool.stats()));
+    assertEquals("workers", pool.entry().getString("module"));
+  }
+
+  @Test
+  void aRequestCanComeInBesidesTheBusTypeFromAnyThread() {
+    ProcessVerticle pool = deploy("py.direct", worker("async_echo"));
+
+    Object answer = await(pool.request(Message.query("something.Else", new JsonObject().put("n", 3))));
+
+    assertEquals(3, ((JsonObject) answer).getJsonObject("echo").getInteger("n"));
+  }
+
+  @Test
+  void stopHooksRunFirstWhileThePoolStillAnswers() {
+    ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions("py.leaving"), worker("async_echo"));
+    List<Object> answeredWhileLeaving = new CopyOnWriteArrayList<>();
+    pool.onStop(() -> pool.request(Message.query("last.Call", new JsonObject().put("n", 1)))
+        .onSuccess(answeredWhileLeaving::add));
+    String id = await(vertx.deployVerticle(pool));
+
+    await(vertx.undeploy(id));
+
+    assertEquals(1, answeredWhileLeaving.size());
+  }
+
+  @Test
+  void optionsThatCannotWorkFailTheDeploymentAsLocalMisuse() {
+    PythonProcessConfig worker = worker("async_echo");
+    worker.getProcess().setMaxInFlight(0);
+
+    Throwable cause = vertx.deployVerticle(ProcessVerticle.python(bus, new PoolOptions("bad"), worker))
+        .transform(ar -> Future.succeededFuture(ar.cause())).await();
+
+    assertInstanceOf(IllegalArgumentException.class, cause);
+    assertTrue(cause.getMessage().contains("maxInFlight must be positive"), cause.getMessage());
+    Throwable unnamed = vertx.deployVerticle(ProcessVerticle.python(bus, new PoolOptions(""), worker("async_echo")))
+        .transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertInstanceOf(IllegalArgumentException.class, unnamed);
+  }
+}
