@@ -152,16 +152,15 @@ final class ProcessScenario implements Scenario {
 
   /** Processor time per unit over every measured run, in the child and in the JVM, per side. */
   private static <T> String cpu(String noun, int count, Map<String, List<Metered<T>>> runs) {
-    StringBuilder text = new StringBuilder("; CPU per ").append(noun).append(':');
+    List<String> sides = new ArrayList<>();
     for (String side : List.of(SDK, MINIMAL)) {
       List<Metered<T>> measured = runs.get(side);
       double units = (double) count * measured.size();
       double child = measured.stream().mapToLong(Metered::childNanos).sum() / units / 1e3;
       double jvm = measured.stream().mapToLong(Metered::jvmNanos).sum() / units / 1e3;
-      text.append(String.format(Locale.ROOT, " %s child %.1f µs + JVM %.1f µs%s", side, child, jvm,
-          side.equals(SDK) ? "," : ""));
+      sides.add(String.format(Locale.ROOT, " %s child %.1f µs + JVM %.1f µs", side, child, jvm));
     }
-    return text.toString();
+    return "; CPU per " + noun + ":" + String.join(",", sides);
   }
 
   private Row coldStart(Rounds rounds) {
