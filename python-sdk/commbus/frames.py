@@ -49,7 +49,15 @@ _RAW_TYPES: Final = (bytes, bytearray, memoryview)
 # still the caller's.
 _HEADER_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 _BODY_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-_DECODER: Final = json.JSONDecoder()
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and the infinities, which are not JSON: the Java side refuses
+    # them, and so must this side, or the two would disagree about what a valid frame is.
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
 
 _encode_header = _HEADER_ENCODER.encode
 _decode = _DECODER.decode
