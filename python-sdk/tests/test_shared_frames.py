@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from commbus import _protocol as protocol
+from commbus._protocol import HandlerKind
 from commbus.errors import CommBusError
-from commbus.frames import FRAME_KINDS, Frame, encode_frame
+from commbus.frames import FRAME_KINDS, Frame, encode_frame, frame_parts, pack_prefix
 from frame_feed import FrameFeed
 
 SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "protocol", "frames")
@@ -118,3 +120,52 @@ def test_sample_headers_are_canonical() -> None:
         assert head == json.dumps(entry["header"], separators=(",", ":")).encode("ascii"), entry["file"]
         if "b" in entry["header"]:
             assert list(entry["header"])[-1] == "b", entry["file"]
+
+
+def sample_by_file(name: str) -> tuple[dict[str, Any], bytes]:
+    (entry,) = [entry for entry in VALID if entry["file"] == name]
+    return entry, sample(entry)
+
+
+def written(header: dict[str, Any], body: Any = None) -> bytes:
+    """What the connection writes for a header built by the SDK (``Connection.send``)."""
+    return b"".join(frame_parts(header, body))
+
+
+def test_the_sdks_header_builders_write_the_samples_of_what_a_child_sends() -> None:
+    token = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    built = {
+        "hello.frame": written(protocol.hello_header(token, 4242, "python 3.11.7")),
+        "ready.frame": written(protocol.ready_header(HandlerKind.ASYNC)),
+        "call.frame": written(
+            protocol.call_header(1, protocol.Op.CALLBACK, "market.MarketData", 2000, 256, traceparent, 1767225600000),
+            {"symbol": "ACME"},
+        ),
+        "call_subscribe.frame": written(protocol.call_header(2, protocol.Op.SUBSCRIBE, "trading.OrderPlaced", credit=256)),
+    }
+    for name, data in built.items():
+        assert data == sample_by_file(name)[1], name
+    entry, data = sample_by_file("fail.frame")
+    header = entry["header"]
+    assert written(protocol.fail_header(header["reason"], header["message"], header["traceback"])) == data
+    entry, data = sample_by_file("err.frame")
+    header = entry["header"]
+    assert written(protocol.err_header(7, header["code"], header["message"], header["etype"], header["traceback"])) == data
+
+
+def test_the_preformatted_headers_of_the_hot_paths_write_the_samples() -> None:
+    def frame(head: bytes, body: bytes = b"") -> bytes:
+        """What ``Connection.send_frame`` writes."""
+        return pack_prefix(4 + len(head) + len(body), len(head)) + head + body
+
+    assert frame(protocol.RES_JSON_HEAD % 1, b'{"position":42}') == sample_by_file("res_json.frame")[1]
+    assert frame(protocol.RES_RAW_HEAD % 7, bytes.fromhex("00017f80feff0a7b")) == sample_by_file("res_raw.frame")[1]
+    assert frame(protocol.RES_RAW_HEAD % 8) == sample_by_file("res_raw_empty.frame")[1]
+    assert frame(protocol.RES_EMPTY_HEAD % 9) == sample_by_file("res_empty.frame")[1]
+    assert frame(protocol.ITEM_JSON_HEAD % 1, b'{"bid":99.25,"ask":99.75}') == sample_by_file("item_json.frame")[1]
+    assert frame(protocol.ITEMS_HEAD % (1, 3), b'[{"i":0},"one",2]') == sample_by_file("items.frame")[1]
+    assert frame(protocol.END_HEAD % 1) == sample_by_file("end.frame")[1]
+    assert frame(protocol.CREDIT_HEAD % (1, 128)) == sample_by_file("credit.frame")[1]
+    assert frame(protocol.CANCEL_HEAD % 1) == sample_by_file("cancel.frame")[1]
+    assert frame(protocol.PONG_HEAD % 1) == sample_by_file("pong.frame")[1]
