@@ -36,11 +36,6 @@ class Caller:
         self._open: dict[int, asyncio.Future[Any] | _Inbound] = {}
         self._gone: CommBusError | None = None
 
-    @property
-    def open_calls(self) -> int:
-        """Calls still waiting for (the rest of) their answer."""
-        return len(self._open)
-
     # ---- starting calls
 
     def _start(self, op: str, type: str, payload: Any, timeout: float | None, credit: int | None) -> int:
