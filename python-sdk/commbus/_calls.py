@@ -25,6 +25,8 @@ __all__ = ["Caller"]
 # Header keys read per answer frame, bound once: a class attribute lookup per use would show.
 _ID: Final = Key.ID
 _BODY: Final = Key.BODY
+_COUNT: Final = Key.COUNT
+_JSON: Final = Body.JSON
 
 
 class Caller:
@@ -144,10 +146,10 @@ class Caller:
             raise ProtocolError(f"'items' for call {call_id}, a subscription, whose events come one 'item' each")
         header = frame.header
         items = frame.body
-        if header.get(_BODY) != Body.JSON or type(items) is not list:
+        if header.get(_BODY) != _JSON or type(items) is not list:
             raise ProtocolError(f"'items' for call {call_id} must have a JSON array body")
-        if header.get(Key.COUNT) != len(items):
-            raise ProtocolError(f"'items' for call {call_id} says n={header.get(Key.COUNT)!r} but holds {len(items)}")
+        if header.get(_COUNT) != len(items):
+            raise ProtocolError(f"'items' for call {call_id} says n={header.get(_COUNT)!r} but holds {len(items)}")
         exchange.push_many(items)
 
     def on_end(self, frame: Frame) -> None:
