@@ -23,14 +23,21 @@ once 3.11 is no longer supported.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import enum
 import sys
 import types
 from collections.abc import Callable, Coroutine, Generator
-from contextvars import Context
 from typing import Any, Final
 
-__all__ = ["Start", "select_start", "START", "eager_task", "task_name", "FirstStep", "FINISHED", "NOT_STARTED"]
+from ._answers import RAW_TYPES, Served, send_cancelled, send_error
+from ._connection import Connection
+from ._context import RequestInfo, _current
+from ._protocol import RES_EMPTY_HEAD, RES_JSON_HEAD, RES_RAW_HEAD
+from .errors import CodecError
+from .frames import encode_json
+
+__all__ = ["Start", "select_start", "START", "eager_task", "task_name", "FirstStepStarter", "FirstStep"]
 
 
 class Start(enum.Enum):
@@ -79,21 +86,118 @@ def _missing(loop: asyncio.AbstractEventLoop, task: Any) -> None:
     raise RuntimeError("this asyncio has no _enter_task/_leave_task")
 
 
-# asyncio's record of the running task; where missing, START is Start.TASK, and a FirstStep
-# that runs anyway reports NOT_STARTED.
+# asyncio's record of the running task; where missing, START is Start.TASK (and a starter
+# used anyway starts every request in a task).
 _enter_task: Callable[[asyncio.AbstractEventLoop, Any], None] = getattr(asyncio.tasks, "_enter_task", _missing)
 _leave_task: Callable[[asyncio.AbstractEventLoop, Any], None] = getattr(asyncio.tasks, "_leave_task", _missing)
 
-#: ``FirstStep.run``: the handler finished in its first step; its result is ``value``.
-FINISHED: Final[Any] = object()
-#: ``FirstStep.run``: a task is running already (frames fed from within a task), so the
-#: stand-in cannot take its place; nothing ran, and the handler should start in a task.
-NOT_STARTED: Final[Any] = object()
+_COROUTINE: Final = types.CoroutineType
+_set_current = _current.set
+_copy_context = contextvars.copy_context
+
+#: Registers a request that goes on in a task, and returns the coroutine that task runs:
+#: it awaits the awaitable and answers with its result (``Server._answering``).
+Answering = Callable[[int, int, RequestInfo, Any], "tuple[Served, Coroutine[Any, Any, None]]"]
+
+
+class FirstStepStarter:
+    """Python 3.11: starts each request to an async handler by running the handler's first
+    step right here, in the call that received the request, and gives it a task only if it
+    suspends.
+
+    The step runs in a copy of the context, as a task's would, with a ``FirstStep`` entered
+    as the running task. A request is registered (``answering``; ``cancel``, credit and
+    shutdown go by that) only when it suspends: none of them can reach it during its first
+    step. This is the hot path of every request that answers at once, so it is written out
+    in one function.
+    """
+
+    __slots__ = ("_loop", "_conn", "_function", "_answering")
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        conn: Connection,
+        function: Callable[..., Any],
+        answering: Answering,
+    ) -> None:
+        self._loop = loop
+        self._conn = conn
+        self._function = function
+        self._answering = answering
+
+    def start(self, request_id: int, credit: int, info: RequestInfo, payload: Any) -> None:
+        loop = self._loop
+        try:
+            coro = self._function(payload)
+        except BaseException as exc:  # noqa: BLE001 - every failure of the handler is an answer
+            send_error(self._conn, request_id, exc)
+            return
+        if type(coro) is not _COROUTINE:
+            # Not a native coroutine (a callable object returning some other awaitable):
+            # nothing to step through by hand.
+            served, outer = self._answering(request_id, credit, info, coro)
+            served.task = loop.create_task(outer)
+            return
+        context = _copy_context()
+        context.run(_set_current, info)
+        first = FirstStep(loop, coro, request_id)
+        try:
+            _enter_task(loop, first)
+        except RuntimeError:
+            # A task is running already (frames fed from within a task): the stand-in
+            # cannot take its place, so this request starts in a task after all.
+            served, outer = self._answering(request_id, credit, info, coro)
+            served.task = loop.create_task(outer, context=context)
+            return
+        try:
+            awaiting = context.run(coro.send, None)
+        except StopIteration as stop:
+            first.finished = True
+            if first.cancels:
+                # The handler cancelled its own task and returned: a task would end
+                # cancelled rather than with the value.
+                send_cancelled(self._conn, request_id)
+                return
+            # send_result, inlined: this is the path of every request that answers at once.
+            result = stop.value
+            conn = self._conn
+            try:
+                if result is None:
+                    conn.send_frame(RES_EMPTY_HEAD % request_id)
+                elif isinstance(result, RAW_TYPES):
+                    conn.send_frame(RES_RAW_HEAD % request_id, result)
+                else:
+                    conn.send_frame(RES_JSON_HEAD % request_id, encode_json(result))
+            except CodecError as exc:
+                send_error(conn, request_id, exc)
+            return
+        except asyncio.CancelledError:
+            first.finished = True
+            send_cancelled(self._conn, request_id)
+            return
+        except BaseException as exc:  # noqa: BLE001
+            first.finished = True
+            send_error(self._conn, request_id, exc)
+            return
+        finally:
+            _leave_task(loop, first)
+        # The handler waits for something: it goes on in a task of its own, in its context.
+        served, outer = self._answering(request_id, credit, info, _continue_from(coro, awaiting))
+        pending = context.run(outer.send, None)  # runs up to the handler's `yield awaiting`
+        task = loop.create_task(_Continuation(outer, pending, coro), name=task_name(request_id), context=context)
+        served.task = first.task = task
+        for _ in range(first.cancels):
+            task.cancel(first.message)
+        if not self._conn.is_open:
+            # The connection went away while the first step ran.
+            served.closed = True
+            task.cancel()
 
 
 class FirstStep:
-    """A handler's coroutine while its first step runs inline, and the handler's task for
-    ``asyncio.current_task()`` during that step.
+    """The handler's task for ``asyncio.current_task()`` while its first step runs inline,
+    before it has a real one.
 
     Code that wants a task at the top of a handler (``asyncio.timeout``, ``TaskGroup``)
     keeps this object and uses it later, when the handler may go on in the task created
@@ -101,7 +205,7 @@ class FirstStep:
     exists is counted and replayed on it; once it exists, everything is forwarded to it.
     """
 
-    __slots__ = ("task", "loop", "coro", "request_id", "cancels", "message", "finished", "value", "_awaiting")
+    __slots__ = ("task", "loop", "coro", "request_id", "cancels", "message", "finished")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], request_id: int) -> None:
         self.task: asyncio.Task[None] | None = None
@@ -113,52 +217,6 @@ class FirstStep:
         self.message: Any = None
         #: Set when the handler finished in its first step: there never will be a task.
         self.finished = False
-        #: The handler's result, when it finished in its first step.
-        self.value: Any = None
-        self._awaiting: Any = None
-
-    def run(self, context: Context) -> Any:
-        """Runs the handler's first step in ``context``, with this object as the running task.
-
-        Returns ``FINISHED`` (the result is in ``value``), ``NOT_STARTED``, or what the
-        handler waits for (it suspended: ``rest`` and ``go_on`` continue it). Raises what the
-        handler raised.
-        """
-        loop = self.loop
-        try:
-            _enter_task(loop, self)
-        except RuntimeError:
-            return NOT_STARTED
-        try:
-            awaiting = context.run(self.coro.send, None)
-        except StopIteration as stop:
-            self.finished = True
-            self.value = stop.value
-            return FINISHED
-        except BaseException:
-            self.finished = True
-            raise
-        finally:
-            _leave_task(loop, self)
-        self._awaiting = awaiting
-        return awaiting
-
-    def rest(self) -> Generator[Any, Any, Any]:
-        """The rest of the handler after its first step, as an awaitable for the SDK's
-        coroutine that answers with the handler's result."""
-        return _continue_from(self.coro, self._awaiting)
-
-    def go_on(self, outer: Coroutine[Any, Any, None], context: Context) -> asyncio.Task[None]:
-        """Starts the task the handler goes on in: ``outer`` (which awaits ``rest()``) runs in
-        it, in ``context``. Cancellations asked for meanwhile are replayed on it."""
-        pending = context.run(outer.send, None)  # runs up to the handler's `yield awaiting`
-        task = self.loop.create_task(
-            _Continuation(outer, pending, self.coro), name=task_name(self.request_id), context=context
-        )
-        self.task = task
-        for _ in range(self.cancels):
-            task.cancel(self.message)
-        return task
 
     # ---- what asyncio.Task offers, as far as a handler's first step may use it
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import types
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor
 from typing import Any, Final
 
@@ -26,17 +25,13 @@ from . import _eager
 from ._answers import RAW_TYPES, Served, send_cancelled, send_error, send_result, send_unavailable
 from ._connection import Connection
 from ._context import RequestInfo, _current
-from ._eager import FINISHED, NOT_STARTED, FirstStep, Start
+from ._eager import FirstStepStarter, Start
 from ._handlers import log_failure
-from ._protocol import DEFAULT_WINDOW, END_HEAD, ITEM_RAW_HEAD, RES_EMPTY_HEAD, RES_JSON_HEAD, RES_RAW_HEAD, HandlerKind, Key
-from .errors import CodecError, ProtocolError
+from ._protocol import DEFAULT_WINDOW, END_HEAD, ITEM_RAW_HEAD, HandlerKind, Key
+from .errors import ProtocolError
 from .frames import Frame, encode_json
 
 __all__ = ["Server"]
-
-_COROUTINE: Final = types.CoroutineType
-_set_current = _current.set
-copy_context = contextvars.copy_context
 
 # Header keys read per request, bound once: a class attribute lookup per use would show.
 _ID: Final = Key.ID
@@ -68,7 +63,9 @@ class Server:
         self._accepting = True
         self._runner = self._run_stream if kind is HandlerKind.STREAM else self._run_unary
         start = _eager.START if kind is HandlerKind.ASYNC else Start.TASK
-        self._first_step = start is Start.FIRST_STEP
+        self._first_step = (
+            FirstStepStarter(self._loop, conn, function, self._answering) if start is Start.FIRST_STEP else None
+        )
         self._eager_task = start is Start.EAGER_TASK
 
     @property
@@ -96,8 +93,8 @@ class Server:
             raise ProtocolError(f"'req' {request_id} has a non-integer deadline {deadline!r}")
         request_type = header.get(_TYPE)
         info = RequestInfo(request_id, request_type if type(request_type) is str else "", header.get(_TRACEPARENT), deadline)
-        if self._first_step:
-            self._start_first_step(request_id, credit, info, frame.body)
+        if self._first_step is not None:
+            self._first_step.start(request_id, credit, info, frame.body)
             return
         served = self._open[request_id] = Served(request_id, credit, self._conn)
         if self._eager_task:
@@ -127,64 +124,11 @@ class Server:
 
     # ---- running the entry function
 
-    def _start_first_step(self, request_id: int, credit: int, info: RequestInfo, payload: Any) -> None:
-        """Python 3.11: runs an async handler's first step right here, and gives it a task
-        only if it suspends (see ``_eager`` for why).
-
-        A request is entered in ``_open`` (which ``cancel``, credit and shutdown go by) only
-        when it suspends: none of them can reach it during its first step.
-        """
-        try:
-            coro = self._function(payload)
-        except BaseException as exc:  # noqa: BLE001 - every failure of the handler is an answer
-            send_error(self._conn, request_id, exc)
-            return
-        if type(coro) is not _COROUTINE:
-            # Not a native coroutine (a callable object returning some other awaitable):
-            # nothing to step through by hand.
-            served = self._open[request_id] = Served(request_id, credit, self._conn)
-            served.task = self._loop.create_task(self._finish_in_task(served, info, coro))
-            return
-        context = copy_context()
-        context.run(_set_current, info)
-        first = FirstStep(self._loop, coro, request_id)
-        try:
-            awaiting = first.run(context)
-        except asyncio.CancelledError:
-            send_cancelled(self._conn, request_id)
-            return
-        except BaseException as exc:  # noqa: BLE001
-            send_error(self._conn, request_id, exc)
-            return
-        if awaiting is FINISHED:
-            if first.cancels:
-                # The handler cancelled its own task and returned: a task would end
-                # cancelled rather than with the value.
-                send_cancelled(self._conn, request_id)
-                return
-            # send_result, inlined: this is the path of every request that answers at once.
-            result = first.value
-            conn = self._conn
-            try:
-                if result is None:
-                    conn.send_frame(RES_EMPTY_HEAD % request_id)
-                elif isinstance(result, RAW_TYPES):
-                    conn.send_frame(RES_RAW_HEAD % request_id, result)
-                else:
-                    conn.send_frame(RES_JSON_HEAD % request_id, encode_json(result))
-            except CodecError as exc:
-                send_error(conn, request_id, exc)
-            return
+    def _answering(self, request_id: int, credit: int, info: RequestInfo, awaitable: Any) -> tuple[Served, Coroutine[Any, Any, None]]:
+        """Registers a request whose async handler goes on in a task (``_eager``), and returns
+        the coroutine for that task."""
         served = self._open[request_id] = Served(request_id, credit, self._conn)
-        if awaiting is NOT_STARTED:
-            served.task = self._loop.create_task(self._finish_in_task(served, info, coro), context=context)
-            return
-        # The handler waits for something: it goes on in a task of its own, in its context.
-        task = served.task = first.go_on(self._finish_in_task(served, info, first.rest()), context)
-        if not self._conn.is_open:
-            # The connection went away while the first step ran.
-            served.closed = True
-            task.cancel()
+        return served, self._finish_in_task(served, info, awaitable)
 
     async def _finish_in_task(self, served: Served, info: RequestInfo, awaitable: Any) -> None:
         """Awaits an async handler's result in its task and answers with it."""
