@@ -401,18 +401,18 @@ def test_callback_handle_returns_the_stream_with_or_without_await():
 
 
 def test_errors_are_builtin_timeouts_and_name_the_call_that_failed():
+    cases = [
+        ("query_timeout", "TIMEOUT", {"caught": "Timeout", "operation": "query", "message_type": "test.Quote"}),
+        ("callback_rejected", "REJECTED", {"caught": "RejectedError", "operation": "callback", "message_type": "market.MarketData"}),
+    ]
+
     async def scenario(parent: FakeParent):
         await parent.handshake()
-        request_id = parent.request({"do": "query_timeout"})
-        call = await parent.expect("call")
-        parent.send({"t": "err", "id": call.header["id"], "code": "TIMEOUT", "message": "too late"})
-        res = await parent.answer(request_id)
-        assert res.body == {"caught": "Timeout", "operation": "query", "message_type": "test.Quote"}
-        request_id = parent.request({"do": "callback_rejected"})
-        call = await parent.expect("call")
-        parent.send({"t": "err", "id": call.header["id"], "code": "REJECTED", "message": "market closed"})
-        res = await parent.answer(request_id)
-        assert res.body == {"caught": "RejectedError", "operation": "callback", "message_type": "market.MarketData"}
+        for action, code, expected in cases:
+            request_id = parent.request({"do": action})
+            call = await parent.expect("call")
+            parent.send({"t": "err", "id": call.header["id"], "code": code, "message": "no"})
+            assert (await parent.answer(request_id)).body == expected
 
     run_with_parent(scenario)
 
