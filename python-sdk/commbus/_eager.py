@@ -78,7 +78,6 @@ def eager_task(
 # ---- Python 3.11: the first step by hand
 
 
-
 def _missing(loop: asyncio.AbstractEventLoop, task: Any) -> None:
     raise RuntimeError("this asyncio has no _enter_task/_leave_task")
 
