@@ -33,12 +33,14 @@ from .frames import Frame, encode_json
 
 __all__ = ["Server"]
 
-# Header keys read per request, bound once: a class attribute lookup per use would show.
+# Header keys read per request or credit frame, bound once: a class attribute lookup per
+# use would show.
 _ID: Final = Key.ID
 _CREDIT: Final = Key.CREDIT
 _DEADLINE: Final = Key.DEADLINE
 _TYPE: Final = Key.TYPE
 _TRACEPARENT: Final = Key.TRACEPARENT
+_COUNT: Final = Key.COUNT
 
 # Items a stream handler may produce without the loop taking a turn (see _run_stream).
 _ITEMS_PER_TURN: Final = 4096
@@ -107,7 +109,7 @@ class Server:
 
     def on_credit(self, frame: Frame) -> None:
         header = frame.header
-        n = header.get(Key.COUNT)
+        n = header.get(_COUNT)
         if type(n) is not int or n < 0:
             raise ProtocolError(f"'credit' frame with an invalid n {n!r}")
         served = self._open.get(header.get(_ID))  # type: ignore[arg-type]
