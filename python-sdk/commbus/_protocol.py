@@ -62,7 +62,7 @@ class FrameKind:
 
 
 #: Every frame kind of version 1; anything else in ``t`` is a protocol error.
-FRAME_KINDS: Final = frozenset(
+FRAME_KINDS: Final[frozenset[str]] = frozenset(
     value for name, value in vars(FrameKind).items() if name.isupper() and isinstance(value, str)
 )
 
