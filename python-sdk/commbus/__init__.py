@@ -15,7 +15,7 @@ From inside, the bus is one import away::
 
 Every call goes through the parent over the child's socket; the trace and deadline of the
 request being served travel along. Failures raise ``commbus.errors.CommBusError``
-subclasses named after the bus's error codes.
+subclasses named after the bus's error codes (``NoHandlerError``, ``Timeout``, ...).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from typing import Any
 from . import _runtime
 from ._callbacks import CallbackHandle, CallbackNamespace
 from ._context import RequestInfo, current_request
-from ._streams import DEFAULT_WINDOW, Event, ItemStream
+from ._protocol import DEFAULT_WINDOW, Op
+from ._streams import Event, ItemStream
 from ._subscription import Subscription
 from .errors import CommBusError, error_from
 
@@ -56,7 +57,7 @@ __all__ = [
 async def publish(type: str, payload: Any = None) -> int:
     """Publishes an event to every subscriber; returns its journal position (0 when the
     node has no journal)."""
-    body = await _runtime.require().caller.request("publish", type, payload)
+    body = await _runtime.require().caller.request(Op.PUBLISH, type, payload)
     if isinstance(body, dict):
         position = body.get("position")
         if isinstance(position, int):
@@ -66,13 +67,13 @@ async def publish(type: str, payload: Any = None) -> int:
 
 async def send(type: str, payload: Any = None) -> None:
     """Sends a command to its one handler; returns once the handler's node has it."""
-    await _runtime.require().caller.request("send", type, payload)
+    await _runtime.require().caller.request(Op.SEND, type, payload)
 
 
 async def query(type: str, payload: Any = None, timeout: float | None = None) -> Any:
     """Asks the handler of ``type`` for its reply. ``timeout`` is in seconds; None leaves
     it to the bus's default (and to the deadline of the request being served, if any)."""
-    return await _runtime.require().caller.request("query", type, payload, timeout)
+    return await _runtime.require().caller.request(Op.QUERY, type, payload, timeout)
 
 
 def query_stream(
@@ -83,7 +84,7 @@ def query_stream(
     Use the result in ``async for`` (and, to be sure the exchange ends when you stop
     early, in ``async with``). ``window`` is how many items may be in flight.
     """
-    return _runtime.require().caller.stream("stream", type, payload, timeout, window)
+    return _runtime.require().caller.stream(Op.STREAM, type, payload, timeout, window)
 
 
 def subscribe(type: str, handler: Callable[[Any], Any], *, window: int = DEFAULT_WINDOW) -> Subscription:
@@ -95,13 +96,16 @@ def subscribe(type: str, handler: Callable[[Any], Any], *, window: int = DEFAULT
     return _runtime.require().subscribe(type, handler, window)
 
 
-async def callback_handle(
+def callback_handle(
     path: str, payload: Any = None, *, timeout: float | None = None, window: int = DEFAULT_WINDOW
 ) -> ItemStream:
     """Starts the callback at ``path`` (e.g. ``"trading.DataFetch"``) and returns the async
     iterator over its items. Works for any path, listed in ``welcome`` or not;
-    ``commbus.trading.DataFetch(payload)`` is the same for listed paths."""
-    return _runtime.require().caller.stream("callback", path, payload, timeout, window)
+    ``commbus.trading.DataFetch(payload)`` is the same for listed paths.
+
+    Like ``query_stream``, it returns the iterator itself; ``await callback_handle(...)``,
+    the form of earlier versions, works too and gives the same iterator."""
+    return _runtime.require().caller.stream(Op.CALLBACK, path, payload, timeout, window)
 
 
 def callback_paths() -> tuple[str, ...]:

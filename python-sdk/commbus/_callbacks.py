@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ._streams import DEFAULT_WINDOW, ItemStream
+from ._protocol import DEFAULT_WINDOW
+from ._streams import ItemStream
 
 __all__ = ["CallbackHandle", "CallbackNamespace", "CallbackTree"]
 

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import math
-from typing import Any
+from typing import Any, Final
 
 from ._connection import Connection
 from ._context import _current
-from ._streams import DEFAULT_WINDOW, Event, ItemStream, _Inbound
-from .errors import CommBusError, ProtocolError, Unavailable, error_from
+from ._protocol import CANCEL_HEAD, CREDIT_HEAD, DEFAULT_WINDOW, Body, Key, call_header
+from ._streams import Event, ItemStream, _Inbound
+from .errors import CommBusError, ProtocolError, UnavailableError, error_from
 from .frames import Frame
 
 __all__ = ["Caller"]
 
-_CREDIT = b'{"t":"credit","id":%d,"n":%d}'
-_CANCEL = b'{"t":"cancel","id":%d}'
+# Header keys read per answer frame, bound once: a class attribute lookup per use would show.
+_ID: Final = Key.ID
+_BODY: Final = Key.BODY
+_COUNT: Final = Key.COUNT
+_JSON: Final = Body.JSON
 
 
 class Caller:
@@ -34,31 +38,25 @@ class Caller:
         self._open: dict[int, asyncio.Future[Any] | _Inbound] = {}
         self._gone: CommBusError | None = None
 
-    @property
-    def open_calls(self) -> int:
-        """Calls still waiting for (the rest of) their answer."""
-        return len(self._open)
-
     # ---- starting calls
 
     def _start(self, op: str, type: str, payload: Any, timeout: float | None, credit: int | None) -> int:
         if self._gone is not None:
-            raise Unavailable(f"cannot {op} {type}: {self._gone.message}")
+            raise UnavailableError(f"cannot {op} {type}: {self._gone.message}", operation=op, message_type=type)
         if not isinstance(type, str) or not type:
             raise ValueError(f"a message type is a non-empty string, got {type!r}")
         call_id = self._next_id
-        header: dict[str, Any] = {"t": "call", "id": call_id, "op": op, "type": type}
-        if timeout is not None:
-            header["timeout"] = _milliseconds(timeout)
-        if credit is not None:
-            header["credit"] = credit
         request = _current.get()
-        if request is not None:
-            if request.traceparent is not None:
-                header["tp"] = request.traceparent
-            if request.deadline_ms is not None:
-                header["dl"] = request.deadline_ms
-        self._conn.send(header, payload)  # raises Codec before anything is queued
+        header = call_header(
+            call_id,
+            op,
+            type,
+            None if timeout is None else _milliseconds(timeout),
+            credit,
+            None if request is None else request.traceparent,
+            None if request is None else request.deadline_ms,
+        )
+        self._conn.send(header, payload)  # raises CodecError before anything is queued
         self._next_id = call_id + 1
         return call_id
 
@@ -69,6 +67,11 @@ class Caller:
         self._open[call_id] = future
         try:
             return await future
+        except CommBusError as exc:
+            if exc.operation is None:
+                exc.operation = op
+                exc.message_type = type
+            raise
         except asyncio.CancelledError:
             # The caller gave up (its own task was cancelled): the parent can stop too.
             if self._open.pop(call_id, None) is not None:
@@ -88,13 +91,13 @@ class Caller:
         if not isinstance(window, int) or window < 1:
             raise ValueError(f"window must be a positive number of items, got {window!r}")
         call_id = self._start(op, type, payload, timeout, window)
-        inbound = _Inbound(call_id, f"{op} {type}", window, events, self._send_credit, self._cancel)
+        inbound = _Inbound(call_id, op, type, window, events, self._send_credit, self._cancel)
         self._open[call_id] = inbound
         return ItemStream(inbound)
 
     def _send_credit(self, call_id: int, n: int) -> None:
         if call_id in self._open:
-            self._conn.send_frame(_CREDIT % (call_id, n))
+            self._conn.send_frame(CREDIT_HEAD % (call_id, n))
             # Written now, not at the end of the loop iteration: the consumer that granted it
             # may keep the loop busy with buffered items for a while, and the producer should
             # not stand idle meanwhile. One write per half window is cheap.
@@ -105,7 +108,7 @@ class Caller:
             self._send_cancel(call_id)
 
     def _send_cancel(self, call_id: int) -> None:
-        self._conn.send_frame(_CANCEL % call_id)
+        self._conn.send_frame(CANCEL_HEAD % call_id)
 
     # ---- answers from the parent
 
@@ -116,7 +119,7 @@ class Caller:
         if isinstance(exchange, _Inbound):
             # A stream answered with a single value: a stream of one.
             # A final value needs no credit, so it bypasses the allowance check of push().
-            if "b" in frame.header:
+            if _BODY in frame.header:
                 exchange.items.append(self._item(exchange, frame))
             exchange.finish()
         elif not exchange.done():
@@ -138,14 +141,15 @@ class Caller:
             return
         if not isinstance(exchange, _Inbound):
             raise ProtocolError(f"'items' for call {call_id}, which expects a single 'res'")
+        if exchange.events:
+            # Each event has its own type and position, which only an `item` header carries.
+            raise ProtocolError(f"'items' for call {call_id}, a subscription, whose events come one 'item' each")
         header = frame.header
         items = frame.body
-        if header.get("b") != "j" or type(items) is not list:
+        if header.get(_BODY) != _JSON or type(items) is not list:
             raise ProtocolError(f"'items' for call {call_id} must have a JSON array body")
-        if header.get("n") != len(items):
-            raise ProtocolError(f"'items' for call {call_id} says n={header.get('n')!r} but holds {len(items)}")
-        if exchange.events:
-            items = _events(header, items)
+        if header.get(_COUNT) != len(items):
+            raise ProtocolError(f"'items' for call {call_id} says n={header.get(_COUNT)!r} but holds {len(items)}")
         exchange.push_many(items)
 
     def on_end(self, frame: Frame) -> None:
@@ -165,48 +169,37 @@ class Caller:
         if exchange is None:
             return
         header = frame.header
-        error = error_from(header.get("code"), header.get("message"), header.get("etype"), header.get("traceback"))
+        fields = (header.get(Key.CODE), header.get(Key.MESSAGE), header.get(Key.ETYPE), header.get(Key.TRACEBACK))
         if isinstance(exchange, _Inbound):
-            exchange.finish(error)
+            exchange.finish(error_from(*fields, operation=exchange.op, message_type=exchange.type))
         elif not exchange.done():
-            exchange.set_exception(error)
+            exchange.set_exception(error_from(*fields))
 
     @staticmethod
     def _item(exchange: _Inbound, frame: Frame) -> Any:
         if exchange.events:
             header = frame.header
-            return Event(header.get("type"), header.get("pos"), frame.body)
+            return Event(header.get(Key.TYPE), header.get(Key.POSITION), frame.body)
         return frame.body
 
     # ---- the connection is gone
 
     def fail_all(self, reason: str) -> None:
         """Fails every open call (and every later one) with ``UNAVAILABLE``."""
-        self._gone = Unavailable(reason)
+        self._gone = UnavailableError(reason)
         calls, self._open = self._open, {}
         for exchange in calls.values():
-            error = Unavailable(reason)
             if isinstance(exchange, _Inbound):
-                exchange.finish(error)
+                exchange.finish(UnavailableError(reason, operation=exchange.op, message_type=exchange.type))
             elif not exchange.done():
-                exchange.set_exception(error)
+                exchange.set_exception(UnavailableError(reason))
 
 
 def _id(frame: Frame) -> int:
-    call_id = frame.header.get("id")
+    call_id = frame.header.get(_ID)
     if type(call_id) is not int:
-        raise ProtocolError(f"'{frame.header['t']}' frame without an integer id")
+        raise ProtocolError(f"'{frame.t}' frame without an integer id")
     return call_id
-
-
-def _events(header: dict[str, Any], payloads: list[Any]) -> list[Event]:
-    """Events of an ``items`` frame on a subscription: one type for all; positions only if
-    ``pos`` is a list with one per item (a single ``pos`` cannot describe several events)."""
-    event_type = header.get("type")
-    positions = header.get("pos")
-    if type(positions) is list and len(positions) == len(payloads):
-        return [Event(event_type, pos, payload) for pos, payload in zip(positions, payloads)]
-    return [Event(event_type, None, payload) for payload in payloads]
 
 
 def _milliseconds(timeout: float) -> int:

@@ -14,16 +14,18 @@ instead of one per frame.
 from __future__ import annotations
 
 import asyncio
-import struct
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
-from .errors import Codec, ProtocolError
-from .frames import DEFAULT_MAX_FRAME, Frame, FrameReader, frame_parts
+from ._protocol import DEFAULT_MAX_FRAME, Key
+from .errors import CodecError, ProtocolError
+from .frames import Frame, FrameReader, frame_parts, pack_prefix
 
 __all__ = ["Connection", "BatchSource"]
 
 Route = Callable[[Frame], None]
+
+_T: Final = Key.KIND
 
 # Above this many buffered bytes the transport asks us to pause; streams then wait for it to
 # drain instead of piling items up in memory.
@@ -85,9 +87,9 @@ class Connection(asyncio.BufferedProtocol):
             frames = self._reader.received(nbytes)
             routes = self.routes
             for frame in frames:
-                route = routes.get(frame.header["t"])
+                route = routes.get(frame.header[_T])
                 if route is None:
-                    raise ProtocolError(f"unexpected '{frame.header['t']}' frame from the parent")
+                    raise ProtocolError(f"unexpected '{frame.header[_T]}' frame from the parent")
                 route(frame)
                 if self._ended:
                     return
@@ -128,15 +130,13 @@ class Connection(asyncio.BufferedProtocol):
     def send(self, header: dict[str, Any], body: Any = None) -> None:
         """Queues a frame built from a header dict and a body (see ``frames.encode_frame``).
 
-        Raises ``Codec`` if the body cannot be encoded or the frame exceeds the frame limit;
+        Raises ``CodecError`` if the body cannot be encoded or the frame exceeds the frame limit;
         nothing is queued then.
         """
         prefix, head, payload = frame_parts(header, body)
         n = 4 + len(head) + len(payload)
         if n > self.max_frame:
-            raise Codec(
-                f"'{header['t']}' frame of {n} bytes exceeds the maximum frame size {self.max_frame}"
-            )
+            raise CodecError(f"'{header[_T]}' frame of {n} bytes exceeds the maximum frame size {self.max_frame}")
         self._queue(prefix, head, payload)
 
     def send_frame(self, head: bytes, payload: bytes | bytearray | memoryview = b"") -> None:
@@ -144,7 +144,7 @@ class Connection(asyncio.BufferedProtocol):
         h = len(head)
         n = 4 + h + len(payload)
         if n > self.max_frame:
-            raise Codec(f"frame of {n} bytes exceeds the maximum frame size {self.max_frame}")
+            raise CodecError(f"frame of {n} bytes exceeds the maximum frame size {self.max_frame}")
         # _queue, inlined: every answer and item batch comes this way.
         if self._ended:
             return
@@ -152,9 +152,9 @@ class Connection(asyncio.BufferedProtocol):
         if out is None:
             out = self._out
         if payload:
-            out += (_prefix(n, h), head, payload)
+            out += (pack_prefix(n, h), head, payload)
         else:
-            out += (_prefix(n, h), head)
+            out += (pack_prefix(n, h), head)
         if not self._flush_scheduled:
             self._flush_scheduled = True
             self._loop.call_soon(self.flush)
@@ -270,5 +270,3 @@ class Connection(asyncio.BufferedProtocol):
         self._wake_drainers()
         self._on_closed(exc)
 
-
-_prefix = struct.Struct(">II").pack

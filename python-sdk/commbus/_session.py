@@ -17,18 +17,14 @@ from typing import Any
 from ._callbacks import CallbackTree
 from ._calls import Caller
 from ._connection import Connection
-from ._serving import Kind, Server
+from ._protocol import MIN_MAX_FRAME, PONG_HEAD, VERSION, ExitStatus, FrameKind, HandlerKind, Key, Op
+from ._serving import Server
 from ._streams import ItemStream
 from ._subscription import Subscription
 from .errors import CommBusError, ProtocolError
 from .frames import Frame
 
-__all__ = ["Session", "HandshakeRefused", "ConnectionClosed", "EXIT_CLEAN", "EXIT_PROTOCOL"]
-
-EXIT_CLEAN = 0
-EXIT_PROTOCOL = 3
-
-_PONG = b'{"t":"pong","id":%d}'
+__all__ = ["Session", "HandshakeRefused", "ConnectionClosed"]
 
 
 class HandshakeRefused(Exception):
@@ -53,24 +49,24 @@ class Session:
         self.thread_id = threading.get_ident()
         self.conn = Connection(
             {
-                "welcome": self._on_welcome,
-                "fail": self._on_fail,
-                "ping": self._on_ping,
-                "bye": self._on_bye,
-                "req": self._before_ready,
-                "credit": self._before_ready,
-                "cancel": self._before_ready,
+                FrameKind.WELCOME: self._on_welcome,
+                FrameKind.FAIL: self._on_fail,
+                FrameKind.PING: self._on_ping,
+                FrameKind.BYE: self._on_bye,
+                FrameKind.REQ: self._before_ready,
+                FrameKind.CREDIT: self._before_ready,
+                FrameKind.CANCEL: self._before_ready,
             },
             self._on_closed,
         )
         self.caller = Caller(self.conn)
         self.conn.routes.update(
             {
-                "res": self.caller.on_res,
-                "item": self.caller.on_item,
-                "items": self.caller.on_items,
-                "end": self.caller.on_end,
-                "err": self.caller.on_err,
+                FrameKind.RES: self.caller.on_res,
+                FrameKind.ITEM: self.caller.on_item,
+                FrameKind.ITEMS: self.caller.on_items,
+                FrameKind.END: self.caller.on_end,
+                FrameKind.ERR: self.caller.on_err,
             }
         )
         self.server: Server | None = None
@@ -89,27 +85,33 @@ class Session:
         if self.welcome.done():
             raise ProtocolError("a second 'welcome' from the parent")
         header = frame.header
-        if header.get("v") != 1:
-            raise ProtocolError(f"the parent speaks protocol version {header.get('v')!r}; this child speaks 1")
-        entry = header.get("entry")
-        if not isinstance(entry, dict) or not isinstance(entry.get("module"), str) or not isinstance(entry.get("function"), str):
+        if header.get(Key.VERSION) != VERSION:
+            raise ProtocolError(
+                f"the parent speaks protocol version {header.get(Key.VERSION)!r}; this child speaks {VERSION}"
+            )
+        entry = header.get(Key.ENTRY)
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get(Key.MODULE), str)
+            or not isinstance(entry.get(Key.FUNCTION), str)
+        ):
             raise ProtocolError(f"'welcome' needs entry {{module, function}} as strings, got {entry!r}")
-        callbacks = header.get("callbacks", [])
+        callbacks = header.get(Key.CALLBACKS, [])
         if not isinstance(callbacks, list) or not all(isinstance(path, str) for path in callbacks):
             raise ProtocolError(f"'welcome' callbacks must be a list of strings, got {callbacks!r}")
-        max_frame = header.get("maxFrame")
+        max_frame = header.get(Key.MAX_FRAME)
         if max_frame is not None:
-            if type(max_frame) is not int or max_frame < 64:
+            if type(max_frame) is not int or max_frame < MIN_MAX_FRAME:
                 raise ProtocolError(f"'welcome' has an unusable maxFrame {max_frame!r}")
             self.conn.set_max_frame(max_frame)
-        if isinstance(header.get("child"), str):
-            self.child_id = header["child"]
+        if isinstance(header.get(Key.CHILD), str):
+            self.child_id = header[Key.CHILD]
         self.callbacks = CallbackTree(callbacks, self._open_callback)
         self.welcome.set_result(frame)
 
     def _on_fail(self, frame: Frame) -> None:
         header = frame.header
-        refused = HandshakeRefused(str(header.get("reason", "unknown")), str(header.get("message", "")))
+        refused = HandshakeRefused(str(header.get(Key.REASON, "unknown")), str(header.get(Key.MESSAGE, "")))
         if not self.welcome.done():
             self.welcome.set_exception(refused)
             self.close()
@@ -118,25 +120,29 @@ class Session:
         raise ProtocolError(f"the parent sent 'fail' after the handshake: {refused}")
 
     def _before_ready(self, frame: Frame) -> None:
-        raise ProtocolError(f"'{frame.header['t']}' frame before this child sent 'ready'")
+        raise ProtocolError(f"'{frame.t}' frame before this child sent 'ready'")
 
-    def start_serving(self, function: Callable[..., Any], kind: Kind) -> None:
+    def start_serving(self, function: Callable[..., Any], kind: HandlerKind) -> None:
         """Routes requests to ``function`` from now on (the caller sends ``ready`` next)."""
         self.server = Server(self.conn, function, kind, self.executor)
         self.conn.routes.update(
-            {"req": self.server.on_req, "credit": self.server.on_credit, "cancel": self.server.on_cancel}
+            {
+                FrameKind.REQ: self.server.on_req,
+                FrameKind.CREDIT: self.server.on_credit,
+                FrameKind.CANCEL: self.server.on_cancel,
+            }
         )
 
     # ---- liveness and shutdown
 
     def _on_ping(self, frame: Frame) -> None:
-        ping_id = frame.header.get("id")
+        ping_id = frame.header.get(Key.ID)
         if type(ping_id) is not int:
             raise ProtocolError("'ping' frame without an integer id")
-        self.conn.send_frame(_PONG % ping_id)
+        self.conn.send_frame(PONG_HEAD % ping_id)
 
     def _on_bye(self, frame: Frame) -> None:
-        grace = frame.header.get("grace", 0)
+        grace = frame.header.get(Key.GRACE, 0)
         if isinstance(grace, bool) or not isinstance(grace, (int, float)) or grace < 0:
             raise ProtocolError(f"'bye' with an invalid grace {grace!r}")
         if self.server is not None:
@@ -150,7 +156,7 @@ class Session:
         self.close()
         await self.conn.closed
         if not self.exit_status.done():
-            self.exit_status.set_result(EXIT_CLEAN)
+            self.exit_status.set_result(ExitStatus.CLEAN)
 
     def close(self) -> None:
         """Closes the connection from this side (after writing what is queued)."""
@@ -163,15 +169,15 @@ class Session:
         """The connection ended: fail what waits on it and settle the exit status."""
         if isinstance(exc, ProtocolError):
             reason = f"protocol error: {exc.message}"
-            status = EXIT_PROTOCOL
+            status = ExitStatus.PROTOCOL
             self.log(reason)
         elif exc is not None and not isinstance(exc, (OSError, CommBusError)):
             reason = f"internal error: {exc!r}"
-            status = 1
+            status = ExitStatus.INTERNAL
             self.log(reason)
         else:
             reason = "the connection to the parent closed"
-            status = EXIT_CLEAN
+            status = ExitStatus.CLEAN
         if not self.welcome.done():
             self.welcome.set_exception(exc if isinstance(exc, ProtocolError) else ConnectionClosed(reason))
         self.caller.fail_all(reason)
@@ -195,10 +201,10 @@ class Session:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
     def _open_callback(self, path: str, payload: Any, timeout: float | None, window: int) -> ItemStream:
-        return self.caller.stream("callback", path, payload, timeout, window)
+        return self.caller.stream(Op.CALLBACK, path, payload, timeout, window)
 
     def subscribe(self, type: str, handler: Callable[[Any], Any], window: int) -> Subscription:
-        stream = self.caller.stream("subscribe", type, None, None, window, events=True)
+        stream = self.caller.stream(Op.SUBSCRIBE, type, None, None, window, events=True)
         try:
             subscription = Subscription(type, handler, stream, self.executor, self._subscriptions.discard)
         except BaseException:

@@ -6,9 +6,10 @@ deque is empty does the consumer park on one future, which the next frame resolv
 keeps the per-item cost at a deque pop and a counter, which is what lets a Python
 ``async for`` take 100,000 items a second.
 
-Credit: the call grants ``window`` items; each time the consumer has taken half a window
-the stream grants that many again, so the parent never waits as long as the consumer keeps
-up, and never has more than ``window`` items in flight.
+Credit: the call grants ``window`` items; then the protocol's rule applies
+(``_protocol.credit_batch``): each time the consumer has taken half a window the stream
+grants that many again, so the parent never waits as long as the consumer keeps up, and
+never has more than ``window`` items in flight.
 
 The connection's table holds the ``_Inbound`` state, never the ``ItemStream`` the user
 holds, so dropping the iterator (breaking out of ``async for`` over a temporary) lets it be
@@ -20,16 +21,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from types import TracebackType
 from typing import Any
 
+from ._protocol import credit_batch
 from .errors import ProtocolError
 
-__all__ = ["DEFAULT_WINDOW", "Event", "ItemStream"]
-
-#: Items a stream may have in flight before the parent waits for more credit.
-DEFAULT_WINDOW = 256
+__all__ = ["Event", "ItemStream"]
 
 
 class Event:
@@ -50,29 +49,31 @@ class _Inbound:
     """The receiving state of one stream exchange; owned by the connection's call table."""
 
     __slots__ = (
-        "id", "what", "items", "waiter", "finished", "error", "taken", "half",
+        "id", "op", "type", "items", "waiter", "finished", "error", "taken", "half",
         "allowance", "events", "_send_credit", "_cancel", "_loop", "_thread",
     )
 
     def __init__(
         self,
         id: int,
-        what: str,
+        op: str,
+        type: str,
         window: int,
         events: bool,
         send_credit: Callable[[int, int], None],
         cancel: Callable[[int], None],
     ) -> None:
         self.id = id
-        #: "callback market.MarketData" and the like, for messages.
-        self.what = what
+        #: The call's op and type ("callback" and "market.MarketData"), for errors.
+        self.op = op
+        self.type = type
         self.items: deque[Any] = deque()
         self.waiter: asyncio.Future[None] | None = None
         self.finished = False
         self.error: BaseException | None = None
         #: Items taken since the last grant.
         self.taken = 0
-        self.half = max(1, window // 2)
+        self.half = credit_batch(window)
         #: Items the parent may still send without more credit.
         self.allowance = window
         #: Subscription streams wrap each item in an Event (type and position from the header).
@@ -81,6 +82,11 @@ class _Inbound:
         self._cancel = cancel
         self._loop = asyncio.get_running_loop()
         self._thread = threading.get_ident()
+
+    @property
+    def what(self) -> str:
+        """"callback market.MarketData" and the like, for messages."""
+        return f"{self.op} {self.type}"
 
     # ---- fed by the connection
 
@@ -206,6 +212,12 @@ class ItemStream:
         self._inbound.cancel()
 
     async def __aenter__(self) -> ItemStream:
+        return self
+
+    def __await__(self) -> Generator[Any, None, ItemStream]:
+        """``await commbus.callback_handle(...)``, the form of earlier versions, still gives
+        the stream itself, at once."""
+        yield from ()
         return self
 
     async def __aexit__(

@@ -18,9 +18,10 @@ from types import TracebackType
 from typing import Any
 
 from ._context import _current
-from ._serving import detect_kind, format_traceback
+from ._handlers import detect_kind, log_failure
+from ._protocol import HandlerKind
 from ._streams import ItemStream
-from .errors import CommBusError, Unavailable
+from .errors import CommBusError, UnavailableError
 
 __all__ = ["Subscription"]
 
@@ -37,7 +38,7 @@ class Subscription:
         on_done: Callable[[Subscription], None],
     ) -> None:
         kind = detect_kind(handler)
-        if kind == "stream":
+        if kind is HandlerKind.STREAM:
             raise TypeError("a subscription handler is a function or coroutine function, not an async generator")
         #: The subscribed event type.
         self.type = type
@@ -46,7 +47,7 @@ class Subscription:
         #: Events whose handler raised.
         self.failures = 0
         self._handler = handler
-        self._is_async = kind == "async"
+        self._is_async = kind is HandlerKind.ASYNC
         self._stream = stream
         self._executor = executor
         self._error: CommBusError | None = None
@@ -73,16 +74,11 @@ class Subscription:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one failing event must not end the subscription
                     self.failures += 1
-                    print(
-                        f"commbus: subscriber of {self.type} failed on the event at position "
-                        f"{event.position}:\n{format_traceback(exc)}",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    log_failure(f"subscriber of {self.type} failed on the event at position {event.position}", exc)
                 self.last_position = event.position
         except CommBusError as exc:
             self._error = exc
-            if not isinstance(exc, Unavailable):
+            if not isinstance(exc, UnavailableError):
                 print(f"commbus: subscription to {self.type} ended: {exc}", file=sys.stderr, flush=True)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
@@ -97,7 +93,7 @@ class Subscription:
 
     @property
     def error(self) -> CommBusError | None:
-        """Why the parent ended the subscription (e.g. ``Overloaded``), if it did."""
+        """Why the parent ended the subscription (e.g. ``OverloadedError``), if it did."""
         return self._error
 
     def close(self) -> None:

@@ -21,21 +21,23 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Final
 
 from . import _runtime
-from ._serving import detect_kind, format_traceback
+from ._handlers import detect_kind, format_traceback
+from ._protocol import VERSION, ExitStatus, FailReason, Key, fail_header, hello_header, ready_header
 from ._session import ConnectionClosed, HandshakeRefused, Session
 from .errors import ProtocolError
 
 __all__ = ["main", "run", "load_entry", "EXIT_CLEAN", "EXIT_ENVIRONMENT", "EXIT_PROTOCOL", "EXIT_IMPORT"]
 
-EXIT_CLEAN = 0
-EXIT_ENVIRONMENT = 2
-EXIT_PROTOCOL = 3
-EXIT_IMPORT = 4
+# The exit statuses under the names of earlier versions (see _protocol.ExitStatus).
+EXIT_CLEAN: Final = ExitStatus.CLEAN
+EXIT_ENVIRONMENT: Final = ExitStatus.ENVIRONMENT
+EXIT_PROTOCOL: Final = ExitStatus.PROTOCOL
+EXIT_IMPORT: Final = ExitStatus.IMPORT
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION: Final = VERSION
 
 # How long leftover worker threads (sync handlers still running) may delay the exit.
 _THREAD_EXIT_WAIT = 1.0
@@ -87,15 +89,7 @@ async def run(socket_path: str, token: str, child_id: str) -> int:
 
 async def _serve(session: Session, token: str) -> int:
     conn = session.conn
-    conn.send_now(
-        {
-            "t": "hello",
-            "v": PROTOCOL_VERSION,
-            "token": token,
-            "pid": os.getpid(),
-            "runtime": f"python {platform.python_version()}",
-        }
-    )
+    conn.send_now(hello_header(token, os.getpid(), f"python {platform.python_version()}"))
     try:
         welcome = await session.welcome
     except HandshakeRefused as refused:
@@ -108,27 +102,24 @@ async def _serve(session: Session, token: str) -> int:
         session.log(f"handshake failed: {closed}")
         return EXIT_PROTOCOL
 
-    entry = welcome.header["entry"]
+    entry = welcome.header[Key.ENTRY]
     _runtime.install(session)
     # The entry module may subscribe or call at import time; those frames wait until `ready`.
     conn.hold()
     try:
-        function = load_entry(entry["module"], entry["function"])
+        function = load_entry(entry[Key.MODULE], entry[Key.FUNCTION])
     except EntryError as exc:
         conn.release(discard=True)
         cause = exc.__cause__ or exc
         trace = format_traceback(cause) if exc.__cause__ is not None else ""
         session.log(f"{exc}\n{trace}".rstrip())
-        fail: dict[str, Any] = {"t": "fail", "reason": "import", "message": str(exc)}
-        if trace:
-            fail["traceback"] = trace
-        conn.send_now(fail)
+        conn.send_now(fail_header(FailReason.IMPORT, str(exc), trace))
         session.close()
         await conn.closed
         return EXIT_IMPORT
     kind = detect_kind(function)
     session.start_serving(function, kind)
-    conn.send_now({"t": "ready", "kind": kind})
+    conn.send_now(ready_header(kind))
     conn.release()
     return await session.exit_status
 

@@ -2,32 +2,52 @@
 
 The codes are the bus's stable names (see ``ErrorCode`` on the Java side). They cross the
 socket in ``err`` frames, so a Python caller can catch ``commbus.errors.Timeout`` for a
-timeout that happened on another node, and a Python handler can raise ``Rejected`` to answer
-with that code instead of ``HANDLER_FAILED``.
+timeout that happened on another node, and a Python handler can raise ``RejectedError`` to
+answer with that code instead of ``HANDLER_FAILED``.
+
+The documented names end in ``Error`` (``NoHandlerError``, ``RejectedError``, ...), except
+two that would shadow a name the handler's own code meets: ``Timeout``, which is also a
+builtin ``TimeoutError`` (``except TimeoutError`` catches it, like asyncio's timeouts), and
+``Cancelled``, which is the bus's ``CANCELLED``, not asyncio's ``CancelledError``. The short
+names of earlier versions (``NoHandler``, ``Rejected``, ``Codec``, ...) stay as aliases:
+the same class objects.
 """
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, ClassVar
 
 __all__ = [
     "CommBusError",
-    "NoHandler",
+    "NoHandlerError",
     "Timeout",
+    "HandlerFailedError",
+    "RejectedError",
+    "OverloadedError",
+    "CodecError",
+    "ProtocolError",
+    "ChildExitedError",
+    "DuplicateHandlerError",
+    "Cancelled",
+    "InvalidMessageError",
+    "UnavailableError",
+    "StorageError",
+    "InternalError",
+    "error_from",
+    "error_class",
+    # the short names, aliases of the classes above
+    "NoHandler",
     "HandlerFailed",
     "Rejected",
     "Overloaded",
     "Codec",
-    "ProtocolError",
     "ChildExited",
     "DuplicateHandler",
-    "Cancelled",
     "InvalidMessage",
     "Unavailable",
     "Storage",
     "Internal",
-    "error_from",
-    "error_class",
 ]
 
 
@@ -36,7 +56,9 @@ class CommBusError(Exception):
 
     ``remote_type`` and ``remote_traceback`` are set when the failure happened in another
     process (a Java handler's exception class, a Python handler's traceback); they are
-    ``None`` for failures raised locally.
+    ``None`` for failures raised locally. ``operation`` and ``message_type`` say which call
+    of this child failed (``"query"`` and ``"trading.Quote"``, ``"callback"`` and
+    ``"market.MarketData"``); they are ``None`` for errors that answer no call of its own.
     """
 
     #: The code a class stands for; an instance may carry another (see ``error_from``).
@@ -46,6 +68,8 @@ class CommBusError(Exception):
     message: str
     remote_type: str | None
     remote_traceback: str | None
+    operation: str | None
+    message_type: str | None
 
     def __init__(
         self,
@@ -54,12 +78,16 @@ class CommBusError(Exception):
         code: str | None = None,
         remote_type: str | None = None,
         remote_traceback: str | None = None,
+        operation: str | None = None,
+        message_type: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code if code is not None else self.CODE
         self.message = message
         self.remote_type = remote_type
         self.remote_traceback = remote_traceback
+        self.operation = operation
+        self.message_type = message_type
 
     def __str__(self) -> str:
         if self.remote_type and self.remote_type not in self.message:
@@ -71,40 +99,43 @@ class CommBusError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only constructor arguments do not survive the default exception pickling.
-        return (error_from, (self.code, self.message, self.remote_type, self.remote_traceback))
+        return (
+            _rebuild,
+            (self.code, self.message, self.remote_type, self.remote_traceback, self.operation, self.message_type),
+        )
 
 
-class NoHandler(CommBusError):
+class NoHandlerError(CommBusError):
     """Nobody handles the message type."""
 
     CODE = "NO_HANDLER"
 
 
-class Timeout(CommBusError):
-    """The deadline passed before a reply arrived."""
+class Timeout(CommBusError, builtins.TimeoutError):
+    """The deadline passed before a reply arrived. Also a builtin ``TimeoutError``."""
 
     CODE = "TIMEOUT"
 
 
-class HandlerFailed(CommBusError):
+class HandlerFailedError(CommBusError):
     """The handler raised; ``remote_type`` names the exception's class."""
 
     CODE = "HANDLER_FAILED"
 
 
-class Rejected(CommBusError):
+class RejectedError(CommBusError):
     """Middleware (or the handler) refused the message."""
 
     CODE = "REJECTED"
 
 
-class Overloaded(CommBusError):
+class OverloadedError(CommBusError):
     """A limit was reached: load, a buffer, a queue."""
 
     CODE = "OVERLOADED"
 
 
-class Codec(CommBusError):
+class CodecError(CommBusError):
     """A body could not be encoded or decoded (not JSON-serialisable, larger than a frame)."""
 
     CODE = "CODEC"
@@ -116,74 +147,86 @@ class ProtocolError(CommBusError):
     CODE = "PROTOCOL"
 
 
-class ChildExited(CommBusError):
+class ChildExitedError(CommBusError):
     """A child process exited while serving the call."""
 
     CODE = "CHILD_EXITED"
 
 
-class DuplicateHandler(CommBusError):
+class DuplicateHandlerError(CommBusError):
     """A handler is already registered for this type."""
 
     CODE = "DUPLICATE_HANDLER"
 
 
 class Cancelled(CommBusError):
-    """The exchange was cancelled by its consumer."""
+    """The exchange was cancelled by its consumer (not asyncio's ``CancelledError``)."""
 
     CODE = "CANCELLED"
 
 
-class InvalidMessage(CommBusError):
+class InvalidMessageError(CommBusError):
     """The message cannot be sent as asked (wrong category, missing type, ...)."""
 
     CODE = "INVALID_MESSAGE"
 
 
-class Unavailable(CommBusError):
+class UnavailableError(CommBusError):
     """The service exists but cannot serve now (unhealthy, shutting down, disconnected)."""
 
     CODE = "UNAVAILABLE"
 
 
-class Storage(CommBusError):
+class StorageError(CommBusError):
     """The journal could not store or read events."""
 
     CODE = "STORAGE"
 
 
-class Internal(CommBusError):
+class InternalError(CommBusError):
     """An error without a more precise code, including codes this SDK does not know."""
 
     CODE = "INTERNAL"
 
 
+NoHandler = NoHandlerError
+HandlerFailed = HandlerFailedError
+Rejected = RejectedError
+Overloaded = OverloadedError
+Codec = CodecError
+ChildExited = ChildExitedError
+DuplicateHandler = DuplicateHandlerError
+InvalidMessage = InvalidMessageError
+Unavailable = UnavailableError
+Storage = StorageError
+Internal = InternalError
+
 _BY_CODE: dict[str, type[CommBusError]] = {
     cls.CODE: cls
     for cls in (
-        NoHandler,
+        NoHandlerError,
         Timeout,
-        HandlerFailed,
-        Rejected,
-        Overloaded,
-        Codec,
+        HandlerFailedError,
+        RejectedError,
+        OverloadedError,
+        CodecError,
         ProtocolError,
-        ChildExited,
-        DuplicateHandler,
+        ChildExitedError,
+        DuplicateHandlerError,
         Cancelled,
-        InvalidMessage,
-        Unavailable,
-        Storage,
-        Internal,
+        InvalidMessageError,
+        UnavailableError,
+        StorageError,
+        InternalError,
     )
 }
 
 
 def error_class(code: str | None) -> type[CommBusError]:
-    """The class for ``code``; ``Internal`` for a code this version does not know."""
+    """The class for ``code``; ``InternalError`` for a code this version does not know."""
     if code is None:
-        return Internal
-    return _BY_CODE.get(code, Internal)
+        return InternalError
+    return _BY_CODE.get(code, InternalError)
 
 
 def error_from(
@@ -191,14 +234,36 @@ def error_from(
     message: str | None,
     etype: str | None = None,
     traceback: str | None = None,
+    *,
+    operation: str | None = None,
+    message_type: str | None = None,
 ) -> CommBusError:
     """Builds the exception an ``err`` frame stands for.
 
-    A code this version does not know becomes ``Internal`` (code ``INTERNAL``), as the
+    A code this version does not know becomes ``InternalError`` (code ``INTERNAL``), as the
     protocol asks; its original name is kept at the front of the message so it is not lost.
     """
     cls = error_class(code)
     text = message or ""
-    if cls is Internal and code not in (None, "INTERNAL"):
+    if cls is InternalError and code not in (None, "INTERNAL"):
         text = f"[{code}] {text}" if text else f"[{code}]"
-    return cls(text, remote_type=etype, remote_traceback=traceback)
+    return cls(text, remote_type=etype, remote_traceback=traceback, operation=operation, message_type=message_type)
+
+
+def _rebuild(
+    code: str,
+    message: str,
+    remote_type: str | None,
+    remote_traceback: str | None,
+    operation: str | None = None,
+    message_type: str | None = None,
+) -> CommBusError:
+    """Unpickles an error: its class from its code, every field as it was."""
+    return error_class(code)(
+        message,
+        code=code,
+        remote_type=remote_type,
+        remote_traceback=remote_traceback,
+        operation=operation,
+        message_type=message_type,
+    )

@@ -2,9 +2,9 @@
 
 A frame is ``N: u32 BE | H: u32 BE | header: H bytes of JSON | body: N-4-H bytes``. The
 header's ``b`` says how the body is encoded: ``"j"`` JSON, ``"r"`` raw bytes, absent: no
-body. Everything that crosses the socket goes through ``encode_frame`` / ``FrameDecoder``
-(or ``FrameReader``, its variant for a reusable receive buffer), so this module is the one
-place that knows the layout.
+body. Everything that crosses the socket is written by ``frame_parts`` (``encode_frame`` is
+its one-piece variant) and read by ``FrameReader``, so this module is the one place that
+knows how a frame lies in bytes; what its header says is ``_protocol``'s.
 """
 
 from __future__ import annotations
@@ -14,58 +14,59 @@ import struct
 from collections.abc import Callable
 from typing import Any, Final
 
-from .errors import Codec, ProtocolError
+from ._protocol import DEFAULT_MAX_FRAME, FRAME_KINDS, Body, Key, encode_header
+from .errors import CodecError, ProtocolError
 
 __all__ = [
     "DEFAULT_MAX_FRAME",
     "FRAME_KINDS",
     "Frame",
-    "FrameDecoder",
     "FrameReader",
     "encode_frame",
     "frame_parts",
+    "pack_prefix",
     "encode_json",
-    "decode_json",
 ]
-
-#: The parent's default maximum for N (bytes after the length prefix); `welcome` may change it.
-DEFAULT_MAX_FRAME: Final = 16 * 1024 * 1024
-
-#: Every frame kind of protocol version 1; anything else in `t` is a protocol error.
-FRAME_KINDS: Final = frozenset(
-    {
-        "hello", "welcome", "ready", "fail",
-        "req", "call", "res", "item", "items", "end", "err",
-        "credit", "cancel", "ping", "pong", "bye",
-    }
-)
 
 _PREFIX: Final = struct.Struct(">II")
 _LENGTH: Final = struct.Struct(">I")
 _RAW_TYPES: Final = (bytes, bytearray, memoryview)
+# The header keys and values the decoder reads for every frame, bound once: a class
+# attribute lookup per frame would show on the hot path.
+_T: Final = Key.KIND
+_B: Final = Key.BODY
+_JSON: Final = Body.JSON
+_RAW: Final = Body.RAW
 
-# Compact separators: every frame carries a header, so every byte counts. NaN and infinities
-# are not JSON and the Java side would refuse them, so they fail here, where the error is
-# still the caller's.
-_HEADER_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
+# Compact separators, like the header's; bodies may hold any Unicode as UTF-8. NaN and
+# infinities are not JSON and the Java side would refuse them, so they fail here, where the
+# error is still the caller's.
 _BODY_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-_DECODER: Final = json.JSONDecoder()
 
-_encode_header = _HEADER_ENCODER.encode
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and the infinities, which are not JSON: the Java side refuses
+    # them, and so must this side, or the two would disagree about what a valid frame is.
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
+
 _decode = _DECODER.decode
 # The decoder's C scanner: (value, end) for the JSON value at an index, StopIteration if none.
 _scan: Callable[[str, int], tuple[Any, int]] = getattr(_DECODER, "scan_once")
-_pack_prefix = _PREFIX.pack
+#: ``pack_prefix(n, h)``: the eight bytes in front of a header, N and H.
+pack_prefix: Final = _PREFIX.pack
 
 # JSONEncoder.encode builds a new C encoder on every call; for bodies, which are encoded per
 # request and per item, one encoder is built once and reused. It keeps no circular-reference
 # markers (shared markers would not be safe across threads): a cycle ends in RecursionError,
-# which encode_json reports as a Codec error like any other unencodable value.
+# which encode_json reports as a CodecError like any other unencodable value.
 _c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
 _encode_body_chunks: Callable[[Any, int], Any]
 if _c_make_encoder is not None:
     _encode_body_chunks = _c_make_encoder(
-        None, _BODY_ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, False
+        None, _BODY_ENCODER.default, getattr(json.encoder, "encode_basestring"), None, ":", ",", False, False, False
     )
 else:  # an interpreter without the C accelerator
     _encode_body_chunks = _BODY_ENCODER.iterencode  # type: ignore[assignment]
@@ -99,7 +100,7 @@ class Frame:
     @property
     def t(self) -> str:
         """The frame kind (``req``, ``items``, ...)."""
-        kind: str = self.header["t"]
+        kind: str = self.header[_T]
         return kind
 
     def __eq__(self, other: object) -> bool:
@@ -119,19 +120,11 @@ class Frame:
 
 
 def encode_json(value: Any) -> bytes:
-    """A value as compact UTF-8 JSON; raises ``Codec`` for what JSON cannot carry."""
+    """A value as compact UTF-8 JSON; raises ``CodecError`` for what JSON cannot carry."""
     try:
         return "".join(_encode_body_chunks(value, 0)).encode("utf-8")
     except (TypeError, ValueError, RecursionError) as exc:
-        raise Codec(f"cannot encode {type(value).__name__} as JSON: {exc}") from exc
-
-
-def decode_json(data: bytes | bytearray | memoryview) -> Any:
-    """The value of a UTF-8 JSON document; raises ``ProtocolError`` when it is not one."""
-    try:
-        return _decode_text(str(data, "utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ProtocolError(f"body is not valid JSON: {exc}") from exc
+        raise CodecError(f"cannot encode {type(value).__name__} as JSON: {exc}") from exc
 
 
 def frame_parts(header: dict[str, Any], body: Any) -> tuple[bytes, bytes, Any]:
@@ -141,20 +134,17 @@ def frame_parts(header: dict[str, Any], body: Any) -> tuple[bytes, bytes, Any]:
     ``encode_frame`` is the variant that leaves it alone.
     """
     if body is None:
-        header.pop("b", None)
+        header.pop(_B, None)
         payload: Any = b""
     elif isinstance(body, _RAW_TYPES):
-        header["b"] = "r"
+        header[_B] = _RAW
         payload = body
     else:
-        header["b"] = "j"
+        header[_B] = _JSON
         payload = encode_json(body)
-    try:
-        head = _encode_header(header).encode("ascii")
-    except (TypeError, ValueError) as exc:
-        raise Codec(f"cannot encode frame header as JSON: {exc}") from exc
+    head = encode_header(header)
     h = len(head)
-    return _pack_prefix(4 + h + len(payload), h), head, payload
+    return pack_prefix(4 + h + len(payload), h), head, payload
 
 
 def encode_frame(header: dict[str, Any], body: Any = None) -> bytes:
@@ -163,62 +153,9 @@ def encode_frame(header: dict[str, Any], body: Any = None) -> bytes:
     ``body`` None means no body; ``bytes``/``bytearray``/``memoryview`` travel raw
     (``b: "r"``); anything else is encoded as JSON (``b: "j"``). ``header`` needs ``t``.
     """
-    if not isinstance(header, dict) or not isinstance(header.get("t"), str):
+    if not isinstance(header, dict) or not isinstance(header.get(_T), str):
         raise ValueError("a frame header is a dict with a string 't'")
     return b"".join(frame_parts(dict(header), body))
-
-
-class FrameDecoder:
-    """Turns a byte stream into frames, however the bytes are split into reads.
-
-    ``feed`` returns the frames completed by the new data and keeps the rest. Every
-    malformed input raises ``ProtocolError``; after that the decoder (and the connection)
-    is not usable any more. A length above ``max_frame`` is refused as soon as the four
-    length bytes are in, before any of the body is buffered.
-    """
-
-    __slots__ = ("max_frame", "_buffer")
-
-    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
-        if max_frame < 6:
-            raise ValueError(f"max_frame must allow at least a minimal frame, got {max_frame}")
-        self.max_frame = max_frame
-        self._buffer = bytearray()
-
-    @property
-    def buffered(self) -> int:
-        """Bytes of an incomplete frame held back for the next ``feed``."""
-        return len(self._buffer)
-
-    def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
-        """Adds ``data`` and returns every frame it completes, in order."""
-        buffer = self._buffer
-        if buffer:
-            buffer += data
-            source: Any = buffer
-        else:
-            # Common case: the read starts at a frame boundary; parse it in place, no copy.
-            source = data
-        frames: list[Frame] = []
-        end = len(source)
-        pos = 0
-        max_frame = self.max_frame
-        with memoryview(source) as view:
-            while end - pos >= 4:
-                (n,) = _LENGTH.unpack_from(view, pos)
-                if n > max_frame:
-                    raise ProtocolError(f"frame length {n} exceeds the maximum frame size {max_frame}")
-                if n < 4:
-                    raise ProtocolError(f"frame length {n} is below 4, too short for the header length")
-                if end - pos - 4 < n:
-                    break
-                frames.append(_decode_frame(view, pos, n))
-                pos += 4 + n
-        if source is buffer:
-            del buffer[:pos]
-        elif pos < end:
-            buffer += data[pos:] if pos else data
-        return frames
 
 
 # The receive buffer of a FrameReader: large enough that a read of many small frames never
@@ -233,8 +170,14 @@ _JOINT_DECODE: Final = 4096
 
 
 class FrameReader:
-    """Turns a byte stream into frames like ``FrameDecoder``, reading into one buffer that is
-    reused for every read (``asyncio.BufferedProtocol``'s ``get_buffer``/``buffer_updated``).
+    """Turns a byte stream into frames, however it is split into reads, reading into one
+    buffer that is reused for every read (``asyncio.BufferedProtocol``'s
+    ``get_buffer``/``buffer_updated``).
+
+    ``received`` returns the frames a read completed and keeps the rest. Every malformed
+    input raises ``ProtocolError``; after that the reader (and the connection) is not usable
+    any more. A length above ``max_frame`` is refused as soon as the four length bytes are
+    in, before any of the body is buffered.
 
     A plain ``asyncio.Protocol`` gets a freshly allocated bytes object per read, which for
     the transport's 256 KiB reads means an ``mmap`` and a ``munmap`` per read: the largest
@@ -332,12 +275,12 @@ class FrameReader:
                     joint = n <= _JOINT_DECODE
                     text = str(view[start : body_end if joint else body_start], "utf-8")
                     header, stop = scan(text, 0)
-                    if stop == h and type(header) is dict and header.get("t") in kinds:
-                        b = header.get("b")
+                    if stop == h and type(header) is dict and header.get(_T) in kinds:
+                        b = header.get(_B)
                         if b is None:
                             if body_end == body_start:
                                 frame = Frame(header)
-                        elif b == "j":
+                        elif b == _JSON:
                             if joint:
                                 body, stop = scan(text, h)
                             else:
@@ -345,7 +288,7 @@ class FrameReader:
                                 body, stop = scan(text, 0)
                             if stop == len(text):
                                 frame = Frame(header, body)
-                        elif b == "r":
+                        elif b == _RAW:
                             frame = Frame(header, view[body_start:body_end].tobytes())
                 except (ValueError, StopIteration):
                     pass
@@ -381,17 +324,17 @@ def _decode_frame(view: memoryview, pos: int, n: int) -> Frame:
         raise ProtocolError(f"frame header is not valid JSON: {exc}") from exc
     if type(header) is not dict:
         raise ProtocolError(f"frame header is not a JSON object but {type(header).__name__}")
-    t = header.get("t")
+    t = header.get(_T)
     if t is None:
         raise ProtocolError(f"frame header has no 't': {_clip(header)}")
     if t not in FRAME_KINDS:
         raise ProtocolError(f"unknown frame kind t={t!r}")
-    b = header.get("b")
+    b = header.get(_B)
     if b is None:
         if body_end != body_start:
             raise ProtocolError(f"'{t}' frame has a {body_end - body_start}-byte body but no 'b' encoding")
         return Frame(header)
-    if b == "j":
+    if b == _JSON:
         try:
             body = _decode_text(str(view[body_start:body_end], "utf-8"))
         except UnicodeDecodeError as exc:
@@ -399,7 +342,7 @@ def _decode_frame(view: memoryview, pos: int, n: int) -> Frame:
         except ValueError as exc:
             raise ProtocolError(f"'{t}' frame's body is not valid JSON: {exc}") from exc
         return Frame(header, body)
-    if b == "r":
+    if b == _RAW:
         return Frame(header, view[body_start:body_end].tobytes())
     raise ProtocolError(f"'{t}' frame has unknown body encoding b={b!r}")
 

@@ -64,6 +64,21 @@ async def async_handler(payload: Any) -> Any:
     if action == "callback_handle":
         stream = await commbus.callback_handle("not.Listed", {"x": 1})
         return [item async for item in stream]
+    if action == "callback_handle_direct":
+        # Without the await, like commbus.query_stream and commbus.market.MarketData(...).
+        return [item async for item in commbus.callback_handle("not.Listed", {"x": 2})]
+    if action == "query_timeout":
+        try:
+            await commbus.query("test.Quote", {"symbol": "ACME"})
+        except TimeoutError as exc:  # the builtin: commbus.errors.Timeout is one
+            assert isinstance(exc, errors.CommBusError)
+            return {"caught": type(exc).__name__, "operation": exc.operation, "message_type": exc.message_type}
+    if action == "callback_rejected":
+        try:
+            async for _ in commbus.market.MarketData({}):
+                pass
+        except errors.RejectedError as exc:
+            return {"caught": type(exc).__name__, "operation": exc.operation, "message_type": exc.message_type}
     if action == "callback_unknown":
         try:
             commbus.market.MarketDta

@@ -14,7 +14,8 @@ import sys
 import tempfile
 from typing import Any
 
-from commbus.frames import Frame, FrameDecoder, encode_frame
+from commbus.frames import Frame, encode_frame
+from frame_feed import FrameFeed
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 SDK_ROOT = os.path.dirname(TESTS_DIR)
@@ -55,7 +56,7 @@ class FakeParent:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.writer = writer
         self.connected.set_result(None)
-        decoder = FrameDecoder()
+        decoder = FrameFeed()
         while True:
             data = await reader.read(65536)
             if not data:

@@ -180,7 +180,7 @@ def test_commbus_error_from_a_handler_keeps_its_code():
     async def scenario(parent: FakeParent):
         await parent.handshake()
         err = await parent.answer(parent.request({"do": "reject"}))
-        assert (err.header["code"], err.header["message"], err.header["etype"]) == ("REJECTED", "not today", "Rejected")
+        assert (err.header["code"], err.header["message"], err.header["etype"]) == ("REJECTED", "not today", "RejectedError")
 
     run_with_parent(scenario)
 
@@ -382,6 +382,51 @@ def test_callback_handle_reaches_unlisted_paths_and_single_res_is_a_stream_of_on
         assert (call.header["op"], call.header["type"]) == ("callback", "not.Listed")
         parent.send({"t": "res", "id": call.header["id"]}, {"only": 1})
         assert (await parent.answer(request_id)).body == [{"only": 1}]
+
+    run_with_parent(scenario)
+
+
+def test_callback_handle_returns_the_stream_with_or_without_await():
+    async def scenario(parent: FakeParent):
+        await parent.handshake()
+        for action, x in (("callback_handle_direct", 2), ("callback_handle", 1)):
+            request_id = parent.request({"do": action})
+            call = await parent.expect("call")
+            assert (call.header["op"], call.header["type"], call.body) == ("callback", "not.Listed", {"x": x})
+            parent.send({"t": "item", "id": call.header["id"]}, {"n": 1})
+            parent.send({"t": "end", "id": call.header["id"]})
+            assert (await parent.answer(request_id)).body == [{"n": 1}]
+
+    run_with_parent(scenario)
+
+
+def test_errors_are_builtin_timeouts_and_name_the_call_that_failed():
+    cases = [
+        ("query_timeout", "TIMEOUT", {"caught": "Timeout", "operation": "query", "message_type": "test.Quote"}),
+        ("callback_rejected", "REJECTED", {"caught": "RejectedError", "operation": "callback", "message_type": "market.MarketData"}),
+    ]
+
+    async def scenario(parent: FakeParent):
+        await parent.handshake()
+        for action, code, expected in cases:
+            request_id = parent.request({"do": action})
+            call = await parent.expect("call")
+            parent.send({"t": "err", "id": call.header["id"], "code": code, "message": "no"})
+            assert (await parent.answer(request_id)).body == expected
+
+    run_with_parent(scenario)
+
+
+def test_items_on_a_subscription_are_a_protocol_error():
+    # The protocol sends events one `item` each: only an item header carries type and position.
+    async def scenario(parent: FakeParent):
+        await parent.handshake(module="subscriber_worker", function="handle")
+        call = await parent.expect("call")
+        assert call.header["op"] == "subscribe"
+        parent.send({"t": "items", "id": call.header["id"], "n": 2, "type": "test.Event"}, [{"n": 1}, {"n": 2}])
+        await parent.closed()
+        assert await parent.exit_status() == 3
+        assert b"a subscription, whose events come one 'item' each" in parent.stderr
 
     run_with_parent(scenario)
 

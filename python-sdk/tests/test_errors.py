@@ -68,3 +68,58 @@ def test_errors_pickle():
 def test_catch_by_family():
     with pytest.raises(CommBusError):
         raise error_from("NO_HANDLER", "nobody handles x.Y")
+
+
+ERROR_NAMES = {
+    "NoHandler": "NoHandlerError",
+    "HandlerFailed": "HandlerFailedError",
+    "Rejected": "RejectedError",
+    "Overloaded": "OverloadedError",
+    "Codec": "CodecError",
+    "ChildExited": "ChildExitedError",
+    "DuplicateHandler": "DuplicateHandlerError",
+    "InvalidMessage": "InvalidMessageError",
+    "Unavailable": "UnavailableError",
+    "Storage": "StorageError",
+    "Internal": "InternalError",
+}
+
+
+@pytest.mark.parametrize("short,documented", sorted(ERROR_NAMES.items()))
+def test_short_names_are_aliases_of_the_error_suffixed_classes(short, documented):
+    cls = getattr(errors, documented)
+    assert getattr(errors, short) is cls
+    assert cls.__name__ == documented
+    assert short in errors.__all__ and documented in errors.__all__
+
+
+def test_every_code_class_is_exported_under_its_documented_name():
+    documented = {name for name in errors.__all__ if name.endswith("Error")} | {"Timeout", "Cancelled"}
+    assert {cls.__name__ for cls in CODES.values()} <= documented
+
+
+def test_timeout_is_a_builtin_timeout_error():
+    error = error_from("TIMEOUT", "query trading.Quote timed out after 2000 ms")
+    assert isinstance(error, TimeoutError) and isinstance(error, CommBusError)
+    with pytest.raises(TimeoutError):
+        raise error
+    assert str(error) == "TIMEOUT: query trading.Quote timed out after 2000 ms"
+    assert error.args == ("query trading.Quote timed out after 2000 ms",)
+    assert type(pickle.loads(pickle.dumps(error))) is Timeout
+
+
+def test_cancelled_is_not_asyncio_cancellation():
+    import asyncio
+
+    assert not issubclass(errors.Cancelled, asyncio.CancelledError)
+    assert issubclass(errors.Cancelled, Exception)
+
+
+def test_errors_name_the_call_that_failed_and_keep_it_through_pickling():
+    error = error_from("NO_HANDLER", "nobody", operation="query", message_type="trading.Quote")
+    assert (error.operation, error.message_type) == ("query", "trading.Quote")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.code, copy.operation, copy.message_type) == (errors.NoHandlerError, "NO_HANDLER", "query", "trading.Quote")
+    assert (errors.Rejected().operation, errors.Rejected().message_type) == (None, None)
+    custom = pickle.loads(pickle.dumps(CommBusError("custom", code="REJECTED")))
+    assert (type(custom), custom.code) == (errors.RejectedError, "REJECTED")

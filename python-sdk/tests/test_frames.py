@@ -7,40 +7,8 @@ import struct
 import pytest
 
 from commbus.errors import Codec, ProtocolError
-from commbus.frames import DEFAULT_MAX_FRAME, Frame, FrameDecoder, FrameReader, encode_frame
-
-
-class ReaderAsDecoder:
-    """``FrameReader`` behind ``FrameDecoder``'s interface: each ``feed`` is copied into the
-    reader's buffer as the socket would read it, in as many reads as it takes."""
-
-    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
-        self.reader = FrameReader(max_frame)
-
-    @property
-    def buffered(self) -> int:
-        return self.reader.buffered
-
-    def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
-        data = bytes(data)
-        decoded: list[Frame] = []
-        while True:
-            view = self.reader.get_buffer()
-            k = min(len(view), len(data))
-            view[:k] = data[:k]
-            decoded += self.reader.received(k)
-            data = data[k:]
-            if not data:
-                return decoded
-
-
-@pytest.fixture(autouse=True, params=["FrameDecoder", "FrameReader"])
-def decoder_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test runs against both decoders: the tests name FrameDecoder, which this swaps
-    for the reader in the second round."""
-    if request.param == "FrameReader":
-        monkeypatch.setitem(globals(), "FrameDecoder", ReaderAsDecoder)
-    return str(request.param)
+from commbus.frames import DEFAULT_MAX_FRAME, Frame, encode_frame
+from frame_feed import FrameFeed
 
 
 def raw_frame(header: bytes, body: bytes = b"", *, n: int | None = None, h: int | None = None) -> bytes:
@@ -53,7 +21,7 @@ def raw_frame(header: bytes, body: bytes = b"", *, n: int | None = None, h: int 
 
 
 def decode_one(data: bytes, max_frame: int = DEFAULT_MAX_FRAME) -> Frame:
-    frames = FrameDecoder(max_frame).feed(data)
+    frames = FrameFeed(max_frame).feed(data)
     assert len(frames) == 1
     return frames[0]
 
@@ -86,7 +54,7 @@ def test_raw_body_round_trip_for_every_bytes_like_type():
 def test_bodies_of_every_size_and_kind_round_trip():
     for size in (10, 5000, 70000):
         for body in (bytes(range(256)) * (size // 256 + 1), b"utf-8 text " * (size // 11 + 1), "zürich ✓ " * (size // 9 + 1)):
-            frames = FrameDecoder().feed(encode_frame({"t": "item", "id": 1}, body) * 2)
+            frames = FrameFeed().feed(encode_frame({"t": "item", "id": 1}, body) * 2)
             assert [bytes(f.body) if isinstance(body, bytes) else f.body for f in frames] == [body, body]
 
 
@@ -139,10 +107,10 @@ def test_frames_split_at_every_boundary():
         encode_frame({"t": "res", "id": 9}, "ü"),
     ]
     stream = b"".join(frames)
-    expected = FrameDecoder().feed(stream)
+    expected = FrameFeed().feed(stream)
     assert [f.t for f in expected] == ["req", "item", "end", "res"]
     for cut in range(1, len(stream)):
-        decoder = FrameDecoder()
+        decoder = FrameFeed()
         got = decoder.feed(stream[:cut]) + decoder.feed(stream[cut:])
         assert got == expected, f"cut at {cut}"
         assert decoder.buffered == 0
@@ -150,7 +118,7 @@ def test_frames_split_at_every_boundary():
 
 def test_frames_fed_one_byte_at_a_time():
     stream = b"".join(encode_frame({"t": "items", "id": i, "n": 2}, [i, "x"]) for i in range(20))
-    decoder = FrameDecoder()
+    decoder = FrameFeed()
     got = []
     for i in range(len(stream)):
         got += decoder.feed(stream[i : i + 1])
@@ -159,13 +127,13 @@ def test_frames_fed_one_byte_at_a_time():
 
 def test_many_frames_in_one_feed():
     stream = b"".join(encode_frame({"t": "item", "id": 5}, {"i": i}) for i in range(10_000))
-    frames = FrameDecoder().feed(stream + stream[:7])
+    frames = FrameFeed().feed(stream + stream[:7])
     assert [f.body["i"] for f in frames] == list(range(10_000))
 
 
 def test_partial_frame_is_kept_until_complete():
     data = encode_frame({"t": "res", "id": 1}, {"k": "v"})
-    decoder = FrameDecoder()
+    decoder = FrameFeed()
     assert decoder.feed(data[:3]) == []
     assert decoder.feed(data[3:10]) == []
     assert decoder.buffered == 10
@@ -175,8 +143,8 @@ def test_partial_frame_is_kept_until_complete():
 
 def test_feed_accepts_bytearray_and_memoryview():
     data = encode_frame({"t": "res", "id": 1}, [1])
-    assert FrameDecoder().feed(bytearray(data))[0].body == [1]
-    assert FrameDecoder().feed(memoryview(data))[0].body == [1]
+    assert FrameFeed().feed(bytearray(data))[0].body == [1]
+    assert FrameFeed().feed(memoryview(data))[0].body == [1]
 
 
 def test_encoding_what_json_cannot_carry_is_a_codec_error():
@@ -191,7 +159,7 @@ def test_encoding_what_json_cannot_carry_is_a_codec_error():
 
 def assert_protocol_error(data: bytes, pattern: str, max_frame: int = DEFAULT_MAX_FRAME) -> None:
     with pytest.raises(ProtocolError, match=pattern) as caught:
-        FrameDecoder(max_frame).feed(data)
+        FrameFeed(max_frame).feed(data)
     assert caught.value.code == "PROTOCOL"
 
 
@@ -208,7 +176,7 @@ def test_header_length_beyond_frame():
 
 
 def test_oversized_frame_is_refused_before_its_body_is_buffered():
-    decoder = FrameDecoder(max_frame=1024)
+    decoder = FrameFeed(max_frame=1024)
     with pytest.raises(ProtocolError, match=r"frame length 1025 exceeds the maximum frame size 1024"):
         decoder.feed(struct.pack(">I", 1025))  # only the length: nothing else has arrived yet
 
@@ -269,7 +237,7 @@ def test_error_after_good_frames_in_the_same_feed():
 
 def test_malformed_frame_split_across_feeds():
     data = raw_frame(b'{"t":"res","id":1,"b":"j"}', b"[1,")
-    decoder = FrameDecoder()
+    decoder = FrameFeed()
     assert decoder.feed(data[:9]) == []
     with pytest.raises(ProtocolError, match="not valid JSON"):
         decoder.feed(data[9:])

@@ -60,6 +60,7 @@ def test_callbacks_by_attribute_and_by_path(node: JavaNode) -> None:
         answer = node.query("callbacks", {"n": n})
         assert answer["attr"] == list(range(n))
         assert answer["by_path"] == list(range(n))
+        assert answer["direct"] == list(range(n))
     assert sorted(answer["paths"]) == ["test.Broken", "test.Numbers"]
 
 

@@ -2,7 +2,7 @@
 
 import functools
 
-from commbus._serving import detect_kind
+from commbus._handlers import detect_kind
 
 
 def plain(payload):

@@ -16,8 +16,10 @@ from typing import Any
 
 import commbus
 from commbus._connection import Connection
-from commbus._serving import Server, detect_kind
-from commbus.frames import Frame, FrameDecoder, encode_frame
+from commbus._handlers import detect_kind
+from commbus._serving import Server
+from commbus.frames import Frame, encode_frame
+from frame_feed import FrameFeed
 
 
 class _Transport(asyncio.Transport):
@@ -55,7 +57,7 @@ class _Child:
         self.server = Server(self.conn, handler, detect_kind(handler), lambda: None)  # type: ignore[arg-type, return-value]
         self.conn.routes.update(req=self.server.on_req, cancel=self.server.on_cancel, credit=self.server.on_credit)
         self.next_id = 1
-        self._decoder = FrameDecoder()
+        self._decoder = FrameFeed()
 
     def _read(self, data: bytes) -> None:
         view = self.conn.get_buffer(-1)

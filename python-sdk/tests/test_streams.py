@@ -25,7 +25,7 @@ class Wire:
 
 def make(window=8, events=False):
     wire = Wire()
-    inbound = _Inbound(3, "callback test.Items", window, events, wire.credit, wire.cancel)
+    inbound = _Inbound(3, "callback", "test.Items", window, events, wire.credit, wire.cancel)
     return wire, inbound, ItemStream(inbound)
 
 

@@ -34,9 +34,10 @@ async def sized(payload):
 async def callbacks(payload):
     n = payload["n"]
     attr = [item["i"] async for item in commbus.test.Numbers({"n": n})]
-    handle = await commbus.callback_handle("test.Numbers", {"n": n})
+    handle = await commbus.callback_handle("test.Numbers", {"n": n})  # the awaited form
     by_path = [item["i"] async for item in handle]
-    return {"attr": attr, "by_path": by_path, "paths": list(commbus.callback_paths())}
+    direct = [item["i"] async for item in commbus.callback_handle("test.Numbers", {"n": n})]
+    return {"attr": attr, "by_path": by_path, "direct": direct, "paths": list(commbus.callback_paths())}
 
 
 async def callback_failure(payload):

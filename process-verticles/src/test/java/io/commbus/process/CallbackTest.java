@@ -99,7 +99,7 @@ class CallbackTest extends ProcessFixture {
     JsonObject reply = ask("callback_error", new JsonObject());
 
     assertEquals("REJECTED", reply.getString("code"));
-    assertEquals("Rejected", reply.getString("python_type"));
+    assertEquals("RejectedError", reply.getString("python_type"));
     assertTrue(reply.getString("message").contains("market closed"), reply.getString("message"));
   }
 
