@@ -1,6 +1,7 @@
 package io.commbus.node;
 
 import io.commbus.bus.config.ConfigException;
+import io.commbus.node.config.NodeConfig;
 import io.commbus.process.CallbackHandler;
 
 import java.lang.reflect.Constructor;

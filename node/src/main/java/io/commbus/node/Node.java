@@ -9,6 +9,8 @@ import io.commbus.bus.middleware.MetricsMiddleware;
 import io.commbus.cluster.Cluster;
 import io.commbus.cluster.ClusteredVertx;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
+import io.commbus.node.config.NodeConfig;
+import io.commbus.node.config.PoolConfig;
 import io.commbus.node.pools.PoolServices;
 import io.commbus.process.CallbackHandler;
 import io.commbus.process.CallbackRegistry;
@@ -24,14 +26,15 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * A running commbus node, assembled from a {@link NodeConfig}: Vert.x (clustered or not, on the
  * native transport the process pools need), the journal, the bus, the coordinator, the
- * callback handlers, the Python pools and the admin HTTP server, started in that order.
+ * callback handlers, the Python pools and its front (the admin HTTP server), started in that order.
  *
- * <p>{@link #stop()} takes them down in the reverse order: the admin server stops taking
+ * <p>{@link #stop()} takes them down in the reverse order: the front stops taking
  * requests, the pools stop their children (and remove their socket directories), the
  * coordinator and the bus let go of the journal, the journal closes, and Vert.x closes last.
  * A start that fails half way undoes what it had started the same way, so a failed start
@@ -58,6 +61,7 @@ public final class Node {
   private final NodeConfig config;
   private final Vertx vertx;
   private final List<CallbackHandler<?, ?>> callbackHandlers;
+  private final Function<Node, ? extends NodeFront> makeFront;
   /**
    * The node's own context, part of no deployment: parts are started and stopped from it, so
    * none becomes the child of another (a verticle deployed from a verticle's context is undeployed
@@ -75,7 +79,7 @@ public final class Node {
   private volatile EventJournal journal;
   private volatile CommBus bus;
   private volatile CommBusCoordinatorVerticle coordinator;
-  private volatile AdminServer admin;
+  private volatile NodeFront front;
   private volatile List<ProcessVerticle> pools = List.of();
   /**
    * Of no context: Vert.x closes last, after every part, and completes its close on a thread of
@@ -84,19 +88,23 @@ public final class Node {
   private final Promise<Void> stopped = Promise.promise();
   private boolean stopping;
 
-  private Node(NodeConfig config, Vertx vertx, Cluster cluster, List<CallbackHandler<?, ?>> callbackHandlers) {
+  private Node(NodeConfig config, Vertx vertx, Cluster cluster, List<CallbackHandler<?, ?>> callbackHandlers,
+               Function<Node, ? extends NodeFront> makeFront) {
     this.config = config;
     this.vertx = vertx;
     this.cluster = cluster;
     this.callbackHandlers = callbackHandlers;
+    this.makeFront = makeFront;
     this.context = VertxInternals.newEventLoopContext(vertx);
   }
 
   /**
-   * Starts a node. Fails with a {@link ConfigException} when a callback handler cannot be
-   * made, and otherwise with the first part that could not start, after undoing the rest.
+   * Starts a node whose last part is the front {@code makeFront} makes over it (the admin HTTP
+   * server: {@code Node.start(config, AdminServer::new)}). Fails with a {@link ConfigException}
+   * when a callback handler cannot be made, and otherwise with the first part that could not
+   * start, after undoing the rest.
    */
-  public static Future<Node> start(NodeConfig config) {
+  public static Future<Node> start(NodeConfig config, Function<Node, ? extends NodeFront> makeFront) {
     List<CallbackHandler<?, ?>> handlers;
     try {
       handlers = CallbackHandlers.load(config);
@@ -112,7 +120,8 @@ public final class Node {
                 + e.getMessage(), e)))
         : Future.succeededFuture(null);
     return joined.compose(cluster -> {
-      Node node = new Node(config, cluster != null ? cluster.vertx() : Vertx.vertx(options), cluster, handlers);
+      Node node = new Node(config, cluster != null ? cluster.vertx() : Vertx.vertx(options), cluster, handlers,
+          makeFront);
       // The promise belongs to no context, so a caller on any thread (a main thread, a test) can await it.
       Promise<Node> assembled = Promise.promise();
       node.context.runOnContext(v -> node.assemble().onComplete(ar -> {
@@ -133,7 +142,7 @@ public final class Node {
         .compose(v -> registerCallbacks())
         .compose(v -> deployCoordinator())
         .compose(v -> deployPools())
-        .compose(v -> startAdmin())
+        .compose(v -> startFront())
         .map(this);
   }
 
@@ -186,7 +195,7 @@ public final class Node {
     List<Future<String>> starts = new ArrayList<>();
     PoolServices services = coordinator == null ? null : new PoolServices(vertx, coordinator);
     for (PoolConfig pool : config.getPools()) {
-      ProcessVerticle verticle = pool.verticle(bus);
+      ProcessVerticle verticle = ProcessVerticle.python(bus, pool.getPool(), pool.getWorker());
       verticles.add(verticle);
       boolean served = pool.isServeAsService() && services != null;
       starts.add(vertx.deployVerticle(verticle)
@@ -206,10 +215,10 @@ public final class Node {
     });
   }
 
-  private Future<Void> startAdmin() {
-    AdminServer server = new AdminServer(this, config.getAdminPort());
-    return vertx.deployVerticle(server).map(id -> {
-      admin = server;
+  private Future<Void> startFront() {
+    NodeFront made = makeFront.apply(this);
+    return vertx.deployVerticle(made).map(id -> {
+      front = made;
       undoLater("admin HTTP server", () -> vertx.undeploy(id));
       return null;
     });
@@ -264,7 +273,7 @@ public final class Node {
     });
   }
 
-  // ------------------------------------------------------------------ what the admin server reads
+  // ------------------------------------------------------------------ what the front reads
 
   public NodeConfig config() {
     return config;
@@ -302,17 +311,17 @@ public final class Node {
   }
 
   /** Calls made through this node's bus, by category, type and outcome. */
-  MetricsMiddleware calls() {
+  public MetricsMiddleware calls() {
     return calls;
   }
 
   /** The port the admin server listens on (useful when the configuration asked for 0). */
   public int adminPort() {
-    AdminServer server = admin;
-    if (server == null) {
+    NodeFront running = front;
+    if (running == null) {
       throw new IllegalStateException("the admin server is not running");
     }
-    return server.port();
+    return running.port();
   }
 
   /** {@code http://127.0.0.1:PORT}. */
@@ -321,7 +330,7 @@ public final class Node {
   }
 
   /** Milliseconds since the node began to start. */
-  long uptimeMillis() {
+  public long uptimeMillis() {
     return (System.nanoTime() - createdNanos) / 1_000_000;
   }
 }

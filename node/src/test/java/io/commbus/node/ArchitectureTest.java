@@ -31,9 +31,14 @@ class ArchitectureTest {
 
   /** Classes in {@code pkg} may use, of commbus, only the packages {@code allowed} (theirs included). */
   private static ArchRule onlyUses(String pkg, String... allowed) {
+    return usesWithin("io.commbus..", pkg, allowed);
+  }
+
+  /** Classes in {@code pkg} may use, of the packages in {@code scope}, only {@code allowed} (theirs included). */
+  private static ArchRule usesWithin(String scope, String pkg, String... allowed) {
     return classes().that().resideInAPackage(pkg)
-        .should().onlyDependOnClassesThat(not(resideInAPackage("io.commbus..")).or(resideInAnyPackage(allowed)))
-        .because("docs/architecture.md lets " + pkg + " use only " + String.join(", ", allowed));
+        .should().onlyDependOnClassesThat(not(resideInAPackage(scope)).or(resideInAnyPackage(allowed)))
+        .because("docs/architecture.md lets " + pkg + " use, of " + scope + ", only " + String.join(", ", allowed));
   }
 
   // ---------------------------------------------------------------- modules
@@ -81,6 +86,53 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackages("io.commbus.bus.impl", "io.commbus.bus")
         .should().dependOnClassesThat().resideInAPackage("io.commbus.bus.impl")
         .because("io.commbus.bus.impl is the bus's implementation; CommBus.create is its one door")
+        .check(production);
+  }
+
+  // ---------------------------------------------------------------- inside the process verticles
+
+  /**
+   * The wire knows frames only; a child run knows the wire; a pool knows its children and the
+   * wire. None of them reaches up into the public package (ProcessVerticle and its options),
+   * which assembles them, so parts report upward through the pool's listener interfaces.
+   */
+  @Test
+  void processPackagesLayerWireChildPool() {
+    String process = "io.commbus.process..";
+    usesWithin(process, "io.commbus.process.wire", "io.commbus.process.wire").check(production);
+    onlyUses("io.commbus.process.wire", "io.commbus.process.wire", "io.commbus.bus.error").check(production);
+    usesWithin(process, "io.commbus.process.child", "io.commbus.process.child", "io.commbus.process.wire")
+        .check(production);
+    usesWithin(process, "io.commbus.process.pool", "io.commbus.process.pool", "io.commbus.process.child",
+        "io.commbus.process.wire").check(production);
+  }
+
+  // ---------------------------------------------------------------- inside the node
+
+  /**
+   * The command line sits on top; the admin API reads the assembled node; the node assembles
+   * from its configuration and the pool services; the configuration knows only the options it
+   * fills (the pool services' among them). So no two of the node's packages use each other.
+   */
+  @Test
+  void nodePackagesLayerUnderTheCommandLine() {
+    String node = "io.commbus.node..";
+    usesWithin(node, "io.commbus.node.pools", "io.commbus.node.pools").check(production);
+    usesWithin(node, "io.commbus.node.config", "io.commbus.node.config", "io.commbus.node.pools").check(production);
+    usesWithin(node, "io.commbus.node", "io.commbus.node", "io.commbus.node.config", "io.commbus.node.pools")
+        .check(production);
+    usesWithin(node, "io.commbus.node.admin", "io.commbus.node.admin", "io.commbus.node", "io.commbus.node.config")
+        .check(production);
+    usesWithin(node, "io.commbus.node.demo", "io.commbus.node.demo", "io.commbus.node.pools").check(production);
+    usesWithin(node, "io.commbus.node.cli", "io.commbus.node.cli", "io.commbus.node", "io.commbus.node.config",
+        "io.commbus.node.admin", "io.commbus.node.demo").check(production);
+  }
+
+  @Test
+  void nothingBelowTheCommandLineUsesIt() {
+    noClasses().that().resideOutsideOfPackage("io.commbus.node.cli")
+        .should().dependOnClassesThat().resideInAPackage("io.commbus.node.cli")
+        .because("io.commbus.node.cli is the program; the node, its configuration and its admin API are used by it")
         .check(production);
   }
 }

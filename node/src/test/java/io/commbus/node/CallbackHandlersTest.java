@@ -1,7 +1,8 @@
 package io.commbus.node;
 
-import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.StreamSink;
+import io.commbus.bus.config.ConfigException;
+import io.commbus.node.config.NodeConfig;
 import io.commbus.process.CallbackHandler;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

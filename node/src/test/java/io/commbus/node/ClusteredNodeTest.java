@@ -1,6 +1,7 @@
 package io.commbus.node;
 
 import io.commbus.adapter.postgres.PostgresJournalOptions;
+import io.commbus.node.admin.AdminServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -68,11 +69,12 @@ class ClusteredNodeTest {
         // handler (ProcessVerticle.childReady), and the second registration fails the start.
         .put("pools", new JsonArray().add(TestConfigs.pricing().put("size", 1)));
     try {
-      withPool = await(Node.start(TestConfigs.parse(a, dir)));
+      withPool = await(Node.start(TestConfigs.parse(a, dir), AdminServer::new));
     } catch (RuntimeException e) {
       fail("this test needs PostgreSQL at 127.0.0.1:5432 (user postgres, database test): " + e.getMessage(), e);
     }
-    withoutPool = await(Node.start(TestConfigs.parse(clusteredNode(dir.resolve("b"), cluster), dir)));
+    withoutPool = await(Node.start(TestConfigs.parse(clusteredNode(dir.resolve("b"), cluster), dir),
+        AdminServer::new));
     AdminHttp b = new AdminHttp(withoutPool.adminUrl());
 
     JsonObject health = b.get("/health").json();

@@ -1,6 +1,11 @@
 package io.commbus.node;
 
 import io.commbus.bus.journal.file.FileJournalOptions;
+import io.commbus.node.admin.AdminServer;
+import io.commbus.node.config.ConfigReader;
+import io.commbus.node.config.JournalConfig;
+import io.commbus.node.config.NodeConfig;
+import io.commbus.node.config.PoolConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,7 +74,7 @@ class ExamplesTest {
     // As configured, except that the journal goes to a temporary directory and the port is any free one.
     NodeConfig config = ConfigReader.read(EXAMPLES.resolve("node.yaml")).setAdminPort(0);
     config.getJournal().setFile(new FileJournalOptions(config.getJournal().getFile()).setDirectory(dir.resolve("journal")));
-    Node node = await(Node.start(config));
+    Node node = await(Node.start(config, AdminServer::new));
     try {
       AdminHttp http = new AdminHttp(node.adminUrl());
       assertEquals(200, http.get("/health").status());

@@ -1,7 +1,10 @@
 package io.commbus.node;
 
-import io.commbus.bus.config.ConfigException;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
+import io.commbus.bus.config.ConfigException;
+import io.commbus.node.admin.AdminServer;
+import io.commbus.node.cli.Main;
+import io.commbus.node.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -37,7 +40,7 @@ class NodeLifecycleTest {
   @Test
   void stoppingLeavesNoChildProcessNoSocketFileAndNoOpenPort() {
     Node node = await(Node.start(TestConfigs.parse(TestConfigs.node(dir)
-        .put("pools", new JsonArray().add(TestConfigs.pool("echo", "test.Note", "note", 2))), dir)));
+        .put("pools", new JsonArray().add(TestConfigs.pool("echo", "test.Note", "note", 2))), dir), AdminServer::new));
     AdminHttp http = new AdminHttp(node.adminUrl());
     List<Long> pids = TestConfigs.pids(http.get("/processes").json(), "echo");
     assertEquals(2, pids.size());
@@ -60,7 +63,7 @@ class NodeLifecycleTest {
     NodeConfig config = TestConfigs.parse(TestConfigs.node(dir)
         .put("pools", new JsonArray().add(TestConfigs.pool("echo", "test.Note", "note", 2)).add(broken)), dir);
 
-    Throwable failure = failure(Node.start(config));
+    Throwable failure = failure(Node.start(config, AdminServer::new));
 
     assertTrue(failure.getMessage().startsWith("pool broken could not start: "), failure.getMessage());
     assertTrue(failure.getMessage().contains("no_such_module"), failure.getMessage());
@@ -68,7 +71,7 @@ class NodeLifecycleTest {
     assertNoPythonChildren();
     // The journal was closed: it opens again.
     NodeConfig again = TestConfigs.parse(TestConfigs.node(dir), dir);
-    await(await(Node.start(again)).stop());
+    await(await(Node.start(again, AdminServer::new)).stop());
   }
 
   @Test
@@ -76,7 +79,7 @@ class NodeLifecycleTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       NodeConfig config = TestConfigs.parse(TestConfigs.node(dir), dir).setAdminPort(taken.getLocalPort());
 
-      Throwable failure = failure(Node.start(config));
+      Throwable failure = failure(Node.start(config, AdminServer::new));
 
       assertEquals("the admin port 127.0.0.1:" + taken.getLocalPort() + " is in use; set admin.port in the"
           + " configuration or pass --admin-port", failure.getMessage());
@@ -88,7 +91,7 @@ class NodeLifecycleTest {
     NodeConfig config = TestConfigs.parse(TestConfigs.node(dir)
         .put("callbackHandlers", new JsonArray().add("com.example.Missing")), dir);
 
-    Throwable failure = failure(Node.start(config));
+    Throwable failure = failure(Node.start(config, AdminServer::new));
 
     ConfigException error = assertInstanceOf(ConfigException.class, failure);
     assertEquals("callbackHandlers[0]", error.field());
@@ -118,7 +121,7 @@ class NodeLifecycleTest {
     JsonObject json = TestConfigs.node(dir).put("journal", new JsonObject().put("type", "postgres").put("table", table));
     Node node;
     try {
-      node = await(Node.start(TestConfigs.parse(json, dir)));
+      node = await(Node.start(TestConfigs.parse(json, dir), AdminServer::new));
     } catch (RuntimeException e) {
       fail("this test needs PostgreSQL at 127.0.0.1:5432 (user postgres, database test): " + e.getMessage(), e);
       return;

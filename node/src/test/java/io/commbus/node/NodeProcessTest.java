@@ -1,5 +1,6 @@
 package io.commbus.node;
 
+import io.commbus.node.cli.Main;
 import io.vertx.core.json.JsonArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,9 @@ package io.commbus.node;
 
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
+import io.commbus.node.admin.AdminServer;
+import io.commbus.node.admin.PrometheusText;
+import io.commbus.node.cli.Main;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +44,7 @@ class NodeTest {
     JsonObject json = TestConfigs.node(dir)
         .put("callbackHandlers", new JsonArray().add(SpreadCallback.class.getName()))
         .put("pools", new JsonArray().add(TestConfigs.pricing()).add(TestConfigs.pool("notes", "test.Note", "note", 1)));
-    node = await(Node.start(TestConfigs.parse(json, dir)));
+    node = await(Node.start(TestConfigs.parse(json, dir), AdminServer::new));
     http = new AdminHttp(node.adminUrl());
   }
 

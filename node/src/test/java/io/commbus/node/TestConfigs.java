@@ -1,5 +1,7 @@
 package io.commbus.node;
 
+import io.commbus.node.config.ConfigReader;
+import io.commbus.node.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
-package io.commbus.node;
+package io.commbus.node.admin;
 
 import io.commbus.bus.BusStats;
+import io.commbus.node.Node;
 import io.commbus.process.ProcessVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.cli;
 
 import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.journal.JournalRecord;

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.admin;
 
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;

@@ -1,6 +1,10 @@
-package io.commbus.node;
+package io.commbus.node.cli;
 
 import io.commbus.bus.config.ConfigException;
+import io.commbus.node.Node;
+import io.commbus.node.admin.AdminServer;
+import io.commbus.node.config.ConfigReader;
+import io.commbus.node.config.NodeConfig;
 import io.vertx.core.Future;
 
 import java.io.PrintStream;
@@ -84,7 +88,7 @@ final class NodeCommand implements Command {
     }
 
     quietHazelcast();
-    Future<Node> starting = Node.start(config);
+    Future<Node> starting = Node.start(config, AdminServer::new);
     Thread hook = new Thread(() -> stopOnSignal(starting, config, out, err), "commbus-node-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Node node;

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.cli;
 
 import java.io.PrintStream;
 import java.util.List;

@@ -1,7 +1,9 @@
-package io.commbus.node;
+package io.commbus.node.cli;
 
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.Durations;
+import io.commbus.node.config.ConfigReader;
+import io.commbus.node.config.NodeConfig;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 

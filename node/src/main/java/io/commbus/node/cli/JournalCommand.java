@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.cli;
 
 import io.commbus.bus.journal.file.JournalInspector;
 import io.commbus.bus.journal.file.JournalProblem;

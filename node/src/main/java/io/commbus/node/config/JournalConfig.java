@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.config;
 
 import io.commbus.adapter.postgres.PostgresJournal;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
@@ -59,7 +59,7 @@ public final class JournalConfig {
   }
 
   /** Opens (or creates) the journal; the caller closes it. */
-  Future<EventJournal> open(Vertx vertx) {
+  public Future<EventJournal> open(Vertx vertx) {
     if (kind == Kind.POSTGRES) {
       return PostgresJournal.open(vertx, postgres).map(journal -> journal);
     }
@@ -67,7 +67,7 @@ public final class JournalConfig {
   }
 
   /** {@code file /var/lib/commbus/journal}, {@code postgres 127.0.0.1:5432/test table commbus_journal}. */
-  String describe() {
+  public String describe() {
     if (kind == Kind.POSTGRES) {
       return "postgres " + postgres.getConnect().getHost() + ":" + postgres.getConnect().getPort() + "/"
           + postgres.getConnect().getDatabase() + " table " + postgres.getTable();

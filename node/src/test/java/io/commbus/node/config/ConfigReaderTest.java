@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.config;
 
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.journal.file.FsyncPolicy;

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.cli;
 
 import java.net.URISyntaxException;
 import java.net.URL;

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.config;
 
 import io.commbus.bus.CommBusOptions;
 import io.commbus.cluster.ClusterSettings;

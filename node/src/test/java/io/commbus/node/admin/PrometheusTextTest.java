@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.admin;
 
 import org.junit.jupiter.api.Test;
 

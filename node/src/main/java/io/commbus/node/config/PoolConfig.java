@@ -1,9 +1,7 @@
-package io.commbus.node;
+package io.commbus.node.config;
 
-import io.commbus.bus.CommBus;
 import io.commbus.node.pools.PoolServiceOptions;
 import io.commbus.process.PoolOptions;
-import io.commbus.process.ProcessVerticle;
 import io.commbus.process.PythonProcessConfig;
 
 import java.time.Duration;
@@ -83,10 +81,5 @@ public final class PoolConfig {
   public PoolConfig setHeartbeatInterval(Duration heartbeatInterval) {
     service.setHeartbeatInterval(heartbeatInterval);
     return this;
-  }
-
-  /** The verticle that runs this pool. */
-  ProcessVerticle verticle(CommBus bus) {
-    return ProcessVerticle.python(bus, pool, worker);
   }
 }

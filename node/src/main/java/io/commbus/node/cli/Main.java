@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.cli;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -10,7 +10,7 @@ import java.util.Map;
 public final class Main {
 
   /** Exit code for a command line that cannot be understood. */
-  static final int USAGE = 2;
+  public static final int USAGE = 2;
 
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
@@ -19,7 +19,7 @@ public final class Main {
   }
 
   /** With {@code stdin} as what commands read for {@code -} (a payload, say). */
-  Main(InputStream stdin) {
+  public Main(InputStream stdin) {
     register(new NodeCommand());
     register(CallCommand.publish(stdin));
     register(CallCommand.send(stdin));
@@ -38,7 +38,8 @@ public final class Main {
     System.exit(code);
   }
 
-  int run(List<String> args, PrintStream out, PrintStream err) {
+  /** Runs the command {@code args} names, printing to {@code out} and {@code err}; returns the exit code. */
+  public int run(List<String> args, PrintStream out, PrintStream err) {
     if (args.isEmpty() || isHelp(args.get(0)) || args.get(0).equals("help")) {
       if (args.size() > 1 && commands.containsKey(args.get(1))) {
         out.println(commands.get(args.get(1)).help());

@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,8 @@
-package io.commbus.node;
+package io.commbus.node.admin;
 
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
+import io.commbus.node.Node;
 import io.commbus.process.ProcessVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

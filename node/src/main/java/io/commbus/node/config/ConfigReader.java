@@ -1,4 +1,4 @@
-package io.commbus.node;
+package io.commbus.node.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

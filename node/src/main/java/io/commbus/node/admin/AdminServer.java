@@ -1,9 +1,11 @@
-package io.commbus.node;
+package io.commbus.node.admin;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.VertxInternals;
 import io.commbus.coordinator.ServiceDescriptor;
+import io.commbus.node.Node;
+import io.commbus.node.NodeFront;
 import io.commbus.process.ProcessVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,7 +34,7 @@ import java.util.function.Function;
  * its own and its server closes when it is undeployed. Every route answers JSON except
  * {@code /metrics}, which answers the Prometheus text format.
  */
-final class AdminServer extends VerticleBase {
+public final class AdminServer extends VerticleBase implements NodeFront {
 
   /** Loopback only: the API can publish and query, and has no authentication. */
   static final String HOST = "127.0.0.1";
@@ -57,9 +59,10 @@ final class AdminServer extends VerticleBase {
     return Collections.unmodifiableMap(endpoints);
   }
 
-  AdminServer(Node node, int requestedPort) {
+  /** The admin API of {@code node}, on the port its configuration names. */
+  public AdminServer(Node node) {
     this.node = node;
-    this.requestedPort = requestedPort;
+    this.requestedPort = node.config().getAdminPort();
   }
 
   @Override
@@ -143,8 +146,8 @@ final class AdminServer extends VerticleBase {
     }
   }
 
-  /** The port it listens on; the real one when 0 was asked for. */
-  int port() {
+  @Override
+  public int port() {
     return port;
   }
 

@@ -1,13 +1,13 @@
-package io.commbus.node;
+package io.commbus.node.admin;
 
 /**
  * Writes the Prometheus text exposition format (version 0.0.4): each metric family once with
  * its HELP and TYPE lines, then its samples, with label values escaped.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
   /** The content type scrapers expect for this format. */
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final StringBuilder text = new StringBuilder();
 
