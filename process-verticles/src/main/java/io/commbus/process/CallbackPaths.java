@@ -1,5 +1,6 @@
 package io.commbus.process;
 
+import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 
@@ -14,6 +15,7 @@ public final class CallbackPaths {
 
   private static final String PREFIX = "commbus.callback.";
   private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
+  private static final String SHAPE = "must be module.Type, two identifiers joined by a dot";
 
   private CallbackPaths() {
   }
@@ -30,11 +32,22 @@ public final class CallbackPaths {
 
   /** Fails with an IllegalArgumentException unless {@code path} is two Python identifiers joined by a dot. */
   public static String check(String path) {
-    if (path == null || !PATH.matcher(path).matches()) {
-      throw new IllegalArgumentException("callback path \"" + path
-          + "\" must be module.Type, two identifiers joined by a dot");
+    if (!isPath(path)) {
+      throw new IllegalArgumentException("callback path \"" + path + "\" " + SHAPE);
     }
     return path;
+  }
+
+  /** The same check for an options setter: fails with an {@link InvalidSettingException} on {@code setting}. */
+  static String check(String setting, String path) {
+    if (!isPath(path)) {
+      throw new InvalidSettingException(setting, SHAPE + ", was \"" + path + "\"");
+    }
+    return path;
+  }
+
+  private static boolean isPath(String path) {
+    return path != null && PATH.matcher(path).matches();
   }
 
   /** The message type of a callback a child calls: a malformed path is its invalid message, answered on the wire. */

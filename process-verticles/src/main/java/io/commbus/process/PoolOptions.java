@@ -1,12 +1,23 @@
 package io.commbus.process;
 
-import java.util.Objects;
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigSection;
+import io.commbus.bus.config.InvalidSettingException;
+
+import java.util.regex.Pattern;
 
 /**
  * A pool: N children of one kind behind one bus message type. Requests go to the child with the
- * fewest in flight.
+ * fewest in flight. Each setter states its bound and refuses what is out of it with an
+ * {@link InvalidSettingException} naming the setting.
  */
 public class PoolOptions {
+
+  /** The most children one pool runs. */
+  public static final int MAX_SIZE = 1024;
+
+  /** Names go into child ids ({@code name#0}), socket directory names and metric labels. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
   private String name;
   private String type;
@@ -17,15 +28,18 @@ public class PoolOptions {
   }
 
   public PoolOptions(String name) {
-    this.name = name;
+    setName(name);
   }
 
-  /** The pool's name, used in child ids ({@code name#0}) and events. */
+  /** The pool's name, used in child ids ({@code name#0}) and events: letters, digits, '_', '.' and '-'. */
   public String getName() {
     return name;
   }
 
   public PoolOptions setName(String name) {
+    if (!NAME.matcher(Check.notBlank("name", name)).matches()) {
+      throw new InvalidSettingException("name", "may only use letters, digits, '_', '.' and '-', was \"" + name + "\"");
+    }
     this.name = name;
     return this;
   }
@@ -35,19 +49,25 @@ public class PoolOptions {
     return type != null ? type : name;
   }
 
+  /** The type to answer; null goes back to the default, the pool's name. */
   public PoolOptions setType(String type) {
-    this.type = type;
+    this.type = type == null ? null : Check.notBlank("type", type);
     return this;
   }
 
-  /** How many children run; default 1. */
+  /** How many children run; default 1, at most {@link #MAX_SIZE}. */
   public int getSize() {
     return size;
   }
 
   public PoolOptions setSize(int size) {
-    this.size = size;
+    this.size = checkSize(size);
     return this;
+  }
+
+  /** {@code size}, if a pool can run that many children. */
+  static int checkSize(int size) {
+    return Check.between("size", size, 1, MAX_SIZE);
   }
 
   /** Whether child starts, exits, restarts and give-ups are published as bus events; default true. */
@@ -60,16 +80,25 @@ public class PoolOptions {
     return this;
   }
 
+  /**
+   * Takes the settings {@code section} holds: {@code name} (required unless already set),
+   * {@code type}, {@code size} and {@code lifecycleEvents}; the others keep their values.
+   */
+  public PoolOptions readFrom(ConfigSection section) {
+    if (name == null) {
+      section.requiredString("name", "the pool's name, used in child ids and events");
+    }
+    section.applyString("name", this::setName);
+    section.applyString("type", this::setType);
+    section.applyInt("size", this::setSize);
+    section.applyBool("lifecycleEvents", this::setLifecycleEvents);
+    return this;
+  }
+
+  /** Fails when the options cannot work: a pool made without a name. */
   public void validate() {
-    if (name == null || name.isBlank()) {
+    if (name == null) {
       throw new IllegalArgumentException("name: a pool needs a name");
     }
-    if (!name.matches("[A-Za-z0-9_.-]+")) {
-      throw new IllegalArgumentException("name: \"" + name + "\" may only use letters, digits, '_', '.' and '-'");
-    }
-    if (size < 1) {
-      throw new IllegalArgumentException("size must be at least 1, was " + size);
-    }
-    Objects.requireNonNull(getType(), "type");
   }
 }

@@ -1,5 +1,8 @@
 package io.commbus.process;
 
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigSection;
+import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.process.wire.Protocol;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +18,9 @@ import java.util.Set;
 /**
  * How to start and supervise one kind of child process, whatever its language. Defaults suit
  * a production node; tests shorten the timings. {@link PythonProcessConfig} builds these for
- * Python workers.
+ * Python workers. Each setter states its bound and refuses what is out of it with an
+ * {@link InvalidSettingException} naming the setting; {@link #validate()} checks what no single
+ * setter can (a command, and variables put into {@link #getEnvironment()} directly).
  */
 public class ProcessOptions {
 
@@ -95,13 +100,22 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setEnvironment(Map<String, String> environment) {
-    this.environment = new LinkedHashMap<>(Objects.requireNonNull(environment, "environment"));
+    Objects.requireNonNull(environment, "environment").keySet().forEach(ProcessOptions::configurable);
+    this.environment = new LinkedHashMap<>(environment);
     return this;
   }
 
   public ProcessOptions putEnvironment(String name, String value) {
-    environment.put(name, value);
+    environment.put(configurable(name), value);
     return this;
+  }
+
+  /** {@code name}, unless it is one of the variables the runtime sets itself ({@link #RESERVED_ENV}). */
+  static String configurable(String name) {
+    if (RESERVED_ENV.contains(name)) {
+      throw new InvalidSettingException("environment." + name, "is set by the runtime and cannot be configured");
+    }
+    return name;
   }
 
   /** What the child should run, sent in the {@code welcome} frame (Python: module and function). */
@@ -120,12 +134,16 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setCallbacks(List<String> callbacks) {
-    this.callbacks = new ArrayList<>(Objects.requireNonNull(callbacks, "callbacks"));
+    List<String> checked = new ArrayList<>();
+    for (String path : Objects.requireNonNull(callbacks, "callbacks")) {
+      checked.add(CallbackPaths.check("callbacks[" + checked.size() + "]", path));
+    }
+    this.callbacks = checked;
     return this;
   }
 
   public ProcessOptions addCallback(String path) {
-    callbacks.add(path);
+    callbacks.add(CallbackPaths.check("callbacks[" + callbacks.size() + "]", path));
     return this;
   }
 
@@ -135,7 +153,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setHandshakeTimeout(Duration handshakeTimeout) {
-    this.handshakeTimeout = handshakeTimeout;
+    this.handshakeTimeout = Check.positive("handshakeTimeout", handshakeTimeout);
     return this;
   }
 
@@ -145,7 +163,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setMaxFrameSize(int maxFrameSize) {
-    this.maxFrameSize = maxFrameSize;
+    this.maxFrameSize = Check.atLeast("maxFrameSize", maxFrameSize, 1);
     return this;
   }
 
@@ -155,7 +173,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setMaxInFlight(int maxInFlight) {
-    this.maxInFlight = maxInFlight;
+    this.maxInFlight = Check.atLeast("maxInFlight", maxInFlight, 1);
     return this;
   }
 
@@ -165,7 +183,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setMaxQueued(int maxQueued) {
-    this.maxQueued = maxQueued;
+    this.maxQueued = Check.atLeast("maxQueued", maxQueued, 0);
     return this;
   }
 
@@ -175,7 +193,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setStreamWindow(int streamWindow) {
-    this.streamWindow = streamWindow;
+    this.streamWindow = Check.atLeast("streamWindow", streamWindow, 1);
     return this;
   }
 
@@ -185,7 +203,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setRequestTimeout(Duration requestTimeout) {
-    this.requestTimeout = requestTimeout;
+    this.requestTimeout = Check.positive("requestTimeout", requestTimeout);
     return this;
   }
 
@@ -195,7 +213,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setHangGrace(Duration hangGrace) {
-    this.hangGrace = hangGrace;
+    this.hangGrace = Check.positive("hangGrace", hangGrace);
     return this;
   }
 
@@ -205,7 +223,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setShutdownGrace(Duration shutdownGrace) {
-    this.shutdownGrace = shutdownGrace;
+    this.shutdownGrace = Check.positive("shutdownGrace", shutdownGrace);
     return this;
   }
 
@@ -215,7 +233,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setInitialRestartDelay(Duration initialRestartDelay) {
-    this.initialRestartDelay = initialRestartDelay;
+    this.initialRestartDelay = Check.positive("initialRestartDelay", initialRestartDelay);
     return this;
   }
 
@@ -225,7 +243,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setMaxRestartDelay(Duration maxRestartDelay) {
-    this.maxRestartDelay = maxRestartDelay;
+    this.maxRestartDelay = Check.positive("maxRestartDelay", maxRestartDelay);
     return this;
   }
 
@@ -235,7 +253,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setMaxRestarts(int maxRestarts) {
-    this.maxRestarts = maxRestarts;
+    this.maxRestarts = Check.atLeast("maxRestarts", maxRestarts, 0);
     return this;
   }
 
@@ -259,42 +277,31 @@ public class ProcessOptions {
     return this;
   }
 
+  /**
+   * Takes the settings {@code section} holds: {@code workingDirectory} and {@code runtimeDirectory}
+   * (relative to the configuration file), {@code callbacks}, {@code maxInFlight},
+   * {@code maxQueued}, {@code requestTimeout}, {@code handshakeTimeout}, {@code shutdownGrace},
+   * {@code hangGrace} and {@code maxRestarts}; the others keep their values.
+   */
+  public ProcessOptions readFrom(ConfigSection section) {
+    section.applyPath("workingDirectory", this::setWorkingDirectory);
+    section.applyPath("runtimeDirectory", this::setRuntimeDirectory);
+    section.applyStrings("callbacks", this::setCallbacks);
+    section.applyInt("maxInFlight", this::setMaxInFlight);
+    section.applyInt("maxQueued", this::setMaxQueued);
+    section.applyDuration("requestTimeout", this::setRequestTimeout);
+    section.applyDuration("handshakeTimeout", this::setHandshakeTimeout);
+    section.applyDuration("shutdownGrace", this::setShutdownGrace);
+    section.applyDuration("hangGrace", this::setHangGrace);
+    section.applyInt("maxRestarts", this::setMaxRestarts);
+    return this;
+  }
+
   /** Fails with a message naming the field when the options cannot work. */
   public void validate() {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("command: the child's argv must not be empty");
     }
-    for (String name : environment.keySet()) {
-      if (RESERVED_ENV.contains(name)) {
-        throw new IllegalArgumentException("environment: " + name + " is set by the runtime and cannot be configured");
-      }
-    }
-    positive("maxFrameSize", maxFrameSize);
-    positive("maxInFlight", maxInFlight);
-    positive("streamWindow", streamWindow);
-    if (maxQueued < 0) {
-      throw new IllegalArgumentException("maxQueued must not be negative, was " + maxQueued);
-    }
-    if (maxRestarts < 0) {
-      throw new IllegalArgumentException("maxRestarts must not be negative, was " + maxRestarts);
-    }
-    positive("handshakeTimeout", handshakeTimeout);
-    positive("requestTimeout", requestTimeout);
-    positive("hangGrace", hangGrace);
-    positive("shutdownGrace", shutdownGrace);
-    positive("initialRestartDelay", initialRestartDelay);
-    positive("maxRestartDelay", maxRestartDelay);
-  }
-
-  private static void positive(String field, int value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(field + " must be positive, was " + value);
-    }
-  }
-
-  private static void positive(String field, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + " must be a positive duration, was " + value);
-    }
+    environment.keySet().forEach(ProcessOptions::configurable);
   }
 }

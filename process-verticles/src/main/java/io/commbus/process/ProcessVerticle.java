@@ -162,8 +162,10 @@ public class ProcessVerticle extends VerticleBase {
 
   /** Grows or shrinks the pool. Growing completes when the new children are ready; shrinking when the removed ones have stopped. */
   public Future<Void> resize(int size) {
-    if (size < 1) {
-      return Future.failedFuture(new IllegalArgumentException("a pool needs at least one child, asked for " + size));
+    try {
+      PoolOptions.checkSize(size);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
     }
     return onContext(pool -> {
       this.pool.setSize(size);

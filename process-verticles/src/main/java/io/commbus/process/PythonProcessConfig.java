@@ -1,5 +1,8 @@
 package io.commbus.process;
 
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigSection;
+import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.process.wire.Protocol;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +18,8 @@ import java.util.Objects;
  * A Python worker: which interpreter, which module and function handle requests, extra
  * {@code sys.path} entries and environment. Whether the function is sync, async or an async
  * generator is detected by the child, not configured. The SDK shipped in the commbus jar
- * goes first on the child's path, so workers need no installation.
+ * goes first on the child's path, so workers need no installation. Each setter states its bound
+ * and refuses what is out of it with an {@link InvalidSettingException} naming the setting.
  */
 public class PythonProcessConfig {
 
@@ -33,8 +37,8 @@ public class PythonProcessConfig {
   }
 
   public PythonProcessConfig(String module, String function) {
-    this.module = module;
-    this.function = function;
+    setModule(module);
+    setFunction(function);
   }
 
   /** The interpreter, a name on PATH or a path; default {@code python3}. */
@@ -43,16 +47,17 @@ public class PythonProcessConfig {
   }
 
   public PythonProcessConfig setPython(String python) {
-    this.python = Objects.requireNonNull(python, "python");
+    this.python = Check.notBlank("python", python);
     return this;
   }
 
+  /** The module that holds the handler; required. */
   public String getModule() {
     return module;
   }
 
   public PythonProcessConfig setModule(String module) {
-    this.module = module;
+    this.module = Check.notBlank("module", module);
     return this;
   }
 
@@ -62,7 +67,7 @@ public class PythonProcessConfig {
   }
 
   public PythonProcessConfig setFunction(String function) {
-    this.function = function;
+    this.function = Check.notBlank("function", function);
     return this;
   }
 
@@ -84,15 +89,18 @@ public class PythonProcessConfig {
   /**
    * Variables for the child, besides those of {@link ProcessOptions#getEnvironment()}. A name
    * set in both must have the same value in both. {@code PYTHONPATH} is made from the SDK and
-   * {@link #getPythonPath()}, and {@code PYTHONUNBUFFERED} is 1 so the node's log gets each line
-   * as it is printed: configuring either to another value fails the start.
+   * {@link #getPythonPath()}, so it is refused here, and {@code PYTHONUNBUFFERED} is 1 so the
+   * node's log gets each line as it is printed: configuring it to another value fails the start.
    */
   public Map<String, String> getEnvironment() {
     return environment;
   }
 
   public PythonProcessConfig putEnvironment(String name, String value) {
-    environment.put(name, value);
+    if (name.equals(PYTHONPATH)) {
+      throw new InvalidSettingException("environment." + PYTHONPATH, "is set by the runtime; use pythonPath");
+    }
+    environment.put(ProcessOptions.configurable(name), value);
     return this;
   }
 
@@ -106,13 +114,29 @@ public class PythonProcessConfig {
     return this;
   }
 
+  /**
+   * Takes the settings {@code section} holds: {@code module} (required unless already set),
+   * {@code function}, {@code python}, {@code pythonPath} (relative to the configuration file),
+   * {@code env}, and the supervision settings {@link ProcessOptions#readFrom} reads into
+   * {@link #getProcess()}; the others keep their values.
+   */
+  public PythonProcessConfig readFrom(ConfigSection section) {
+    if (module == null) {
+      section.requiredString("module", "the Python module that holds the handler");
+    }
+    section.applyString("module", this::setModule);
+    section.applyString("function", this::setFunction);
+    section.applyString("python", this::setPython);
+    section.applyPaths("pythonPath", this::setPythonPath);
+    section.applyStringMap("env", this::putEnvironment);
+    process.readFrom(section);
+    return this;
+  }
+
   /** The generic options that start this worker, with the SDK at {@code sdkDirectory}. */
   public ProcessOptions toProcessOptions(Path sdkDirectory) {
-    if (module == null || module.isBlank()) {
+    if (module == null) {
       throw new IllegalArgumentException("module: the Python module to import must be set");
-    }
-    if (function == null || function.isBlank()) {
-      throw new IllegalArgumentException("function: the Python function to call must be set");
     }
     ProcessOptions options = new ProcessOptions(process);
     options.setCommand(List.of(python, "-m", "commbus.child"));

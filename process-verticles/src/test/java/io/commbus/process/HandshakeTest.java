@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HandshakeTest extends ProcessFixture {
@@ -107,7 +108,12 @@ class HandshakeTest extends ProcessFixture {
 
   @Test
   void reservedVariablesCannotBeConfigured() {
-    PythonProcessConfig sneaky = worker("echo").putEnvironment("COMMBUS_TOKEN", "x");
+    PythonProcessConfig sneaky = worker("echo");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> sneaky.putEnvironment("COMMBUS_TOKEN", "x"));
+    assertTrue(refused.getMessage().contains("COMMBUS_TOKEN"), refused.getMessage());
+    // Past the setter, straight into the map: the start still refuses it.
+    sneaky.getEnvironment().put("COMMBUS_TOKEN", "x");
 
     Throwable cause = vertx.deployVerticle(ProcessVerticle.python(bus, new PoolOptions("sneaky"), sneaky))
         .transform(ar -> Future.succeededFuture(ar.cause())).await();

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a pool shows whoever fronts it: health and load, a way in besides its bus type, and a say when it stops. */
@@ -57,16 +58,15 @@ class PoolStatusTest extends ProcessFixture {
   }
 
   @Test
-  void optionsThatCannotWorkFailTheDeploymentAsLocalMisuse() {
-    PythonProcessConfig worker = worker("async_echo");
-    worker.getProcess().setMaxInFlight(0);
+  void optionsThatCannotWorkAreLocalMisuse() {
+    // A bound is the setter's: the value is refused where it is set, before any deployment.
+    IllegalArgumentException bound = assertThrows(IllegalArgumentException.class,
+        () -> worker("async_echo").getProcess().setMaxInFlight(0));
+    assertEquals("maxInFlight: must be at least 1, was 0", bound.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new PoolOptions(""));
 
-    Throwable cause = vertx.deployVerticle(ProcessVerticle.python(bus, new PoolOptions("bad"), worker))
-        .transform(ar -> Future.succeededFuture(ar.cause())).await();
-
-    assertInstanceOf(IllegalArgumentException.class, cause);
-    assertTrue(cause.getMessage().contains("maxInFlight must be positive"), cause.getMessage());
-    Throwable unnamed = vertx.deployVerticle(ProcessVerticle.python(bus, new PoolOptions(""), worker("async_echo")))
+    // What no setter sees, a pool never given a name, fails the deployment.
+    Throwable unnamed = vertx.deployVerticle(ProcessVerticle.python(bus, new PoolOptions(), worker("async_echo")))
         .transform(ar -> Future.succeededFuture(ar.cause())).await();
     assertInstanceOf(IllegalArgumentException.class, unnamed);
   }

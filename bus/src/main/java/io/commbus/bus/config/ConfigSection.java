@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
@@ -141,15 +142,6 @@ public final class ConfigSection {
       }
     } else {
       duration = Duration.ofMillis(wholeNumber(name, value));
-    }
-    return duration;
-  }
-
-  /** Like {@link #duration} but zero and negative durations are refused. */
-  public Duration positiveDuration(String name, Duration fallback) {
-    Duration duration = duration(name, fallback);
-    if (duration != null && (duration.isZero() || duration.isNegative())) {
-      throw new ConfigException(field(name), "must be longer than zero");
     }
     return duration;
   }
@@ -300,9 +292,22 @@ public final class ConfigSection {
     }
   }
 
+  /** Hands the paths listed at {@code name}, resolved against the file's directory, when present, to {@code setter}. */
+  public void applyPaths(String name, Consumer<List<Path>> setter) {
+    if (has(name)) {
+      apply(name, strings(name).stream().map(this::resolve).toList(), setter);
+    }
+  }
+
+  /** Hands each entry of the object at {@code name} to {@code setter}; a refusal names it ({@code env.PYTHONPATH}). */
+  public void applyStringMap(String name, BiConsumer<String, String> setter) {
+    stringMap(name).forEach((key, value) -> apply(name + "." + key, value, v -> setter.accept(key, v)));
+  }
+
   /**
    * Runs {@code setter} on a value read from {@code name}, if there is one. What the setter
-   * refuses comes back as a {@link ConfigException} on this field.
+   * refuses comes back as a {@link ConfigException} on this field, or on the item of it the
+   * setter names ({@code callbacks[1]}).
    */
   private <T> void apply(String name, T value, Consumer<T> setter) {
     if (value == null) {
@@ -311,7 +316,7 @@ public final class ConfigSection {
     try {
       setter.accept(value);
     } catch (InvalidSettingException e) {
-      throw new ConfigException(field(name), e.problem(), e);
+      throw new ConfigException(field(e.setting().startsWith(name + "[") ? e.setting() : name), e.problem(), e);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(field(name), e.getMessage(), e);
     }

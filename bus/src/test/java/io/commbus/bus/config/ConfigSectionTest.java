@@ -6,6 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -68,5 +72,36 @@ class ConfigSectionTest {
     Path[] seen = new Path[1];
     section("{\"dir\": \"data/journal\"}").applyPath("dir", path -> seen[0] = path);
     assertEquals(Path.of("/etc/commbus/data/journal"), seen[0]);
+  }
+
+  @Test
+  void listedPathsAreTakenFromTheFilesDirectoryToo() {
+    List<List<Path>> seen = new ArrayList<>();
+    section("{\"path\": [\"lib\", \"/opt/lib\"]}").applyPaths("path", seen::add);
+    assertEquals(List.of(List.of(Path.of("/etc/commbus/lib"), Path.of("/opt/lib"))), seen);
+  }
+
+  @Test
+  void aRefusedEntryOfAnObjectIsNamedByItsKey() {
+    Map<String, String> taken = new LinkedHashMap<>();
+    ConfigException error = assertThrows(ConfigException.class, () -> section("{\"env\": {\"A\": 1, \"B\": \"x\"}}")
+        .applyStringMap("env", (key, value) -> {
+          if (key.equals("B")) {
+            throw new InvalidSettingException("environment." + key, "is not allowed");
+          }
+          taken.put(key, value);
+        }));
+    assertEquals("bus.env.B: is not allowed", error.getMessage());
+    assertEquals(Map.of("A", "1"), taken);
+  }
+
+  @Test
+  void aSetterThatNamesAnItemOfTheListIsNamedWithIt() {
+    ConfigException error = assertThrows(ConfigException.class, () -> section("{\"paths\": [\"a\", \"b\"]}")
+        .applyStrings("paths", list -> {
+          throw new InvalidSettingException("paths[1]", "must not be b");
+        }));
+    assertEquals("bus.paths[1]", error.field());
+    assertEquals("bus.paths[1]: must not be b", error.getMessage());
   }
 }

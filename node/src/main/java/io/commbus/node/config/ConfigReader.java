@@ -13,10 +13,7 @@ import io.commbus.cluster.ClusterSettings;
 import io.commbus.coordinator.CoordinatorOptions;
 import io.commbus.coordinator.DispatcherOptions;
 import io.commbus.coordinator.RegistryOptions;
-import io.commbus.node.pools.PoolServiceOptions;
-import io.commbus.process.CallbackPaths;
 import io.commbus.process.PoolOptions;
-import io.commbus.process.ProcessOptions;
 import io.commbus.process.PythonProcessConfig;
 import io.vertx.core.json.JsonObject;
 
@@ -43,7 +40,6 @@ public final class ConfigReader {
   /** The file formats a configuration may be written in. */
   public enum Format { JSON, YAML }
 
-  private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final Pattern MEMBER = Pattern.compile("[^\\s:]+(:\\d{1,5})?");
 
   private ConfigReader() {
@@ -100,14 +96,14 @@ public final class ConfigReader {
 
   private static NodeConfig read(ConfigSection root) {
     NodeConfig config = new NodeConfig();
-    config.setAdminPort(admin(root.section("admin")));
+    admin(root.section("admin"), config);
     config.setJournal(journal(root.section("journal")));
     config.setBus(bus(root.section("bus")));
     coordinator(root.section("coordinator"), config);
-    config.setCallbackHandlers(root.strings("callbackHandlers"));
-    config.setClassPath(root.strings("classPath").stream().map(root::resolve).toList());
+    root.applyStrings("callbackHandlers", config::setCallbackHandlers);
+    root.applyPaths("classPath", config::setClassPath);
     cluster(root.section("cluster"), config);
-    config.setShutdownTimeout(root.positiveDuration("shutdownTimeout", config.getShutdownTimeout()));
+    root.applyDuration("shutdownTimeout", config::setShutdownTimeout);
     Path runtimeDirectory = root.path("runtimeDirectory", null);
     Map<String, String> names = new HashMap<>();
     Map<String, String> types = new HashMap<>();
@@ -137,10 +133,9 @@ public final class ConfigReader {
     }
   }
 
-  private static int admin(ConfigSection admin) {
-    int port = admin.integer("port", NodeConfig.DEFAULT_ADMIN_PORT, 0, 65535);
+  private static void admin(ConfigSection admin, NodeConfig config) {
+    admin.applyInt("port", config::setAdminPort);
     admin.rejectUnknown();
-    return port;
   }
 
   private static JournalConfig journal(ConfigSection section) {
@@ -209,68 +204,15 @@ public final class ConfigReader {
     section.rejectUnknown();
   }
 
+  /** One pool: the options classes read their own settings; {@code runtimeDirectory} is the file's top-level one. */
   private static PoolConfig pool(ConfigSection section, Path runtimeDirectory) {
-    String name = section.requiredString("name", "the pool's name, used in child ids and events");
-    if (!POOL_NAME.matcher(name).matches()) {
-      throw new ConfigException(section.field("name"), "may only use letters, digits, '_', '.' and '-', was \""
-          + name + "\"");
-    }
-    PoolOptions pool = new PoolOptions(name)
-        .setType(section.string("type", name))
-        .setSize(section.integer("size", 1, 1, 1024))
-        .setLifecycleEvents(section.bool("lifecycleEvents", true));
-    if (pool.getType().isBlank()) {
-      throw new ConfigException(section.field("type"), "must not be empty");
-    }
-
-    PythonProcessConfig worker = new PythonProcessConfig()
-        .setModule(section.requiredString("module", "the Python module that holds the handler"))
-        .setFunction(section.string("function", "handle"))
-        .setPython(section.string("python", "python3"));
-    if (worker.getFunction().isBlank()) {
-      throw new ConfigException(section.field("function"), "must not be empty");
-    }
-    worker.setPythonPath(section.strings("pythonPath").stream().map(section::resolve).toList());
-    Map<String, String> env = section.stringMap("env");
-    for (String variable : env.keySet()) {
-      if (ProcessOptions.RESERVED_ENV.contains(variable)) {
-        throw new ConfigException(section.field("env") + "." + variable, "is set by the runtime and cannot be configured");
-      }
-      if (variable.equals("PYTHONPATH")) {
-        throw new ConfigException(section.field("env") + ".PYTHONPATH", "is set by the runtime; use pythonPath");
-      }
-    }
-    env.forEach(worker::putEnvironment);
-
-    ProcessOptions defaults = new ProcessOptions();
-    ProcessOptions process = new ProcessOptions()
-        .setWorkingDirectory(section.path("workingDirectory", null))
-        .setRuntimeDirectory(section.path("runtimeDirectory", runtimeDirectory))
-        .setMaxInFlight(section.integer("maxInFlight", defaults.getMaxInFlight(), 1, Integer.MAX_VALUE))
-        .setMaxQueued(section.integer("maxQueued", defaults.getMaxQueued(), 0, Integer.MAX_VALUE))
-        .setRequestTimeout(section.positiveDuration("requestTimeout", defaults.getRequestTimeout()))
-        .setHandshakeTimeout(section.positiveDuration("handshakeTimeout", defaults.getHandshakeTimeout()))
-        .setShutdownGrace(section.positiveDuration("shutdownGrace", defaults.getShutdownGrace()))
-        .setHangGrace(section.positiveDuration("hangGrace", defaults.getHangGrace()))
-        .setMaxRestarts(section.integer("maxRestarts", defaults.getMaxRestarts(), 0, Integer.MAX_VALUE));
-    List<String> callbacks = section.strings("callbacks");
-    for (int i = 0; i < callbacks.size(); i++) {
-      try {
-        CallbackPaths.check(callbacks.get(i));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(section.field("callbacks") + "[" + i + "]", "must be module.Type, two identifiers"
-            + " joined by a dot, was \"" + callbacks.get(i) + "\"");
-      }
-    }
-    process.setCallbacks(callbacks);
-    worker.setProcess(process);
-
-    PoolServiceOptions serviceDefaults = new PoolServiceOptions();
+    PoolOptions pool = new PoolOptions().readFrom(section);
+    PythonProcessConfig worker = new PythonProcessConfig();
+    worker.getProcess().setRuntimeDirectory(runtimeDirectory);
+    worker.readFrom(section);
     PoolConfig config = new PoolConfig().setPool(pool).setWorker(worker)
-        .setServeAsService(section.bool("serveAsService", false))
-        .setCapabilities(section.strings("capabilities"))
-        .setVersion(section.string("version", serviceDefaults.getVersion()))
-        .setHeartbeatInterval(section.positiveDuration("heartbeatInterval", serviceDefaults.getHeartbeatInterval()));
+        .setServeAsService(section.bool("serveAsService", false));
+    config.getService().readFrom(section);
     section.rejectUnknown();
     return config;
   }

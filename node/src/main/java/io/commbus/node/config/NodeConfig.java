@@ -1,6 +1,7 @@
 package io.commbus.node.config;
 
 import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.config.Check;
 import io.commbus.cluster.ClusterSettings;
 import io.commbus.coordinator.CoordinatorOptions;
 
@@ -50,10 +51,7 @@ public final class NodeConfig {
   }
 
   public NodeConfig setAdminPort(int adminPort) {
-    if (adminPort < 0 || adminPort > 65535) {
-      throw new IllegalArgumentException("adminPort must be 0..65535, was " + adminPort);
-    }
-    this.adminPort = adminPort;
+    this.adminPort = Check.between("adminPort", adminPort, 0, 65535);
     return this;
   }
 
@@ -158,7 +156,7 @@ public final class NodeConfig {
   }
 
   public NodeConfig setShutdownTimeout(Duration shutdownTimeout) {
-    this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    this.shutdownTimeout = Check.positive("shutdownTimeout", shutdownTimeout);
     return this;
   }
 }

@@ -1,5 +1,8 @@
 package io.commbus.node.pools;
 
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigSection;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +10,8 @@ import java.util.Objects;
 
 /**
  * How a process pool appears as a coordinator service: what it can do, its version, and how
- * often it tells the registry it is alive. The one place these defaults are stated; the node's
- * config reader reads its own defaults from here.
+ * often it tells the registry it is alive. The one place these defaults and bounds are stated;
+ * the node's configuration is read through {@link #readFrom}.
  */
 public class PoolServiceOptions {
 
@@ -42,7 +45,18 @@ public class PoolServiceOptions {
   }
 
   public PoolServiceOptions setHeartbeatInterval(Duration heartbeatInterval) {
-    this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+    this.heartbeatInterval = Check.positive("heartbeatInterval", heartbeatInterval);
+    return this;
+  }
+
+  /**
+   * Takes the settings {@code section} holds: {@code capabilities}, {@code version} and
+   * {@code heartbeatInterval}; the others keep their values.
+   */
+  public PoolServiceOptions readFrom(ConfigSection section) {
+    section.applyStrings("capabilities", this::setCapabilities);
+    section.applyString("version", this::setVersion);
+    section.applyDuration("heartbeatInterval", this::setHeartbeatInterval);
     return this;
   }
 }

@@ -1,0 +1,75 @@
+package io.commbus.process;
+
+import io.commbus.bus.config.ConfigException;
+import io.commbus.bus.config.ConfigSection;
+import io.commbus.bus.config.InvalidSettingException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ProcessOptionsTest {
+
+  private static ProcessOptions read(String json) {
+    return new ProcessOptions().readFrom(new ConfigSection("pools[0]", new JsonObject(json), Path.of("/etc/commbus")));
+  }
+
+  @Test
+  void theSupervisionSettingsAreReadAndTheRestKeepTheirDefaults() {
+    ProcessOptions options = read("{\"maxInFlight\": 8, \"maxQueued\": 0, \"requestTimeout\": \"1500ms\","
+        + " \"maxRestarts\": 0, \"runtimeDirectory\": \"run\", \"callbacks\": [\"market.MarketData\"]}");
+
+    assertEquals(8, options.getMaxInFlight());
+    assertEquals(0, options.getMaxQueued());
+    assertEquals(Duration.ofMillis(1500), options.getRequestTimeout());
+    assertEquals(0, options.getMaxRestarts());
+    assertEquals(Path.of("/etc/commbus/run"), options.getRuntimeDirectory());
+    assertEquals(List.of("market.MarketData"), options.getCallbacks());
+    ProcessOptions defaults = new ProcessOptions();
+    assertEquals(defaults.getHandshakeTimeout(), options.getHandshakeTimeout());
+    assertEquals(defaults.getShutdownGrace(), options.getShutdownGrace());
+  }
+
+  @Test
+  void eachBoundIsTheSettersAndTheFileNamesTheField() {
+    assertEquals("maxQueued: must be at least 0, was -1",
+        assertThrows(InvalidSettingException.class, () -> new ProcessOptions().setMaxQueued(-1)).getMessage());
+    assertEquals("hangGrace: must be longer than zero, was 0 ms",
+        assertThrows(InvalidSettingException.class, () -> new ProcessOptions().setHangGrace(Duration.ZERO)).getMessage());
+
+    assertEquals("pools[0].maxInFlight: must be at least 1, was 0",
+        assertThrows(ConfigException.class, () -> read("{\"maxInFlight\": 0}")).getMessage());
+    assertEquals("pools[0].shutdownGrace: must be longer than zero, was 0 ms",
+        assertThrows(ConfigException.class, () -> read("{\"shutdownGrace\": \"0s\"}")).getMessage());
+  }
+
+  @Test
+  void aMalformedCallbackPathIsNamedByItsPlaceInTheList() {
+    assertEquals("callbacks[1]: must be module.Type, two identifiers joined by a dot, was \"nodot\"",
+        assertThrows(InvalidSettingException.class,
+            () -> new ProcessOptions().addCallback("market.MarketData").addCallback("nodot")).getMessage());
+
+    ConfigException error = assertThrows(ConfigException.class,
+        () -> read("{\"callbacks\": [\"market.MarketData\", \"a.b.c\"]}"));
+    assertEquals("pools[0].callbacks[1]", error.field());
+  }
+
+  @Test
+  void theRuntimesOwnVariablesAreRefusedWhereverTheyAreSet() {
+    assertEquals("environment.COMMBUS_SOCKET: is set by the runtime and cannot be configured",
+        assertThrows(InvalidSettingException.class,
+            () -> new ProcessOptions().putEnvironment("COMMBUS_SOCKET", "/tmp/s")).getMessage());
+    assertThrows(InvalidSettingException.class,
+        () -> new ProcessOptions().setEnvironment(Map.of("COMMBUS_TOKEN", "x")));
+
+    ProcessOptions bypassed = new ProcessOptions().setCommand(List.of("child"));
+    bypassed.getEnvironment().put("COMMBUS_CHILD_ID", "x");
+    assertThrows(IllegalArgumentException.class, bypassed::validate);
+  }
+}
