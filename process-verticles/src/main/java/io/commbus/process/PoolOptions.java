@@ -85,10 +85,8 @@ public class PoolOptions {
    * {@code type}, {@code size} and {@code lifecycleEvents}; the others keep their values.
    */
   public PoolOptions readFrom(ConfigSection section) {
-    if (name == null) {
-      section.requiredString("name", "the pool's name, used in child ids and events");
-    }
     section.applyString("name", this::setName);
+    section.require("name", name, "the pool's name, used in child ids and events");
     section.applyString("type", this::setType);
     section.applyInt("size", this::setSize);
     section.applyBool("lifecycleEvents", this::setLifecycleEvents);

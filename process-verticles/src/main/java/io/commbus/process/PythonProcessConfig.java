@@ -121,10 +121,8 @@ public class PythonProcessConfig {
    * {@link #getProcess()}; the others keep their values.
    */
   public PythonProcessConfig readFrom(ConfigSection section) {
-    if (module == null) {
-      section.requiredString("module", "the Python module that holds the handler");
-    }
     section.applyString("module", this::setModule);
+    section.require("module", module, "the Python module that holds the handler");
     section.applyString("function", this::setFunction);
     section.applyString("python", this::setPython);
     section.applyPaths("pythonPath", this::setPythonPath);

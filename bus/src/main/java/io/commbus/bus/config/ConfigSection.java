@@ -76,12 +76,11 @@ public final class ConfigSection {
     return (String) value;
   }
 
-  public String requiredString(String name, String what) {
-    String value = string(name, null);
-    if (value == null || value.isBlank()) {
+  /** After the reads: fails on {@code name}, saying {@code what} it is for, if the options still have no {@code value}. */
+  public void require(String name, Object value, String what) {
+    if (value == null) {
       throw new ConfigException(field(name), "required: " + what);
     }
-    return value;
   }
 
   public boolean bool(String name, boolean fallback) {

@@ -104,4 +104,12 @@ class ConfigSectionTest {
     assertEquals("bus.paths[1]", error.field());
     assertEquals("bus.paths[1]: must not be b", error.getMessage());
   }
+
+  @Test
+  void aRequiredSettingIsRequiredOnlyWhenTheOptionsHaveNoValue() {
+    ConfigSection section = section("{}");
+    section.require("name", "set in code", "the pool's name");
+    ConfigException error = assertThrows(ConfigException.class, () -> section.require("name", null, "the pool's name"));
+    assertEquals("bus.name: required: the pool's name", error.getMessage());
+  }
 }

@@ -28,18 +28,18 @@ final class BusEndpoints {
   }
 
   Future<JsonObject> publish(Buffer body) {
-    return parse(body, "publish", false).compose(request -> bus.publish(request.message))
+    return parse(body, "publish", false).compose(request -> bus.publish(request.message()))
         .map(position -> new JsonObject().put("position", position));
   }
 
   Future<JsonObject> send(Buffer body) {
-    return parse(body, "send", false).compose(request -> bus.send(request.message))
+    return parse(body, "send", false).compose(request -> bus.send(request.message()))
         .map(v -> new JsonObject().put("sent", true));
   }
 
   Future<JsonObject> query(Buffer body) {
-    return parse(body, "query", true).compose(request -> request.timeout == null ? bus.query(request.message)
-        : bus.query(request.message, request.timeout)).map(BusEndpoints::reply);
+    return parse(body, "query", true).compose(request -> request.timeout() == null ? bus.query(request.message())
+        : bus.query(request.message(), request.timeout())).map(BusEndpoints::reply);
   }
 
   private static JsonObject reply(Message reply) {
@@ -50,15 +50,8 @@ final class BusEndpoints {
     return new JsonObject().put("reply", body);
   }
 
-  /** A parsed request: the message and, for a query, how long to wait. */
-  private static final class Request {
-    final Message message;
-    final Duration timeout;
-
-    Request(Message message, Duration timeout) {
-      this.message = message;
-      this.timeout = timeout;
-    }
+  /** A parsed request: the message and, for a query, how long to wait (null: the bus's default). */
+  private record Request(Message message, Duration timeout) {
   }
 
   private static Future<Request> parse(Buffer body, String verb, boolean waits) {
