@@ -48,7 +48,7 @@ public final class PoolConfig {
     return this;
   }
 
-  /** How the pool appears as a service, when it serves as one. */
+  /** How the pool appears as a service, when it serves as one; set its fields here. */
   public PoolServiceOptions getService() {
     return service;
   }
@@ -58,28 +58,13 @@ public final class PoolConfig {
     return service.getCapabilities();
   }
 
-  public PoolConfig setCapabilities(List<String> capabilities) {
-    service.setCapabilities(capabilities);
-    return this;
-  }
-
   /** The service's version in the registry. */
   public String getVersion() {
     return service.getVersion();
   }
 
-  public PoolConfig setVersion(String version) {
-    service.setVersion(version);
-    return this;
-  }
-
   /** How often the service heartbeats while a child is ready. */
   public Duration getHeartbeatInterval() {
     return service.getHeartbeatInterval();
-  }
-
-  public PoolConfig setHeartbeatInterval(Duration heartbeatInterval) {
-    service.setHeartbeatInterval(heartbeatInterval);
-    return this;
   }
 }
