@@ -16,6 +16,18 @@ public enum Category {
     return wireName;
   }
 
+  /** The bus verb that carries this category: {@code publish}, {@code send} or {@code query}. */
+  public String verb() {
+    switch (this) {
+      case EVENT:
+        return "publish";
+      case COMMAND:
+        return "send";
+      default:
+        return "query";
+    }
+  }
+
   /** Parses a wire name; {@code null} for anything else. */
   public static Category fromWireName(String name) {
     if (name == null) {

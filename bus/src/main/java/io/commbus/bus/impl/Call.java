@@ -42,34 +42,24 @@ final class Call {
    */
   static Call of(Object message, Category verb, MessageTypes types) {
     if (message == null) {
-      throw new IllegalArgumentException("cannot " + verbName(verb) + " null");
+      throw new IllegalArgumentException("cannot " + verb.verb() + " null");
     }
     if (message instanceof Message) {
       Message untyped = (Message) message;
       if (untyped.category() != verb) {
-        throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verbName(verb) + " a "
+        throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verb.verb() + " a "
             + untyped.category().wireName() + " (" + untyped.type() + ")");
       }
       return new Call(untyped.id(), untyped.type(), verb, untyped.metadata(), message);
     }
     MessageTypes.TypeInfo info = types.of(message.getClass());
     if (info.category != null && info.category != verb) {
-      throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verbName(verb) + " " + info.name
+      throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verb.verb() + " " + info.name
           + ": it is a " + info.category.wireName());
     }
     return new Call(null, info.name, verb, Map.of(), message);
   }
 
-  private static String verbName(Category verb) {
-    switch (verb) {
-      case EVENT:
-        return "publish";
-      case COMMAND:
-        return "send";
-      default:
-        return "query";
-    }
-  }
 
   /** What middleware sees of this call; made on first use, so an empty chain costs nothing. */
   MiddlewareContext context() {

@@ -1,5 +1,6 @@
 package io.commbus.node.admin;
 
+import io.commbus.bus.Category;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.Message;
 import io.commbus.bus.error.CommBusException;
@@ -28,17 +29,17 @@ final class BusEndpoints {
   }
 
   Future<JsonObject> publish(Buffer body) {
-    return parse(body, "publish", false).compose(request -> bus.publish(request.message()))
+    return parse(body, Category.EVENT).compose(request -> bus.publish(request.message()))
         .map(position -> new JsonObject().put("position", position));
   }
 
   Future<JsonObject> send(Buffer body) {
-    return parse(body, "send", false).compose(request -> bus.send(request.message()))
+    return parse(body, Category.COMMAND).compose(request -> bus.send(request.message()))
         .map(v -> new JsonObject().put("sent", true));
   }
 
   Future<JsonObject> query(Buffer body) {
-    return parse(body, "query", true).compose(request -> request.timeout() == null ? bus.query(request.message())
+    return parse(body, Category.QUERY).compose(request -> request.timeout() == null ? bus.query(request.message())
         : bus.query(request.message(), request.timeout())).map(BusEndpoints::reply);
   }
 
@@ -54,15 +55,16 @@ final class BusEndpoints {
   private record Request(Message message, Duration timeout) {
   }
 
-  private static Future<Request> parse(Buffer body, String verb, boolean waits) {
+  private static Future<Request> parse(Buffer body, Category category) {
     try {
-      return Future.succeededFuture(request(body, verb, waits));
+      return Future.succeededFuture(request(body, category));
     } catch (CommBusException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private static Request request(Buffer body, String verb, boolean waits) {
+  private static Request request(Buffer body, Category category) {
+    boolean waits = category == Category.QUERY;
     JsonObject json;
     try {
       json = body == null || body.length() == 0 ? null : new JsonObject(body);
@@ -75,7 +77,7 @@ final class BusEndpoints {
     for (String field : json.fieldNames()) {
       if (!field.equals("type") && !field.equals("payload") && !field.equals("metadata") && !field.equals("id")
           && !(waits && field.equals("timeoutMs"))) {
-        throw invalid(field + ": unknown field of a " + verb + " request; known: type, payload, metadata, id"
+        throw invalid(field + ": unknown field of a " + category.verb() + " request; known: type, payload, metadata, id"
             + (waits ? ", timeoutMs" : ""));
       }
     }
@@ -88,17 +90,7 @@ final class BusEndpoints {
       throw invalid("payload: must be a JSON object");
     }
     JsonObject content = payload == null ? new JsonObject() : (JsonObject) payload;
-    Message message;
-    switch (verb) {
-      case "publish":
-        message = Message.event((String) type, content);
-        break;
-      case "send":
-        message = Message.command((String) type, content);
-        break;
-      default:
-        message = Message.query((String) type, content);
-    }
+    Message message = Message.of(category, (String) type, content);
     Object id = json.getValue("id");
     if (id != null) {
       if (!(id instanceof String) || ((String) id).isBlank()) {

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.Map;
 
 /**
@@ -105,21 +106,18 @@ final class NodeMetrics {
 
   private static void pools(PrometheusText text, List<Future<JsonObject>> stats) {
     List<JsonObject> pools = stats.stream().filter(Future::succeeded).map(Future::result).toList();
-    poolFigure(text, pools, "commbus_pool_size", "gauge", "Children the pool runs.", "size");
-    poolFigure(text, pools, "commbus_pool_ready", "gauge", "Children of the pool ready to serve.", "ready");
-    poolFigure(text, pools, "commbus_pool_in_flight", "gauge", "Requests the pool's children are serving.", "inFlight");
-    poolFigure(text, pools, "commbus_pool_queued", "gauge", "Requests waiting for a free child.", "queued");
-    poolFigure(text, pools, "commbus_pool_restarts_total", "counter", "Restarts of the pool's children.", "restarts");
-    poolFigure(text, pools, "commbus_pool_rejected_total", "counter", "Requests refused with OVERLOADED.", "rejected");
+    poolFigure(text, pools, "commbus_pool_size", text::gauge, "Children the pool runs.", "size");
+    poolFigure(text, pools, "commbus_pool_ready", text::gauge, "Children of the pool ready to serve.", "ready");
+    poolFigure(text, pools, "commbus_pool_in_flight", text::gauge, "Requests the pool's children are serving.", "inFlight");
+    poolFigure(text, pools, "commbus_pool_queued", text::gauge, "Requests waiting for a free child.", "queued");
+    poolFigure(text, pools, "commbus_pool_restarts_total", text::counter, "Restarts of the pool's children.", "restarts");
+    poolFigure(text, pools, "commbus_pool_rejected_total", text::counter, "Requests refused with OVERLOADED.", "rejected");
   }
 
-  private static void poolFigure(PrometheusText text, List<JsonObject> pools, String name, String type, String help,
+  private static void poolFigure(PrometheusText text, List<JsonObject> pools, String name,
+                                 BiConsumer<String, String> family, String help,
                                  String field) {
-    if (type.equals("counter")) {
-      text.counter(name, help);
-    } else {
-      text.gauge(name, help);
-    }
+    family.accept(name, help);
     for (JsonObject pool : pools) {
       text.sample(name, pool.getLong(field), "pool", pool.getString("pool"));
     }

@@ -1,5 +1,6 @@
 package io.commbus.node.cli;
 
+import io.commbus.bus.Category;
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.Durations;
 import io.commbus.node.config.ConfigReader;
@@ -33,24 +34,27 @@ final class CallCommand implements Command {
   /** Where a node listens unless told otherwise: the default admin port on loopback. */
   static final String DEFAULT_NODE = "http://127.0.0.1:" + NodeConfig.DEFAULT_ADMIN_PORT;
 
+  /** What the command asks of the bus; its verb is the command's name. */
+  private final Category category;
   private final String verb;
   private final InputStream stdin;
 
-  private CallCommand(String verb, InputStream stdin) {
-    this.verb = verb;
+  private CallCommand(Category category, InputStream stdin) {
+    this.category = category;
+    this.verb = category.verb();
     this.stdin = stdin;
   }
 
   static CallCommand publish(InputStream stdin) {
-    return new CallCommand("publish", stdin);
+    return new CallCommand(Category.EVENT, stdin);
   }
 
   static CallCommand send(InputStream stdin) {
-    return new CallCommand("send", stdin);
+    return new CallCommand(Category.COMMAND, stdin);
   }
 
   static CallCommand query(InputStream stdin) {
-    return new CallCommand("query", stdin);
+    return new CallCommand(Category.QUERY, stdin);
   }
 
   @Override
@@ -60,10 +64,10 @@ final class CallCommand implements Command {
 
   @Override
   public String summary() {
-    switch (verb) {
-      case "publish":
+    switch (category) {
+      case EVENT:
         return "publish an event through a running node: commbus publish TYPE JSON";
-      case "send":
+      case COMMAND:
         return "send a command to its handler through a running node: commbus send TYPE JSON";
       default:
         return "query a handler through a running node and print its reply: commbus query TYPE JSON";
@@ -76,15 +80,15 @@ final class CallCommand implements Command {
     String answer;
     String extra;
     String codes;
-    switch (verb) {
-      case "publish":
+    switch (category) {
+      case EVENT:
         what = "Publishes an event of type TYPE with the JSON object as its payload; it is journaled, then\n"
             + "delivered to every subscriber on every node.";
         answer = "{\"position\":N}, the event's journal position";
         extra = "  --id ID          the event's id: publishing the same id again stores and delivers nothing\n";
         codes = "STORAGE, REJECTED";
         break;
-      case "send":
+      case COMMAND:
         what = "Sends a command of type TYPE to its one handler, wherever it runs; completes once the\n"
             + "handler's node has it (the handling is not waited for).";
         answer = "{\"sent\":true}";
@@ -118,10 +122,10 @@ final class CallCommand implements Command {
     Duration wait;   // null: as long as the node's own bus timeouts allow
     try {
       Set<String> valued = new HashSet<>(Set.of("--node", "--config", "--meta"));
-      if (verb.equals("publish")) {
+      if (category == Category.EVENT) {
         valued.add("--id");
       }
-      if (verb.equals("query")) {
+      if (category == Category.QUERY) {
         valued.add("--timeout");
       }
       CommandArgs parsed = CommandArgs.parse(args, valued, Set.of());

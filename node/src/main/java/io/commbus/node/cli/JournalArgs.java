@@ -2,8 +2,10 @@ package io.commbus.node.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -13,7 +15,29 @@ import java.util.Set;
  */
 final class JournalArgs {
 
-  static final List<String> SUBCOMMANDS = List.of("stats", "tail", "verify");
+  /** What {@code commbus journal} does; the command line spells each in lower case. */
+  enum Subcommand {
+    STATS, TAIL, VERIFY;
+
+    private final String word = name().toLowerCase(Locale.ROOT);
+
+    /** How the command line spells it. */
+    String word() {
+      return word;
+    }
+
+    /** The subcommand spelt {@code word}; null for none. */
+    static Subcommand of(String word) {
+      for (Subcommand subcommand : values()) {
+        if (subcommand.word.equals(word)) {
+          return subcommand;
+        }
+      }
+      return null;
+    }
+  }
+
+  static final List<String> SUBCOMMANDS = Arrays.stream(Subcommand.values()).map(Subcommand::word).toList();
   /** How many records {@code tail} shows when neither --from nor --last is given, as tail(1) does. */
   static final int DEFAULT_LAST = 10;
 
@@ -24,13 +48,13 @@ final class JournalArgs {
     }
   }
 
-  final String subcommand;
+  final Subcommand subcommand;
   Path dir;
   Long from;
   Integer last;
   final Set<String> types = new LinkedHashSet<>();
 
-  private JournalArgs(String subcommand) {
+  private JournalArgs(Subcommand subcommand) {
     this.subcommand = subcommand;
   }
 
@@ -38,10 +62,11 @@ final class JournalArgs {
     if (args.isEmpty()) {
       throw new UsageError("which one: " + String.join(", ", SUBCOMMANDS) + "?");
     }
-    if (!SUBCOMMANDS.contains(args.get(0))) {
+    Subcommand subcommand = Subcommand.of(args.get(0));
+    if (subcommand == null) {
       throw new UsageError("unknown subcommand '" + args.get(0) + "'; use one of " + String.join(", ", SUBCOMMANDS));
     }
-    JournalArgs parsed = new JournalArgs(args.get(0));
+    JournalArgs parsed = new JournalArgs(subcommand);
     for (int i = 1; i < args.size(); i++) {
       String arg = args.get(i);
       int equals = arg.indexOf('=');
@@ -61,7 +86,7 @@ final class JournalArgs {
   }
 
   private void set(String option, String value) throws UsageError {
-    boolean tail = subcommand.equals("tail");
+    boolean tail = subcommand == Subcommand.TAIL;
     if (option.equals("--dir")) {
       dir = Path.of(value);
     } else if (tail && option.equals("--from")) {
@@ -72,7 +97,7 @@ final class JournalArgs {
     } else if (tail && option.equals("--type")) {
       types.add(value);
     } else {
-      throw new UsageError(option.startsWith("--") ? "journal " + subcommand + " has no option " + option
+      throw new UsageError(option.startsWith("--") ? "journal " + subcommand.word() + " has no option " + option
           : "unexpected argument '" + option + "'");
     }
   }
@@ -102,7 +127,7 @@ final class JournalArgs {
     if (from != null && last != null) {
       throw new UsageError("give --from or --last, not both");
     }
-    if (subcommand.equals("tail") && from == null && last == null) {
+    if (subcommand == Subcommand.TAIL && from == null && last == null) {
       last = DEFAULT_LAST;
     }
   }

@@ -58,9 +58,9 @@ final class JournalCommand implements Command {
       return Main.USAGE;
     }
     switch (parsed.subcommand) {
-      case "stats":
+      case STATS:
         return stats(parsed, inspector, out);
-      case "tail":
+      case TAIL:
         return tail(parsed, inspector, out, err);
       default:
         return verify(parsed, inspector, out);
