@@ -10,6 +10,11 @@ import java.util.Objects;
  */
 public final class ClusterSettings {
 
+  /** The lowest port a member may listen on. */
+  public static final int MIN_PORT = 1;
+  /** The highest port a member may listen on. */
+  public static final int MAX_PORT = 65535;
+
   private String clusterName = "commbus";
   private String host = "127.0.0.1";
   private int port = 5701;
@@ -41,8 +46,8 @@ public final class ClusterSettings {
   }
 
   public ClusterSettings setPort(int port) {
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port must be 1..65535, was " + port);
+    if (port < MIN_PORT || port > MAX_PORT) {
+      throw new IllegalArgumentException("port must be " + MIN_PORT + ".." + MAX_PORT + ", was " + port);
     }
     this.port = port;
     return this;

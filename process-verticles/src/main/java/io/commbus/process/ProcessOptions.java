@@ -263,7 +263,7 @@ public class ProcessOptions {
   }
 
   public ProcessOptions setStableAfter(Duration stableAfter) {
-    this.stableAfter = stableAfter;
+    this.stableAfter = Check.positive("stableAfter", stableAfter);
     return this;
   }
 

@@ -22,6 +22,17 @@ public final class Check {
     return value;
   }
 
+  /** {@code value}, if it is zero or longer. */
+  public static Duration notNegative(String setting, Duration value) {
+    if (value == null) {
+      throw new InvalidSettingException(setting, "must be set");
+    }
+    if (value.isNegative()) {
+      throw new InvalidSettingException(setting, "must not be negative, was " + value.toMillis() + " ms");
+    }
+    return value;
+  }
+
   /** {@code value}, if it lies in {@code [min, max]}. */
   public static int between(String setting, int value, int min, int max) {
     return (int) between(setting, (long) value, min, max);

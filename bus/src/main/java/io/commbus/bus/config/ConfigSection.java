@@ -161,10 +161,6 @@ public final class ConfigSection {
     return baseDirectory.resolve(text).normalize();
   }
 
-  public Path baseDirectory() {
-    return baseDirectory;
-  }
-
   public List<String> strings(String name) {
     Object value = value(name);
     if (value == null) {

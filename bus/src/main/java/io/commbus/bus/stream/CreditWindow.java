@@ -9,7 +9,6 @@ package io.commbus.bus.stream;
  */
 public final class CreditWindow {
 
-  private final int window;
   private final int grantEvery;
   private int taken;
 
@@ -18,13 +17,7 @@ public final class CreditWindow {
     if (window < 1) {
       throw new IllegalArgumentException("a credit window needs at least 1 item, got " + window);
     }
-    this.window = window;
     this.grantEvery = Math.max(1, window / 2);
-  }
-
-  /** The credit granted when the stream opens. */
-  public int window() {
-    return window;
   }
 
   /** Records that the consumer took one item. */

@@ -10,7 +10,6 @@ class CreditWindowTest {
   @Test
   void grantsHalfAWindowAgainOnceHalfAWindowIsTaken() {
     CreditWindow credit = new CreditWindow(8);
-    assertEquals(8, credit.window());
     assertEquals(0, credit.takenOneThenDue());
     assertEquals(0, credit.takenOneThenDue());
     assertEquals(0, credit.takenOneThenDue());

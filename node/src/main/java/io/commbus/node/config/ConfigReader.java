@@ -183,7 +183,7 @@ public final class ConfigReader {
     ClusterSettings cluster = new ClusterSettings()
         .setClusterName(section.string("name", defaults.getClusterName()))
         .setHost(section.string("host", defaults.getHost()))
-        .setPort(section.integer("port", defaults.getPort(), 1, 65535));
+        .setPort(section.integer("port", defaults.getPort(), ClusterSettings.MIN_PORT, ClusterSettings.MAX_PORT));
     if (cluster.getClusterName().isBlank()) {
       throw new ConfigException(section.field("name"), "must not be empty");
     }

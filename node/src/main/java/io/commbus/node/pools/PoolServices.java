@@ -48,10 +48,12 @@ public final class PoolServices {
             + "coordinator dispatch expects one reply: serve it without a coordinator service"));
       }
       Served service = new Served(pool, options);
-      return service.register(status).onSuccess(v -> {
-        served.add(service);
-        pool.onStop(() -> service.unregister());
-      });
+      return service.register(status)
+          .recover(failure -> service.releaseHandler().transform(released -> Future.<Void>failedFuture(failure)))
+          .onSuccess(v -> {
+            served.add(service);
+            pool.onStop(() -> service.unregister());
+          });
     });
   }
 
@@ -101,6 +103,11 @@ public final class PoolServices {
             heartbeatTimer = vertx.setPeriodic(options.getHeartbeatInterval().toMillis(), t -> heartbeat());
             return null;
           });
+    }
+
+    /** After a failed registration: the dispatch handler, if it was registered, goes too. */
+    Future<Void> releaseHandler() {
+      return handler == null ? Future.succeededFuture() : handler.unregister();
     }
 
     /** Heartbeats only while a child can serve. */

@@ -63,7 +63,9 @@ final class ChildCalls {
     Object payload = frame.value();
     Duration timeout = timeoutOf(frame);
     int credit = Headers.optionalPositiveInt(frame, Protocol.CREDIT, window);
-    try (Scope ignored = TraceScope.enter(Headers.optionalString(frame, Protocol.TRACEPARENT))) {
+    // Read before the try: a malformed field is the child's protocol violation, not this call's error.
+    String traceparent = Headers.optionalString(frame, Protocol.TRACEPARENT);
+    try (Scope ignored = TraceScope.enter(traceparent)) {
       switch (op) {
         case PUBLISH:
           unary(id, bus.publish(Message.of(Category.EVENT, type, body(type, payload)))
@@ -174,7 +176,7 @@ final class ChildCalls {
         return; // cancelled by the child
       }
       if (ar.succeeded()) {
-        writer.write(Frame.withValue(Frame.header(FrameKind.RES, id), ar.result()));
+        writer.write(Frame.withValue(FrameKind.RES, id, ar.result()));
       } else {
         writer.write(ErrorFrames.of(id, CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL)));
       }

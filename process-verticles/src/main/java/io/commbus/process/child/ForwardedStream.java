@@ -92,7 +92,7 @@ final class ForwardedStream implements InboundCall, FrameWriter.Source {
       if (item instanceof Buffer) {
         writeJsonItems(batch);
         batch.clear();
-        writer.encode(Frame.withValue(Frame.header(FrameKind.ITEM, id), item));
+        writer.encode(Frame.withValue(FrameKind.ITEM, id, item));
       } else {
         batch.add(item == NULL_ITEM ? null : item);
       }
@@ -114,7 +114,7 @@ final class ForwardedStream implements InboundCall, FrameWriter.Source {
       return;
     }
     if (items.size() == 1) {
-      writer.encode(Frame.withValue(Frame.header(FrameKind.ITEM, id), items.get(0)));
+      writer.encode(Frame.withValue(FrameKind.ITEM, id, items.get(0)));
       return;
     }
     JsonObject header = Frame.header(FrameKind.ITEMS, id).put(Protocol.COUNT, items.size())

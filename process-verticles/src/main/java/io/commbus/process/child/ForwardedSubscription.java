@@ -48,7 +48,7 @@ final class ForwardedSubscription implements InboundCall {
   }
 
   private void send(Message event) {
-    writer.write(Frame.withValue(Frame.header(FrameKind.ITEM, id).put(Protocol.TYPE, event.type())
+    writer.write(Frame.withValue(FrameKind.ITEM, Frame.header(FrameKind.ITEM, id).put(Protocol.TYPE, event.type())
         .put(Protocol.POSITION, event.position()), event.body()));
   }
 

@@ -25,6 +25,8 @@ import java.util.Map;
  */
 final class ParentRequests {
 
+  private static final System.Logger LOG = System.getLogger(ParentRequests.class.getName());
+
   private final Context context;
   private final FrameWriter writer;
   private final String childId;
@@ -63,7 +65,7 @@ final class ParentRequests {
         writer.write(Frame.of(FrameKind.CANCEL, id));
       }
     });
-    writer.write(Frame.withValue(header, exchange.payload()));
+    writer.write(Frame.withValue(FrameKind.REQ, header, exchange.payload()));
   }
 
   /** Requests still waiting for an answer. */
@@ -79,28 +81,73 @@ final class ParentRequests {
       return; // answered after a cancel or timeout: expected, see the protocol
     }
     Exchange exchange = pending.exchange;
+    // What the frame says is read first: a malformed answer is the child's protocol violation.
+    // What the exchange then does with it is this side's work, and a failure there (a bug of
+    // ours) ends that one exchange, not the child and every other request it is serving.
     switch (frame.kind()) {
-      case RES:
+      case RES: {
+        Object value = frame.value();
         finish(pending);
-        exchange.onValue(frame.value());
+        try {
+          exchange.onValue(value);
+        } catch (RuntimeException e) {
+          deliveryFailed(pending, e);
+        }
         break;
-      case ITEM:
+      }
+      case ITEM: {
         itemsArrived(pending, 1);
-        exchange.onItem(frame.value(), pending::consumed);
+        Object value = frame.value();
+        try {
+          exchange.onItem(value, pending::consumed);
+        } catch (RuntimeException e) {
+          deliveryFailed(pending, e);
+        }
         break;
+      }
       case ITEMS:
         items(frame, pending);
         break;
       case END:
         finish(pending);
-        exchange.onEnd();
+        try {
+          exchange.onEnd();
+        } catch (RuntimeException e) {
+          deliveryFailed(pending, e);
+        }
         break;
-      case ERR:
+      case ERR: {
+        CommBusException error = ErrorFrames.read(frame);
         finish(pending);
-        exchange.onError(ErrorFrames.read(frame));
+        try {
+          exchange.onError(error);
+        } catch (RuntimeException e) {
+          deliveryFailed(pending, e);
+        }
         break;
+      }
       default:
         throw new IllegalArgumentException(frame.kind() + " frame is no answer");
+    }
+  }
+
+  /**
+   * An exchange failed taking its answer: logged as the bug it is, the child told to stop
+   * the request if it still runs, and the exchange failed with INTERNAL.
+   */
+  private void deliveryFailed(Outbound pending, RuntimeException failure) {
+    LOG.log(System.Logger.Level.ERROR, "bug: request " + pending.id + " to child " + childId + " (" + pending.exchange.type()
+        + ") failed taking its answer", failure);
+    if (outbound.remove(pending.id) != null) {
+      pending.cancelTimer();
+      writer.write(Frame.of(FrameKind.CANCEL, pending.id));
+    }
+    try {
+      pending.exchange.onError(new CommBusException(ErrorCode.INTERNAL, "the parent failed delivering the answer of "
+          + "child " + childId + ": " + failure));
+    } catch (RuntimeException again) {
+      LOG.log(System.Logger.Level.ERROR, "bug: request " + pending.id + " to child " + childId
+          + " could not be failed either", again);
     }
   }
 
@@ -115,8 +162,12 @@ final class ParentRequests {
       throw new ProtocolViolation("items frame declares " + declared + " items but carries " + items.size());
     }
     itemsArrived(pending, items.size());
-    for (int i = 0; i < items.size() && outbound.containsKey(pending.id); i++) {
-      pending.exchange.onItem(items.getValue(i), pending::consumed);
+    try {
+      for (int i = 0; i < items.size() && outbound.containsKey(pending.id); i++) {
+        pending.exchange.onItem(items.getValue(i), pending::consumed);
+      }
+    } catch (RuntimeException e) {
+      deliveryFailed(pending, e);
     }
   }
 
@@ -162,7 +213,8 @@ final class ParentRequests {
     final long id;
     final Exchange exchange;
     final long sentAt = System.currentTimeMillis();
-    final CreditWindow grants = new CreditWindow(window);
+    /** Made when the first stream item is consumed: most requests are answered with one value. */
+    private CreditWindow grants;
     long timer = -1;
     int credit = window;
 
@@ -183,10 +235,13 @@ final class ParentRequests {
       if (!outbound.containsKey(id)) {
         return;
       }
+      if (grants == null) {
+        grants = new CreditWindow(window);
+      }
       int due = grants.takenOneThenDue();
       if (due > 0) {
         credit += due;
-        writer.write(Frame.of(Frame.header(FrameKind.CREDIT, id).put(Protocol.COUNT, due)));
+        writer.write(Frame.of(FrameKind.CREDIT, Frame.header(FrameKind.CREDIT, id).put(Protocol.COUNT, due)));
       }
     }
   }

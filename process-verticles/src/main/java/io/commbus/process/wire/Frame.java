@@ -39,6 +39,11 @@ public final class Frame {
     return new Frame(kindOf(header), header, null);
   }
 
+  /** A frame of {@code kind} without a body; {@code header} holds that kind already. */
+  public static Frame of(FrameKind kind, JsonObject header) {
+    return new Frame(kind, header, null);
+  }
+
   /** A frame of {@code kind} for exchange {@code id} without a body. */
   public static Frame of(FrameKind kind, long id) {
     return new Frame(kind, header(kind, id), null);
@@ -49,7 +54,20 @@ public final class Frame {
    * anything else is encoded as JSON.
    */
   public static Frame withValue(JsonObject header, Object value) {
-    FrameKind kind = kindOf(header);
+    return withValue(kindOf(header), header, value);
+  }
+
+  /** A frame of {@code kind} in exchange {@code id} with a value as its body, as {@link #withValue(JsonObject, Object)}. */
+  public static Frame withValue(FrameKind kind, long id, Object value) {
+    return withValue(kind, header(kind, id), value);
+  }
+
+  /**
+   * A frame of {@code kind} with a value as its body, as {@link #withValue(JsonObject, Object)};
+   * {@code header} holds that kind already, so it is not looked up again, per frame, on the paths
+   * that write items and replies.
+   */
+  public static Frame withValue(FrameKind kind, JsonObject header, Object value) {
     if (value == null) {
       return new Frame(kind, header, null);
     }

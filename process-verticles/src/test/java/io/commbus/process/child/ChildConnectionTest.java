@@ -127,8 +127,8 @@ class ChildConnectionTest {
   }
 
   @Test
-  void aBugOnThisSideIsInternalAndNotBlamedOnTheChild() {
-    RecordingExchange request = send(new RecordingExchange() {
+  void aBugTakingAnAnswerFailsThatRequestAloneAndTheChildServesOn() {
+    RecordingExchange faulty = send(new RecordingExchange() {
       @Override
       public void onValue(Object value) {
         throw new IllegalStateException("a bug in the exchange");
@@ -139,12 +139,21 @@ class ChildConnectionTest {
 
     peerSends(Frame.header(FrameKind.RES, Headers.requireLong(req, Protocol.ID)));
 
-    Broken result = await(broken.future());
-    assertEquals(ExitCause.PARENT_FAILED, result.cause());
-    assertEquals(ErrorCode.INTERNAL, result.error().code());
-    assertTrue(result.error().getMessage().contains("a bug in the exchange"), result.error().getMessage());
-    assertEquals(ErrorCode.INTERNAL, ExitCause.PARENT_FAILED.errorCode());
-    assertEquals(List.of(), request.values);
+    CommBusException failure = await(faulty.failed.future());
+    assertEquals(ErrorCode.INTERNAL, failure.code());
+    assertTrue(failure.getMessage().contains("a bug in the exchange"), failure.getMessage());
+
+    // The connection is whole: the next request is sent and answered.
+    Promise<Frame> nextReq = Promise.promise();
+    peer.handler(new FrameParser(Protocol.DEFAULT_MAX_FRAME_SIZE, EnumSet.allOf(FrameKind.class),
+        nextReq::tryComplete, nextReq::tryFail));
+    RecordingExchange healthy = send(new RecordingExchange());
+    Frame second = await(nextReq.future());
+    peer.write(FrameCodec.encode(Frame.withValue(FrameKind.RES, Headers.requireLong(second, Protocol.ID),
+        new JsonObject().put("ok", true))));
+    await(healthy.answered.future());
+    assertEquals(List.of(new JsonObject().put("ok", true)), healthy.values);
+    assertTrue(!broken.future().isComplete(), "the child was blamed: " + broken.future().result());
   }
 
   private <E extends RecordingExchange> E send(E exchange) {
@@ -164,6 +173,7 @@ class ChildConnectionTest {
   private static class RecordingExchange implements Exchange {
     final List<Object> values = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Promise<CommBusException> failed = Promise.promise();
+    final Promise<Void> answered = Promise.promise();
     private final long deadline = System.currentTimeMillis() + 10_000;
 
     @Override
@@ -194,6 +204,7 @@ class ChildConnectionTest {
     @Override
     public void onValue(Object value) {
       values.add(value);
+      answered.tryComplete();
     }
 
     @Override

@@ -130,11 +130,7 @@ public final class FileJournalOptions {
   }
 
   public FileJournalOptions setLinger(Duration linger) {
-    Objects.requireNonNull(linger, "linger");
-    if (linger.isNegative()) {
-      throw new IllegalArgumentException("linger must not be negative, was " + linger);
-    }
-    this.linger = linger;
+    this.linger = Check.notNegative("linger", linger);
     return this;
   }
 
