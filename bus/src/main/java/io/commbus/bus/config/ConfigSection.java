@@ -104,13 +104,11 @@ public final class ConfigSection {
       return fallback;
     }
     long whole = wholeNumber(name, value);
-    if (whole < min) {
-      throw new ConfigException(field(name), "must be at least " + min + ", was " + whole);
+    try {
+      return Check.between(name, whole, min, max);
+    } catch (InvalidSettingException e) {
+      throw new ConfigException(field(name), e.problem(), e);
     }
-    if (whole > max) {
-      throw new ConfigException(field(name), "must be at most " + max + ", was " + whole);
-    }
-    return whole;
   }
 
   private long wholeNumber(String name, Object value) {
