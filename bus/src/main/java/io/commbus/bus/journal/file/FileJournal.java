@@ -38,6 +38,7 @@ public final class FileJournal implements EventJournal {
   private final JournalReader reader;
   private final JournalWriter writer;
   private final RecoveryReport recovery;
+  private final JournalLock lock;
   private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -62,16 +63,32 @@ public final class FileJournal implements EventJournal {
   private FileJournal(Vertx vertx, FileJournalOptions options) throws IOException {
     this.vertx = vertx;
     this.directory = options.getDirectory();
-    JournalRecovery opened = JournalRecovery.open(options);
-    this.segments = opened.segments;
-    this.recovery = opened.report;
-    if (!recovery.clean()) {
-      LOG.log(System.Logger.Level.WARNING, "journal " + directory + ": " + recovery);
+    // Before recovery: only the one writer may cut a tail.
+    this.lock = JournalLock.take(directory);
+    try {
+      JournalRecovery opened = JournalRecovery.open(options);
+      this.segments = opened.segments;
+      this.recovery = opened.report;
+      if (!recovery.clean()) {
+        LOG.log(System.Logger.Level.WARNING, "journal " + directory + ": " + recovery);
+      }
+      this.reader = new JournalReader(segments);
+      RecentIds recentIds = RecentIds.readBack(reader, segments, options.getDedupWindow());
+      this.writer = new JournalWriter(options, segments, opened.active, recentIds, this::tellWatchers);
+    } catch (IOException | RuntimeException e) {
+      release();
+      throw e;
     }
-    this.reader = new JournalReader(segments);
-    RecentIds recentIds = RecentIds.readBack(reader, segments, options.getDedupWindow());
-    this.writer = new JournalWriter(options, segments, opened.active, recentIds, this::tellWatchers);
     writer.start();
+    writer.stopped().onComplete(done -> release());
+  }
+
+  private void release() {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "journal " + directory + ": could not release its lock: " + e.getMessage());
+    }
   }
 
   @Override
