@@ -225,6 +225,33 @@ class JournalCommandTest {
   }
 
   @Test
+  void aRecordAboveTheDefaultLimitIsDataToEveryCommand() throws Exception {
+    // Written under a 32 MiB limit: 17 MiB is past the default 16 MiB, which the commands must not assume.
+    Vertx vertx = Vertx.vertx();
+    try {
+      FileJournal journal = FileJournal.open(vertx, new FileJournalOptions(dir).setMaxRecordBytes(32 * 1024 * 1024))
+          .await(30, TimeUnit.SECONDS);
+      journal.append(new JournalEvent("small-1", "Tick", T0 + 1, Map.of(), new JsonObject().put("n", 1)))
+          .await(30, TimeUnit.SECONDS);
+      journal.append(new JournalEvent("large", "Blob", T0 + 2, Map.of(), Buffer.buffer(new byte[17 * 1024 * 1024])))
+          .await(30, TimeUnit.SECONDS);
+      journal.append(new JournalEvent("small-3", "Tick", T0 + 3, Map.of(), new JsonObject().put("n", 3)))
+          .await(30, TimeUnit.SECONDS);
+      journal.close().await(30, TimeUnit.SECONDS);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+
+    assertEquals(0, run("journal", "verify", "--dir", dir.toString()), err() + out);
+    assertEquals(0, run("journal", "stats", "--dir", dir.toString()), err());
+    assertTrue(outLines().contains("  positions  1..3 (3 records)"), outLines().toString());
+    assertEquals(0, run("journal", "tail", "--dir", dir.toString()), err());
+    List<String> lines = outLines();
+    assertEquals(3, lines.size(), lines.toString());
+    assertTrue(lines.get(1).startsWith("#2 Blob id=large "), lines.get(1));
+  }
+
+  @Test
   void helpExplainsEachSubcommand() {
     assertEquals(0, run("journal", "--help"));
     String help = out.toString(StandardCharsets.UTF_8);

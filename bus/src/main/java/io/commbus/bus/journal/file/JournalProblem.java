@@ -15,9 +15,16 @@ public final class JournalProblem {
   private final String what;
   private final long unreadableBytes;
   private final boolean newestSegment;
+  /** Whether opening the journal for writing refuses this: damage no crash explains, that a cut would not mend. */
+  private final boolean refusesOpening;
 
   private JournalProblem(String file, long offset, long position, DamageCause cause, String what,
       long unreadableBytes, boolean newestSegment) {
+    this(file, offset, position, cause, what, unreadableBytes, newestSegment, false);
+  }
+
+  private JournalProblem(String file, long offset, long position, DamageCause cause, String what,
+      long unreadableBytes, boolean newestSegment, boolean refusesOpening) {
     this.file = file;
     this.offset = offset;
     this.position = position;
@@ -25,6 +32,23 @@ public final class JournalProblem {
     this.what = what;
     this.unreadableBytes = unreadableBytes;
     this.newestSegment = newestSegment;
+    this.refusesOpening = refusesOpening;
+  }
+
+  /**
+   * This damage to a record of the newest segment, with a valid record for {@code position}
+   * found after it at {@code offset}: so it is no torn tail, and cutting it would lose that
+   * record and whatever follows.
+   */
+  JournalProblem followedBy(long offset, long position) {
+    return new JournalProblem(file, this.offset, this.position, cause, what + ", followed by a valid record for"
+        + " position " + position + " at offset " + offset + " (so this is no torn tail)", unreadableBytes,
+        newestSegment, true);
+  }
+
+  /** This damage to a record of an older segment, which costs the positions up to the next segment's base. */
+  JournalProblem costingRecords() {
+    return new JournalProblem(file, offset, position, cause, what, unreadableBytes, newestSegment, true);
   }
 
   // ------------------------------------------------------------------ records
@@ -87,12 +111,12 @@ public final class JournalProblem {
   static JournalProblem gap(String segment, long validEnd, long firstMissing, String next, long nextBase) {
     return new JournalProblem(segment, validEnd, firstMissing, DamageCause.SEQUENCE_GAP, "ends at position "
         + (firstMissing - 1) + " but the next segment " + next + " starts at " + nextBase + ": positions "
-        + firstMissing + ".." + (nextBase - 1) + " are missing", 0, false);
+        + firstMissing + ".." + (nextBase - 1) + " are missing", 0, false, true);
   }
 
   static JournalProblem overlap(String segment, long base, String previous, long previousLast) {
     return new JournalProblem(segment, 0, base, DamageCause.SEQUENCE_OVERLAP, "starts at position " + base
-        + ", but " + previous + " already holds positions up to " + previousLast, 0, false);
+        + ", but " + previous + " already holds positions up to " + previousLast, 0, false, true);
   }
 
   // ------------------------------------------------------------------ index files
@@ -174,12 +198,16 @@ public final class JournalProblem {
     if (cause == DamageCause.TORN_SEGMENT_HEADER) {
       return what + "; opening the journal for writing removes it";
     }
+    if (refusesOpening) {
+      return what + "; opening the journal for writing refuses it and changes nothing";
+    }
     if (!cause.losesRecords()) {
       return what;
     }
-    // The journal cuts a damaged tail of its newest segment when it opens; older ones it cannot mend.
+    // Opening cuts a damaged tail of the newest segment; bytes after the last record of an
+    // older one that still joins its successor cost no record.
     return what + (newestSegment ? "; opening the journal for writing cuts these last " + unreadableBytes + " bytes"
-        : "; the segment's last " + unreadableBytes + " bytes cannot be read");
+        : "; the segment's last " + unreadableBytes + " bytes hold no record");
   }
 
   /** What is wrong, without what it costs: for reports that say themselves what was done about it. */
@@ -189,7 +217,16 @@ public final class JournalProblem {
 
   /** Whether opening the journal mends this by cutting or removing what it concerns. */
   boolean cutOnOpen() {
-    return newestSegment && (cause.losesRecords() || cause == DamageCause.TORN_SEGMENT_HEADER);
+    return newestSegment && !refusesOpening && (cause.losesRecords() || cause == DamageCause.TORN_SEGMENT_HEADER);
+  }
+
+  /**
+   * Whether opening the journal for writing refuses to go on past this, changing nothing: record
+   * damage that is no torn tail (a valid record follows it, or it is in an older segment and
+   * positions are missing), or positions missing or doubled between segments.
+   */
+  public boolean refusesOpening() {
+    return refusesOpening;
   }
 
   @Override

@@ -23,13 +23,16 @@ final class JournalWalk {
   /** What a walk may do. */
   enum Mode {
     /**
-     * Opening for writing. It cuts only what provably is a torn or corrupt tail: record damage
-     * in the newest segment (past the first bad record nothing can be located, and the newest
-     * segment is the only one a crash tears), and a newest segment too short for its header.
-     * Older segments are never cut: their damage is reported and reads fail on it. A closed
-     * segment whose end marker agrees with its file is trusted with its index unread; one
-     * without (written before markers, or torn by a crash) is walked in full and, if whole,
-     * given a marker. A file that is not a segment stops the opening.
+     * Opening for writing. It finds what may be cut, and only what provably is a torn or
+     * corrupt tail: record damage in the newest segment that no valid later record follows (a
+     * crash tears only the end of the last write), and a newest segment too short for its
+     * header. Damage that is no such tail (a later record follows it; an older segment misses
+     * positions; segments do not join) is marked as refusing the opening. Older segments are
+     * never cut. A closed segment whose end marker agrees with its file is trusted with its
+     * index unread; one without (written before markers, or torn by a crash) is walked in full
+     * and, if whole, marked for sealing. The walk itself changes nothing on disk: what it found
+     * to cut, remove or seal, {@link JournalRecovery} applies once nothing refuses the opening.
+     * A file that is not a segment stops the opening.
      */
     RECOVER,
     /** Looking only: every file is opened read-only, nothing is written, every record is read. */
@@ -87,18 +90,36 @@ final class JournalWalk {
     }
     int newest = endsWithNewest ? last : -1;
     List<WalkedSegment> segments = new ArrayList<>();
-    for (int i = 0; i <= last; i++) {
-      long nextBase = i + 1 < files.size() ? Segment.baseOf(files.get(i + 1)) : -1;
-      WalkedSegment segment = segment(files.get(i), i == newest, nextBase, visitor);
-      segments.add(segment);
-      if (segment.stopped) {
-        return segments;
+    try {
+      for (int i = 0; i <= last; i++) {
+        long nextBase = i + 1 < files.size() ? Segment.baseOf(files.get(i + 1)) : -1;
+        WalkedSegment segment = segment(files.get(i), i == newest, nextBase, visitor);
+        segments.add(segment);
+        if (segment.stopped) {
+          return segments;
+        }
       }
+    } catch (IOException | RuntimeException e) {
+      close(segments);
+      throw e;
     }
     if (torn != null) {
       segments.add(torn);
     }
     return segments;
+  }
+
+  /** Closes the segments a RECOVER walk left open. */
+  static void close(List<WalkedSegment> segments) {
+    for (WalkedSegment walked : segments) {
+      if (walked.segment != null) {
+        try {
+          walked.segment.close();
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "journal: closing " + walked.file + ": " + e.getMessage());
+        }
+      }
+    }
   }
 
   /**
@@ -121,7 +142,7 @@ final class JournalWalk {
     try {
       walked.fileBytes = segment.channel.size();
       if (mode == Mode.VERIFY) {
-        verify(walked, segment, newest, visitor);
+        verify(walked, segment, newest, nextBase, visitor);
       } else if (newest || !trust(walked, segment, nextBase)) {
         recover(walked, segment, newest, nextBase);
       }
@@ -134,15 +155,15 @@ final class JournalWalk {
     return walked;
   }
 
-  private void verify(WalkedSegment walked, Segment segment, boolean newest, SegmentWalk.Visitor visitor)
-      throws IOException {
+  private void verify(WalkedSegment walked, Segment segment, boolean newest, long nextBase,
+      SegmentWalk.Visitor visitor) throws IOException {
     IndexCheck index = checkIndexes ? IndexCheck.load(segment.indexFile, segment.file, walked.problems) : null;
     SegmentWalk.Visitor each = index == null ? visitor : (position, offset, payload, payloadOffset, length) -> {
       index.record(offset, position);
       return visitor.record(position, offset, payload, payloadOffset, length);
     };
     SegmentWalk walk = SegmentWalk.run(segment, walked.fileBytes, newest, each);
-    walked.walked(walk);
+    walked.walked(olderSegmentRule(walk, newest, nextBase));
     if (index != null && !walk.stopped) {
       index.finish(walk, walked.fileBytes);
     }
@@ -172,28 +193,37 @@ final class JournalWalk {
       segment.indexInMemory(position, offset, indexIntervalBytes);
       return true;
     });
-    walked.walked(walk).segment = segment;
+    walked.walked(olderSegmentRule(walk, newest, nextBase)).segment = segment;
     segment.lastPosition = walk.lastPosition;
     segment.lastRecordOffset = walk.lastRecordOffset;
     if (newest) {
-      if (walk.damage != null) {
-        segment.channel.truncate(walk.validEnd);
-        segment.channel.force(true);
+      // Cut once the whole directory is known to open (JournalRecovery): until then nothing changes.
+      if (walk.damage != null && walk.damage.cutOnOpen()) {
+        walked.cutTo = walk.validEnd;
       }
       segment.size = walk.validEnd;
       return;
     }
     boolean joins = walk.lastPosition + 1 == nextBase;
-    // Reads of a damaged older segment run into the damage and fail, rather than stop short
-    // unseen; unless every position is there, and what follows the last is no record of ours.
+    // Bytes after a last record that joins its successor are no record of ours: reads stop short of them.
     segment.size = joins ? walk.validEnd : walked.fileBytes;
-    if (walk.damage == null && joins) {
-      mark(segment);
+    walked.seal = walk.damage == null && joins;
+  }
+
+  /**
+   * Damage to a record of an older segment costs records when positions are missing before the
+   * next segment's base; then no cut can mend it, and opening refuses it. Bytes after a last
+   * record that joins its successor cost nothing. Unknown when there is no next segment to join.
+   */
+  private static SegmentWalk olderSegmentRule(SegmentWalk walk, boolean newest, long nextBase) {
+    if (!newest && nextBase > 0 && walk.damage != null && walk.lastPosition + 1 != nextBase) {
+      walk.damage = walk.damage.costingRecords();
     }
+    return walk;
   }
 
   /** Gives a segment found whole the index and end marker the writer would have, so the next opening trusts it. */
-  private static void mark(Segment segment) {
+  static void mark(Segment segment) {
     try {
       IndexFile.write(segment.indexFile, segment.index, segment.end());
     } catch (IOException e) {
@@ -206,11 +236,8 @@ final class JournalWalk {
   private WalkedSegment tornNewSegment(Path file) throws IOException {
     WalkedSegment walked = new WalkedSegment(file, Files.size(file));
     walked.unreadable(JournalProblem.tornNewSegment(walked.name, walked.base, walked.fileBytes));
-    if (mode == Mode.RECOVER) {
-      // It holds no records, so removing it loses nothing.
-      Files.delete(file);
-      Files.deleteIfExists(file.resolveSibling(walked.name.replace(Segment.SUFFIX, Segment.INDEX_SUFFIX)));
-    }
+    // It holds no records, so removing it (JournalRecovery does, in RECOVER) loses nothing.
+    walked.remove = mode == Mode.RECOVER;
     return walked;
   }
 

@@ -92,6 +92,36 @@ final class SegmentScanner {
         : JournalProblem.inRecord(stop, segment, offset, expected, announced, end - offset, newestSegment);
   }
 
+  /**
+   * Looks, byte by byte after {@code from}, for a frame that checks out as a record for a
+   * position at or after {@code minPosition}: what proves that damage at {@code from} is no torn
+   * tail, since a crash tears only the end of what was written. On success {@link #recordOffset}
+   * and {@link #position} say where and which. A few header fields are checked before any CRC,
+   * so a long damaged tail costs one pass over its bytes.
+   */
+  boolean findRecordAfter(long from, long minPosition) throws IOException {
+    int header = RecordFormat.FRAME_BYTES + RecordFormat.MIN_PAYLOAD;
+    long maxPosition = minPosition + (end - from) / header;
+    for (long at = from + 1; at + header <= end; at++) {
+      ensure(at, header);
+      int i = (int) (at - bufferStart);
+      ByteBuffer frame = ByteBuffer.wrap(buffer);
+      int length = frame.getInt(i);
+      long stored = frame.getLong(i + RecordFormat.FRAME_BYTES);
+      if (length < RecordFormat.MIN_PAYLOAD || at + RecordFormat.FRAME_BYTES + length > end
+          || stored < minPosition || stored > maxPosition) {
+        continue;
+      }
+      SegmentScanner probe = new SegmentScanner(channel, at, end);
+      if (probe.next() && probe.position >= minPosition) {
+        recordOffset = at;
+        position = probe.position;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Makes {@code [from, from + length)} of the file available in the buffer. */
   private void ensure(long from, int length) throws IOException {
     if (from >= bufferStart && from + length <= bufferStart + bufferLength) {

@@ -48,7 +48,12 @@ final class SegmentWalk {
       if (scanner.position != expected) {
         walk.damage = JournalProblem.inRecord(DamageCause.OUT_OF_SEQUENCE, name, scanner.recordOffset, expected,
             scanner.position, unreadable, newest);
-        return walk;
+        if (newest && scanner.position > expected) {
+          // A whole record from later on: the positions between were lost, not torn off.
+          walk.damage = walk.damage.followedBy(scanner.recordOffset, scanner.position);
+          return walk;
+        }
+        return walk.checkTail(scanner, scanner.recordOffset, expected, newest);
       }
       boolean more;
       try {
@@ -57,7 +62,7 @@ final class SegmentWalk {
       } catch (RuntimeException e) {
         walk.damage = JournalProblem.unreadable(name, scanner.recordOffset, expected, e.getMessage(), unreadable,
             newest);
-        return walk;
+        return walk.checkTail(scanner, scanner.recordOffset, expected, newest);
       }
       walk.records++;
       walk.lastPosition = expected++;
@@ -67,7 +72,23 @@ final class SegmentWalk {
     }
     if (!walk.stopped) {
       walk.damage = scanner.problem(name, expected, newest);
+      if (walk.damage != null) {
+        walk.checkTail(scanner, scanner.offset(), expected, newest);
+      }
     }
     return walk;
+  }
+
+  /**
+   * In the newest segment, damage is a torn tail only if no valid record for a later position
+   * follows it: a crash tears the end of the last write, never what lies before other records.
+   * Older segments have their own rule ({@link JournalWalk}).
+   */
+  private SegmentWalk checkTail(SegmentScanner scanner, long damagedAt, long expected, boolean newest)
+      throws IOException {
+    if (newest && scanner.findRecordAfter(damagedAt, expected)) {
+      damage = damage.followedBy(scanner.recordOffset, scanner.position);
+    }
+    return this;
   }
 }

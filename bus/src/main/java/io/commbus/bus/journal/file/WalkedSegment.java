@@ -23,6 +23,12 @@ final class WalkedSegment {
   boolean stopped;
   /** In {@link JournalWalk.Mode#RECOVER}: the segment, open, its index and size set; null for a file removed. */
   Segment segment;
+  /** In RECOVER, for the newest segment with a torn tail: the length to cut it to; -1 for no cut. */
+  long cutTo = -1;
+  /** In RECOVER: a closed segment found whole without a marker, to be given its index and marker. */
+  boolean seal;
+  /** In RECOVER: a new segment torn before its header, to be removed. */
+  boolean remove;
 
   WalkedSegment(Path file, long fileBytes) {
     this.file = file;

@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Run in its own JVM by {@link CrashConsistencyTest}: publishes events through a journaled bus
- * with fsync=always, 16 at a time, and prints {@code ack <position> <id>} for each acknowledged
+ * with fsync=always and 64 KiB segments (so kills land in rolls too), 16 at a time, and prints {@code ack <position> <id>} for each acknowledged
  * one, until it is killed.
  */
 public final class CrashingPublisher {
@@ -24,7 +24,8 @@ public final class CrashingPublisher {
     Path directory = Path.of(args[0]);
     String prefix = args[1];
     Vertx vertx = Vertx.vertx();
-    FileJournal journal = FileJournal.open(vertx, new FileJournalOptions(directory).setFsync(FsyncPolicy.ALWAYS))
+    FileJournal journal = FileJournal.open(vertx, new FileJournalOptions(directory).setFsync(FsyncPolicy.ALWAYS)
+        .setSegmentBytes(64 * 1024))
         .await();
     CommBus bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
     PrintStream out = new PrintStream(System.out, true);

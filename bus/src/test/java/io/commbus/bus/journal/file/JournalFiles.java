@@ -81,6 +81,23 @@ final class JournalFiles {
     Files.write(file, bytes, StandardOpenOption.APPEND);
   }
 
+  /** Overwrites the bytes at {@code offset} with {@code bytes}. */
+  static void rewriteBytes(Path file, long offset, byte[] bytes) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(offset);
+      raf.write(bytes);
+    }
+  }
+
+  /** Takes the bytes {@code [from, to)} out of the file, closing up what follows. */
+  static void removeBytes(Path file, long from, long to) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    byte[] kept = new byte[all.length - (int) (to - from)];
+    System.arraycopy(all, 0, kept, 0, (int) from);
+    System.arraycopy(all, (int) to, kept, (int) from, all.length - (int) to);
+    Files.write(file, kept);
+  }
+
   static void cutBy(Path file, long bytes) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       raf.setLength(raf.length() - bytes);
@@ -104,10 +121,12 @@ final class JournalFiles {
   }
 
   /** Every file's name, bytes and modification time. */
+  /** The journal's files, byte for byte, with their modification times; the lock file, which says who opened it last, aside. */
   static Map<String, byte[]> snapshot(Path directory) throws IOException {
     Map<String, byte[]> files = new TreeMap<>();
     try (Stream<Path> listing = Files.list(directory)) {
-      for (Path file : listing.collect(Collectors.toList())) {
+      for (Path file : listing.filter(f -> !f.getFileName().toString().equals(JournalLock.FILE_NAME))
+          .collect(Collectors.toList())) {
         files.put(file.getFileName().toString(), Files.readAllBytes(file));
         files.put(file.getFileName() + " modified", Files.getLastModifiedTime(file).toString().getBytes());
       }

@@ -178,8 +178,8 @@ class JournalInspectorTest {
     assertEquals(position, problem.position());
     assertTrue(problem.description().startsWith("a CRC mismatch at position " + position), problem.toString());
     assertEquals(segment.getFileName() + " offset " + recordOffset + ": a CRC mismatch at position " + position
-        + "; the segment's last " + (Files.size(segment) - recordOffset) + " bytes cannot be read",
-        problem.toString());
+        + "; opening the journal for writing refuses it and changes nothing", problem.toString());
+    assertTrue(problem.refusesOpening(), "positions are missing before the next segment");
     long lost = offsets.size() - k;
     assertEquals(COUNT - lost, report.validRecords());
     assertUnchanged(before);
@@ -278,7 +278,9 @@ class JournalInspectorTest {
     assertEquals(before.getFileName().toString(), problem.file());
     assertEquals(Files.size(before), problem.offset());
     assertEquals(from, problem.position());
-    assertTrue(problem.description().endsWith("positions " + from + ".." + to + " are missing"), problem.toString());
+    assertTrue(problem.description().endsWith("positions " + from + ".." + to + " are missing; opening the journal"
+        + " for writing refuses it and changes nothing"), problem.toString());
+    assertTrue(problem.refusesOpening());
   }
 
   @Test

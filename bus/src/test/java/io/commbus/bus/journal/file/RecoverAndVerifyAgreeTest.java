@@ -58,6 +58,14 @@ class RecoverAndVerifyAgreeTest {
     return segments.get(segments.size() - 1);
   }
 
+  private List<Long> segmentSizes() throws Exception {
+    List<Long> sizes = new java.util.ArrayList<>();
+    for (Path segment : JournalFiles.segments(directory)) {
+      sizes.add(Files.size(segment));
+    }
+    return sizes;
+  }
+
   private long lastRecordOffset(Path segment) throws Exception {
     List<Long> offsets = JournalFiles.recordOffsets(segment);
     return offsets.get(offsets.size() - 1);
@@ -161,19 +169,25 @@ class RecoverAndVerifyAgreeTest {
   }
 
   @Test
-  void aRecordLargerThanTodaysMaxRecordBytesIsDataNotDamage() throws Exception {
-    JournalEvent large = new JournalEvent("large", "Blob", 1, Map.of(), Buffer.buffer(new byte[8 * 1024]));
-    JournalFiles.write(vertx, options().setMaxRecordBytes(64 * 1024), List.of(large));
-    FileJournalOptions smaller = options().setMaxRecordBytes(1024);
+  void recordsLargerThanTodaysMaxRecordBytesAreDataNotDamage() throws Exception {
+    // Two 100 KiB events among small ones under a 1 MiB limit, reopened under 64 KiB.
+    List<JournalEvent> events = new java.util.ArrayList<>(JournalFiles.ticks(10));
+    events.add(3, new JournalEvent("large-1", "Blob", 1, Map.of(), Buffer.buffer(new byte[100 * 1024])));
+    events.add(7, new JournalEvent("large-2", "Blob", 1, Map.of(), Buffer.buffer(new byte[100 * 1024])));
+    JournalFiles.write(vertx, options().setMaxRecordBytes(1024 * 1024), events);
+    FileJournalOptions smaller = options().setMaxRecordBytes(64 * 1024);
+    List<Long> sizes = segmentSizes();
 
     assertTrue(new JournalInspector(directory).verify().clean());
     FileJournal journal = FileJournal.open(vertx, smaller).await(30, TimeUnit.SECONDS);
     try {
       assertTrue(journal.recovery().clean(), journal.recovery().toString());
-      List<JournalRecord> records = journal.read(1, 10).await(30, TimeUnit.SECONDS);
-      assertEquals(1, records.size());
-      assertEquals(8 * 1024, ((Buffer) records.get(0).event().body()).length());
-      JournalEvent again = new JournalEvent("again", "Blob", 2, Map.of(), large.body());
+      assertEquals(sizes, segmentSizes(), "nothing was cut");
+      List<JournalRecord> records = journal.read(1, 100).await(30, TimeUnit.SECONDS);
+      assertEquals(events.stream().map(JournalEvent::id).collect(java.util.stream.Collectors.toList()),
+          records.stream().map(r -> r.event().id()).collect(java.util.stream.Collectors.toList()));
+      assertEquals(100 * 1024, ((Buffer) records.get(3).event().body()).length());
+      JournalEvent again = new JournalEvent("again", "Blob", 2, Map.of(), events.get(3).body());
       CommBusException refused = assertThrows(CommBusException.class,
           () -> journal.append(again).await(30, TimeUnit.SECONDS), "the bound still holds for new appends");
       assertEquals(ErrorCode.INVALID_MESSAGE, refused.code());
@@ -182,28 +196,63 @@ class RecoverAndVerifyAgreeTest {
     }
   }
 
+  /** Verify finds one problem of {@code cause} that refuses the opening; opening refuses it with the same words and changes nothing. */
+  private void assertOpeningRefusesWhatVerifyReports(DamageCause cause) throws Exception {
+    var before = JournalFiles.snapshot(directory);
+    VerifyReport verified = new JournalInspector(directory).verify();
+    assertEquals(1, verified.problems().size(), verified.toString());
+    JournalProblem reported = verified.problems().get(0);
+    assertEquals(cause, reported.cause(), reported.toString());
+    assertTrue(reported.refusesOpening(), reported.toString());
+    assertTrue(reported.description().endsWith("opening the journal for writing refuses it and changes nothing"),
+        reported.toString());
+
+    CommBusException refused = assertThrows(CommBusException.class,
+        () -> FileJournal.open(vertx, options()).await(30, TimeUnit.SECONDS));
+
+    assertEquals(ErrorCode.STORAGE, refused.code());
+    assertTrue(refused.getMessage().contains(reported.toString()), refused.getMessage());
+    JournalFiles.assertUnchanged(directory, before);
+  }
+
   @Test
-  void damageInAnOlderSegmentIsReportedNeverCut() throws Exception {
+  void damageInAnOlderSegmentRefusesTheOpeningAndIsNeverCut() throws Exception {
     JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
     Path older = JournalFiles.segments(directory).get(0);
     Files.delete(JournalFiles.indexOf(older));   // no marker: opening reads the segment
     List<Long> offsets = JournalFiles.recordOffsets(older);
-    long damagedAt = offsets.get(offsets.size() / 2);
-    JournalFiles.flipByte(older, damagedAt + RecordFormat.FRAME_BYTES + 20);
-    long size = Files.size(older);
+    JournalFiles.flipByte(older, offsets.get(offsets.size() / 2) + RecordFormat.FRAME_BYTES + 20);
+    assertOpeningRefusesWhatVerifyReports(DamageCause.BAD_CHECKSUM);
+  }
 
-    VerifyReport verified = new JournalInspector(directory).verify();
-    FileJournal journal = FileJournal.open(vertx, options()).await(30, TimeUnit.SECONDS);
-    RecoveryReport recovered = journal.recovery();
-    journal.close().await(30, TimeUnit.SECONDS);
+  @Test
+  void aFlippedByteInTheNewestSegmentWithRecordsAfterItIsNoTornTail() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    Path newest = newestSegment();
+    List<Long> offsets = JournalFiles.recordOffsets(newest);
+    assertTrue(offsets.size() >= 3, "want records after the damaged one: " + offsets);
+    JournalFiles.flipByte(newest, offsets.get(1) + RecordFormat.FRAME_BYTES + 20);
+    assertOpeningRefusesWhatVerifyReports(DamageCause.BAD_CHECKSUM);
+    assertTrue(new JournalInspector(directory).verify().problems().get(0).description()
+        .contains("followed by a valid record for position " + (Segment.baseOf(newest) + 2) + " at offset "
+            + offsets.get(2)));
+  }
 
-    assertEquals(1, verified.problems().size(), verified.toString());
-    assertTrue(recovered.cut().isEmpty(), recovered.toString());
-    assertEquals(List.of(verified.problems().get(0).toString()),
-        recovered.remaining().stream().map(JournalProblem::toString).collect(java.util.stream.Collectors.toList()));
-    assertEquals(DamageCause.BAD_CHECKSUM, recovered.remaining().get(0).cause());
-    assertFalse(recovered.clean());
-    assertEquals(size, Files.size(older), "nothing was cut from the older segment");
-    assertEquals(COUNT, recovered.lastPosition());
+  @Test
+  void aLengthZeroedInTheNewestSegmentWithRecordsAfterItIsNoTornTail() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    Path newest = newestSegment();
+    List<Long> offsets = JournalFiles.recordOffsets(newest);
+    JournalFiles.rewriteBytes(newest, offsets.get(0), new byte[4]);
+    assertOpeningRefusesWhatVerifyReports(DamageCause.BAD_LENGTH);
+  }
+
+  @Test
+  void aRecordMissingFromTheMiddleOfTheNewestSegmentIsNoTornTail() throws Exception {
+    JournalFiles.write(vertx, options(), JournalFiles.ticks(COUNT));
+    Path newest = newestSegment();
+    List<Long> offsets = JournalFiles.recordOffsets(newest);
+    JournalFiles.removeBytes(newest, offsets.get(0), offsets.get(1));
+    assertOpeningRefusesWhatVerifyReports(DamageCause.OUT_OF_SEQUENCE);
   }
 }
