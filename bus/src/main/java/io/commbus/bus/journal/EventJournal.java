@@ -46,6 +46,12 @@ public interface EventJournal {
    */
   AutoCloseable watch(Handler<Long> listener);
 
+  /**
+   * Whether appends are being stored: DOWN with the cause after an append failed for the
+   * store's sake (STORAGE), until one succeeds again. Answers at once, without I/O.
+   */
+  JournalHealth health();
+
   /** Stops appends and reads and releases files or connections. */
   Future<Void> close();
 }

@@ -1,6 +1,7 @@
 package io.commbus.node.admin;
 
 import io.commbus.bus.journal.EventJournal;
+import io.commbus.bus.journal.JournalHealth;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.node.Node;
 import io.commbus.process.ProcessVerticle;
@@ -14,8 +15,8 @@ import java.util.List;
 
 /**
  * Whether the node is alive and ready, for {@code /health}. Live: it answers. Ready: it is
- * running (not starting or stopping), its journal answers within {@link #JOURNAL_TIMEOUT_MS},
- * and every pool has at least one ready child, so each type the node serves can be served.
+ * running (not starting or stopping), its journal answers within {@link #JOURNAL_TIMEOUT_MS}
+ * and stores what it is given (no failed append since the last stored one), and every pool has at least one ready child, so each type the node serves can be served.
  * Each reason it is not ready is listed under {@code problems}.
  */
 final class HealthCheck {
@@ -42,11 +43,17 @@ final class HealthCheck {
         problems.add("the node is " + node.state().name().toLowerCase());
       }
       JsonObject journal = new JsonObject().put("kind", node.config().getJournal().getKind().name().toLowerCase());
-      if (head.succeeded()) {
-        journal.put("state", "UP").put("head", head.result());
-      } else {
+      JournalHealth storing = node.journal().health();
+      if (head.failed()) {
         journal.put("state", "DOWN").put("error", head.cause().getMessage());
         problems.add("journal: " + head.cause().getMessage());
+      } else if (storing.state() == JournalHealth.State.DOWN) {
+        // It answers reads, but what it is given is not stored: publishes fail with STORAGE.
+        journal.put("state", "DOWN").put("head", head.result()).put("error", storing.cause())
+            .put("since", storing.since().toString());
+        problems.add("journal: appends fail: " + storing.cause());
+      } else {
+        journal.put("state", "UP").put("head", head.result());
       }
       JsonObject poolHealth = new JsonObject();
       for (int i = 0; i < pools.size(); i++) {

@@ -2,9 +2,11 @@ package io.commbus.adapter.postgres;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.internal.VertxInternals;
+import io.commbus.bus.journal.AppendHealth;
 import io.commbus.bus.journal.Appended;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
+import io.commbus.bus.journal.JournalHealth;
 import io.commbus.bus.journal.JournalRecord;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -48,6 +50,7 @@ public final class PostgresJournal implements EventJournal {
   private final String selectTypes;
   private final String selectLast;
   private final Queue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
+  private final AppendHealth health = new AppendHealth();
   private final Promise<Void> closedPromise = Promise.promise();
 
   private volatile boolean closed;
@@ -120,7 +123,7 @@ public final class PostgresJournal implements EventJournal {
     Promise<Appended> promise = VertxInternals.promiseOn(vertx.getOrCreateContext());
     queue.add(new PendingAppend(event, promise));
     context.runOnContext(v -> appendWaiting());
-    return promise.future();
+    return promise.future().onComplete(health::record);
   }
 
   /** Starts a transaction for everything waiting, unless one is already in flight. */
@@ -205,6 +208,11 @@ public final class PostgresJournal implements EventJournal {
   }
 
   /** Reads the head row: the last position handed out by a committed transaction. */
+  @Override
+  public JournalHealth health() {
+    return health.current();
+  }
+
   @Override
   public Future<Long> lastPosition() {
     if (closed) {

@@ -3,9 +3,11 @@ package io.commbus.bus.journal.file;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.VertxInternals;
+import io.commbus.bus.journal.AppendHealth;
 import io.commbus.bus.journal.Appended;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
+import io.commbus.bus.journal.JournalHealth;
 import io.commbus.bus.journal.JournalRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -39,6 +41,7 @@ public final class FileJournal implements EventJournal {
   private final JournalWriter writer;
   private final RecoveryReport recovery;
   private final JournalLock lock;
+  private final AppendHealth health = new AppendHealth();
   private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -98,11 +101,12 @@ public final class FileJournal implements EventJournal {
     }
     String broken = writer.brokenBecause();
     if (broken != null) {
+      health.failed(broken);
       return Future.failedFuture(new CommBusException(ErrorCode.STORAGE, broken));
     }
     Promise<Appended> promise = VertxInternals.promiseOn(vertx.getOrCreateContext());
     writer.enqueue(new PendingAppend(event, promise));
-    return promise.future();
+    return promise.future().onComplete(health::record);
   }
 
   @Override
@@ -132,6 +136,11 @@ public final class FileJournal implements EventJournal {
   /** On the writer thread: hands the news to each watcher on its own context. */
   private void tellWatchers(long last) {
     watchers.forEach(w -> w.context.runOnContext(v -> w.listener.handle(last)));
+  }
+
+  @Override
+  public JournalHealth health() {
+    return health.current();
   }
 
   /** What opening the journal found and cut. */

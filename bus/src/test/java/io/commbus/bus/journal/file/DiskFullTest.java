@@ -3,6 +3,7 @@ package io.commbus.bus.journal.file;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.journal.JournalEvent;
+import io.commbus.bus.journal.JournalHealth;
 import io.commbus.bus.journal.JournalRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -68,6 +69,17 @@ class DiskFullTest {
         Buffer.buffer(new byte[1024]));
   }
 
+  /** Tries one more append on the full disk, which must fail, and says how the journal is then. */
+  private static JournalHealth failingAppend(FileJournal journal) throws Exception {
+    try {
+      await(journal.append(kilobyte()));
+      fail("an append on the full disk was acknowledged");
+    } catch (CommBusException e) {
+      assertEquals(ErrorCode.STORAGE, e.code());
+    }
+    return journal.health();
+  }
+
   @Test
   void aFullDiskFailsAppendsWithStorageAndLosesNothingAcknowledged() throws Exception {
     Path ballast = mountPoint.resolve("ballast");
@@ -90,9 +102,15 @@ class DiskFullTest {
     assertTrue(acknowledged > 10, "only " + acknowledged + " events fitted");
     List<JournalRecord> stored = await(journal.read(1, 10_000));
     assertEquals(acknowledged, stored.size(), "every acknowledged event is readable, nothing else");
+    JournalHealth down = journal.health();
+    assertEquals(JournalHealth.State.DOWN, down.state(), "reads work, but a journal that cannot store is down");
+    assertTrue(down.cause().contains("No space left"), down.toString());
+    assertEquals(JournalHealth.State.DOWN, failingAppend(journal).state(), "it stays down while appends fail");
+    assertEquals(down.since(), journal.health().since(), "down since the first failure");
 
     Files.delete(ballast);
     assertEquals(acknowledged + 1, await(journal.append(kilobyte())).position(), "positions stay dense");
+    assertEquals(JournalHealth.State.UP, journal.health().state(), "one stored append brings it back up");
     await(journal.close());
 
     FileJournal reopened = await(FileJournal.open(vertx, options));
