@@ -83,6 +83,27 @@ class NodeProcessTest {
     assertEquals(List.of(), TestConfigs.contents(dir.resolve("run")));
   }
 
+  @Test
+  void aSecondNodeOnAJournalDirectoryInUseExits1NamingTheHolder(@TempDir Path other) throws Exception {
+    Node holder = TestConfigs.await(Node.start(TestConfigs.parse(TestConfigs.node(dir), dir),
+        io.commbus.node.admin.AdminServer::new));
+    try {
+      // The same journal directory, everything else its own.
+      Path config = TestConfigs.write(other, "node.json", TestConfigs.node(other)
+          .put("journal", TestConfigs.node(dir).getJsonObject("journal")));
+      start("node", "--config", config.toString());
+
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the second node exits");
+      assertEquals(1, process.exitValue());
+      Matcher reason = awaitLine(Pattern.compile("commbus node: could not start: .*the journal .* is in use by another"
+          + " writer \\(pid " + ProcessHandle.current().pid() + " on .*"));
+      assertNotNull(reason);
+      assertEquals(200, new AdminHttp(holder.adminUrl()).get("/health").status(), "the first node goes on");
+    } finally {
+      TestConfigs.await(holder.stop());
+    }
+  }
+
   private void start(String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path")));
