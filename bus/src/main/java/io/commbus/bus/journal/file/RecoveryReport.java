@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * What opening a file journal found: where it ends, what it cut (a damaged tail of the newest
- * segment, a new segment torn before its header) and what it could only report (damage in older
- * segments, which reads then fail on, and positions missing between segments).
+ * What opening a file journal found: where it ends, what it cut (a torn tail of the newest
+ * segment, a new segment torn before its header) and what it left in place because it costs no
+ * record (bytes after the last record of an older segment that still joins the next). Damage
+ * that would cost records is not here: it fails the opening ({@link JournalProblem#refusesOpening()}).
  */
 public final class RecoveryReport {
 
@@ -40,7 +41,7 @@ public final class RecoveryReport {
     return cut;
   }
 
-  /** Damage found and left in place (older segments are never cut); reads of it fail with STORAGE. */
+  /** Damage found and left in place because it costs no record (older segments are never cut). */
   public List<JournalProblem> remaining() {
     return remaining;
   }
