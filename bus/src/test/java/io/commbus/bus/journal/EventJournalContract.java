@@ -73,6 +73,15 @@ public abstract class EventJournalContract {
   }
 
   @Test
+  void aJournalThatStoresIsUp() {
+    assertEquals(JournalHealth.State.UP, journal.health().state(), "a journal just opened is up");
+    await(journal.append(event("Order", 1)));
+    JournalHealth health = journal.health();
+    assertEquals(JournalHealth.State.UP, health.state(), health.toString());
+    assertEquals(null, health.cause());
+  }
+
+  @Test
   void aRecordKeepsEverythingItWasGiven() {
     JournalEvent json = new JournalEvent("id-json", "Order", 1234L, Map.of("tenant", "blue", "traceparent", "tp"),
         new JsonObject().put("symbol", "ACME").put("qty", 3));

@@ -6,6 +6,7 @@ import io.commbus.bus.journal.Appended;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.EventJournalContract;
 import io.commbus.bus.journal.JournalEvent;
+import io.commbus.bus.journal.JournalHealth;
 import io.commbus.bus.journal.JournalRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -218,6 +219,27 @@ class PostgresJournalTest extends EventJournalContract {
 
     await(journal.append(event("After", 3)));
     waitFor(() -> heard.contains(3L), "position 3 through the new LISTEN connection");
+  }
+
+  @Test
+  void aTableThatIsGoneTakesTheJournalDownUntilAnAppendIsStoredAgain() {
+    await(journal.append(event("Before", 1)));
+    assertEquals(JournalHealth.State.UP, journal.health().state());
+    PgConnection admin = await(PgConnection.connect(vertx, connectOptions()));
+    try {
+      await(admin.query("ALTER TABLE \"" + table + "\" RENAME TO \"" + table + "_aside\"").execute());
+      tables.add(table + "_aside");
+      CommBusException failed = assertFailsWithStorage(journal.append(event("During", 2)));
+      JournalHealth down = journal.health();
+      assertEquals(JournalHealth.State.DOWN, down.state(), "a journal that cannot store is down");
+      assertEquals(failed.getMessage(), down.cause());
+
+      await(admin.query("ALTER TABLE \"" + table + "_aside\" RENAME TO \"" + table + "\"").execute());
+    } finally {
+      await(admin.close());
+    }
+    assertEquals(2L, await(journal.append(event("After", 3))).position());
+    assertEquals(JournalHealth.State.UP, journal.health().state(), "one stored append brings it back up");
   }
 
   @Test

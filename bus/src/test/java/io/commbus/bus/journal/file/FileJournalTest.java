@@ -235,6 +235,8 @@ class FileJournalTest extends EventJournalContract {
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError(e);
     }
+    assertEquals(io.commbus.bus.journal.JournalHealth.State.UP, journal.health().state(),
+        "an event's own fault says nothing about the store");
     assertEquals(1L, await(journal.append(event("Small", 1))).position());
   }
 
