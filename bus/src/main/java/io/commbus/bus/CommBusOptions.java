@@ -16,6 +16,12 @@ public final class CommBusOptions {
   public static final int DEFAULT_STREAM_WINDOW = 64;
   /** The largest stream window: beyond it a consumer's buffer could outgrow any sensible heap. */
   public static final int MAX_STREAM_WINDOW = 1 << 20;
+  /**
+   * The longest any call may wait, whoever asks (these options, a caller's own timeout, the
+   * admin API's {@code timeoutMs}, the command line's {@code --timeout}): a request/reply
+   * exchange held longer is a mistake, and holds its caller's connection and memory meanwhile.
+   */
+  public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
   private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
   private Duration sendTimeout = DEFAULT_QUERY_TIMEOUT;
