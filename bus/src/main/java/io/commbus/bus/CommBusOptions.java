@@ -42,13 +42,13 @@ public final class CommBusOptions {
     this.journal = other.journal;
   }
 
-  /** How long {@code query} waits for a reply unless the call says otherwise (default 30 s). */
+  /** How long {@code query} waits for a reply unless the call says otherwise (default 30 s, at most {@link #MAX_TIMEOUT}). */
   public Duration getQueryTimeout() {
     return queryTimeout;
   }
 
   public CommBusOptions setQueryTimeout(Duration queryTimeout) {
-    this.queryTimeout = Check.positive("queryTimeout", queryTimeout);
+    this.queryTimeout = Check.positive("queryTimeout", queryTimeout, MAX_TIMEOUT);
     return this;
   }
 
@@ -61,7 +61,7 @@ public final class CommBusOptions {
   }
 
   public CommBusOptions setSendTimeout(Duration sendTimeout) {
-    this.sendTimeout = Check.positive("sendTimeout", sendTimeout);
+    this.sendTimeout = Check.positive("sendTimeout", sendTimeout, MAX_TIMEOUT);
     return this;
   }
 
@@ -74,7 +74,7 @@ public final class CommBusOptions {
   }
 
   public CommBusOptions setStreamIdleTimeout(Duration streamIdleTimeout) {
-    this.streamIdleTimeout = streamIdleTimeout == null ? null : Check.positive("streamIdleTimeout", streamIdleTimeout);
+    this.streamIdleTimeout = streamIdleTimeout == null ? null : Check.positive("streamIdleTimeout", streamIdleTimeout, MAX_TIMEOUT);
     return this;
   }
 

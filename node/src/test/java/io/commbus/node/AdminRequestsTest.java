@@ -82,7 +82,7 @@ class AdminRequestsTest {
     assertEquals(400, absurd.status(), absurd.body());
     JsonObject error = absurd.json().getJsonObject("error");
     assertEquals("INVALID_MESSAGE", error.getString("code"));
-    assertEquals("timeoutMs: must be at most " + max + ", was 9000000000000000000", error.getString("message"));
+    assertEquals("timeoutMs: must be at most " + max + ", was 9000000000000000", error.getString("message"));
     AdminHttp.Reply atTheBound = http.post("/query", new JsonObject().put("type", "test.Nobody").put("timeoutMs", max));
     assertEquals("NO_HANDLER", atTheBound.json().getJsonObject("error").getString("code"), atTheBound.body());
   }
