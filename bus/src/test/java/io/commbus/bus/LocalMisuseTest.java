@@ -143,4 +143,21 @@ class LocalMisuseTest {
     assertThrows(InvalidSettingException.class, () -> new CommBusOptions().setSendTimeout(Duration.ofDays(1)));
     assertThrows(InvalidSettingException.class, () -> new CommBusOptions().setStreamIdleTimeout(Duration.ofDays(1)));
   }
+
+  @Test
+  void valuesThatAreNoMessagesAreInvalidMessagesNamingTheirClass() {
+    for (Object value : List.of("hello", 42, 1.5, true, Map.of("a", 1), List.of(1), new JsonObject().put("a", 1),
+        new JsonArray(), Buffer.buffer("bytes"), new Unmarked("no type"), new int[] {1})) {
+      CommBusException published = Await.failure(bus.publish(value));
+      CommBusException sent = Await.failure(bus.send(value));
+
+      assertEquals(ErrorCode.INVALID_MESSAGE, published.code(), value.getClass().getTypeName());
+      assertTrue(published.getMessage().startsWith("cannot publish a " + value.getClass().getTypeName()
+          + ": it is not a message; "), published.getMessage());
+      assertTrue(published.getMessage().contains("@MessageType"), published.getMessage());
+      assertEquals(ErrorCode.INVALID_MESSAGE, sent.code(), value.getClass().getTypeName());
+      assertTrue(sent.getMessage().startsWith("cannot send a " + value.getClass().getTypeName()), sent.getMessage());
+    }
+    assertEquals(0L, result(bus.publish(new Named("named"))), "a named class is a message");
+  }
 }
