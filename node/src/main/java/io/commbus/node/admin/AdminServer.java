@@ -71,7 +71,9 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     JournalBrowser journal = new JournalBrowser(node.journal());
     BusEndpoints calls = new BusEndpoints(node.bus());
 
+    ConnectionLimits limits = new ConnectionLimits(vertx, node.config().getAdmin());
     Router router = Router.router(vertx);
+    router.route().handler(limits::request);
     router.get("/health").handler(ctx -> here(health.check()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
@@ -109,7 +111,11 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     router.errorHandler(400, ErrorReplies::unreadable);
     router.errorHandler(500, ErrorReplies::internal);
 
-    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(requestedPort))
+    // HTTP/1.1 only: one request at a time per connection, which ConnectionLimits relies on.
+    HttpServerOptions options = new HttpServerOptions().setHost(HOST).setPort(requestedPort)
+        .setHttp2ClearTextEnabled(false);
+    return vertx.createHttpServer(options)
+        .connectionHandler(limits::connected)
         .requestHandler(router)
         .invalidRequestHandler(ErrorReplies::invalidRequest)
         .listen()

@@ -5,7 +5,7 @@ import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.Durations;
 import io.commbus.node.config.ConfigReader;
-import io.commbus.node.config.NodeConfig;
+import io.commbus.node.config.AdminOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -33,7 +33,7 @@ import java.util.Set;
 final class CallCommand implements Command {
 
   /** Where a node listens unless told otherwise: the default admin port on loopback. */
-  static final String DEFAULT_NODE = "http://127.0.0.1:" + NodeConfig.DEFAULT_ADMIN_PORT;
+  static final String DEFAULT_NODE = "http://127.0.0.1:" + AdminOptions.DEFAULT_PORT;
 
   /** What the command asks of the bus; its verb is the command's name. */
   private final Category category;
