@@ -85,11 +85,6 @@ final class ConnectionLimits {
     return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
   }
 
-  /** Connections counted in now. */
-  int open() {
-    return open.size();
-  }
-
   /** One connection's timer. */
   private final class Watch {
 
