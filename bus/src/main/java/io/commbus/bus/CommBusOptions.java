@@ -16,6 +16,12 @@ public final class CommBusOptions {
   public static final int DEFAULT_STREAM_WINDOW = 64;
   /** The largest stream window: beyond it a consumer's buffer could outgrow any sensible heap. */
   public static final int MAX_STREAM_WINDOW = 1 << 20;
+  /**
+   * The longest any call may wait, whoever asks (these options, a caller's own timeout, the
+   * admin API's {@code timeoutMs}, the command line's {@code --timeout}): a request/reply
+   * exchange held longer is a mistake, and holds its caller's connection and memory meanwhile.
+   */
+  public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
   private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
   private Duration sendTimeout = DEFAULT_QUERY_TIMEOUT;
@@ -36,13 +42,13 @@ public final class CommBusOptions {
     this.journal = other.journal;
   }
 
-  /** How long {@code query} waits for a reply unless the call says otherwise (default 30 s). */
+  /** How long {@code query} waits for a reply unless the call says otherwise (default 30 s, at most {@link #MAX_TIMEOUT}). */
   public Duration getQueryTimeout() {
     return queryTimeout;
   }
 
   public CommBusOptions setQueryTimeout(Duration queryTimeout) {
-    this.queryTimeout = Check.positive("queryTimeout", queryTimeout);
+    this.queryTimeout = Check.positive("queryTimeout", queryTimeout, MAX_TIMEOUT);
     return this;
   }
 
@@ -55,7 +61,7 @@ public final class CommBusOptions {
   }
 
   public CommBusOptions setSendTimeout(Duration sendTimeout) {
-    this.sendTimeout = Check.positive("sendTimeout", sendTimeout);
+    this.sendTimeout = Check.positive("sendTimeout", sendTimeout, MAX_TIMEOUT);
     return this;
   }
 
@@ -68,7 +74,7 @@ public final class CommBusOptions {
   }
 
   public CommBusOptions setStreamIdleTimeout(Duration streamIdleTimeout) {
-    this.streamIdleTimeout = streamIdleTimeout == null ? null : Check.positive("streamIdleTimeout", streamIdleTimeout);
+    this.streamIdleTimeout = streamIdleTimeout == null ? null : Check.positive("streamIdleTimeout", streamIdleTimeout, MAX_TIMEOUT);
     return this;
   }
 

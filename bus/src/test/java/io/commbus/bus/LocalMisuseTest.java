@@ -2,7 +2,11 @@ package io.commbus.bus;
 
 import io.commbus.bus.TestMessages.Tick;
 import io.commbus.bus.TestMessages.Ticks;
+import io.commbus.bus.config.InvalidSettingException;
+import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,12 +15,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.commbus.bus.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Mistakes of the calling code are reported as IllegalArgumentException or
@@ -33,6 +41,15 @@ class LocalMisuseTest {
 
   @MessageType(" ")
   record Nameless(String why) implements Event {
+  }
+
+  /** Neither marked nor named: nothing says what type it is. */
+  record Unmarked(String why) {
+  }
+
+  /** Named without a marker: a message, whose category the verb decides. */
+  @MessageType("test.Named")
+  record Named(String why) {
   }
 
   @BeforeEach
@@ -105,5 +122,42 @@ class LocalMisuseTest {
         Await.failure(bus.send(Message.event("X", new JsonObject()))).code());
     assertEquals(ErrorCode.INVALID_MESSAGE,
         Await.failure(bus.publish(Message.event("X", new JsonObject()).withMetadata("cb-env", "forged"))).code());
+  }
+
+  @Test
+  void aTimeoutBeyondTheBoundIsAnInvalidMessage() {
+    Duration tooLong = CommBusOptions.MAX_TIMEOUT.plusMillis(1);
+    String expected = "timeout: must be at most " + CommBusOptions.MAX_TIMEOUT.toMillis() + " ms, was "
+        + tooLong.toMillis() + " ms";
+
+    CommBusException query = Await.failure(bus.query(Message.query("X", new JsonObject()), tooLong));
+    CommBusException stream = Await.failure(bus.queryStream(Message.query("X", new JsonObject()), tooLong));
+
+    assertEquals(ErrorCode.INVALID_MESSAGE, query.code());
+    assertEquals(expected, query.getMessage());
+    assertEquals(ErrorCode.INVALID_MESSAGE, stream.code());
+    assertEquals(expected, stream.getMessage());
+    InvalidSettingException setting = assertThrows(InvalidSettingException.class,
+        () -> new CommBusOptions().setQueryTimeout(tooLong));
+    assertEquals("queryTimeout: must be at most 3600000 ms, was 3600001 ms", setting.getMessage());
+    assertThrows(InvalidSettingException.class, () -> new CommBusOptions().setSendTimeout(Duration.ofDays(1)));
+    assertThrows(InvalidSettingException.class, () -> new CommBusOptions().setStreamIdleTimeout(Duration.ofDays(1)));
+  }
+
+  @Test
+  void valuesThatAreNoMessagesAreInvalidMessagesNamingTheirClass() {
+    for (Object value : List.of("hello", 42, 1.5, true, Map.of("a", 1), List.of(1), new JsonObject().put("a", 1),
+        new JsonArray(), Buffer.buffer("bytes"), new Unmarked("no type"), new int[] {1})) {
+      CommBusException published = Await.failure(bus.publish(value));
+      CommBusException sent = Await.failure(bus.send(value));
+
+      assertEquals(ErrorCode.INVALID_MESSAGE, published.code(), value.getClass().getTypeName());
+      assertTrue(published.getMessage().startsWith("cannot publish a " + value.getClass().getTypeName()
+          + ": it is not a message; "), published.getMessage());
+      assertTrue(published.getMessage().contains("@MessageType"), published.getMessage());
+      assertEquals(ErrorCode.INVALID_MESSAGE, sent.code(), value.getClass().getTypeName());
+      assertTrue(sent.getMessage().startsWith("cannot send a " + value.getClass().getTypeName()), sent.getMessage());
+    }
+    assertEquals(0L, result(bus.publish(new Named("named"))), "a named class is a message");
   }
 }

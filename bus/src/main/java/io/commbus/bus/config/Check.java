@@ -22,6 +22,24 @@ public final class Check {
     return value;
   }
 
+  /** {@code value}, if it is longer than zero and no longer than {@code max}. */
+  public static Duration positive(String setting, Duration value, Duration max) {
+    positive(setting, value);
+    if (value.compareTo(max) > 0) {
+      throw new InvalidSettingException(setting, "must be at most " + max.toMillis() + " ms, was " + millis(value));
+    }
+    return value;
+  }
+
+  /** Milliseconds as the checks word them; a duration too long for a long says so. */
+  private static String millis(Duration value) {
+    try {
+      return value.toMillis() + " ms";
+    } catch (ArithmeticException e) {
+      return "more than " + Long.MAX_VALUE + " ms";
+    }
+  }
+
   /** {@code value}, if it is zero or longer. */
   public static Duration notNegative(String setting, Duration value) {
     if (value == null) {

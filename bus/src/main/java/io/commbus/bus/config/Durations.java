@@ -40,4 +40,19 @@ public final class Durations {
         return Duration.ofMillis(amount);
     }
   }
+
+  /** {@code duration} as {@link #parse} reads it, in the largest unit it is a whole number of ({@code 1h}, {@code 90s}). */
+  public static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis != 0 && millis % 3_600_000 == 0) {
+      return millis / 3_600_000 + "h";
+    }
+    if (millis != 0 && millis % 60_000 == 0) {
+      return millis / 60_000 + "m";
+    }
+    if (millis != 0 && millis % 1000 == 0) {
+      return millis / 1000 + "s";
+    }
+    return millis + "ms";
+  }
 }

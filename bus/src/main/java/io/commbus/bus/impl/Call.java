@@ -36,9 +36,9 @@ final class Call {
   }
 
   /**
-   * Describes {@code message} for {@code verb}. Fails with INVALID_MESSAGE when the message is
-   * of another category than the verb sends; a null message is the caller's mistake
-   * (IllegalArgumentException).
+   * Describes {@code message} for {@code verb}. Fails with INVALID_MESSAGE when it is no message
+   * (nothing says its type: see {@link MessageTypes.TypeInfo#message}) or is of another category
+   * than the verb sends; a null message is the caller's mistake (IllegalArgumentException).
    */
   static Call of(Object message, Category verb, MessageTypes types) {
     if (message == null) {
@@ -53,6 +53,12 @@ final class Call {
       return new Call(untyped.id(), untyped.type(), verb, untyped.metadata(), message);
     }
     MessageTypes.TypeInfo info = types.of(message.getClass());
+    if (!info.message) {
+      throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verb.verb() + " a "
+          + message.getClass().getTypeName() + ": it is not a message; " + verb.verb() + " a Message (Message."
+          + verb.wireName() + "(type, body)), or an object whose class implements Event, Command or Query or is"
+          + " annotated @MessageType(\"...\")");
+    }
     if (info.category != null && info.category != verb) {
       throw new CommBusException(ErrorCode.INVALID_MESSAGE, "cannot " + verb.verb() + " " + info.name
           + ": it is a " + info.category.wireName());

@@ -23,13 +23,20 @@ final class MessageTypes {
     final String name;
     /** Null when the class carries no category marker: the verb used decides. */
     final Category category;
+    /**
+     * Whether instances may be sent: the class says what type it is, by a category marker or by
+     * {@link MessageType}. A class with neither ({@code String}, {@code Map}, {@code JsonObject},
+     * a plain record) would be named by accident after its simple name.
+     */
+    final boolean message;
     final JavaType javaType;
     /** For queries, the declared reply type; else Object. */
     final JavaType replyType;
 
-    TypeInfo(String name, Category category, JavaType javaType, JavaType replyType) {
+    TypeInfo(String name, Category category, boolean message, JavaType javaType, JavaType replyType) {
       this.name = name;
       this.category = category;
+      this.message = message;
       this.javaType = javaType;
       this.replyType = replyType;
     }
@@ -74,6 +81,6 @@ final class MessageTypes {
     if (markers > 1) {
       throw new IllegalArgumentException(type.getName() + " is marked as more than one of Event, Command and Query");
     }
-    return new TypeInfo(name, category, typeFactory.constructType(type), replyType);
+    return new TypeInfo(name, category, named != null || category != null, typeFactory.constructType(type), replyType);
   }
 }

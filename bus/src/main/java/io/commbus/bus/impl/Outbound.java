@@ -6,7 +6,10 @@ import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.Message;
 import io.commbus.bus.Query;
 import io.commbus.bus.QueryStream;
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.Addresses;
 import io.commbus.bus.internal.PayloadMapper;
 import io.commbus.bus.internal.Wire;
@@ -27,6 +30,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The caller's side of the bus: publish, send, query and streamed query. Each describes its
@@ -131,16 +135,16 @@ final class Outbound {
   }
 
   <R> Future<R> query(Query<R> query, Duration timeout) {
-    return perform(query, Category.QUERY, (call, message) -> {
+    return within(timeout, () -> perform(query, Category.QUERY, (call, message) -> {
       JavaType replyType = types.of(query.getClass()).replyType;
       return request(call, message, "query", SpanKind.CLIENT, timeout,
           reply -> payloads.<R>decode(reply.body(), PayloadMapper.isWrapped(reply), replyType));
-    });
+    }));
   }
 
   Future<Message> query(Message query, Duration timeout) {
-    return perform(query, Category.QUERY,
-        (call, message) -> request(call, message, "query", SpanKind.CLIENT, timeout, reply -> toReply(reply, call.type)));
+    return within(timeout, () -> perform(query, Category.QUERY,
+        (call, message) -> request(call, message, "query", SpanKind.CLIENT, timeout, reply -> toReply(reply, call.type))));
   }
 
   /**
@@ -190,6 +194,11 @@ final class Outbound {
 
   private <T> Future<QueryStream<T>> openStream(Object query, Duration timeout,
                                                 Function<io.vertx.core.eventbus.Message<Object>, T> decoder) {
+    return within(timeout, () -> stream(query, timeout, decoder));
+  }
+
+  private <T> Future<QueryStream<T>> stream(Object query, Duration timeout,
+                                            Function<io.vertx.core.eventbus.Message<Object>, T> decoder) {
     long idleMillis = (options.getStreamIdleTimeout() != null ? options.getStreamIdleTimeout() : timeout).toMillis();
     int window = options.getStreamWindow();
     return perform(query, Category.QUERY, (call, message) -> {
@@ -207,6 +216,20 @@ final class Outbound {
         span.end();
       }
     });
+  }
+
+  /**
+   * Runs {@code call} if the caller's {@code timeout} lies in (0, {@link CommBusOptions#MAX_TIMEOUT}].
+   * The caller may be remote (the admin API, a Python child), so a timeout outside is the
+   * message's fault, INVALID_MESSAGE, worded like the options' own bound.
+   */
+  private static <T> Future<T> within(Duration timeout, Supplier<Future<T>> call) {
+    try {
+      Check.positive("timeout", timeout, CommBusOptions.MAX_TIMEOUT);
+    } catch (InvalidSettingException e) {
+      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, e.getMessage()));
+    }
+    return call.get();
   }
 
   /** A reply or stream item to an untyped query. */

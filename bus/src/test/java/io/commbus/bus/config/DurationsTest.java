@@ -27,4 +27,12 @@ class DurationsTest {
       assertTrue(error.getMessage().startsWith("a duration like 500ms, 30s, 2m or 1h"), error.getMessage());
     }
   }
+
+  @Test
+  void formattedInTheLargestWholeUnitAndReadBack() {
+    for (String text : new String[] {"1h", "90m", "45s", "1500ms", "0ms"}) {
+      assertEquals(text, Durations.format(Durations.parse(text)));
+    }
+    assertEquals("2m", Durations.format(Duration.ofSeconds(120)));
+  }
 }

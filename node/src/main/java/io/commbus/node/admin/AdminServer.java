@@ -1,6 +1,5 @@
 package io.commbus.node.admin;
 
-import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.VertxInternals;
 import io.commbus.coordinator.ServiceDescriptor;
@@ -72,7 +71,9 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     JournalBrowser journal = new JournalBrowser(node.journal());
     BusEndpoints calls = new BusEndpoints(node.bus());
 
+    ConnectionLimits limits = new ConnectionLimits(vertx, node.config().getAdmin());
     Router router = Router.router(vertx);
+    router.route().handler(limits::request);
     router.get("/health").handler(ctx -> here(health.check()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
@@ -94,7 +95,7 @@ public final class AdminServer extends VerticleBase implements NodeFront {
       try {
         page = journal.page(ctx.queryParams());
       } catch (JournalBrowser.BadQuery e) {
-        json(ctx, 400, error(ErrorCode.INVALID_MESSAGE.name(), e.getMessage()));
+        json(ctx, 400, ErrorReplies.invalid(e.getMessage()));
         return;
       }
       reply(ctx, here(page));
@@ -105,11 +106,18 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     post(router, body, "/send", b -> here(calls.send(b)));
     post(router, body, "/query", b -> here(calls.query(b)));
     router.route().last().handler(AdminServer::noSuchEndpoint);
-    router.errorHandler(413, ctx -> json(ctx, 413, error(ErrorCode.INVALID_MESSAGE.name(),
-        "the request body is larger than " + MAX_BODY_BYTES + " bytes")));
+    router.errorHandler(413, ctx -> json(ctx, 413, ErrorReplies.invalid("the request body is larger than "
+        + MAX_BODY_BYTES + " bytes")));
+    router.errorHandler(400, ErrorReplies::unreadable);
+    router.errorHandler(500, ErrorReplies::internal);
 
-    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(requestedPort))
+    // HTTP/1.1 only: one request at a time per connection, which ConnectionLimits relies on.
+    HttpServerOptions options = new HttpServerOptions().setHost(HOST).setPort(requestedPort)
+        .setHttp2ClearTextEnabled(false);
+    return vertx.createHttpServer(options)
+        .connectionHandler(limits::connected)
         .requestHandler(router)
+        .invalidRequestHandler(ErrorReplies::invalidRequest)
         .listen()
         .recover(e -> Future.failedFuture(e instanceof BindException || String.valueOf(e.getMessage())
             .contains("Address already in use")
@@ -203,19 +211,14 @@ public final class AdminServer extends VerticleBase implements NodeFront {
   }
 
   private static void fail(RoutingContext ctx, Throwable cause) {
-    CommBusException error = CommBusException.wrap(cause, ErrorCode.INTERNAL);
-    JsonObject json = error.toJson();
-    json(ctx, BusEndpoints.status(error.code()), new JsonObject().put("error", json));
+    ErrorReplies.fail(ctx, cause);
   }
 
   private static JsonObject error(String code, String message) {
-    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+    return ErrorReplies.error(code, message);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (ctx.response().ended() || ctx.response().closed()) {
-      return;
-    }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    ErrorReplies.json(ctx.response(), status, body);
   }
 }

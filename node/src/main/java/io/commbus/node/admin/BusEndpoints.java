@@ -2,6 +2,9 @@ package io.commbus.node.admin;
 
 import io.commbus.bus.Category;
 import io.commbus.bus.CommBus;
+import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.config.Check;
+import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.bus.Message;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
@@ -21,6 +24,9 @@ import java.util.Map;
  * a failure answers {@code {"error": {"code", "message", ...}}} with a status that fits its code.
  */
 final class BusEndpoints {
+
+  /** The longest {@code timeoutMs} a caller may ask for: the bus's own bound. */
+  private static final long MAX_TIMEOUT_MS = CommBusOptions.MAX_TIMEOUT.toMillis();
 
   private final CommBus bus;
 
@@ -113,10 +119,14 @@ final class BusEndpoints {
     Duration timeout = null;
     Object millis = json.getValue("timeoutMs");
     if (millis != null) {
-      if (!(millis instanceof Integer || millis instanceof Long) || ((Number) millis).longValue() < 1) {
-        throw invalid("timeoutMs: must be a whole number of milliseconds, at least 1");
+      if (!(millis instanceof Integer || millis instanceof Long)) {
+        throw invalid("timeoutMs: must be a whole number of milliseconds, from 1 to " + MAX_TIMEOUT_MS);
       }
-      timeout = Duration.ofMillis(((Number) millis).longValue());
+      try {
+        timeout = Duration.ofMillis(Check.between("timeoutMs", ((Number) millis).longValue(), 1, MAX_TIMEOUT_MS));
+      } catch (InvalidSettingException e) {
+        throw invalid(e.getMessage());
+      }
     }
     return new Request(message, timeout);
   }

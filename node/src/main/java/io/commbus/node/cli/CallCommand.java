@@ -1,10 +1,11 @@
 package io.commbus.node.cli;
 
 import io.commbus.bus.Category;
+import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.Durations;
 import io.commbus.node.config.ConfigReader;
-import io.commbus.node.config.NodeConfig;
+import io.commbus.node.config.AdminOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -32,7 +33,7 @@ import java.util.Set;
 final class CallCommand implements Command {
 
   /** Where a node listens unless told otherwise: the default admin port on loopback. */
-  static final String DEFAULT_NODE = "http://127.0.0.1:" + NodeConfig.DEFAULT_ADMIN_PORT;
+  static final String DEFAULT_NODE = "http://127.0.0.1:" + AdminOptions.DEFAULT_PORT;
 
   /** What the command asks of the bus; its verb is the command's name. */
   private final Category category;
@@ -99,8 +100,9 @@ final class CallCommand implements Command {
         what = "Asks the handler of TYPE (a Java handler, or a Python pool of that type) and waits for its\n"
             + "reply.";
         answer = "{\"reply\":...}, the handler's answer";
-        extra = "  --timeout TIME   how long to wait for the reply (500ms, 10s, 2m; default: the node's\n"
-            + "                   bus.queryTimeout)\n";
+        extra = "  --timeout TIME   how long to wait for the reply (500ms, 10s, 2m; at most "
+            + Durations.format(CommBusOptions.MAX_TIMEOUT) + "; default: the\n"
+            + "                   node's bus.queryTimeout)\n";
         codes = "NO_HANDLER, TIMEOUT, HANDLER_FAILED";
     }
     return "usage: commbus " + verb + " TYPE [JSON] [--node URL | --config FILE] [options]\n\n"
@@ -175,9 +177,14 @@ final class CallCommand implements Command {
     }
     if (parsed.option("--timeout") != null) {
       try {
-        Duration timeout = Durations.parse(parsed.option("--timeout"));
+        String given = parsed.option("--timeout");
+        Duration timeout = Durations.parse(given);
         if (timeout.isZero()) {
           throw new IllegalArgumentException("a duration longer than zero; was \"0\"");
+        }
+        if (timeout.compareTo(CommBusOptions.MAX_TIMEOUT) > 0) {
+          throw new IllegalArgumentException("a duration of at most " + Durations.format(CommBusOptions.MAX_TIMEOUT)
+              + "; was \"" + given + "\"");
         }
         request.put("timeoutMs", timeout.toMillis());
       } catch (IllegalArgumentException e) {

@@ -134,7 +134,7 @@ public final class ConfigReader {
   }
 
   private static void admin(ConfigSection admin, NodeConfig config) {
-    admin.applyInt("port", config::setAdminPort);
+    config.getAdmin().readFrom(admin);
     admin.rejectUnknown();
   }
 

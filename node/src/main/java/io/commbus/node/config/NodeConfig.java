@@ -19,11 +19,8 @@ import java.util.Objects;
  */
 public final class NodeConfig {
 
-  /** The admin HTTP port unless configured, and the one the CLI's calls go to by default. */
-  public static final int DEFAULT_ADMIN_PORT = 8080;
-
   private Path source;
-  private int adminPort = DEFAULT_ADMIN_PORT;
+  private AdminOptions admin = new AdminOptions();
   private JournalConfig journal = new JournalConfig();
   private CommBusOptions bus = new CommBusOptions();
   private boolean coordinatorEnabled = true;
@@ -45,13 +42,23 @@ public final class NodeConfig {
     return this;
   }
 
-  /** The admin HTTP port on 127.0.0.1; 0 takes any free port. Default 8080. */
+  /** The admin HTTP API: its port and its connection limits. */
+  public AdminOptions getAdmin() {
+    return admin;
+  }
+
+  public NodeConfig setAdmin(AdminOptions admin) {
+    this.admin = Objects.requireNonNull(admin, "admin");
+    return this;
+  }
+
+  /** The admin HTTP port on 127.0.0.1 ({@link AdminOptions#getPort}); 0 takes any free port. */
   public int getAdminPort() {
-    return adminPort;
+    return admin.getPort();
   }
 
   public NodeConfig setAdminPort(int adminPort) {
-    this.adminPort = Check.between("adminPort", adminPort, 0, 65535);
+    admin.setPort(adminPort);
     return this;
   }
 
