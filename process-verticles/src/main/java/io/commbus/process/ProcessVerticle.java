@@ -137,9 +137,11 @@ public class ProcessVerticle extends VerticleBase {
     Duration hookGrace = spec != null ? spec.child().shutdownGrace() : new ProcessOptions().getShutdownGrace();
     List<Future<?>> hooks = new ArrayList<>();
     for (Supplier<Future<?>> hook : stopHooks) {
-      hooks.add(Future.succeededFuture().compose(v -> hook.get()).timeout(hookGrace.toMillis(), TimeUnit.MILLISECONDS)
+      hooks.add(Future.succeededFuture().compose(v -> hook.get())
+          .timeout(hookGrace.toMillis(), TimeUnit.MILLISECONDS)
           .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "pool " + pool.getName() + ": a stop hook "
-              + (e instanceof TimeoutException ? "did not complete within shutdownGrace (" + hookGrace.toMillis() + " ms)"
+              + (e instanceof TimeoutException
+              ? "did not complete within shutdownGrace (" + hookGrace.toMillis() + " ms)"
               : "failed: " + e.getMessage()) + "; the pool stops all the same")));
     }
     Future<Void> unregistered = Future.join(hooks).<Void>mapEmpty().recover(e -> Future.succeededFuture())

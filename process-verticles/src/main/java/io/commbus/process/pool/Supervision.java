@@ -6,6 +6,6 @@ public enum Supervision {
   RUNNING,
   /** Its child ended unasked and is being started again under the backoff. */
   RESTARTING,
-  /** Its child failed more than {@code maxRestarts} times in a row: it is tried only every {@code givenUpRetryInterval}. */
+  /** Its child failed more than {@code maxRestarts} times in a row: tried only every {@code givenUpRetryInterval}. */
   GIVEN_UP
 }
