@@ -3,6 +3,8 @@ package io.commbus.coordinator;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -50,6 +52,7 @@ public final class ServiceRegistry {
   private Registration subscription;
   private MessageConsumer<String> heartbeats;
   private long checkTimer = -1;
+  private volatile boolean stopped;
 
   /** A service as of the registry event at {@code version} (its journal position). */
   private static final class Entry {
@@ -122,13 +125,21 @@ public final class ServiceRegistry {
     }
   }
 
-  /** Publishes a registry event and completes with whether it changed the registry when applied. */
+  /**
+   * Publishes a registry event and completes with whether it changed the registry when applied.
+   * Once the registry has stopped it is still published (the journal then holds it for the next
+   * registry), but it fails, as this registry will never apply it.
+   */
   private Future<Boolean> change(String type, String id, JsonObject body) {
     Promise<Boolean> applied = Promise.promise();
     pending.put(id, applied);
-    bus.publish(Message.event(type, body).withId(id)).onFailure(failure -> {
-      pending.remove(id);
-      applied.tryFail(failure);
+    bus.publish(Message.event(type, body).withId(id)).onComplete(published -> {
+      if (published.failed()) {
+        pending.remove(id);
+        applied.tryFail(published.cause());
+      } else if (stopped && pending.remove(id) != null) {
+        applied.tryFail(stoppedBefore(id));
+      }
     });
     return applied.future();
   }
@@ -217,11 +228,28 @@ public final class ServiceRegistry {
         .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "could not record the health of " + name, e));
   }
 
-  /** Stops following the journal and checking heartbeats. */
+  /**
+   * Stops following the journal and checking heartbeats. A change still waiting to be applied
+   * fails with UNAVAILABLE, and so does one asked for afterwards: this registry will never apply
+   * it, and a caller waiting on it (a pool's stop hook taking its service away while Vert.x
+   * closes everything at once) would otherwise wait for ever.
+   */
   public Future<Void> stop() {
+    stopped = true;
     if (checkTimer >= 0) {
       vertx.cancelTimer(checkTimer);
     }
+    for (String id : List.copyOf(pending.keySet())) {
+      Promise<Boolean> waiting = pending.remove(id);
+      if (waiting != null) {
+        waiting.tryFail(stoppedBefore(id));
+      }
+    }
     return Future.all(subscription.unregister(), heartbeats.unregister()).mapEmpty();
+  }
+
+  private static CommBusException stoppedBefore(String changeId) {
+    return new CommBusException(ErrorCode.UNAVAILABLE, "the service registry stopped before it applied the change "
+        + changeId + " (once published, a change is in the journal, and a registry started later replays it)");
   }
 }

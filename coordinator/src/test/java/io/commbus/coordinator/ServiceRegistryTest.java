@@ -3,6 +3,8 @@ package io.commbus.coordinator;
 import io.commbus.bus.journal.JournaledBusFixture;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.journal.file.FileJournal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ServiceRegistryTest extends JournaledBusFixture {
@@ -71,6 +74,21 @@ class ServiceRegistryTest extends JournaledBusFixture {
 
     assertEquals(List.of("b"), names(registry.listServices()));
     assertEquals("2.1.0", registry.getService("b").orElseThrow().version());
+  }
+
+  /** What a pool's stop hook meets when Vert.x closes it and the coordinator at once. */
+  @Test
+  void aChangeAskedOfAStoppedRegistryFailsAndIsStillJournaled() {
+    await(registry.registerService(ServiceDescriptor.of("leaving", "worker")));
+    await(registry.stop());
+
+    Throwable refused = await(registry.unregisterService("leaving").transform(ar -> Future.succeededFuture(ar.cause())));
+
+    CommBusException error = assertInstanceOf(CommBusException.class, refused);
+    assertEquals(ErrorCode.UNAVAILABLE, error.code());
+    assertTrue(error.getMessage().contains("stopped before it applied"), error.getMessage());
+    registry = await(ServiceRegistry.start(vertx, bus, options));
+    assertTrue(registry.getService("leaving").isEmpty(), "the next registry replays the unregistration");
   }
 
   @Test

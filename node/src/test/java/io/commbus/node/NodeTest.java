@@ -65,8 +65,10 @@ class NodeTest {
     assertEquals("UP", health.getString("status"));
     assertTrue(health.getBoolean("ready"));
     assertTrue(health.getBoolean("live"));
-    assertEquals(new JsonObject().put("ready", 2).put("total", 2), health.getJsonObject("pools").getJsonObject("pricing"));
-    assertEquals(new JsonObject().put("ready", 1).put("total", 1), health.getJsonObject("pools").getJsonObject("notes"));
+    assertEquals(new JsonObject().put("ready", 2).put("total", 2).put("state", "UP"),
+        health.getJsonObject("pools").getJsonObject("pricing"));
+    assertEquals(new JsonObject().put("ready", 1).put("total", 1).put("state", "UP"),
+        health.getJsonObject("pools").getJsonObject("notes"));
     assertEquals("UP", health.getJsonObject("journal").getString("state"));
     assertEquals("file", health.getJsonObject("journal").getString("kind"));
     assertTrue(health.getJsonObject("coordinator").getBoolean("enabled"));

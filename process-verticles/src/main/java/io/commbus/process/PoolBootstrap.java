@@ -47,7 +47,7 @@ record PoolBootstrap(RuntimeDirectory directory, PoolSpec spec) {
         options.getStreamWindow(), options.getRequestTimeout(), options.getHangGrace(), options.getShutdownGrace(),
         CallbackPaths::messageTypeOfCall);
     RestartPolicy restarts = new RestartPolicy(options.getInitialRestartDelay(), options.getMaxRestartDelay(),
-        options.getMaxRestarts(), options.getStableAfter());
+        options.getMaxRestarts(), options.getStableAfter(), options.getGivenUpRetryInterval());
     return new PoolSpec(pool.getName(), pool.getType(), pool.getSize(), child, options.getMaxInFlight(),
         options.getMaxQueued(), options.getRequestTimeout(), restarts);
   }

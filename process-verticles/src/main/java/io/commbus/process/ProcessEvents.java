@@ -13,7 +13,10 @@ public final class ProcessEvents {
   public static final String CHILD_EXITED = "commbus.process.ChildExited";
   /** A child will be started again: {@code attempt}, {@code delayMillis}. */
   public static final String CHILD_RESTARTING = "commbus.process.ChildRestarting";
-  /** A child failed {@code maxRestarts} times in a row and is not started again. */
+  /**
+   * A child failed more than {@code maxRestarts} times in a row: {@code failures},
+   * {@code description}. From now on it is tried only every {@code givenUpRetryInterval}.
+   */
   public static final String CHILD_GAVE_UP = "commbus.process.ChildGaveUp";
 
   private ProcessEvents() {

@@ -1,6 +1,7 @@
 package io.commbus.process;
 
 import io.commbus.bus.config.Check;
+import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.ConfigSection;
 import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.process.wire.Protocol;
@@ -44,6 +45,7 @@ public class ProcessOptions {
   private Duration maxRestartDelay = Duration.ofSeconds(10);
   private int maxRestarts = 10;
   private Duration stableAfter = Duration.ofSeconds(10);
+  private Duration givenUpRetryInterval = Duration.ofMinutes(1);
   private Path runtimeDirectory;
 
   public ProcessOptions() {
@@ -67,6 +69,7 @@ public class ProcessOptions {
     this.maxRestartDelay = other.maxRestartDelay;
     this.maxRestarts = other.maxRestarts;
     this.stableAfter = other.stableAfter;
+    this.givenUpRetryInterval = other.givenUpRetryInterval;
     this.runtimeDirectory = other.runtimeDirectory;
   }
 
@@ -267,6 +270,19 @@ public class ProcessOptions {
     return this;
   }
 
+  /**
+   * How often a child that was given up is tried again, so a pool recovers by itself once the
+   * cause goes away; default 1 min.
+   */
+  public Duration getGivenUpRetryInterval() {
+    return givenUpRetryInterval;
+  }
+
+  public ProcessOptions setGivenUpRetryInterval(Duration givenUpRetryInterval) {
+    this.givenUpRetryInterval = Check.positive("givenUpRetryInterval", givenUpRetryInterval);
+    return this;
+  }
+
   /** Where the private socket directory is created; null: the system temporary directory. */
   public Path getRuntimeDirectory() {
     return runtimeDirectory;
@@ -281,7 +297,9 @@ public class ProcessOptions {
    * Takes the settings {@code section} holds: {@code workingDirectory} and {@code runtimeDirectory}
    * (relative to the configuration file), {@code callbacks}, {@code maxInFlight},
    * {@code maxQueued}, {@code requestTimeout}, {@code handshakeTimeout}, {@code shutdownGrace},
-   * {@code hangGrace} and {@code maxRestarts}; the others keep their values.
+   * {@code hangGrace}, and the restart policy: {@code initialRestartDelay},
+   * {@code maxRestartDelay}, {@code maxRestarts}, {@code stableAfter} and
+   * {@code givenUpRetryInterval}; the others keep their values.
    */
   public ProcessOptions readFrom(ConfigSection section) {
     section.applyPath("workingDirectory", this::setWorkingDirectory);
@@ -293,8 +311,25 @@ public class ProcessOptions {
     section.applyDuration("handshakeTimeout", this::setHandshakeTimeout);
     section.applyDuration("shutdownGrace", this::setShutdownGrace);
     section.applyDuration("hangGrace", this::setHangGrace);
+    section.applyDuration("initialRestartDelay", this::setInitialRestartDelay);
+    section.applyDuration("maxRestartDelay", this::setMaxRestartDelay);
     section.applyInt("maxRestarts", this::setMaxRestarts);
+    section.applyDuration("stableAfter", this::setStableAfter);
+    section.applyDuration("givenUpRetryInterval", this::setGivenUpRetryInterval);
+    try {
+      checkRestartDelays();
+    } catch (InvalidSettingException e) {
+      throw new ConfigException(section.field(e.setting()), e.problem(), e);
+    }
     return this;
+  }
+
+  /** The one check across two settings, which no setter can make alone (either may be set first). */
+  private void checkRestartDelays() {
+    if (maxRestartDelay.compareTo(initialRestartDelay) < 0) {
+      throw new InvalidSettingException("maxRestartDelay", "must not be shorter than initialRestartDelay ("
+          + initialRestartDelay.toMillis() + " ms), was " + maxRestartDelay.toMillis() + " ms");
+    }
   }
 
   /** Fails with a message naming the field when the options cannot work. */
@@ -303,5 +338,6 @@ public class ProcessOptions {
       throw new IllegalArgumentException("command: the child's argv must not be empty");
     }
     environment.keySet().forEach(ProcessOptions::configurable);
+    checkRestartDelays();
   }
 }

@@ -15,9 +15,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -117,7 +120,8 @@ public class ProcessVerticle extends VerticleBase {
   /**
    * Adds work to do first when the pool stops, before it leaves the bus and its children stop:
    * how whatever fronts the pool elsewhere (a coordinator service, say) takes itself away while
-   * the pool can still answer. A hook that fails is logged and the stop goes on.
+   * the pool can still answer. A hook that fails, or has not completed within
+   * {@code shutdownGrace}, is logged and the stop goes on.
    */
   public ProcessVerticle onStop(Supplier<Future<?>> hook) {
     stopHooks.add(hook);
@@ -129,10 +133,16 @@ public class ProcessVerticle extends VerticleBase {
     if (events != null) {
       events.stop();
     }
+    // A hook that never completes must not keep the children running: it gets shutdownGrace.
+    Duration hookGrace = spec != null ? spec.child().shutdownGrace() : new ProcessOptions().getShutdownGrace();
     List<Future<?>> hooks = new ArrayList<>();
     for (Supplier<Future<?>> hook : stopHooks) {
-      hooks.add(Future.succeededFuture().compose(v -> hook.get()).onFailure(e ->
-          LOG.log(System.Logger.Level.WARNING, "pool " + pool.getName() + ": a stop hook failed: " + e.getMessage())));
+      hooks.add(Future.succeededFuture().compose(v -> hook.get())
+          .timeout(hookGrace.toMillis(), TimeUnit.MILLISECONDS)
+          .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "pool " + pool.getName() + ": a stop hook "
+              + (e instanceof TimeoutException
+              ? "did not complete within shutdownGrace (" + hookGrace.toMillis() + " ms)"
+              : "failed: " + e.getMessage()) + "; the pool stops all the same")));
     }
     Future<Void> unregistered = Future.join(hooks).<Void>mapEmpty().recover(e -> Future.succeededFuture())
         .compose(v -> registration == null ? Future.succeededFuture() : registration.unregister());

@@ -4,11 +4,13 @@ import io.commbus.bus.Message;
 import io.commbus.process.pool.PoolStatus;
 import io.commbus.process.wire.Protocol.HandlerKind;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,6 +57,19 @@ class PoolStatusTest extends ProcessFixture {
     await(vertx.undeploy(id));
 
     assertEquals(1, answeredWhileLeaving.size());
+  }
+
+  @Test
+  void aStopHookThatNeverCompletesHoldsTheStopForShutdownGraceAtMost() throws Exception {
+    ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions("py.stuck"), worker("async_echo"));
+    pool.onStop(() -> Promise.promise().future());
+    String id = await(vertx.deployVerticle(pool));
+    long pid = await(pool.children()).getJsonObject(0).getLong("pid");
+
+    // shutdownGrace is 2 s here: the hook's wait, then bye and at worst SIGTERM after another.
+    vertx.undeploy(id).await(15, TimeUnit.SECONDS);
+
+    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the child was stopped");
   }
 
   @Test

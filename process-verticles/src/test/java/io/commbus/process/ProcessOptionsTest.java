@@ -50,6 +50,25 @@ class ProcessOptionsTest {
   }
 
   @Test
+  void theRestartPolicyIsReadAndItsDelaysMustAgree() {
+    ProcessOptions options = read("{\"initialRestartDelay\": \"50ms\", \"maxRestartDelay\": \"2s\","
+        + " \"stableAfter\": \"30s\", \"givenUpRetryInterval\": \"10s\"}");
+
+    assertEquals(Duration.ofMillis(50), options.getInitialRestartDelay());
+    assertEquals(Duration.ofSeconds(2), options.getMaxRestartDelay());
+    assertEquals(Duration.ofSeconds(30), options.getStableAfter());
+    assertEquals(Duration.ofSeconds(10), options.getGivenUpRetryInterval());
+    assertEquals(Duration.ofMinutes(1), new ProcessOptions().getGivenUpRetryInterval());
+
+    assertEquals("pools[0].maxRestartDelay: must not be shorter than initialRestartDelay (500 ms), was 100 ms",
+        assertThrows(ConfigException.class,
+            () -> read("{\"initialRestartDelay\": \"500ms\", \"maxRestartDelay\": \"100ms\"}")).getMessage());
+    ProcessOptions set = new ProcessOptions().setCommand(List.of("child")).setInitialRestartDelay(Duration.ofSeconds(20));
+    assertEquals("maxRestartDelay: must not be shorter than initialRestartDelay (20000 ms), was 10000 ms",
+        assertThrows(InvalidSettingException.class, set::validate).getMessage());
+  }
+
+  @Test
   void aMalformedCallbackPathIsNamedByItsPlaceInTheList() {
     assertEquals("callbacks[1]: must be module.Type, two identifiers joined by a dot, was \"nodot\"",
         assertThrows(InvalidSettingException.class,

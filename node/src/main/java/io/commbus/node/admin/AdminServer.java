@@ -181,7 +181,10 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     json(ctx, 200, new JsonObject().put("services", services));
   }
 
-  /** {@code {"pools": [{"name", "type", "children": [{"id", "state", "pid", ...}]}]}}. */
+  /**
+   * {@code {"pools": [{"name", "type", "health", "restarts", "givenUp", "nextRetryAt"?,
+   * "children": [{"id", "state", "pid", "supervision", "restarts", "lastExit"?, ...}]}]}}.
+   */
   private Future<JsonObject> processes() {
     List<ProcessVerticle> pools = node.pools();
     List<Future<JsonArray>> children = new ArrayList<>();
@@ -193,8 +196,14 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     return Future.all(Future.all(children), Future.all(stats)).map(all -> {
       JsonArray list = new JsonArray();
       for (int i = 0; i < pools.size(); i++) {
-        list.add(new JsonObject().put("name", pools.get(i).name()).put("type", stats.get(i).result().getString("type"))
-            .put("children", children.get(i).result()));
+        JsonObject figures = stats.get(i).result();
+        JsonObject pool = new JsonObject().put("name", pools.get(i).name()).put("type", figures.getString("type"))
+            .put("health", figures.getString("health")).put("restarts", figures.getLong("restarts"))
+            .put("givenUp", figures.getInteger("givenUp"));
+        if (figures.containsKey("nextRetryAt")) {
+          pool.put("nextRetryAt", figures.getString("nextRetryAt"));
+        }
+        list.add(pool.put("children", children.get(i).result()));
       }
       return new JsonObject().put("pools", list);
     });

@@ -5,6 +5,7 @@ import io.commbus.bus.journal.JournalHealth;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.node.Node;
 import io.commbus.process.ProcessVerticle;
+import io.commbus.process.pool.PoolStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
@@ -16,8 +17,10 @@ import java.util.List;
 /**
  * Whether the node is alive and ready, for {@code /health}. Live: it answers. Ready: it is
  * running (not starting or stopping), its journal answers within {@link #JOURNAL_TIMEOUT_MS}
- * and stores what it is given (no failed append since the last stored one), and every pool has at least one ready child, so each type the node serves can be served.
- * Each reason it is not ready is listed under {@code problems}.
+ * and stores what it is given (no failed append since the last stored one), and every pool has
+ * at least one ready child, so each type the node serves can be served. Each reason it is not
+ * ready is listed under {@code problems}; a pool that is down says whether it is restarting or
+ * gave up, why its last child ended and when it is tried next.
  */
 final class HealthCheck {
 
@@ -32,12 +35,12 @@ final class HealthCheck {
 
   Future<JsonObject> check() {
     List<ProcessVerticle> pools = node.pools();
-    List<Future<JsonObject>> stats = new ArrayList<>();
+    List<Future<PoolStatus>> statuses = new ArrayList<>();
     for (ProcessVerticle pool : pools) {
-      stats.add(pool.stats());
+      statuses.add(pool.status());
     }
     Future<Long> head = journalHead();
-    return Future.join(Future.join(stats), head).transform(ignored -> {
+    return Future.join(Future.join(statuses), head).transform(ignored -> {
       JsonArray problems = new JsonArray();
       if (node.state() != Node.State.RUNNING) {
         problems.add("the node is " + node.state().name().toLowerCase());
@@ -58,18 +61,13 @@ final class HealthCheck {
       JsonObject poolHealth = new JsonObject();
       for (int i = 0; i < pools.size(); i++) {
         String name = pools.get(i).name();
-        Future<JsonObject> figures = stats.get(i);
-        if (figures.failed()) {
+        Future<PoolStatus> status = statuses.get(i);
+        if (status.failed()) {
           poolHealth.put(name, new JsonObject().put("ready", 0).put("total", 0));
-          problems.add("pool " + name + ": " + figures.cause().getMessage());
+          problems.add("pool " + name + ": " + status.cause().getMessage());
           continue;
         }
-        int ready = figures.result().getInteger("ready");
-        int total = figures.result().getInteger("size");
-        poolHealth.put(name, new JsonObject().put("ready", ready).put("total", total));
-        if (ready == 0) {
-          problems.add("pool " + name + " has no ready child");
-        }
+        poolHealth.put(name, pool(status.result(), problems));
       }
       boolean ready = problems.isEmpty();
       return Future.succeededFuture(new JsonObject()
@@ -84,6 +82,32 @@ final class HealthCheck {
           .put("cluster", cluster())
           .put("problems", problems));
     });
+  }
+
+  /** One pool's entry: ready and total children, its health, and why and until when it is down. */
+  private static JsonObject pool(PoolStatus status, JsonArray problems) {
+    PoolStatus.Health health = status.health();
+    JsonObject json = new JsonObject().put("ready", status.ready()).put("total", status.size())
+        .put("state", health.name());
+    if (health == PoolStatus.Health.UP) {
+      return json;
+    }
+    String cause = status.lastExit() == null ? null : status.lastExit().reason();
+    if (cause != null) {
+      json.put("cause", cause);
+    }
+    if (status.nextRetryAt() != null) {
+      json.put("nextRetryAt", status.nextRetryAt().toString());
+    }
+    String retry = status.nextRetryAt() == null ? "" : "; next try at " + status.nextRetryAt();
+    if (health == PoolStatus.Health.GIVEN_UP) {
+      problems.add("pool " + status.name() + " gave up on every child after repeated failures"
+          + (cause == null ? "" : ", the last: " + cause) + retry);
+    } else {
+      problems.add("pool " + status.name() + " has no ready child" + (cause == null ? "" : "; restarting after: "
+          + cause) + retry);
+    }
+    return json;
   }
 
   private Future<Long> journalHead() {

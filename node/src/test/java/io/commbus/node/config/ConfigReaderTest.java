@@ -47,7 +47,8 @@ class ConfigReaderTest {
            "callbacks": ["market.MarketData"], "serveAsService": true, "capabilities": ["quote", "python"],
            "version": "2.1.0", "heartbeatInterval": "1s", "maxInFlight": 8, "maxQueued": 16,
            "requestTimeout": "1500ms", "handshakeTimeout": "20s", "shutdownGrace": "3s", "maxRestarts": 4,
-           "lifecycleEvents": false}
+           "initialRestartDelay": "200ms", "maxRestartDelay": "30s", "stableAfter": "1m",
+           "givenUpRetryInterval": "5m", "lifecycleEvents": false}
         ]
       }
       """;
@@ -99,6 +100,10 @@ class ConfigReaderTest {
           handshakeTimeout: 20s
           shutdownGrace: 3s
           maxRestarts: 4
+          initialRestartDelay: 200ms
+          maxRestartDelay: 30s
+          stableAfter: 1m
+          givenUpRetryInterval: 5m
           lifecycleEvents: false
       """;
 
@@ -139,6 +144,8 @@ class ConfigReaderTest {
     assertEquals(256, pool.getWorker().getProcess().getMaxInFlight());
     assertEquals(Duration.ofSeconds(30), pool.getWorker().getProcess().getRequestTimeout());
     assertNull(pool.getWorker().getProcess().getRuntimeDirectory());
+    assertEquals(10, pool.getWorker().getProcess().getMaxRestarts());
+    assertEquals(Duration.ofMinutes(1), pool.getWorker().getProcess().getGivenUpRetryInterval());
   }
 
   @Test
@@ -184,6 +191,10 @@ class ConfigReaderTest {
     assertEquals(Duration.ofSeconds(20), worker.getProcess().getHandshakeTimeout());
     assertEquals(Duration.ofSeconds(3), worker.getProcess().getShutdownGrace());
     assertEquals(4, worker.getProcess().getMaxRestarts());
+    assertEquals(Duration.ofMillis(200), worker.getProcess().getInitialRestartDelay());
+    assertEquals(Duration.ofSeconds(30), worker.getProcess().getMaxRestartDelay());
+    assertEquals(Duration.ofMinutes(1), worker.getProcess().getStableAfter());
+    assertEquals(Duration.ofMinutes(5), worker.getProcess().getGivenUpRetryInterval());
     assertEquals(dir.resolve("run"), worker.getProcess().getRuntimeDirectory());
     assertTrue(pool.isServeAsService());
     assertEquals(List.of("quote", "python"), pool.getCapabilities());
@@ -249,6 +260,11 @@ class ConfigReaderTest {
       "{'pools': [{'name': 'p', 'module': 'm', 'requestTimeout': 'soon'}]}       | pools[0].requestTimeout: must be a duration like 500ms",
       "{'pools': [{'name': 'p', 'module': 'm', 'requestTimeout': '0s'}]}         | pools[0].requestTimeout: must be longer than zero",
       "{'pools': [{'name': 'p', 'module': 'm', 'maxInFlight': 0}]}               | pools[0].maxInFlight: must be at least 1",
+      "{'pools': [{'name': 'p', 'module': 'm', 'maxRestarts': -1}]}              | pools[0].maxRestarts: must be at least 0, was -1",
+      "{'pools': [{'name': 'p', 'module': 'm', 'initialRestartDelay': '0s'}]}    | pools[0].initialRestartDelay: must be longer than zero",
+      "{'pools': [{'name': 'p', 'module': 'm', 'stableAfter': 'later'}]}         | pools[0].stableAfter: must be a duration like 500ms",
+      "{'pools': [{'name': 'p', 'module': 'm', 'givenUpRetryInterval': 0}]}      | pools[0].givenUpRetryInterval: must be longer than zero, was 0 ms",
+      "{'pools': [{'name': 'p', 'module': 'm', 'initialRestartDelay': '20s'}]}   | pools[0].maxRestartDelay: must not be shorter than initialRestartDelay (20000 ms), was 10000 ms",
       "{'pools': [{'name': 'p', 'module': 'm', 'serveAsService': 'yes'}]}        | pools[0].serveAsService: must be true or false",
       "{'coordinator': {'enabled': false}, 'pools': [{'name': 'p', 'module': 'm', 'serveAsService': true}]} | pools[0].serveAsService: a pool serves as a service through the coordinator",
       "{'pools': [{'name': 'p', 'module': 'm', 'serveAsService': true, 'heartbeatInterval': '10s'}]} | pools[0].heartbeatInterval: must be shorter than coordinator.heartbeatTtl",

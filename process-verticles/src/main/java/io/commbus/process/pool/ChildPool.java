@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,15 +128,28 @@ public final class ChildPool {
     int size = 0;
     int ready = 0;
     int inFlight = 0;
+    int givenUp = 0;
+    LastExit lastExit = null;
+    Instant nextRetry = null;
     for (Slot slot : supervisor.active()) {
       size++;
       if (slot.serving()) {
         ready++;
         inFlight += slot.child.inFlight();
       }
+      if (slot.gaveUp) {
+        givenUp++;
+      }
+      if (slot.lastExit != null && (lastExit == null || slot.lastExit.at().isAfter(lastExit.at()))) {
+        lastExit = slot.lastExit;
+      }
+      if (slot.restartAt != null && (nextRetry == null || slot.restartAt.isBefore(nextRetry))) {
+        nextRetry = slot.restartAt;
+      }
     }
     return new PoolStatus(spec.name(), spec.type(), size, ready, inFlight, queue.size(), supervisor.restarts(),
-        rejected, size * spec.maxInFlight(), firstReady.future().result());
+        rejected, size * spec.maxInFlight(), firstReady.future().result(), givenUp,
+        lastExit, nextRetry);
   }
 
   private void dispatch(PoolRequest request) {
@@ -198,6 +212,7 @@ public final class ChildPool {
 
   private CommBusException unavailable() {
     return new CommBusException(ErrorCode.UNAVAILABLE, "pool " + spec.name()
-        + " has no child left: every one failed more than " + spec.restarts().maxRestarts() + " times in a row");
+        + " has no child left: every one failed more than " + spec.restarts().maxRestarts()
+        + " times in a row, and is tried again every " + spec.restarts().givenUpRetry().toMillis() + " ms");
   }
 }

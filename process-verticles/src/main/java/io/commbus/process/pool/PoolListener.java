@@ -15,6 +15,9 @@ public interface PoolListener {
   /** A child will be started again after {@code delayMillis}. */
   void childRestarting(String childId, int attempt, long delayMillis);
 
-  /** A child failed {@code restarts} + 1 times in a row and is not started again. */
+  /**
+   * A child failed {@code restarts} + 1 times in a row and is given up: from now on it is tried
+   * only at the policy's slow cadence, until a run is ready ({@link #childStarted} again).
+   */
   void childGaveUp(String childId, int restarts, String description);
 }

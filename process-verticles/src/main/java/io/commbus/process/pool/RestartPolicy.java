@@ -6,9 +6,10 @@ import java.time.Duration;
  * When a child that ended unasked is started again: after {@code initialDelay}, doubling per
  * consecutive failure up to {@code maxDelay}; a child that stays ready for {@code stableAfter}
  * starts counting afresh, and one that failed more than {@code maxRestarts} times in a row is
- * given up.
+ * given up: from then on it is tried only every {@code givenUpRetry}, until a run is ready.
  */
-public record RestartPolicy(Duration initialDelay, Duration maxDelay, int maxRestarts, Duration stableAfter) {
+public record RestartPolicy(Duration initialDelay, Duration maxDelay, int maxRestarts, Duration stableAfter,
+                            Duration givenUpRetry) {
 
   /** The delay before restart number {@code failures} (1 for the first). */
   public long delayMillis(int failures) {

@@ -6,9 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
+
 /**
  * One place in a pool: the child run that fills it now, how often runs in a row have failed,
- * and the timers of its restart policy. Runs come and go; the slot stays until it is retired.
+ * how the last one ended, and the timers of its restart policy. Runs come and go; the slot
+ * stays until it is retired.
  */
 final class Slot {
 
@@ -19,9 +22,15 @@ final class Slot {
   int failures;
   boolean retired;
   boolean gaveUp;
+  long restarts;
+  LastExit lastExit;
+  /** When the pending restart timer fires; null when none is pending. */
+  Instant restartAt;
   long restartTimer = -1;
   long stableTimer = -1;
   Future<HandlerKind> firstStart;
+  /** The start of the current run: failed when the run ended before it was ready. */
+  Future<HandlerKind> run;
 
   Slot(int index, String poolName) {
     this.index = index;
@@ -33,15 +42,24 @@ final class Slot {
     return !retired && child != null && child.state() == ChildProcess.State.READY;
   }
 
-  /** Whether the slot will never serve again. */
+  /** Whether the slot serves nothing until a slow retry, if ever: given up or retired. */
   boolean done() {
     return gaveUp || retired;
+  }
+
+  /** Where it stands in its restart policy. */
+  Supervision supervision() {
+    if (gaveUp) {
+      return Supervision.GIVEN_UP;
+    }
+    return failures > 0 && !serving() ? Supervision.RESTARTING : Supervision.RUNNING;
   }
 
   void cancelTimers(Vertx vertx) {
     if (restartTimer >= 0) {
       vertx.cancelTimer(restartTimer);
       restartTimer = -1;
+      restartAt = null;
     }
     if (stableTimer >= 0) {
       vertx.cancelTimer(stableTimer);
@@ -49,7 +67,10 @@ final class Slot {
     }
   }
 
-  /** Id, state, pid, requests in flight, handler kind, startup time, failures and whether it gave up. */
+  /**
+   * Id, state, pid, requests in flight, handler kind, startup time, failures, whether it gave up,
+   * its supervision, restarts, the next restart's time and how its last run ended unasked.
+   */
   JsonObject describe() {
     JsonObject info = new JsonObject().put("id", childId);
     if (child != null) {
@@ -61,6 +82,14 @@ final class Slot {
         info.put("startupMillis", child.startupMillis());
       }
     }
-    return info.put("failures", failures).put("gaveUp", gaveUp);
+    info.put("failures", failures).put("gaveUp", gaveUp).put("supervision", supervision().name())
+        .put("restarts", restarts);
+    if (restartAt != null) {
+      info.put("nextRetryAt", restartAt.toString());
+    }
+    if (lastExit != null) {
+      info.put("lastExit", lastExit.toJson());
+    }
+    return info;
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.List;
 /**
  * Keeps a pool's slots filled: starts a child in each, restarts one that ended unasked under
  * the {@link RestartPolicy} (exponential backoff, a failure count that a stable run resets),
- * gives up on one that keeps failing, and stops them. Runs on the pool's context.
+ * gives up on one that keeps failing but still tries it at the policy's slow cadence, so the
+ * pool recovers by itself when the cause goes away, and stops them. Runs on the pool's context.
  */
 final class Supervisor {
 
@@ -25,7 +27,7 @@ final class Supervisor {
     /** {@code child} is ready in {@code slot}. */
     void ready(Slot slot, ChildProcess child);
 
-    /** Every slot is given up or retired: nothing will serve again. */
+    /** Every slot is given up or retired: nothing serves until a slow retry brings a child back. */
     void allGaveUp();
   }
 
@@ -75,7 +77,7 @@ final class Supervisor {
     return restarts;
   }
 
-  /** Whether no slot will serve again. */
+  /** Whether no slot serves until a slow retry, if ever. */
   boolean allDone() {
     return slots.stream().allMatch(Slot::done);
   }
@@ -111,7 +113,8 @@ final class Supervisor {
         directory.socket(slot.index, slot.generation), HexFormat.of().formatHex(nextToken()),
         (ended, exit) -> childExited(slot, ended, exit));
     slot.child = child;
-    return child.start().andThen(ar -> {
+    slot.run = child.start();
+    return slot.run.andThen(ar -> {
       if (slot.child != child) {
         return;
       }
@@ -133,6 +136,11 @@ final class Supervisor {
     if (slot.retired) {
       child.stop();
       return;
+    }
+    if (slot.gaveUp) {
+      slot.gaveUp = false;
+      LOG.log(System.Logger.Level.INFO, "pool " + spec.name() + ": child " + slot.childId
+          + " is ready again after it was given up");
     }
     slot.stableTimer = vertx.setTimer(spec.restarts().stableAfter().toMillis(), t -> {
       slot.stableTimer = -1;
@@ -158,22 +166,37 @@ final class Supervisor {
     if (!slot.firstStart.isComplete()) {
       return; // deployment fails; nothing to restart
     }
+    slot.lastExit = new LastExit(exit, slot.run.failed() ? slot.run.cause().getMessage() : null, Instant.now());
     slot.failures++;
-    if (spec.restarts().givesUp(slot.failures)) {
+    RestartPolicy policy = spec.restarts();
+    if (slot.gaveUp) {
+      restartLater(slot, policy.givenUpRetry().toMillis());
+      return;
+    }
+    if (policy.givesUp(slot.failures)) {
       slot.gaveUp = true;
+      // Before the event, so whoever hears it sees the slot given up with its retry planned.
+      restartLater(slot, policy.givenUpRetry().toMillis());
       events.childGaveUp(slot.childId, slot.failures - 1, exit.description());
       LOG.log(System.Logger.Level.ERROR, "pool " + spec.name() + ": child " + slot.childId + " gave up after "
-          + (slot.failures - 1) + " restarts");
+          + (slot.failures - 1) + " restarts; it is tried again every " + policy.givenUpRetry().toMillis() + " ms");
       if (allDone()) {
         pool.allGaveUp();
       }
       return;
     }
-    long delay = spec.restarts().delayMillis(slot.failures);
-    restarts++;
+    long delay = policy.delayMillis(slot.failures);
+    restartLater(slot, delay);
     events.childRestarting(slot.childId, slot.failures, delay);
-    slot.restartTimer = vertx.setTimer(delay, t -> {
+  }
+
+  private void restartLater(Slot slot, long delayMillis) {
+    restarts++;
+    slot.restarts++;
+    slot.restartAt = Instant.now().plusMillis(delayMillis);
+    slot.restartTimer = vertx.setTimer(delayMillis, t -> {
       slot.restartTimer = -1;
+      slot.restartAt = null;
       if (!stopping && !slot.retired) {
         launch(slot);
       }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RestartPolicyTest {
 
   private final RestartPolicy policy = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), 3,
-      Duration.ofSeconds(10));
+      Duration.ofSeconds(10), Duration.ofMinutes(1));
 
   @Test
   void theDelayDoublesPerFailureUpToItsCap() {
