@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,6 +93,25 @@ class SupervisionTest extends ProcessFixture {
 
     assertEquals(ErrorCode.PROTOCOL, error.code());
     assertTrue(error.getMessage().contains("exceeds the maximum of 1024"), error.getMessage());
+  }
+
+  @Test
+  void aRestartThatFailsItsHandshakeAndLingersIsKilledAndCountedAsAFailure(@TempDir Path scratch) throws Exception {
+    Promise<JsonObject> failedRestart = Promise.promise();
+    bus.subscribe(ProcessEvents.CHILD_EXITED, event -> {
+      if ("HANDSHAKE_FAILED".equals(event.json().getString("cause"))) {
+        failedRestart.tryComplete(event.json());
+      }
+    });
+    Path marker = scratch.resolve("started-once");
+    deploy(new PoolOptions("relapse"), script("fail_on_restart.py", o -> o.setHandshakeTimeout(Duration.ofSeconds(60))
+        .putEnvironment("MARKER_FILE", marker.toString())));
+
+    // Far less than the handshake timeout: the fail frame itself ends the run.
+    JsonObject exit = failedRestart.future().await(15, TimeUnit.SECONDS);
+
+    assertEquals(9, exit.getInteger("signal"), exit.encode());
+    assertTrue(exit.getString("description").contains("cannot start"), exit.getString("description"));
   }
 
   @Test

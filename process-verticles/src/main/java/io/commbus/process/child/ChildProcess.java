@@ -112,6 +112,11 @@ public final class ChildProcess {
         .onSuccess(spawned -> {
           process = spawned;
           spawned.onExit(context, status -> exited(spawned, status));
+          if (killCause != null || state == State.STOPPING) {
+            // Its end was decided while the spawn was still under way (a fail frame can come first).
+            spawned.signal(context, true);
+            return;
+          }
           handshakeTimer = context.owner().setTimer(spec.handshakeTimeout().toMillis(), t -> handshakeTimedOut());
         })
         .onFailure(e -> {
@@ -148,7 +153,11 @@ public final class ChildProcess {
 
       @Override
       public void childFailed(HandshakeFailure failure) {
+        // Not trusted to exit by itself: a child that said it cannot start and lingers would
+        // otherwise hold its slot (and the start) with no timer left to end it.
         failStart(failure);
+        accepted.close();
+        kill(ExitCause.HANDSHAKE_FAILED, "reported that it cannot start");
       }
     });
     accepted.handler(new FrameParser(spec.maxFrameSize(), FrameKind.FROM_CHILD, this::frame, this::parserError));

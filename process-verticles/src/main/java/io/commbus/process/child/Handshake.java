@@ -32,7 +32,7 @@ final class Handshake {
     /** This side refused the child: the {@code fail} frame is sent and the socket is closing. */
     void refused(HandshakeFailure failure);
 
-    /** The child said it cannot start (its {@code fail} frame); it exits by itself. */
+    /** The child said it cannot start (its {@code fail} frame); it is closed and killed, not trusted to exit. */
     void childFailed(HandshakeFailure failure);
   }
 
