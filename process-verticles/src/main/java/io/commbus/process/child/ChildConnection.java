@@ -31,8 +31,11 @@ final class ChildConnection {
 
   /** What the connection reports to its child. */
   interface Listener {
-    /** The connection closed itself for {@code cause}; its exchanges already failed with {@code error}. */
-    void broken(ExitCause cause, CommBusException error);
+    /**
+     * The connection closed itself for {@code cause}; its exchanges already failed with
+     * {@code error}. {@code detail} is what went wrong, as {@link ExitCause#describe} words it.
+     */
+    void broken(ExitCause cause, CommBusException error, String detail);
 
     /** A request passed its deadline: the child may be hung. */
     void deadlineMissed();
@@ -100,8 +103,9 @@ final class ChildConnection {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "bug: the parent failed handling a " + frame.kind().wireName()
           + " frame from child " + childId + ": " + frame, e);
-      fail(ExitCause.PARENT_FAILED, new CommBusException(ErrorCode.INTERNAL, "child " + childId
-          + ": the parent failed handling its " + frame.kind().wireName() + " frame: " + e));
+      String what = "its " + frame.kind().wireName() + " frame: " + e;
+      fail(ExitCause.PARENT_FAILED, what, new CommBusException(ErrorCode.INTERNAL, "child " + childId
+          + ": the parent failed handling " + what));
     }
   }
 
@@ -145,16 +149,16 @@ final class ChildConnection {
 
   /** Reports a protocol violation found outside the connection (by the frame parser). */
   void protocolError(ProtocolViolation violation) {
-    fail(ExitCause.PROTOCOL_VIOLATION, new CommBusException(ErrorCode.PROTOCOL, "child " + childId + ": "
-        + violation.getMessage()));
+    fail(ExitCause.PROTOCOL_VIOLATION, violation.getMessage(), new CommBusException(ErrorCode.PROTOCOL, "child "
+        + childId + ": " + violation.getMessage()));
   }
 
-  private void fail(ExitCause cause, CommBusException error) {
+  private void fail(ExitCause cause, String detail, CommBusException error) {
     if (closed) {
       return;
     }
     shutdown(error);
-    listener.broken(cause, error);
+    listener.broken(cause, error, detail);
   }
 
   private void onClosed() {

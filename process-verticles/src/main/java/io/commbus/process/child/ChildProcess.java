@@ -120,8 +120,8 @@ public final class ChildProcess {
           handshakeTimer = context.owner().setTimer(spec.handshakeTimeout().toMillis(), t -> handshakeTimedOut());
         })
         .onFailure(e -> {
-          failStart(new HandshakeFailure(FailReason.CHILD_EXITED, "child " + childId + " could not be started: "
-              + e.getMessage()));
+          failStart(new HandshakeFailure(FailReason.CHILD_EXITED,
+              ExitCause.SPAWN_FAILED.describe(childId, -1, -1, String.valueOf(e.getMessage()))));
           state = State.EXITED;
           killCause = ExitCause.SPAWN_FAILED;
           cleanUp();
@@ -146,9 +146,9 @@ public final class ChildProcess {
       }
 
       @Override
-      public void refused(HandshakeFailure failure) {
+      public void refused(HandshakeFailure failure, String why) {
         failStart(failure);
-        kill(ExitCause.HANDSHAKE_FAILED, "failed its handshake: " + failure.getMessage());
+        kill(ExitCause.HANDSHAKE_FAILED, why);
       }
 
       @Override
@@ -157,7 +157,7 @@ public final class ChildProcess {
         // otherwise hold its slot (and the start) with no timer left to end it.
         failStart(failure);
         accepted.close();
-        kill(ExitCause.HANDSHAKE_FAILED, "reported that it cannot start");
+        kill(ExitCause.HANDSHAKE_FAILED, "it reported that it cannot start (" + failure.reason().wireName() + ")");
       }
     });
     accepted.handler(new FrameParser(spec.maxFrameSize(), FrameKind.FROM_CHILD, this::frame, this::parserError));
@@ -182,7 +182,7 @@ public final class ChildProcess {
           + " frame in the handshake of child " + childId + ": " + frame, e);
       failStart(new CommBusException(ErrorCode.INTERNAL, "child " + childId + " could not be started: the parent "
           + "failed handling its " + frame.kind().wireName() + " frame: " + e));
-      kill(ExitCause.PARENT_FAILED, "the parent failed handling its handshake");
+      kill(ExitCause.PARENT_FAILED, "its " + frame.kind().wireName() + " frame in the handshake");
     }
   }
 
@@ -190,7 +190,7 @@ public final class ChildProcess {
     if (connection != null) {
       connection.protocolError(violation);
     } else {
-      handshake.refuse(FailReason.PROTOCOL, "child " + childId + ": " + violation.getMessage());
+      handshake.refuse(FailReason.PROTOCOL, "broke the protocol: " + violation.getMessage());
     }
   }
 
@@ -201,15 +201,13 @@ public final class ChildProcess {
     state = State.READY;
     LivenessCheck liveness = new LivenessCheck(context, spec.hangGrace().toMillis(), () -> connection.ping(), () -> {
       if (state == State.READY) {
-        kill(ExitCause.HUNG, "did not answer a liveness ping within " + spec.hangGrace().toMillis()
-            + " ms after a request passed its deadline");
+        kill(ExitCause.HUNG, spec.hangGrace().toMillis() + " ms of a request passing its deadline");
       }
     });
     connection = new ChildConnection(context, socket, bus, childId, spec, new ChildConnection.Listener() {
       @Override
-      public void broken(ExitCause cause, CommBusException error) {
-        kill(cause, (cause == ExitCause.PROTOCOL_VIOLATION ? "broke the protocol: "
-            : "sent a frame the parent failed to handle: ") + error.getMessage());
+      public void broken(ExitCause cause, CommBusException error, String detail) {
+        kill(cause, detail);
       }
 
       @Override
@@ -232,7 +230,7 @@ public final class ChildProcess {
     if (state == State.STARTING) {
       failStart(new HandshakeFailure(FailReason.TIMEOUT, "child " + childId + " was not ready within "
           + spec.handshakeTimeout().toMillis() + " ms" + lastOutput()));
-      kill(ExitCause.HANDSHAKE_FAILED, "did not finish its handshake in time");
+      kill(ExitCause.HANDSHAKE_FAILED, "it was not ready within " + spec.handshakeTimeout().toMillis() + " ms");
     }
   }
 
@@ -269,7 +267,10 @@ public final class ChildProcess {
 
   // ---- ending
 
-  /** Kills the child and its descendants at once (SIGKILL); its exit is reported as usual. */
+  /**
+   * Kills the child and its descendants at once (SIGKILL); its exit is reported as usual, in
+   * words {@link ExitCause#describe} makes of {@code cause} and {@code reason}.
+   */
   private void kill(ExitCause cause, String reason) {
     if (killCause == null) {
       killCause = cause;
@@ -302,8 +303,8 @@ public final class ChildProcess {
     }
     SpawnedProcess target = process;
     long term = context.owner().setTimer(wasReady ? grace : 1, t -> target.signal(context, false));
-    long hard = context.owner().setTimer((wasReady ? grace : 1) + grace,
-        t -> kill(ExitCause.STOPPED, "did not stop within its grace"));
+    long hardAfter = (wasReady ? grace : 1) + grace;
+    long hard = context.owner().setTimer(hardAfter, t -> kill(ExitCause.STOPPED, hardAfter + " ms"));
     exit.future().onComplete(v -> {
       context.owner().cancelTimer(term);
       context.owner().cancelTimer(hard);
@@ -315,7 +316,7 @@ public final class ChildProcess {
     if (state == State.READY) {
       // The child hung up without exiting; it is of no use any more.
       long timer = context.owner().setTimer(DISCONNECTED_GRACE_MILLIS,
-          t -> kill(ExitCause.DISCONNECTED, "closed its connection"));
+          t -> kill(ExitCause.DISCONNECTED, DISCONNECTED_GRACE_MILLIS + " ms"));
       exit.future().onComplete(v -> context.owner().cancelTimer(timer));
     }
   }
@@ -325,8 +326,7 @@ public final class ChildProcess {
     ExitCause cause = killCause != null ? killCause
         : previous == State.STOPPING ? ExitCause.STOPPED
         : ExitStatus.signal(status) > 0 ? ExitCause.SIGNALLED : ExitCause.EXITED;
-    String description = "child " + childId + " (pid " + ended.pid() + ") " + ExitStatus.describe(status)
-        + (killReason != null ? " after it " + killReason : "");
+    String description = cause.describe(childId, ended.pid(), status, killReason);
     state = State.EXITED;
     cancelHandshakeTimer();
     if (!readiness.future().isComplete()) {

@@ -62,7 +62,7 @@ class ChildConnectionTest {
       context = Vertx.currentContext();
       connection = new ChildConnection(context, socket, bus, "test#0", SPEC, new ChildConnection.Listener() {
         @Override
-        public void broken(ExitCause cause, CommBusException error) {
+        public void broken(ExitCause cause, CommBusException error, String detail) {
           broken.tryComplete(new Broken(cause, error));
         }
 
