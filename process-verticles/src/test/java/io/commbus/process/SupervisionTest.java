@@ -115,6 +115,46 @@ class SupervisionTest extends ProcessFixture {
   }
 
   @Test
+  void aChildWhoseConnectionClosedTakesNoRequestsAndItsSiblingServesThem(@TempDir Path scratch) throws Exception {
+    ProcessVerticle pool = deploy(new PoolOptions("py.hangup").setSize(2), worker("echo_or_hang_up"));
+    long closing = pid(pool, 0);
+    long sibling = pid(pool, 1);
+    Promise<JsonObject> closedOneExited = Promise.promise();
+    bus.subscribe(ProcessEvents.CHILD_EXITED, event -> {
+      if (event.json().getLong("pid") == closing) {
+        closedOneExited.tryComplete(event.json());
+      }
+    });
+    Path go = scratch.resolve("go");
+    Path done = scratch.resolve("done");
+
+    // Both idle: the first request goes to the first child, which is told to hang up later.
+    JsonObject files = new JsonObject().put("go", go.toString()).put("done", done.toString());
+    assertEquals(closing, await(bus.query(Message.query("py.hangup", new JsonObject().put("hang_up", files))))
+        .json().getLong("pid"));
+    Files.createFile(go);
+    awaitFile(done);
+
+    // Until the closed child is gone, every call goes to its sibling and succeeds.
+    List<String> failed = new ArrayList<>();
+    int calls = 0;
+    while (!closedOneExited.future().isComplete() && calls < 5000) {
+      calls++;
+      try {
+        Message reply = bus.query(Message.query("py.hangup", new JsonObject())).await(10, TimeUnit.SECONDS);
+        assertEquals(sibling, reply.json().getLong("pid"));
+      } catch (CommBusException e) {
+        failed.add(e.code() + ": " + e.getMessage());
+      }
+    }
+
+    assertEquals(List.of(), failed.subList(0, Math.min(3, failed.size())), failed.size() + " of " + calls
+        + " calls failed");
+    assertTrue(calls > 0);
+    assertEquals("DISCONNECTED", closedOneExited.future().await(10, TimeUnit.SECONDS).getString("cause"));
+  }
+
+  @Test
   void aHungChildIsKilledAndRestarted() {
     ProcessVerticle pool = deploy("py.block", worker("block"));
     long pid = pid(pool, 0);
@@ -229,6 +269,21 @@ class SupervisionTest extends ProcessFixture {
 
     assertEquals(ErrorCode.OVERLOADED, rejected.code());
     await(Future.all(accepted));
+  }
+
+  /** Waits, polling, until a child has written {@code file}. */
+  private void awaitFile(Path file) {
+    Promise<Void> there = Promise.promise();
+    long timer = vertx.setPeriodic(5, t -> {
+      if (Files.exists(file)) {
+        there.tryComplete();
+      }
+    });
+    try {
+      await(there.future());
+    } finally {
+      vertx.cancelTimer(timer);
+    }
   }
 
   /** Waits, without sleeping blind, until the pool reports {@code n} requests in flight. */

@@ -109,13 +109,18 @@ final class ChildConnection {
     }
   }
 
-  /** Sends a request; the exchange hears the answer. */
+  /** Sends a request; the exchange hears the answer, or that it was never delivered. */
   void request(Exchange exchange) {
     if (closed) {
-      exchange.onError(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not connected"));
+      exchange.onUndelivered(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not connected"));
       return;
     }
     requests.send(exchange);
+  }
+
+  /** Whether requests can still be sent: the socket is open and the connection was not shut down. */
+  boolean isOpen() {
+    return !closed;
   }
 
   /** Sends a liveness ping; the future completes when the child's loop answers. */
@@ -137,10 +142,15 @@ final class ChildConnection {
     return requests.inFlight();
   }
 
-  /** Fails every exchange in either direction with {@code error} and closes the socket. */
+  /**
+   * Closes the socket: requests not yet written go back as undelivered, the rest and every
+   * call from the child fail with {@code error}. What is still queued is dropped, not written:
+   * a request handed back must not reach this child as well.
+   */
   void shutdown(CommBusException error) {
-    writer.close();
+    writer.closed();
     closed = true;
+    requests.returnUnwritten(error);
     requests.failAll(error);
     calls.stopAll();
     pings.clear();
@@ -162,8 +172,14 @@ final class ChildConnection {
   }
 
   private void onClosed() {
+    boolean wasOpen = !closed;
     closed = true;
     writer.closed();
     listener.closed();
+    if (wasOpen) {
+      // After the listener heard of it, so the child is no longer chosen when these are sent again.
+      requests.returnUnwritten(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId
+          + " closed its connection"));
+    }
   }
 }

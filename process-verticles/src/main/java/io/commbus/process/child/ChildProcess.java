@@ -35,7 +35,11 @@ public final class ChildProcess {
     void exited(ChildProcess child, ChildExit exit);
   }
 
-  public enum State { STARTING, READY, STOPPING, EXITED }
+  /**
+   * Where a run is. {@code ENDING}: it was ready, and then its connection closed or this side
+   * decided to kill it; it takes no requests while its exit is awaited.
+   */
+  public enum State { STARTING, READY, ENDING, STOPPING, EXITED }
 
   private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
   /** How long a child that closed its connection may take to exit by itself before it is killed. */
@@ -87,6 +91,11 @@ public final class ChildProcess {
 
   public long pid() {
     return process == null ? -1 : process.pid();
+  }
+
+  /** Whether a request sent now would reach the child: it is ready and its connection is open. */
+  public boolean acceptsRequests() {
+    return state == State.READY && connection != null && connection.isOpen();
   }
 
   /** Requests sent and not yet answered. */
@@ -256,10 +265,10 @@ public final class ChildProcess {
 
   // ---- requests
 
-  /** Sends a request to the child; fails the exchange unless the child is ready. */
+  /** Sends a request to the child; hands it back undelivered unless the child {@link #acceptsRequests()}. */
   public void request(Exchange exchange) {
-    if (state != State.READY || connection == null) {
-      exchange.onError(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not ready"));
+    if (!acceptsRequests()) {
+      exchange.onUndelivered(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not ready"));
       return;
     }
     connection.request(exchange);
@@ -275,6 +284,9 @@ public final class ChildProcess {
     if (killCause == null) {
       killCause = cause;
       killReason = reason;
+    }
+    if (state == State.READY) {
+      state = State.ENDING;
     }
     if (process == null || state == State.EXITED) {
       return;
@@ -314,7 +326,8 @@ public final class ChildProcess {
 
   private void socketClosed() {
     if (state == State.READY) {
-      // The child hung up without exiting; it is of no use any more.
+      // The child hung up: it takes no more requests, and gets a moment to exit by itself.
+      state = State.ENDING;
       long timer = context.owner().setTimer(DISCONNECTED_GRACE_MILLIS,
           t -> kill(ExitCause.DISCONNECTED, DISCONNECTED_GRACE_MILLIS + " ms"));
       exit.future().onComplete(v -> context.owner().cancelTimer(timer));

@@ -34,6 +34,8 @@ final class FrameWriter {
   private Buffer pending = Buffer.buffer();
   private boolean flushScheduled;
   private boolean closed;
+  /** Writes handed to the socket so far. */
+  private long writes;
 
   FrameWriter(Context context, NetSocket socket) {
     this.context = context;
@@ -65,6 +67,14 @@ final class FrameWriter {
     ready.remove(source);
   }
 
+  /**
+   * How many writes have been handed to the socket. A frame queued when this was {@code n}
+   * has left this side once it is past {@code n}; if the writer closes first, it never did.
+   */
+  long writes() {
+    return writes;
+  }
+
   /** Writes what is queued now, then stops writing for good. */
   void close() {
     if (!closed) {
@@ -73,7 +83,7 @@ final class FrameWriter {
     closed = true;
   }
 
-  /** Stops writing without flushing: the socket is already gone. */
+  /** Stops writing and drops what is queued: the socket is gone, or what is queued must not reach it. */
   void closed() {
     closed = true;
   }
@@ -99,6 +109,7 @@ final class FrameWriter {
     }
     Buffer out = pending;
     pending = Buffer.buffer(Math.max(MIN_BUFFER, Math.min(out.length(), MAX_BUFFER)));
+    writes++;
     socket.write(out);
   }
 }

@@ -30,7 +30,7 @@ final class Slot {
 
   /** Whether the slot's child can take a request now, whatever its load. */
   boolean serving() {
-    return !retired && child != null && child.state() == ChildProcess.State.READY;
+    return !retired && child != null && child.acceptsRequests();
   }
 
   /** Whether the slot will never serve again. */
