@@ -160,3 +160,24 @@ async def _hang_up(files):
     with socket.socket(fileno=os.dup(transport.get_extra_info("socket").fileno())) as sock:
         sock.shutdown(socket.SHUT_RDWR)
     open(files["done"], "w").close()
+
+
+async def frame_limits(payload):
+    """For the frame-limit tests: sleeps, takes a callback stream of sized items, or queries the
+    bus for a sized answer; reports what arrived and the code of the error that ended it."""
+    what = payload.get("do")
+    if what == "sleep":
+        await asyncio.sleep(payload["seconds"])
+        return {"pid": os.getpid()}
+    received = []
+    code = None
+    try:
+        if what == "callback":
+            async for item in commbus.test.Sized({"sizes": payload["sizes"]}):
+                received.append(len(item["blob"]))
+        elif what == "query":
+            answer = await commbus.query("test.Big", {"size": payload["size"]}, timeout=5)
+            received.append(len(answer["blob"]))
+    except commbus.errors.CommBusError as e:
+        code = e.code
+    return {"pid": os.getpid(), "received": received, "code": code}

@@ -60,7 +60,7 @@ final class ChildConnection {
     this.socket = socket;
     this.childId = childId;
     this.listener = listener;
-    this.writer = new FrameWriter(context, socket);
+    this.writer = new FrameWriter(context, socket, spec.maxFrameSize());
     this.requests = new ParentRequests(context, writer, childId, spec.streamWindow(), listener::deadlineMissed);
     this.calls = new ChildCalls(bus, writer, spec.streamWindow(), spec.callTimeout(), spec.callbackType());
     socket.closeHandler(v -> onClosed());

@@ -30,6 +30,7 @@ final class FrameWriter {
 
   private final Context context;
   private final NetSocket socket;
+  private final int maxFrameSize;
   private final Set<Source> ready = new LinkedHashSet<>();
   private Buffer pending = Buffer.buffer();
   private boolean flushScheduled;
@@ -37,12 +38,18 @@ final class FrameWriter {
   /** Writes handed to the socket so far. */
   private long writes;
 
-  FrameWriter(Context context, NetSocket socket) {
+  /** {@code maxFrameSize}: the largest frame the child accepts, as announced in {@code welcome}. */
+  FrameWriter(Context context, NetSocket socket, int maxFrameSize) {
     this.context = context;
     this.socket = socket;
+    this.maxFrameSize = maxFrameSize;
   }
 
-  /** Queues {@code frame} for this turn's write; dropped once the writer is closed. */
+  /**
+   * Queues {@code frame} for this turn's write; dropped once the writer is closed. A frame over
+   * the child's limit is not queued: {@link FrameTooLarge} is thrown for its exchange to fail
+   * alone, where the child would otherwise take it as a protocol violation and exit.
+   */
   void write(Frame frame) {
     if (closed) {
       return;
@@ -51,9 +58,9 @@ final class FrameWriter {
     scheduleFlush();
   }
 
-  /** Appends {@code frame} to what this turn writes, without scheduling; for sources while they drain. */
+  /** Appends {@code frame} to what this turn writes, without scheduling; for sources while they drain. As {@link #write}, throws {@link FrameTooLarge}. */
   void encode(Frame frame) {
-    FrameCodec.encode(frame, pending);
+    FrameCodec.encode(frame, pending, maxFrameSize);
   }
 
   /** Lets {@code source} put its frames in at the next flush. */

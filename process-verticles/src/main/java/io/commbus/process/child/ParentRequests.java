@@ -4,6 +4,7 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.stream.CreditWindow;
 import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameTooLarge;
 import io.commbus.process.wire.Headers;
 import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.FrameKind;
@@ -55,7 +56,14 @@ final class ParentRequests {
     if (exchange.streamed()) {
       header.put(Protocol.CREDIT, window);
     }
-    Outbound pending = new Outbound(id, exchange, writer.writes());
+    long queuedAtWrite = writer.writes();
+    try {
+      writer.write(Frame.withValue(FrameKind.REQ, header, exchange.payload()));
+    } catch (FrameTooLarge e) {
+      exchange.onError(e); // never sent: this request alone fails
+      return;
+    }
+    Outbound pending = new Outbound(id, exchange, queuedAtWrite);
     outbound.put(id, pending);
     long delay = Math.max(1, exchange.deadlineMillis() - System.currentTimeMillis());
     pending.timer = context.owner().setTimer(delay, t -> deadlinePassed(pending));
@@ -65,7 +73,6 @@ final class ParentRequests {
         writer.write(Frame.of(FrameKind.CANCEL, id));
       }
     });
-    writer.write(Frame.withValue(FrameKind.REQ, header, exchange.payload()));
   }
 
   /** Requests still waiting for an answer. */
