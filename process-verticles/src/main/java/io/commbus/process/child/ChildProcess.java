@@ -5,6 +5,7 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.process.wire.Frame;
 import io.commbus.process.wire.FrameParser;
+import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.FailReason;
 import io.commbus.process.wire.Protocol.FrameKind;
 import io.commbus.process.wire.Protocol.HandlerKind;
@@ -17,6 +18,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -115,7 +117,7 @@ public final class ChildProcess {
   public Future<HandlerKind> start() {
     startedAt = System.currentTimeMillis();
     server = context.owner().createNetServer().connectHandler(this::connected);
-    server.listen(SocketAddress.domainSocketAddress(socketPath.toString()))
+    listen()
         .compose(s -> context.owner().executeBlocking(() -> SpawnedProcess.spawn(spec, socketPath, token, childId),
             false))
         .onSuccess(spawned -> {
@@ -129,15 +131,32 @@ public final class ChildProcess {
           handshakeTimer = context.owner().setTimer(spec.handshakeTimeout().toMillis(), t -> handshakeTimedOut());
         })
         .onFailure(e -> {
-          failStart(new HandshakeFailure(FailReason.CHILD_EXITED,
-              ExitCause.SPAWN_FAILED.describe(childId, -1, -1, String.valueOf(e.getMessage()))));
+          // Whether it is the first start or a restart, it fails now, and the pool hears of it
+          // as of any run that ended: nothing waits for a child that never came to be.
+          String description = ExitCause.SPAWN_FAILED.describe(childId, -1, -1, String.valueOf(e.getMessage()));
+          failStart(new HandshakeFailure(FailReason.CHILD_EXITED, description));
+          State previous = state;
           state = State.EXITED;
           killCause = ExitCause.SPAWN_FAILED;
-          cleanUp();
-          readiness.tryFail(startFailure);
-          exit.tryComplete();
+          cleanUp().onComplete(done -> {
+            readiness.tryFail(startFailure);
+            exit.tryComplete();
+            if (previous != State.STOPPING) {
+              listener.exited(this, new ChildExit(ExitCause.SPAWN_FAILED, -1, description));
+            }
+          });
         });
     return readiness.future();
+  }
+
+  /** Listens on the socket; a path the platform cannot bind fails here, saying so, rather than in the OS. */
+  private Future<NetServer> listen() {
+    int length = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
+    if (length > Protocol.MAX_SOCKET_PATH_BYTES) {
+      return Future.failedFuture(new IllegalArgumentException("its socket path " + socketPath + " is " + length
+          + " bytes long, over the " + Protocol.MAX_SOCKET_PATH_BYTES + "-byte limit of a Unix socket path"));
+    }
+    return server.listen(SocketAddress.domainSocketAddress(socketPath.toString()));
   }
 
   // ---- the connection
@@ -342,17 +361,18 @@ public final class ChildProcess {
     String description = cause.describe(childId, ended.pid(), status, killReason);
     state = State.EXITED;
     cancelHandshakeTimer();
-    if (!readiness.future().isComplete()) {
-      readiness.tryFail(startFailure != null ? startFailure
-          : new HandshakeFailure(FailReason.CHILD_EXITED, description + " before it was ready" + lastOutput()));
-    }
+    CommBusException notReady = readiness.future().isComplete() ? null : startFailure != null ? startFailure
+        : new HandshakeFailure(FailReason.CHILD_EXITED, description + " before it was ready" + lastOutput());
     if (connection != null) {
       connection.shutdown(new CommBusException(cause.errorCode(), description));
     } else if (socket != null) {
       socket.close();
     }
-    ended.killLeftovers(context).onComplete(done -> {
-      cleanUp();
+    // A start that failed is reported once nothing of the run is left: no process, no socket file.
+    ended.killLeftovers(context).transform(done -> cleanUp()).onComplete(done -> {
+      if (notReady != null) {
+        readiness.tryFail(notReady);
+      }
       exit.tryComplete();
       if (previous != State.STOPPING) {
         listener.exited(this, new ChildExit(cause, status, description));
@@ -360,14 +380,16 @@ public final class ChildProcess {
     });
   }
 
-  private void cleanUp() {
-    if (server != null) {
-      server.close();
-    }
-    try {
-      Files.deleteIfExists(socketPath);
-    } catch (IOException e) {
-      // the directory goes away with the pool anyway
-    }
+  /** Closes the listener, then removes the socket file (on a worker); completes either way. */
+  private Future<Void> cleanUp() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.transform(v -> context.owner().<Void>executeBlocking(() -> {
+      try {
+        Files.deleteIfExists(socketPath);
+      } catch (IOException e) {
+        // the directory goes away with the pool anyway
+      }
+      return null;
+    }, false)).transform(v -> Future.succeededFuture());
   }
 }
