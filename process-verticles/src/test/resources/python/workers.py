@@ -135,3 +135,49 @@ def chatty(payload):
     print("hello from python", flush=True)
     print("warning from python", file=sys.stderr, flush=True)
     return {"printed": 2}
+
+
+async def echo_or_hang_up(payload):
+    """Answers with its pid; told to, it later shuts its socket down and lingers as it exits.
+
+    The hang-up waits for the test's go-ahead file, so nothing is in flight on this child when
+    its connection goes, and it writes a done file once the socket is shut.
+    """
+    if "hang_up" in payload:
+        asyncio.get_running_loop().create_task(_hang_up(payload["hang_up"]))
+    return {"pid": os.getpid()}
+
+
+async def _hang_up(files):
+    import atexit
+    import socket
+
+    while not os.path.exists(files["go"]):
+        await asyncio.sleep(0.01)
+    # Exits slowly: the parent has to decide what to do with it meanwhile.
+    atexit.register(time.sleep, 60)
+    transport = commbus._runtime.current().conn._transport
+    with socket.socket(fileno=os.dup(transport.get_extra_info("socket").fileno())) as sock:
+        sock.shutdown(socket.SHUT_RDWR)
+    open(files["done"], "w").close()
+
+
+async def frame_limits(payload):
+    """For the frame-limit tests: sleeps, takes a callback stream of sized items, or queries the
+    bus for a sized answer; reports what arrived and the code of the error that ended it."""
+    what = payload.get("do")
+    if what == "sleep":
+        await asyncio.sleep(payload["seconds"])
+        return {"pid": os.getpid()}
+    received = []
+    code = None
+    try:
+        if what == "callback":
+            async for item in commbus.test.Sized({"sizes": payload["sizes"]}):
+                received.append(len(item["blob"]))
+        elif what == "query":
+            answer = await commbus.query("test.Big", {"size": payload["size"]}, timeout=5)
+            received.append(len(answer["blob"]))
+    except commbus.errors.CommBusError as e:
+        code = e.code
+    return {"pid": os.getpid(), "received": received, "code": code}

@@ -16,7 +16,7 @@ public class PoolOptions {
   /** The most children one pool runs. */
   public static final int MAX_SIZE = 1024;
 
-  /** Names go into child ids ({@code name#0}), socket directory names and metric labels. */
+  /** Names go into child ids ({@code name#0}), events and metric labels. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
   private String name;

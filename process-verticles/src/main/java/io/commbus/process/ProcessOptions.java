@@ -4,6 +4,7 @@ import io.commbus.bus.config.Check;
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.ConfigSection;
 import io.commbus.bus.config.InvalidSettingException;
+import io.commbus.process.pool.RuntimeDirectory;
 import io.commbus.process.wire.Protocol;
 import io.vertx.core.json.JsonObject;
 
@@ -283,12 +284,21 @@ public class ProcessOptions {
     return this;
   }
 
-  /** Where the private socket directory is created; null: the system temporary directory. */
+  /**
+   * Where the private socket directory is created; null: the system temporary directory (or
+   * {@code /tmp} when that is too long). At most {@link RuntimeDirectory#MAX_PARENT_BYTES}
+   * bytes as an absolute path, so that its socket paths stay within the platform's limit.
+   */
   public Path getRuntimeDirectory() {
     return runtimeDirectory;
   }
 
   public ProcessOptions setRuntimeDirectory(Path runtimeDirectory) {
+    if (runtimeDirectory != null) {
+      RuntimeDirectory.unfit(runtimeDirectory).ifPresent(why -> {
+        throw new InvalidSettingException("runtimeDirectory", why);
+      });
+    }
     this.runtimeDirectory = runtimeDirectory;
     return this;
   }

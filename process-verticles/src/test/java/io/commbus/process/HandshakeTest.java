@@ -5,12 +5,15 @@ import io.commbus.process.HandshakeException.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -71,6 +74,27 @@ class HandshakeTest extends ProcessFixture {
 
     assertEquals(Reason.TIMEOUT, error.reason());
     assertEquals(ErrorCode.TIMEOUT, error.code());
+  }
+
+  @Test
+  void aChildThatReportsAFailedStartAndStaysAliveIsKilledWithItsGroupAtOnce(@TempDir Path scratch) throws Exception {
+    Path pids = scratch.resolve("pids");
+    // A handshake timeout far beyond the wait below: the child's own fail frame must end the start.
+    ProcessVerticle verticle = new ProcessVerticle(bus, new PoolOptions("failing"), script("fail_and_linger.py",
+        o -> o.setHandshakeTimeout(Duration.ofSeconds(60)).putEnvironment("PIDS_FILE", pids.toString())));
+
+    Throwable cause = vertx.deployVerticle(verticle).transform(ar -> Future.succeededFuture(ar.cause()))
+        .await(15, TimeUnit.SECONDS);
+
+    HandshakeException error = assertInstanceOf(HandshakeException.class, cause, () -> "got " + cause);
+    assertEquals(Reason.IMPORT, error.reason());
+    assertTrue(error.getMessage().contains("cannot import the strategy"), error.getMessage());
+    for (String pid : Files.readString(pids).trim().split(" ")) {
+      Optional<ProcessHandle> left = ProcessHandle.of(Long.parseLong(pid));
+      if (left.isPresent()) {
+        left.get().onExit().get(5, TimeUnit.SECONDS);
+      }
+    }
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.commbus.process;
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.ConfigSection;
 import io.commbus.bus.config.InvalidSettingException;
+import io.commbus.process.pool.RuntimeDirectory;
+import io.commbus.process.wire.Protocol;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -13,11 +15,28 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProcessOptionsTest {
 
   private static ProcessOptions read(String json) {
     return new ProcessOptions().readFrom(new ConfigSection("pools[0]", new JsonObject(json), Path.of("/etc/commbus")));
+  }
+
+  @Test
+  void aRuntimeDirectoryTooLongForItsSocketsIsRefusedNamingPathLengthAndLimit() {
+    String tooLong = "/srv/" + "r".repeat(RuntimeDirectory.MAX_PARENT_BYTES);
+
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> read("{\"runtimeDirectory\": \"" + tooLong + "\"}"));
+    assertThrows(InvalidSettingException.class, () -> new ProcessOptions().setRuntimeDirectory(Path.of(tooLong)));
+
+    assertTrue(refused.getMessage().contains("pools[0].runtimeDirectory"), refused.getMessage());
+    assertTrue(refused.getMessage().contains(tooLong), refused.getMessage());
+    assertTrue(refused.getMessage().contains((tooLong.length()) + " bytes"), refused.getMessage());
+    assertTrue(refused.getMessage().contains(Protocol.MAX_SOCKET_PATH_BYTES + "-byte limit"), refused.getMessage());
+    String fits = "/" + "r".repeat(RuntimeDirectory.MAX_PARENT_BYTES - 1);
+    assertEquals(Path.of(fits), new ProcessOptions().setRuntimeDirectory(Path.of(fits)).getRuntimeDirectory());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,6 +93,65 @@ class SupervisionTest extends ProcessFixture {
 
     assertEquals(ErrorCode.PROTOCOL, error.code());
     assertTrue(error.getMessage().contains("exceeds the maximum of 1024"), error.getMessage());
+  }
+
+  @Test
+  void aRestartThatFailsItsHandshakeAndLingersIsKilledAndCountedAsAFailure(@TempDir Path scratch) throws Exception {
+    Promise<JsonObject> failedRestart = Promise.promise();
+    bus.subscribe(ProcessEvents.CHILD_EXITED, event -> {
+      if ("HANDSHAKE_FAILED".equals(event.json().getString("cause"))) {
+        failedRestart.tryComplete(event.json());
+      }
+    });
+    Path marker = scratch.resolve("started-once");
+    deploy(new PoolOptions("relapse"), script("fail_on_restart.py", o -> o.setHandshakeTimeout(Duration.ofSeconds(60))
+        .putEnvironment("MARKER_FILE", marker.toString())));
+
+    // Far less than the handshake timeout: the fail frame itself ends the run.
+    JsonObject exit = failedRestart.future().await(15, TimeUnit.SECONDS);
+
+    assertEquals(9, exit.getInteger("signal"), exit.encode());
+    assertTrue(exit.getString("description").contains("cannot start"), exit.getString("description"));
+  }
+
+  @Test
+  void aChildWhoseConnectionClosedTakesNoRequestsAndItsSiblingServesThem(@TempDir Path scratch) throws Exception {
+    ProcessVerticle pool = deploy(new PoolOptions("py.hangup").setSize(2), worker("echo_or_hang_up"));
+    long closing = pid(pool, 0);
+    long sibling = pid(pool, 1);
+    Promise<JsonObject> closedOneExited = Promise.promise();
+    bus.subscribe(ProcessEvents.CHILD_EXITED, event -> {
+      if (event.json().getLong("pid") == closing) {
+        closedOneExited.tryComplete(event.json());
+      }
+    });
+    Path go = scratch.resolve("go");
+    Path done = scratch.resolve("done");
+
+    // Both idle: the first request goes to the first child, which is told to hang up later.
+    JsonObject files = new JsonObject().put("go", go.toString()).put("done", done.toString());
+    assertEquals(closing, await(bus.query(Message.query("py.hangup", new JsonObject().put("hang_up", files))))
+        .json().getLong("pid"));
+    Files.createFile(go);
+    awaitFile(done);
+
+    // Until the closed child is gone, every call goes to its sibling and succeeds.
+    List<String> failed = new ArrayList<>();
+    int calls = 0;
+    while (!closedOneExited.future().isComplete() && calls < 5000) {
+      calls++;
+      try {
+        Message reply = bus.query(Message.query("py.hangup", new JsonObject())).await(10, TimeUnit.SECONDS);
+        assertEquals(sibling, reply.json().getLong("pid"));
+      } catch (CommBusException e) {
+        failed.add(e.code() + ": " + e.getMessage());
+      }
+    }
+
+    assertEquals(List.of(), failed.subList(0, Math.min(3, failed.size())), failed.size() + " of " + calls
+        + " calls failed");
+    assertTrue(calls > 0);
+    assertEquals("DISCONNECTED", closedOneExited.future().await(10, TimeUnit.SECONDS).getString("cause"));
   }
 
   @Test
@@ -208,6 +269,21 @@ class SupervisionTest extends ProcessFixture {
 
     assertEquals(ErrorCode.OVERLOADED, rejected.code());
     await(Future.all(accepted));
+  }
+
+  /** Waits, polling, until a child has written {@code file}. */
+  private void awaitFile(Path file) {
+    Promise<Void> there = Promise.promise();
+    long timer = vertx.setPeriodic(5, t -> {
+      if (Files.exists(file)) {
+        there.tryComplete();
+      }
+    });
+    try {
+      await(there.future());
+    } finally {
+      vertx.cancelTimer(timer);
+    }
   }
 
   /** Waits, without sleeping blind, until the pool reports {@code n} requests in flight. */

@@ -6,6 +6,7 @@ import io.commbus.bus.Message;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameTooLarge;
 import io.commbus.process.wire.Headers;
 import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.CallOp;
@@ -176,7 +177,11 @@ final class ChildCalls {
         return; // cancelled by the child
       }
       if (ar.succeeded()) {
-        writer.write(Frame.withValue(FrameKind.RES, id, ar.result()));
+        try {
+          writer.write(Frame.withValue(FrameKind.RES, id, ar.result()));
+        } catch (FrameTooLarge e) {
+          writer.write(ErrorFrames.of(id, e)); // the child hears why this call failed, and goes on
+        }
       } else {
         writer.write(ErrorFrames.of(id, CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL)));
       }

@@ -31,8 +31,11 @@ final class ChildConnection {
 
   /** What the connection reports to its child. */
   interface Listener {
-    /** The connection closed itself for {@code cause}; its exchanges already failed with {@code error}. */
-    void broken(ExitCause cause, CommBusException error);
+    /**
+     * The connection closed itself for {@code cause}; its exchanges already failed with
+     * {@code error}. {@code detail} is what went wrong, as {@link ExitCause#describe} words it.
+     */
+    void broken(ExitCause cause, CommBusException error, String detail);
 
     /** A request passed its deadline: the child may be hung. */
     void deadlineMissed();
@@ -57,7 +60,7 @@ final class ChildConnection {
     this.socket = socket;
     this.childId = childId;
     this.listener = listener;
-    this.writer = new FrameWriter(context, socket);
+    this.writer = new FrameWriter(context, socket, spec.maxFrameSize());
     this.requests = new ParentRequests(context, writer, childId, spec.streamWindow(), listener::deadlineMissed);
     this.calls = new ChildCalls(bus, writer, spec.streamWindow(), spec.callTimeout(), spec.callbackType());
     socket.closeHandler(v -> onClosed());
@@ -100,18 +103,24 @@ final class ChildConnection {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "bug: the parent failed handling a " + frame.kind().wireName()
           + " frame from child " + childId + ": " + frame, e);
-      fail(ExitCause.PARENT_FAILED, new CommBusException(ErrorCode.INTERNAL, "child " + childId
-          + ": the parent failed handling its " + frame.kind().wireName() + " frame: " + e));
+      String what = "its " + frame.kind().wireName() + " frame: " + e;
+      fail(ExitCause.PARENT_FAILED, what, new CommBusException(ErrorCode.INTERNAL, "child " + childId
+          + ": the parent failed handling " + what));
     }
   }
 
-  /** Sends a request; the exchange hears the answer. */
+  /** Sends a request; the exchange hears the answer, or that it was never delivered. */
   void request(Exchange exchange) {
     if (closed) {
-      exchange.onError(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not connected"));
+      exchange.onUndelivered(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not connected"));
       return;
     }
     requests.send(exchange);
+  }
+
+  /** Whether requests can still be sent: the socket is open and the connection was not shut down. */
+  boolean isOpen() {
+    return !closed;
   }
 
   /** Sends a liveness ping; the future completes when the child's loop answers. */
@@ -133,10 +142,15 @@ final class ChildConnection {
     return requests.inFlight();
   }
 
-  /** Fails every exchange in either direction with {@code error} and closes the socket. */
+  /**
+   * Closes the socket: requests not yet written go back as undelivered, the rest and every
+   * call from the child fail with {@code error}. What is still queued is dropped, not written:
+   * a request handed back must not reach this child as well.
+   */
   void shutdown(CommBusException error) {
-    writer.close();
+    writer.closed();
     closed = true;
+    requests.returnUnwritten(error);
     requests.failAll(error);
     calls.stopAll();
     pings.clear();
@@ -145,21 +159,27 @@ final class ChildConnection {
 
   /** Reports a protocol violation found outside the connection (by the frame parser). */
   void protocolError(ProtocolViolation violation) {
-    fail(ExitCause.PROTOCOL_VIOLATION, new CommBusException(ErrorCode.PROTOCOL, "child " + childId + ": "
-        + violation.getMessage()));
+    fail(ExitCause.PROTOCOL_VIOLATION, violation.getMessage(), new CommBusException(ErrorCode.PROTOCOL, "child "
+        + childId + ": " + violation.getMessage()));
   }
 
-  private void fail(ExitCause cause, CommBusException error) {
+  private void fail(ExitCause cause, String detail, CommBusException error) {
     if (closed) {
       return;
     }
     shutdown(error);
-    listener.broken(cause, error);
+    listener.broken(cause, error, detail);
   }
 
   private void onClosed() {
+    boolean wasOpen = !closed;
     closed = true;
     writer.closed();
     listener.closed();
+    if (wasOpen) {
+      // After the listener heard of it, so the child is no longer chosen when these are sent again.
+      requests.returnUnwritten(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId
+          + " closed its connection"));
+    }
   }
 }

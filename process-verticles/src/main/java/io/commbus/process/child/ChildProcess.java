@@ -5,6 +5,7 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.process.wire.Frame;
 import io.commbus.process.wire.FrameParser;
+import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.FailReason;
 import io.commbus.process.wire.Protocol.FrameKind;
 import io.commbus.process.wire.Protocol.HandlerKind;
@@ -17,6 +18,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +37,11 @@ public final class ChildProcess {
     void exited(ChildProcess child, ChildExit exit);
   }
 
-  public enum State { STARTING, READY, STOPPING, EXITED }
+  /**
+   * Where a run is. {@code ENDING}: it was ready, and then its connection closed or this side
+   * decided to kill it; it takes no requests while its exit is awaited.
+   */
+  public enum State { STARTING, READY, ENDING, STOPPING, EXITED }
 
   private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
   /** How long a child that closed its connection may take to exit by itself before it is killed. */
@@ -89,6 +95,11 @@ public final class ChildProcess {
     return process == null ? -1 : process.pid();
   }
 
+  /** Whether a request sent now would reach the child: it is ready and its connection is open. */
+  public boolean acceptsRequests() {
+    return state == State.READY && connection != null && connection.isOpen();
+  }
+
   /** Requests sent and not yet answered. */
   public int inFlight() {
     return connection == null ? 0 : connection.inFlight();
@@ -106,24 +117,46 @@ public final class ChildProcess {
   public Future<HandlerKind> start() {
     startedAt = System.currentTimeMillis();
     server = context.owner().createNetServer().connectHandler(this::connected);
-    server.listen(SocketAddress.domainSocketAddress(socketPath.toString()))
+    listen()
         .compose(s -> context.owner().executeBlocking(() -> SpawnedProcess.spawn(spec, socketPath, token, childId),
             false))
         .onSuccess(spawned -> {
           process = spawned;
           spawned.onExit(context, status -> exited(spawned, status));
+          if (killCause != null || state == State.STOPPING) {
+            // Its end was decided while the spawn was still under way (a fail frame can come first).
+            spawned.signal(context, true);
+            return;
+          }
           handshakeTimer = context.owner().setTimer(spec.handshakeTimeout().toMillis(), t -> handshakeTimedOut());
         })
         .onFailure(e -> {
-          failStart(new HandshakeFailure(FailReason.CHILD_EXITED, "child " + childId + " could not be started: "
-              + e.getMessage()));
+          // Whether it is the first start or a restart, it fails now, and the pool hears of it
+          // as of any run that ended: nothing waits for a child that never came to be.
+          String description = ExitCause.SPAWN_FAILED.describe(childId, -1, -1, String.valueOf(e.getMessage()));
+          failStart(new HandshakeFailure(FailReason.CHILD_EXITED, description));
+          State previous = state;
           state = State.EXITED;
           killCause = ExitCause.SPAWN_FAILED;
-          cleanUp();
-          readiness.tryFail(startFailure);
-          exit.tryComplete();
+          cleanUp().onComplete(done -> {
+            readiness.tryFail(startFailure);
+            exit.tryComplete();
+            if (previous != State.STOPPING) {
+              listener.exited(this, new ChildExit(ExitCause.SPAWN_FAILED, -1, description));
+            }
+          });
         });
     return readiness.future();
+  }
+
+  /** Listens on the socket; a path the platform cannot bind fails here, saying so, rather than in the OS. */
+  private Future<NetServer> listen() {
+    int length = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
+    if (length > Protocol.MAX_SOCKET_PATH_BYTES) {
+      return Future.failedFuture(new IllegalArgumentException("its socket path " + socketPath + " is " + length
+          + " bytes long, over the " + Protocol.MAX_SOCKET_PATH_BYTES + "-byte limit of a Unix socket path"));
+    }
+    return server.listen(SocketAddress.domainSocketAddress(socketPath.toString()));
   }
 
   // ---- the connection
@@ -141,14 +174,18 @@ public final class ChildProcess {
       }
 
       @Override
-      public void refused(HandshakeFailure failure) {
+      public void refused(HandshakeFailure failure, String why) {
         failStart(failure);
-        kill(ExitCause.HANDSHAKE_FAILED, "failed its handshake: " + failure.getMessage());
+        kill(ExitCause.HANDSHAKE_FAILED, why);
       }
 
       @Override
       public void childFailed(HandshakeFailure failure) {
+        // Not trusted to exit by itself: a child that said it cannot start and lingers would
+        // otherwise hold its slot (and the start) with no timer left to end it.
         failStart(failure);
+        accepted.close();
+        kill(ExitCause.HANDSHAKE_FAILED, "it reported that it cannot start (" + failure.reason().wireName() + ")");
       }
     });
     accepted.handler(new FrameParser(spec.maxFrameSize(), FrameKind.FROM_CHILD, this::frame, this::parserError));
@@ -173,7 +210,7 @@ public final class ChildProcess {
           + " frame in the handshake of child " + childId + ": " + frame, e);
       failStart(new CommBusException(ErrorCode.INTERNAL, "child " + childId + " could not be started: the parent "
           + "failed handling its " + frame.kind().wireName() + " frame: " + e));
-      kill(ExitCause.PARENT_FAILED, "the parent failed handling its handshake");
+      kill(ExitCause.PARENT_FAILED, "its " + frame.kind().wireName() + " frame in the handshake");
     }
   }
 
@@ -181,7 +218,7 @@ public final class ChildProcess {
     if (connection != null) {
       connection.protocolError(violation);
     } else {
-      handshake.refuse(FailReason.PROTOCOL, "child " + childId + ": " + violation.getMessage());
+      handshake.refuse(FailReason.PROTOCOL, "broke the protocol: " + violation.getMessage());
     }
   }
 
@@ -192,15 +229,13 @@ public final class ChildProcess {
     state = State.READY;
     LivenessCheck liveness = new LivenessCheck(context, spec.hangGrace().toMillis(), () -> connection.ping(), () -> {
       if (state == State.READY) {
-        kill(ExitCause.HUNG, "did not answer a liveness ping within " + spec.hangGrace().toMillis()
-            + " ms after a request passed its deadline");
+        kill(ExitCause.HUNG, spec.hangGrace().toMillis() + " ms of a request passing its deadline");
       }
     });
     connection = new ChildConnection(context, socket, bus, childId, spec, new ChildConnection.Listener() {
       @Override
-      public void broken(ExitCause cause, CommBusException error) {
-        kill(cause, (cause == ExitCause.PROTOCOL_VIOLATION ? "broke the protocol: "
-            : "sent a frame the parent failed to handle: ") + error.getMessage());
+      public void broken(ExitCause cause, CommBusException error, String detail) {
+        kill(cause, detail);
       }
 
       @Override
@@ -223,7 +258,7 @@ public final class ChildProcess {
     if (state == State.STARTING) {
       failStart(new HandshakeFailure(FailReason.TIMEOUT, "child " + childId + " was not ready within "
           + spec.handshakeTimeout().toMillis() + " ms" + lastOutput()));
-      kill(ExitCause.HANDSHAKE_FAILED, "did not finish its handshake in time");
+      kill(ExitCause.HANDSHAKE_FAILED, "it was not ready within " + spec.handshakeTimeout().toMillis() + " ms");
     }
   }
 
@@ -249,10 +284,10 @@ public final class ChildProcess {
 
   // ---- requests
 
-  /** Sends a request to the child; fails the exchange unless the child is ready. */
+  /** Sends a request to the child; hands it back undelivered unless the child {@link #acceptsRequests()}. */
   public void request(Exchange exchange) {
-    if (state != State.READY || connection == null) {
-      exchange.onError(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not ready"));
+    if (!acceptsRequests()) {
+      exchange.onUndelivered(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not ready"));
       return;
     }
     connection.request(exchange);
@@ -260,11 +295,17 @@ public final class ChildProcess {
 
   // ---- ending
 
-  /** Kills the child and its descendants at once (SIGKILL); its exit is reported as usual. */
+  /**
+   * Kills the child and its descendants at once (SIGKILL); its exit is reported as usual, in
+   * words {@link ExitCause#describe} makes of {@code cause} and {@code reason}.
+   */
   private void kill(ExitCause cause, String reason) {
     if (killCause == null) {
       killCause = cause;
       killReason = reason;
+    }
+    if (state == State.READY) {
+      state = State.ENDING;
     }
     if (process == null || state == State.EXITED) {
       return;
@@ -293,8 +334,8 @@ public final class ChildProcess {
     }
     SpawnedProcess target = process;
     long term = context.owner().setTimer(wasReady ? grace : 1, t -> target.signal(context, false));
-    long hard = context.owner().setTimer((wasReady ? grace : 1) + grace,
-        t -> kill(ExitCause.STOPPED, "did not stop within its grace"));
+    long hardAfter = (wasReady ? grace : 1) + grace;
+    long hard = context.owner().setTimer(hardAfter, t -> kill(ExitCause.STOPPED, hardAfter + " ms"));
     exit.future().onComplete(v -> {
       context.owner().cancelTimer(term);
       context.owner().cancelTimer(hard);
@@ -304,9 +345,10 @@ public final class ChildProcess {
 
   private void socketClosed() {
     if (state == State.READY) {
-      // The child hung up without exiting; it is of no use any more.
+      // The child hung up: it takes no more requests, and gets a moment to exit by itself.
+      state = State.ENDING;
       long timer = context.owner().setTimer(DISCONNECTED_GRACE_MILLIS,
-          t -> kill(ExitCause.DISCONNECTED, "closed its connection"));
+          t -> kill(ExitCause.DISCONNECTED, DISCONNECTED_GRACE_MILLIS + " ms"));
       exit.future().onComplete(v -> context.owner().cancelTimer(timer));
     }
   }
@@ -316,21 +358,21 @@ public final class ChildProcess {
     ExitCause cause = killCause != null ? killCause
         : previous == State.STOPPING ? ExitCause.STOPPED
         : ExitStatus.signal(status) > 0 ? ExitCause.SIGNALLED : ExitCause.EXITED;
-    String description = "child " + childId + " (pid " + ended.pid() + ") " + ExitStatus.describe(status)
-        + (killReason != null ? " after it " + killReason : "");
+    String description = cause.describe(childId, ended.pid(), status, killReason);
     state = State.EXITED;
     cancelHandshakeTimer();
-    if (!readiness.future().isComplete()) {
-      readiness.tryFail(startFailure != null ? startFailure
-          : new HandshakeFailure(FailReason.CHILD_EXITED, description + " before it was ready" + lastOutput()));
-    }
+    CommBusException notReady = readiness.future().isComplete() ? null : startFailure != null ? startFailure
+        : new HandshakeFailure(FailReason.CHILD_EXITED, description + " before it was ready" + lastOutput());
     if (connection != null) {
       connection.shutdown(new CommBusException(cause.errorCode(), description));
     } else if (socket != null) {
       socket.close();
     }
-    ended.killLeftovers(context).onComplete(done -> {
-      cleanUp();
+    // A start that failed is reported once nothing of the run is left: no process, no socket file.
+    ended.killLeftovers(context).transform(done -> cleanUp()).onComplete(done -> {
+      if (notReady != null) {
+        readiness.tryFail(notReady);
+      }
       exit.tryComplete();
       if (previous != State.STOPPING) {
         listener.exited(this, new ChildExit(cause, status, description));
@@ -338,14 +380,16 @@ public final class ChildProcess {
     });
   }
 
-  private void cleanUp() {
-    if (server != null) {
-      server.close();
-    }
-    try {
-      Files.deleteIfExists(socketPath);
-    } catch (IOException e) {
-      // the directory goes away with the pool anyway
-    }
+  /** Closes the listener, then removes the socket file (on a worker); completes either way. */
+  private Future<Void> cleanUp() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.transform(v -> context.owner().<Void>executeBlocking(() -> {
+      try {
+        Files.deleteIfExists(socketPath);
+      } catch (IOException e) {
+        // the directory goes away with the pool anyway
+      }
+      return null;
+    }, false)).transform(v -> Future.succeededFuture());
   }
 }

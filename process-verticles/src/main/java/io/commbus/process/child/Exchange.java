@@ -35,6 +35,15 @@ public interface Exchange {
   /** The exchange failed: an {@code err} frame, a timeout, a protocol error or the child's exit. */
   void onError(CommBusException error);
 
+  /**
+   * The request never reached the child: it was no longer taking requests, or its connection
+   * ended before the request was written. The child cannot have run it, so whoever sent it may
+   * send it elsewhere; {@code why} says why, for when there is nowhere else. Fails by default.
+   */
+  default void onUndelivered(CommBusException why) {
+    onError(why);
+  }
+
   /** Registers what to do if the caller gives up (a cancelled stream); may be ignored. */
   void onCallerCancel(Runnable cancel);
 }

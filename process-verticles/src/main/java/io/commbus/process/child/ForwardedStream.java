@@ -5,6 +5,7 @@ import io.commbus.bus.QueryStream;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameTooLarge;
 import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.FrameKind;
 import io.vertx.core.buffer.Buffer;
@@ -86,18 +87,26 @@ final class ForwardedStream implements InboundCall, FrameWriter.Source {
       return;
     }
     List<Object> batch = new ArrayList<>();
-    while (credit > 0 && !ready.isEmpty()) {
-      Object item = ready.removeFirst();
-      credit--;
-      if (item instanceof Buffer) {
-        writeJsonItems(batch);
-        batch.clear();
-        writer.encode(Frame.withValue(FrameKind.ITEM, id, item));
-      } else {
-        batch.add(item == NULL_ITEM ? null : item);
+    try {
+      while (credit > 0 && !ready.isEmpty()) {
+        Object item = ready.removeFirst();
+        credit--;
+        if (item instanceof Buffer) {
+          writeJsonItems(batch);
+          batch.clear();
+          writer.encode(Frame.withValue(FrameKind.ITEM, id, item));
+        } else {
+          batch.add(item == NULL_ITEM ? null : item);
+        }
       }
+      writeJsonItems(batch);
+    } catch (FrameTooLarge e) {
+      // An item the child cannot take ends this call alone; the items before it went out.
+      ready.clear();
+      stop();
+      calls.fail(id, this, e);
+      return;
     }
-    writeJsonItems(batch);
     if (!ready.isEmpty()) {
       return; // the rest waits for credit; the end or error goes after it
     }
@@ -119,6 +128,13 @@ final class ForwardedStream implements InboundCall, FrameWriter.Source {
     }
     JsonObject header = Frame.header(FrameKind.ITEMS, id).put(Protocol.COUNT, items.size())
         .put(Protocol.BODY, Protocol.BODY_JSON);
-    writer.encode(new Frame(FrameKind.ITEMS, header, new JsonArray(new ArrayList<>(items)).toBuffer()));
+    try {
+      writer.encode(new Frame(FrameKind.ITEMS, header, new JsonArray(new ArrayList<>(items)).toBuffer()));
+    } catch (FrameTooLarge together) {
+      // Items within the limit one by one may exceed it together: they go one per frame then.
+      for (Object item : items) {
+        writer.encode(Frame.withValue(FrameKind.ITEM, id, item));
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameTooLarge;
 import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.FrameKind;
 
@@ -48,8 +49,15 @@ final class ForwardedSubscription implements InboundCall {
   }
 
   private void send(Message event) {
-    writer.write(Frame.withValue(FrameKind.ITEM, Frame.header(FrameKind.ITEM, id).put(Protocol.TYPE, event.type())
-        .put(Protocol.POSITION, event.position()), event.body()));
+    try {
+      writer.write(Frame.withValue(FrameKind.ITEM, Frame.header(FrameKind.ITEM, id).put(Protocol.TYPE, event.type())
+          .put(Protocol.POSITION, event.position()), event.body()));
+    } catch (FrameTooLarge e) {
+      // An event the child cannot take ends this subscription alone, as falling behind does.
+      buffered.clear();
+      stop();
+      calls.fail(id, this, e);
+    }
   }
 
   @Override

@@ -30,17 +30,26 @@ final class FrameWriter {
 
   private final Context context;
   private final NetSocket socket;
+  private final int maxFrameSize;
   private final Set<Source> ready = new LinkedHashSet<>();
   private Buffer pending = Buffer.buffer();
   private boolean flushScheduled;
   private boolean closed;
+  /** Writes handed to the socket so far. */
+  private long writes;
 
-  FrameWriter(Context context, NetSocket socket) {
+  /** {@code maxFrameSize}: the largest frame the child accepts, as announced in {@code welcome}. */
+  FrameWriter(Context context, NetSocket socket, int maxFrameSize) {
     this.context = context;
     this.socket = socket;
+    this.maxFrameSize = maxFrameSize;
   }
 
-  /** Queues {@code frame} for this turn's write; dropped once the writer is closed. */
+  /**
+   * Queues {@code frame} for this turn's write; dropped once the writer is closed. A frame over
+   * the child's limit is not queued: {@link FrameTooLarge} is thrown for its exchange to fail
+   * alone, where the child would otherwise take it as a protocol violation and exit.
+   */
   void write(Frame frame) {
     if (closed) {
       return;
@@ -49,9 +58,9 @@ final class FrameWriter {
     scheduleFlush();
   }
 
-  /** Appends {@code frame} to what this turn writes, without scheduling; for sources while they drain. */
+  /** Appends {@code frame} to what this turn writes, without scheduling; for sources while they drain. As {@link #write}, throws {@link FrameTooLarge}. */
   void encode(Frame frame) {
-    FrameCodec.encode(frame, pending);
+    FrameCodec.encode(frame, pending, maxFrameSize);
   }
 
   /** Lets {@code source} put its frames in at the next flush. */
@@ -65,6 +74,14 @@ final class FrameWriter {
     ready.remove(source);
   }
 
+  /**
+   * How many writes have been handed to the socket. A frame queued when this was {@code n}
+   * has left this side once it is past {@code n}; if the writer closes first, it never did.
+   */
+  long writes() {
+    return writes;
+  }
+
   /** Writes what is queued now, then stops writing for good. */
   void close() {
     if (!closed) {
@@ -73,7 +90,7 @@ final class FrameWriter {
     closed = true;
   }
 
-  /** Stops writing without flushing: the socket is already gone. */
+  /** Stops writing and drops what is queued: the socket is gone, or what is queued must not reach it. */
   void closed() {
     closed = true;
   }
@@ -99,6 +116,7 @@ final class FrameWriter {
     }
     Buffer out = pending;
     pending = Buffer.buffer(Math.max(MIN_BUFFER, Math.min(out.length(), MAX_BUFFER)));
+    writes++;
     socket.write(out);
   }
 }

@@ -29,10 +29,13 @@ final class Handshake {
     /** The child is ready to take requests. */
     void ready(HandlerKind kind);
 
-    /** This side refused the child: the {@code fail} frame is sent and the socket is closing. */
-    void refused(HandshakeFailure failure);
+    /**
+     * This side refused the child: the {@code fail} frame is sent and the socket is closing.
+     * {@code why} says what the child did as a clause of its own ("it presented a wrong token").
+     */
+    void refused(HandshakeFailure failure, String why);
 
-    /** The child said it cannot start (its {@code fail} frame); it exits by itself. */
+    /** The child said it cannot start (its {@code fail} frame); it is closed and killed, not trusted to exit. */
     void childFailed(HandshakeFailure failure);
   }
 
@@ -65,28 +68,28 @@ final class Handshake {
           childFailed(frame);
           break;
         default:
-          refuse(FailReason.PROTOCOL, frame.kind().wireName() + " frame arrived before the handshake finished");
+          refuse(FailReason.PROTOCOL, "sent a " + frame.kind().wireName() + " frame before the handshake finished");
       }
     } catch (ProtocolViolation e) {
-      refuse(FailReason.PROTOCOL, "child " + childId + ": " + e.getMessage());
+      refuse(FailReason.PROTOCOL, "broke the protocol: " + e.getMessage());
     }
   }
 
   private void hello(Frame frame) {
     if (helloSeen) {
-      refuse(FailReason.PROTOCOL, "a second hello frame");
+      refuse(FailReason.PROTOCOL, "sent a second hello frame");
       return;
     }
     helloSeen = true;
     String offered = Headers.optionalString(frame, Protocol.TOKEN);
     byte[] expected = token.getBytes(StandardCharsets.UTF_8);
     if (offered == null || !MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8), expected)) {
-      refuse(FailReason.BAD_TOKEN, "child " + childId + " presented a wrong token");
+      refuse(FailReason.BAD_TOKEN, "presented a wrong token");
       return;
     }
     long version = Headers.requireLong(frame, Protocol.VERSION_FIELD);
     if (version != Protocol.VERSION) {
-      refuse(FailReason.VERSION_MISMATCH, "child " + childId + " speaks protocol version " + version
+      refuse(FailReason.VERSION_MISMATCH, "speaks protocol version " + version
           + ", this node speaks " + Protocol.VERSION);
       return;
     }
@@ -99,13 +102,13 @@ final class Handshake {
 
   private void ready(Frame frame) {
     if (!helloSeen) {
-      refuse(FailReason.PROTOCOL, "ready frame before hello");
+      refuse(FailReason.PROTOCOL, "sent a ready frame before hello");
       return;
     }
     String reported = Headers.requireString(frame, Protocol.HANDLER_KIND);
     HandlerKind kind = HandlerKind.fromWireName(reported);
     if (kind == null) {
-      refuse(FailReason.PROTOCOL, "ready frame reports unknown handler kind " + reported);
+      refuse(FailReason.PROTOCOL, "reported the unknown handler kind " + reported);
       return;
     }
     listener.ready(kind);
@@ -119,12 +122,16 @@ final class Handshake {
         Headers.optionalString(frame, Protocol.TRACEBACK)));
   }
 
-  /** Sends {@code fail} with {@code reason}, closes the socket and reports the refusal. */
-  void refuse(FailReason reason, String message) {
+  /**
+   * Sends {@code fail} with {@code reason}, closes the socket and reports the refusal;
+   * {@code what} is what the child did, without a subject ("presented a wrong token").
+   */
+  void refuse(FailReason reason, String what) {
+    String message = "child " + childId + " " + what;
     JsonObject fail = Frame.header(FrameKind.FAIL).put(Protocol.REASON, reason.wireName())
         .put(Protocol.MESSAGE, message);
     socket.write(FrameCodec.encode(Frame.of(fail)));
     socket.close();
-    listener.refused(new HandshakeFailure(reason, message));
+    listener.refused(new HandshakeFailure(reason, message), "it " + what);
   }
 }

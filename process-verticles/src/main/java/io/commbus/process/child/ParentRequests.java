@@ -4,6 +4,7 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.stream.CreditWindow;
 import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameTooLarge;
 import io.commbus.process.wire.Headers;
 import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.FrameKind;
@@ -55,7 +56,14 @@ final class ParentRequests {
     if (exchange.streamed()) {
       header.put(Protocol.CREDIT, window);
     }
-    Outbound pending = new Outbound(id, exchange);
+    long queuedAtWrite = writer.writes();
+    try {
+      writer.write(Frame.withValue(FrameKind.REQ, header, exchange.payload()));
+    } catch (FrameTooLarge e) {
+      exchange.onError(e); // never sent: this request alone fails
+      return;
+    }
+    Outbound pending = new Outbound(id, exchange, queuedAtWrite);
     outbound.put(id, pending);
     long delay = Math.max(1, exchange.deadlineMillis() - System.currentTimeMillis());
     pending.timer = context.owner().setTimer(delay, t -> deadlinePassed(pending));
@@ -65,7 +73,6 @@ final class ParentRequests {
         writer.write(Frame.of(FrameKind.CANCEL, id));
       }
     });
-    writer.write(Frame.withValue(FrameKind.REQ, header, exchange.payload()));
   }
 
   /** Requests still waiting for an answer. */
@@ -198,6 +205,24 @@ final class ParentRequests {
     deadlineMissed.run();
   }
 
+  /**
+   * Hands back every request whose frame never left this side (the connection ended before
+   * its write) as undelivered, so it can go to another child; they are no longer in flight.
+   */
+  void returnUnwritten(CommBusException why) {
+    List<Outbound> unwritten = new ArrayList<>();
+    for (Outbound pending : outbound.values()) {
+      if (pending.queuedAtWrite == writer.writes()) {
+        unwritten.add(pending);
+      }
+    }
+    for (Outbound pending : unwritten) {
+      outbound.remove(pending.id);
+      pending.cancelTimer();
+      pending.exchange.onUndelivered(why);
+    }
+  }
+
   /** Fails every request still waiting with {@code error}. */
   void failAll(CommBusException error) {
     List<Outbound> requests = new ArrayList<>(outbound.values());
@@ -212,15 +237,18 @@ final class ParentRequests {
   private final class Outbound {
     final long id;
     final Exchange exchange;
+    /** The writer's {@link FrameWriter#writes()} when the request was queued: written once that has passed. */
+    final long queuedAtWrite;
     final long sentAt = System.currentTimeMillis();
     /** Made when the first stream item is consumed: most requests are answered with one value. */
     private CreditWindow grants;
     long timer = -1;
     int credit = window;
 
-    Outbound(long id, Exchange exchange) {
+    Outbound(long id, Exchange exchange, long queuedAtWrite) {
       this.id = id;
       this.exchange = exchange;
+      this.queuedAtWrite = queuedAtWrite;
     }
 
     void cancelTimer() {

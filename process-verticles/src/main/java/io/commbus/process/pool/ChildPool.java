@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * N children of one kind behind one bus message type: requests go to the least busy ready
@@ -32,6 +33,7 @@ public final class ChildPool {
   private final ArrayDeque<PoolRequest> queue = new ArrayDeque<>();
   private final Promise<HandlerKind> firstReady = Promise.promise();
   private final Runnable answered = this::answered;
+  private final Consumer<PoolRequest> resend = this::dispatch;
   private boolean stopping;
   private long rejected;
 
@@ -66,13 +68,13 @@ public final class ChildPool {
   /** A query for a child; completes with its answer. */
   public Future<Object> request(Message message) {
     Promise<Object> promise = Promise.promise();
-    dispatch(new PoolRequest(message, promise, null, spec.requestTimeout().toMillis(), answered));
+    dispatch(new PoolRequest(message, promise, null, spec.requestTimeout().toMillis(), answered, resend));
     return promise.future();
   }
 
   /** A query stream for a child; its items go to {@code sink}. */
   public void stream(Message message, StreamSink<Object> sink) {
-    dispatch(new PoolRequest(message, null, sink, spec.requestTimeout().toMillis(), answered));
+    dispatch(new PoolRequest(message, null, sink, spec.requestTimeout().toMillis(), answered, resend));
   }
 
   /** Refuses new requests, fails the queued ones with UNAVAILABLE and stops every child gracefully. */

@@ -8,6 +8,8 @@ import io.commbus.process.child.Exchange;
 import io.commbus.process.child.TraceScope;
 import io.vertx.core.Promise;
 
+import java.util.function.Consumer;
+
 /**
  * One request on its way through the pool to a child, perhaps after a wait in the queue, and
  * its answer on the way back: one value for a query, a stream for a query stream.
@@ -20,6 +22,7 @@ final class PoolRequest implements Exchange {
   private final long deadline;
   private final String traceparent;
   private final Runnable answered;
+  private final Consumer<PoolRequest> resend;
   long queueTimer = -1;
   private boolean done;
 
@@ -27,13 +30,15 @@ final class PoolRequest implements Exchange {
    * @param reply    completed with the value, for a query; null for a stream
    * @param sink     fed the items, for a query stream; null for a query
    * @param answered runs once when the request is answered, so a queued one can take its place
+   * @param resend   takes the request back when a child hands it back undelivered, to route it again
    */
   PoolRequest(Message message, Promise<Object> reply, StreamSink<Object> sink, long defaultTimeoutMillis,
-              Runnable answered) {
+              Runnable answered, Consumer<PoolRequest> resend) {
     this.message = message;
     this.reply = reply;
     this.sink = sink;
     this.answered = answered;
+    this.resend = resend;
     this.deadline = message.deadline() != null ? message.deadline().toEpochMilli()
         : System.currentTimeMillis() + defaultTimeoutMillis;
     this.traceparent = TraceScope.outgoing(message.traceparent());
@@ -107,6 +112,14 @@ final class PoolRequest implements Exchange {
       } else {
         reply.tryFail(error);
       }
+    }
+  }
+
+  /** The child never got it: it goes through the pool again, to another child or the queue, under its deadline. */
+  @Override
+  public void onUndelivered(CommBusException why) {
+    if (!done) {
+      resend.accept(this);
     }
   }
 

@@ -39,7 +39,7 @@ final class Slot {
 
   /** Whether the slot's child can take a request now, whatever its load. */
   boolean serving() {
-    return !retired && child != null && child.state() == ChildProcess.State.READY;
+    return !retired && child != null && child.acceptsRequests();
   }
 
   /** Whether the slot serves nothing until a slow retry, if ever: given up or retired. */

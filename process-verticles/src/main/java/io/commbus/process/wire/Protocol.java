@@ -26,6 +26,12 @@ public final class Protocol {
   public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
   /** Items an answerer may send before it waits, when a {@code req} or {@code call} grants no {@code credit}. */
   public static final int DEFAULT_CREDIT = 256;
+  /**
+   * The longest path of the socket a child connects to ({@link #ENV_SOCKET}), in bytes: a Unix
+   * socket address holds 108, its terminating NUL included, on Linux. A longer one cannot be
+   * listened on or connected to.
+   */
+  public static final int MAX_SOCKET_PATH_BYTES = 107;
   /** Events the parent buffers beyond a subscription's credit before it ends the subscription with OVERLOADED. */
   public static final int SUBSCRIPTION_BUFFER = 1024;
 

@@ -62,7 +62,7 @@ class ChildConnectionTest {
       context = Vertx.currentContext();
       connection = new ChildConnection(context, socket, bus, "test#0", SPEC, new ChildConnection.Listener() {
         @Override
-        public void broken(ExitCause cause, CommBusException error) {
+        public void broken(ExitCause cause, CommBusException error, String detail) {
           broken.tryComplete(new Broken(cause, error));
         }
 
@@ -156,6 +156,24 @@ class ChildConnectionTest {
     assertTrue(!broken.future().isComplete(), "the child was blamed: " + broken.future().result());
   }
 
+  @Test
+  void aRequestNotYetWrittenWhenTheConnectionEndsIsHandedBackAndOneWrittenFails() {
+    RecordingExchange written = send(new RecordingExchange());
+    await(peerReceived.future());
+    RecordingExchange unwritten = new RecordingExchange();
+
+    // In one turn, before the writer's flush: the second request's frame never leaves.
+    context.runOnContext(v -> {
+      connection.request(unwritten);
+      connection.shutdown(new CommBusException(ErrorCode.CHILD_EXITED, "child test#0 exited"));
+    });
+
+    assertEquals(ErrorCode.CHILD_EXITED, await(unwritten.undelivered.future()).code());
+    assertEquals(ErrorCode.CHILD_EXITED, await(written.failed.future()).code());
+    assertTrue(!unwritten.failed.future().isComplete(), "an undelivered request is not failed");
+    assertTrue(!written.undelivered.future().isComplete(), "a written request may have run: it is not handed back");
+  }
+
   private <E extends RecordingExchange> E send(E exchange) {
     context.runOnContext(v -> connection.request(exchange));
     return exchange;
@@ -173,6 +191,7 @@ class ChildConnectionTest {
   private static class RecordingExchange implements Exchange {
     final List<Object> values = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Promise<CommBusException> failed = Promise.promise();
+    final Promise<CommBusException> undelivered = Promise.promise();
     final Promise<Void> answered = Promise.promise();
     private final long deadline = System.currentTimeMillis() + 10_000;
 
@@ -219,6 +238,11 @@ class ChildConnectionTest {
     @Override
     public void onError(CommBusException error) {
       failed.tryComplete(error);
+    }
+
+    @Override
+    public void onUndelivered(CommBusException why) {
+      undelivered.tryComplete(why);
     }
 
     @Override
