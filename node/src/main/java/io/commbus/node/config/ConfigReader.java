@@ -14,6 +14,7 @@ import io.commbus.coordinator.CoordinatorOptions;
 import io.commbus.coordinator.DispatcherOptions;
 import io.commbus.coordinator.RegistryOptions;
 import io.commbus.process.PoolOptions;
+import io.commbus.process.ProcessOptions;
 import io.commbus.process.PythonProcessConfig;
 import io.vertx.core.json.JsonObject;
 
@@ -104,7 +105,10 @@ public final class ConfigReader {
     root.applyPaths("classPath", config::setClassPath);
     cluster(root.section("cluster"), config);
     root.applyDuration("shutdownTimeout", config::setShutdownTimeout);
-    Path runtimeDirectory = root.path("runtimeDirectory", null);
+    // Checked by the pools' own rule (its sockets must fit the platform's limit) and named at its own field.
+    ProcessOptions runtime = new ProcessOptions();
+    root.applyPath("runtimeDirectory", runtime::setRuntimeDirectory);
+    Path runtimeDirectory = runtime.getRuntimeDirectory();
     Map<String, String> names = new HashMap<>();
     Map<String, String> types = new HashMap<>();
     for (ConfigSection section : root.sections("pools")) {

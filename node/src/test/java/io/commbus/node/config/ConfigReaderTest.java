@@ -298,6 +298,7 @@ class ConfigReaderTest {
       "{'cluster': {'name': ' '}}                                                | cluster.name: must not be empty",
       "{'cluster': {'multicast': true}}                                          | cluster.multicast: unknown setting",
       "{'callbackHandlers': 'x'}                                                 | callbackHandlers: must be a list of strings, was \"x\"",
+      "{'runtimeDirectory': '/tmp/" + "d".repeat(80) + "'}                       | runtimeDirectory: /tmp/" + "d".repeat(80) + " is 85 bytes long, and the sockets made under it would pass the 107-byte limit",
       "{'callbackHandlers': ['']}                                                | callbackHandlers[0]: must be a non-empty string",
       "{'shutdownTimeout': '0s'}                                                 | shutdownTimeout: must be longer than zero",
       "{'frobnicate': 1}                                                         | frobnicate: unknown setting; known here:",
