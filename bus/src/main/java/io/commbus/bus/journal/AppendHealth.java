@@ -36,7 +36,8 @@ public final class AppendHealth {
     }
   }
 
-  private synchronized void stored() {
+  /** An append (or a probe of the store) was stored. */
+  public synchronized void stored() {
     if (current.state() == JournalHealth.State.DOWN) {
       current = JournalHealth.up(clock.instant());
     }

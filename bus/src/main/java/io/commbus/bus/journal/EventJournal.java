@@ -52,6 +52,15 @@ public interface EventJournal {
    */
   JournalHealth health();
 
+  /**
+   * {@link #health()}, after trying the store again where the journal can do so without
+   * appending, so that a journal that went DOWN on a quiet node, which appends nothing more,
+   * comes back UP once its cause is gone. Completes on the caller's context.
+   */
+  default Future<JournalHealth> checkHealth() {
+    return Future.succeededFuture(health());
+  }
+
   /** Stops appends and reads and releases files or connections. */
   Future<Void> close();
 }

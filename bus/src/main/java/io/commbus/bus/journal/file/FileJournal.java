@@ -41,6 +41,7 @@ public final class FileJournal implements EventJournal {
   private final JournalWriter writer;
   private final RecoveryReport recovery;
   private final JournalLock lock;
+  /** Told by the writer thread, in append order, how each stored or failed append turned out. */
   private final AppendHealth health = new AppendHealth();
   private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -77,7 +78,7 @@ public final class FileJournal implements EventJournal {
       }
       this.reader = new JournalReader(segments);
       RecentIds recentIds = RecentIds.readBack(reader, segments, options.getDedupWindow());
-      this.writer = new JournalWriter(options, segments, opened.active, recentIds, this::tellWatchers);
+      this.writer = new JournalWriter(options, segments, opened.active, recentIds, health, this::tellWatchers);
     } catch (IOException | RuntimeException e) {
       release();
       throw e;
@@ -106,7 +107,7 @@ public final class FileJournal implements EventJournal {
     }
     Promise<Appended> promise = VertxInternals.promiseOn(vertx.getOrCreateContext());
     writer.enqueue(new PendingAppend(event, promise));
-    return promise.future().onComplete(health::record);
+    return promise.future();
   }
 
   @Override
@@ -141,6 +142,26 @@ public final class FileJournal implements EventJournal {
   @Override
   public JournalHealth health() {
     return health.current();
+  }
+
+  /**
+   * While DOWN, and unless the writer is broken for good, writes and fsyncs a small probe file
+   * beside the segments, on a worker thread: if that is stored, so can appends be again.
+   */
+  @Override
+  public Future<JournalHealth> checkHealth() {
+    if (closed || health.current().state() == JournalHealth.State.UP || writer.brokenBecause() != null) {
+      return Future.succeededFuture(health.current());
+    }
+    return vertx.executeBlocking(() -> {
+      try {
+        StoreProbe.write(directory);
+        health.stored();
+      } catch (IOException e) {
+        health.failed("could not write to the journal in " + directory + ": " + e.getMessage());
+      }
+      return health.current();
+    }, false);
   }
 
   /** What opening the journal found and cut. */

@@ -70,7 +70,13 @@ final class JournalLock implements AutoCloseable {
       try {
         lock = channel.tryLock();
       } catch (OverlappingFileLockException e) {
-        lock = null;   // held through another copy of this class in this JVM
+        // This JVM holds the file by a way the map above did not see: another copy of these
+        // classes, or another path to the same file (a link, a bind mount). Closing this
+        // channel, or opening the file once more to read the holder, would drop that lock.
+        // So this channel is left open, on purpose, and the holder named as this process.
+        channel = null;
+        throw inUse(real, "this process, pid " + ProcessHandle.current().pid() + ", through another path or"
+            + " another copy of commbus");
       }
       if (lock == null) {
         throw inUse(real, readHolder(file));

@@ -2,6 +2,7 @@ package io.commbus.bus.journal.file;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.journal.AppendHealth;
 import io.commbus.bus.journal.Appended;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,6 +35,7 @@ final class JournalWriter {
   private final Path directory;
   private final Segments segments;
   private final RecentIds recentIds;
+  private final AppendHealth health;
   private final Retention retention;
   /** Told the last visible position after each group that stored something. */
   private final LongConsumer onWritten;
@@ -49,16 +51,17 @@ final class JournalWriter {
   private volatile String brokenBecause;
 
   JournalWriter(FileJournalOptions options, Segments segments, Segment active, RecentIds recentIds,
-      LongConsumer onWritten) {
+      AppendHealth health, LongConsumer onWritten) {
     this.options = options;
     this.directory = options.getDirectory();
     this.segments = segments;
     this.active = active;
     this.nextPosition = active.lastPosition + 1;
     this.recentIds = recentIds;
+    this.health = health;
     this.retention = new Retention(options);
     this.onWritten = onWritten;
-    this.thread = new Thread(this::writeLoop, "commbus-journal-writer");
+    this.thread = new Thread(this::run, "commbus-journal-writer");
     thread.setDaemon(true);
   }
 
@@ -83,6 +86,18 @@ final class JournalWriter {
   /** Completes once the writer has ended and closed the files. */
   Future<Void> stopped() {
     return stopped.future();
+  }
+
+  /** The thread's body: whatever ends the loop, the files are closed and {@link #stopped} completes. */
+  private void run() {
+    try {
+      writeLoop();
+    } catch (RuntimeException | Error e) {
+      breakJournal("the journal writer in " + directory + " failed: " + e);
+      throw e;
+    } finally {
+      shutDown();
+    }
   }
 
   private void writeLoop() {
@@ -126,7 +141,6 @@ final class JournalWriter {
         lastForce = System.nanoTime();
       }
     }
-    shutDown();
   }
 
   /** Collects more waiting appends until the group is as large as the last one, or the linger is over. */
@@ -162,12 +176,22 @@ final class JournalWriter {
       List<PendingAppend> part = new ArrayList<>();
       next = writePart(batch, next, part);
       wrote |= part.stream().anyMatch(p -> p.error == null && p.result == null);
-      part.forEach(PendingAppend::complete);
+      part.forEach(this::complete);
     }
     if (wrote) {
       onWritten.accept(segments.visible);
     }
     return wrote;
+  }
+
+  /** Tells the journal's health, here in append order, then the publisher. */
+  private void complete(PendingAppend pending) {
+    if (pending.error == null && pending.result == null) {
+      health.stored();
+    } else if (pending.error != null && pending.error.code() == ErrorCode.STORAGE) {
+      health.failed(pending.error.getMessage());
+    }
+    pending.complete();
   }
 
   /** Writes appends from {@code from} that fit the active segment; returns where the next part starts. */

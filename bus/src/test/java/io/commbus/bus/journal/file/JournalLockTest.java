@@ -146,6 +146,34 @@ class JournalLockTest {
   }
 
   @Test
+  void theSameDirectoryByAnotherPathIsRefusedAndTheHolderKeepsItsLock(@TempDir Path elsewhere) throws Exception {
+    // A bind mount: another path to the same files, which no path comparison can see through.
+    Path other = Files.createDirectory(elsewhere.resolve("same-journal"));
+    Process bind = new ProcessBuilder("mount", "--bind", directory.toString(), other.toString())
+        .redirectErrorStream(true).start();
+    String said = new String(bind.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(bind.waitFor(10, TimeUnit.SECONDS) && bind.exitValue() == 0,
+        "this test bind-mounts a directory, which needs root (as in CI); mount said: " + said);
+    try {
+      FileJournal journal = open();
+      try {
+        CommBusException refused = assertThrows(CommBusException.class,
+            () -> FileJournal.open(vertx, new FileJournalOptions(other)).await(30, TimeUnit.SECONDS));
+        assertEquals(ErrorCode.STORAGE, refused.code());
+        assertTrue(refused.getMessage().contains("this process, pid " + ProcessHandle.current().pid()),
+            refused.getMessage());
+        Holder third = new Holder();
+        assertRefusedNaming(ProcessHandle.current().pid(), third.said);
+      } finally {
+        journal.close().await(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      // Lazily: the refused opener's channel stays open on purpose (closing it would drop the lock).
+      new ProcessBuilder("umount", "--lazy", other.toString()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aJournalThatFailsToOpenReleasesItsLock() throws Exception {
     Path foreign = directory.resolve(String.format("%020d.seg", 1));
     Files.write(foreign, "definitely not a journal segment".getBytes(StandardCharsets.UTF_8));
