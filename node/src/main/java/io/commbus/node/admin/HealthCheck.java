@@ -1,6 +1,5 @@
 package io.commbus.node.admin;
 
-import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalHealth;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.node.Node;
@@ -39,14 +38,16 @@ final class HealthCheck {
     for (ProcessVerticle pool : pools) {
       statuses.add(pool.status());
     }
-    Future<Long> head = journalHead();
-    return Future.join(Future.join(statuses), head).transform(ignored -> {
+    Future<Long> head = journalAnswer(node.journal().lastPosition());
+    // A journal that went DOWN tries its store again here, so a quiet node can come back UP.
+    Future<JournalHealth> checked = journalAnswer(node.journal().checkHealth());
+    return Future.join(Future.join(statuses), head, checked).transform(ignored -> {
       JsonArray problems = new JsonArray();
       if (node.state() != Node.State.RUNNING) {
         problems.add("the node is " + node.state().name().toLowerCase());
       }
       JsonObject journal = new JsonObject().put("kind", node.config().getJournal().getKind().name().toLowerCase());
-      JournalHealth storing = node.journal().health();
+      JournalHealth storing = checked.succeeded() ? checked.result() : node.journal().health();
       if (head.failed()) {
         journal.put("state", "DOWN").put("error", head.cause().getMessage());
         problems.add("journal: " + head.cause().getMessage());
@@ -110,20 +111,20 @@ final class HealthCheck {
     return json;
   }
 
-  private Future<Long> journalHead() {
-    EventJournal journal = node.journal();
-    Promise<Long> head = Promise.promise();
-    long timer = node.vertx().setTimer(JOURNAL_TIMEOUT_MS, t -> head.tryFail("no answer within "
+  /** The journal's answer, or a failure once it has taken longer than {@link #JOURNAL_TIMEOUT_MS}. */
+  private <T> Future<T> journalAnswer(Future<T> asked) {
+    Promise<T> answer = Promise.promise();
+    long timer = node.vertx().setTimer(JOURNAL_TIMEOUT_MS, t -> answer.tryFail("no answer within "
         + JOURNAL_TIMEOUT_MS + " ms"));
-    journal.lastPosition().onComplete(ar -> {
+    asked.onComplete(ar -> {
       node.vertx().cancelTimer(timer);
       if (ar.succeeded()) {
-        head.tryComplete(ar.result());
+        answer.tryComplete(ar.result());
       } else {
-        head.tryFail(ar.cause());
+        answer.tryFail(ar.cause());
       }
     });
-    return head.future();
+    return answer.future();
   }
 
   private JsonObject coordinator() {

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -107,8 +108,11 @@ class DiskFullTest {
     assertTrue(down.cause().contains("No space left"), down.toString());
     assertEquals(JournalHealth.State.DOWN, failingAppend(journal).state(), "it stays down while appends fail");
     assertEquals(down.since(), journal.health().since(), "down since the first failure");
+    assertEquals(JournalHealth.State.DOWN, await(journal.checkHealth()).state(), "a probe of the full disk fails");
 
     Files.delete(ballast);
+    assertEquals(JournalHealth.State.UP, await(journal.checkHealth()).state(), "with room again, the probe is stored");
+    assertFalse(Files.exists(options.getDirectory().resolve(StoreProbe.FILE_NAME)), "the probe leaves nothing behind");
     assertEquals(acknowledged + 1, await(journal.append(kilobyte())).position(), "positions stay dense");
     assertEquals(JournalHealth.State.UP, journal.health().state(), "one stored append brings it back up");
     await(journal.close());
