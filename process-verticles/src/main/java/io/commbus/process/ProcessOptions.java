@@ -41,7 +41,10 @@ public class ProcessOptions {
   private int streamWindow = Protocol.DEFAULT_CREDIT;
   private Duration requestTimeout = Duration.ofSeconds(30);
   private Duration hangGrace = Duration.ofSeconds(2);
-  private Duration shutdownGrace = Duration.ofSeconds(5);
+  /** How long a child has after {@code bye}, and again after SIGTERM, unless set otherwise. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
   private Duration initialRestartDelay = Duration.ofMillis(100);
   private Duration maxRestartDelay = Duration.ofSeconds(10);
   private int maxRestarts = 10;

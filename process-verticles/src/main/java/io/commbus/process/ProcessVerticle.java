@@ -134,7 +134,7 @@ public class ProcessVerticle extends VerticleBase {
       events.stop();
     }
     // A hook that never completes must not keep the children running: it gets shutdownGrace.
-    Duration hookGrace = spec != null ? spec.child().shutdownGrace() : new ProcessOptions().getShutdownGrace();
+    Duration hookGrace = spec != null ? spec.child().shutdownGrace() : ProcessOptions.DEFAULT_SHUTDOWN_GRACE;
     List<Future<?>> hooks = new ArrayList<>();
     for (Supplier<Future<?>> hook : stopHooks) {
       hooks.add(Future.succeededFuture().compose(v -> hook.get())
@@ -144,10 +144,18 @@ public class ProcessVerticle extends VerticleBase {
               ? "did not complete within shutdownGrace (" + hookGrace.toMillis() + " ms)"
               : "failed: " + e.getMessage()) + "; the pool stops all the same")));
     }
-    Future<Void> unregistered = Future.join(hooks).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+    // Hooks complete on other contexts (and a timeout on none): the rest of the stop is the pool's own.
+    Future<Void> unregistered = backHere(Future.join(hooks)).<Void>mapEmpty().recover(e -> Future.succeededFuture())
         .compose(v -> registration == null ? Future.succeededFuture() : registration.unregister());
     return unregistered.eventually(() -> children == null ? Future.succeededFuture() : children.stop())
         .eventually(this::deleteDirectory);
+  }
+
+  /** {@code future}'s outcome, handed to the pool's context, where what follows it then runs. */
+  private <T> Future<T> backHere(Future<T> future) {
+    Promise<T> here = Promise.promise();
+    future.onComplete(outcome -> context.runOnContext(v -> here.handle(outcome)));
+    return here.future();
   }
 
   private Future<Void> deleteDirectory() {

@@ -191,13 +191,14 @@ final class Supervisor {
   }
 
   private void restartLater(Slot slot, long delayMillis) {
-    restarts++;
-    slot.restarts++;
     slot.restartAt = Instant.now().plusMillis(delayMillis);
     slot.restartTimer = vertx.setTimer(delayMillis, t -> {
       slot.restartTimer = -1;
       slot.restartAt = null;
       if (!stopping && !slot.retired) {
+        // Counted when it happens: a restart planned and then stopped never was one.
+        restarts++;
+        slot.restarts++;
         launch(slot);
       }
     });
