@@ -28,6 +28,10 @@ import java.util.List;
  * {@link Handshake} and the rest to its {@link ChildConnection}, notice its exit at once (the
  * JDK's process reaper, not polling) and stop it gracefully. A restart is a new instance; the
  * pool decides when. Everything but the blocking calls runs on the verticle's context.
+ *
+ * <p>Past the usual size on purpose: it is one run's state machine, and every transition
+ * (spawn, connect, handshake, ready, hang-up, kill, exit) reads and sets the same few fields;
+ * split, the rules for who may end a run, and how, would be spread over several classes.
  */
 public final class ChildProcess {
 
