@@ -36,7 +36,7 @@ public final class AppendHealth {
     }
   }
 
-  /** An append (or a probe of the store) was stored. */
+  /** An append was stored, or a probe found the store taking writes again. */
   public synchronized void stored() {
     if (current.state() == JournalHealth.State.DOWN) {
       current = JournalHealth.up(clock.instant());

@@ -49,6 +49,8 @@ public final class PostgresJournal implements EventJournal {
   private final String selectAll;
   private final String selectTypes;
   private final String selectLast;
+  private final String probeHead;
+  private final String probeRecords;
   private final Queue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
   private final AppendHealth health = new AppendHealth();
   private final Promise<Void> closedPromise = Promise.promise();
@@ -96,6 +98,8 @@ public final class PostgresJournal implements EventJournal {
     this.selectTypes = "SELECT " + RecordRows.COLUMNS + " FROM " + schema.records
         + " WHERE position >= $1 AND type = ANY($3) ORDER BY position LIMIT $2";
     this.selectLast = "SELECT last FROM " + schema.head + " WHERE single";
+    this.probeHead = "SELECT last FROM " + schema.head + " WHERE single FOR UPDATE";
+    this.probeRecords = "SELECT 1 FROM " + schema.records + " LIMIT 0";
   }
 
   private Future<Void> start() {
@@ -207,12 +211,35 @@ public final class PostgresJournal implements EventJournal {
     }).recover(e -> Future.failedFuture(StorageErrors.storage("could not read the journal", options, e))));
   }
 
-  /** Reads the head row: the last position handed out by a committed transaction. */
   @Override
   public JournalHealth health() {
     return health.current();
   }
 
+  /**
+   * While DOWN, tries what an append needs without appending: a transaction that locks the
+   * head row and reads the records table, then rolls back. If that works the database is back
+   * (the next append has the last word); if not, the journal stays DOWN with the new cause.
+   */
+  @Override
+  public Future<JournalHealth> checkHealth() {
+    if (closed || health.current().state() == JournalHealth.State.UP) {
+      return Future.succeededFuture(health.current());
+    }
+    Future<Void> probe = pool.withConnection(conn -> conn.begin().compose(tx -> conn.query(probeHead).execute()
+        .compose(locked -> conn.query(probeRecords).execute())
+        .eventually(tx::rollback)).<Void>mapEmpty());
+    return onCallersContext(probe.transform(ar -> {
+      if (ar.succeeded()) {
+        health.stored();
+      } else {
+        health.failed(StorageErrors.storage("could not write to the journal", options, ar.cause()).getMessage());
+      }
+      return Future.succeededFuture(health.current());
+    }));
+  }
+
+  /** Reads the head row: the last position handed out by a committed transaction. */
   @Override
   public Future<Long> lastPosition() {
     if (closed) {

@@ -222,7 +222,7 @@ class PostgresJournalTest extends EventJournalContract {
   }
 
   @Test
-  void aTableThatIsGoneTakesTheJournalDownUntilAnAppendIsStoredAgain() {
+  void aTableThatIsGoneTakesTheJournalDownUntilItIsBack() {
     await(journal.append(event("Before", 1)));
     assertEquals(JournalHealth.State.UP, journal.health().state());
     PgConnection admin = await(PgConnection.connect(vertx, connectOptions()));
@@ -233,13 +233,16 @@ class PostgresJournalTest extends EventJournalContract {
       JournalHealth down = journal.health();
       assertEquals(JournalHealth.State.DOWN, down.state(), "a journal that cannot store is down");
       assertEquals(failed.getMessage(), down.cause());
+      assertEquals(JournalHealth.State.DOWN, await(journal.checkHealth()).state(), "a probe finds it still gone");
 
       await(admin.query("ALTER TABLE \"" + table + "_aside\" RENAME TO \"" + table + "\"").execute());
     } finally {
       await(admin.close());
     }
+    assertEquals(JournalHealth.State.UP, await(journal.checkHealth()).state(),
+        "with the table back, the probe finds the journal up before anything is appended");
     assertEquals(2L, await(journal.append(event("After", 3))).position());
-    assertEquals(JournalHealth.State.UP, journal.health().state(), "one stored append brings it back up");
+    assertEquals(JournalHealth.State.UP, journal.health().state());
   }
 
   @Test
