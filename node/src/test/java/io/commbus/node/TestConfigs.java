@@ -16,16 +16,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /** Node configurations for tests: a file journal and sockets in a temporary directory, admin on any free port. */
-final class TestConfigs {
+public final class TestConfigs {
 
   /** Worker modules for the node's tests. */
-  static final Path PYTHON = Path.of("src/test/resources/python").toAbsolutePath();
+  public static final Path PYTHON = Path.of("src/test/resources/python").toAbsolutePath();
 
   private TestConfigs() {
   }
 
   /** A node with a journal and a runtime directory under {@code dir}, no pools. */
-  static JsonObject node(Path dir) {
+  public static JsonObject node(Path dir) {
     return new JsonObject()
         .put("admin", new JsonObject().put("port", 0))
         .put("journal", new JsonObject().put("type", "file").put("directory", dir.resolve("journal").toString())
@@ -35,14 +35,14 @@ final class TestConfigs {
   }
 
   /** A pool of the test workers with short timings. */
-  static JsonObject pool(String name, String type, String function, int size) {
+  public static JsonObject pool(String name, String type, String function, int size) {
     return new JsonObject().put("name", name).put("type", type).put("module", "node_workers")
         .put("function", function).put("size", size).put("pythonPath", new JsonArray().add(PYTHON.toString()))
         .put("shutdownGrace", "2s").put("heartbeatInterval", "200ms");
   }
 
   /** The pricing pool: two children answering test.Quote with the help of the SpreadCallback handler. */
-  static JsonObject pricing() {
+  public static JsonObject pricing() {
     return pool("pricing", "test.Quote", "quote", 2).put("callbacks", new JsonArray().add("test.Spread"))
         .put("env", new JsonObject().put("QUOTE_MODE", "test")).put("serveAsService", true)
         .put("capabilities", new JsonArray().add("quote"));
@@ -52,7 +52,7 @@ final class TestConfigs {
     return ConfigReader.parse(json.encodePrettily(), ConfigReader.Format.JSON, dir);
   }
 
-  static Path write(Path dir, String name, JsonObject json) {
+  public static Path write(Path dir, String name, JsonObject json) {
     try {
       return Files.writeString(dir.resolve(name), json.encodePrettily());
     } catch (IOException e) {
@@ -60,7 +60,7 @@ final class TestConfigs {
     }
   }
 
-  static <T> T await(Future<T> future) {
+  public static <T> T await(Future<T> future) {
     try {
       return future.await(90, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -81,14 +81,14 @@ final class TestConfigs {
   }
 
   /** The pids of a pool's children from {@code /processes}. */
-  static List<Long> pids(JsonObject processes, String pool) {
+  public static List<Long> pids(JsonObject processes, String pool) {
     return processes.getJsonArray("pools").stream().map(JsonObject.class::cast)
         .filter(p -> p.getString("name").equals(pool))
         .flatMap(p -> p.getJsonArray("children").stream().map(JsonObject.class::cast))
         .map(child -> child.getLong("pid")).toList();
   }
 
-  static boolean alive(long pid) {
+  public static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 }

@@ -1,0 +1,144 @@
+package io.commbus.node.hosts;
+
+import io.commbus.node.TestConfigs;
+import io.commbus.node.cli.Main;
+import io.commbus.testhosts.HostProcess;
+import io.commbus.testhosts.SystemCommand;
+import io.commbus.testhosts.TestHost;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code commbus node} process on a test host, and its admin API. The admin API listens on
+ * the host's own loopback, so every call is made from inside the host, by {@code admin_call.py}.
+ */
+final class HostNode implements AutoCloseable {
+
+  /** A call of the admin API: the status, how long it took inside the host, the JSON body. */
+  record Reply(int status, double ms, JsonObject body) {
+  }
+
+  private static final Pattern READY = Pattern.compile("commbus node ready in (\\d+) ms: admin (http://127\\.0\\.0\\.1:\\d+)");
+  private static final Path ADMIN_CALL = TestConfigs.PYTHON.resolve("admin_call.py");
+  /** Above the admin API's own request timeout, so a slow answer shows as the node's, not as ours. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(90);
+
+  private final TestHost host;
+  private final HostProcess process;
+  private String admin;
+  private long readyMillis;
+
+  private HostNode(TestHost host, HostProcess process) {
+    this.host = host;
+    this.process = process;
+  }
+
+  /** Starts {@code commbus node --config config} on the host, with the test class path (the node's and the tests'). */
+  static HostNode start(TestHost host, Path config) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-XX:+UseSerialGC",
+        "-Dhazelcast.phone.home.enabled=false"));
+    String logging = System.getProperty("java.util.logging.config.file");
+    if (logging != null) {
+      command.add("-Djava.util.logging.config.file=" + logging);
+    }
+    command.addAll(List.of(Main.class.getName(), "node", "--config", config.toString()));
+    return new HostNode(host, host.start(command));
+  }
+
+  /** Waits for the ready line; returns the start-up time it gives. */
+  long awaitReady(Duration timeout) throws InterruptedException {
+    Matcher ready = process.awaitLine(READY, timeout);
+    readyMillis = Long.parseLong(ready.group(1));
+    admin = ready.group(2);
+    return readyMillis;
+  }
+
+  TestHost host() {
+    return host;
+  }
+
+  long readyMillis() {
+    return readyMillis;
+  }
+
+  Reply get(String path) {
+    return calls("GET", path, null, 1).get(0);
+  }
+
+  Reply post(String path, JsonObject body) {
+    return calls("POST", path, body.encode(), 1).get(0);
+  }
+
+  /** {@code count} calls over one connection; {@code $i} in the body is the call's number. */
+  List<Reply> calls(String method, String path, String body, int count) {
+    List<String> args = new ArrayList<>(List.of(method, path, "--repeat", String.valueOf(count)));
+    if (body != null) {
+      args.addAll(List.of("--body", body));
+    }
+    SystemCommand result = adminCall(args);
+    if (!result.succeeded()) {
+      throw new AssertionError("admin call on " + host.name() + " failed: " + result.describe() + "\nnode output:\n"
+          + String.join("\n", process.output()));
+    }
+    return result.lines().stream().map(HostNode::reply).toList();
+  }
+
+  /** Repeats a GET until the dotted {@code field} of its reply is at least {@code least}; the last reply. */
+  Reply getUntil(String path, String field, long least, Duration within) {
+    return until("GET", path, null, field, least, within);
+  }
+
+  /** Repeats a call (body null for none) until the dotted {@code field} of its reply is at least {@code least}. */
+  Reply until(String method, String path, String body, String field, long least, Duration within) {
+    List<String> args = new ArrayList<>(List.of(method, path, "--until", field + ">=" + least,
+        "--within", String.valueOf(within.toSeconds())));
+    if (body != null) {
+      args.addAll(List.of("--body", body));
+    }
+    SystemCommand result = adminCall(args);
+    List<String> lines = result.lines();
+    if (!result.succeeded() || lines.isEmpty()) {
+      throw new AssertionError(host.name() + ": " + path + " " + field + " did not reach " + least + " within "
+          + within.toSeconds() + " s: " + result.describe() + "\nnode output:\n" + String.join("\n", process.output()));
+    }
+    return reply(lines.get(lines.size() - 1));
+  }
+
+  private SystemCommand adminCall(List<String> args) {
+    if (admin == null) {
+      throw new IllegalStateException("the node on " + host.name() + " is not ready yet");
+    }
+    List<String> command = new ArrayList<>(List.of("python3", ADMIN_CALL.toString(), admin));
+    command.addAll(args);
+    return host.run(CALL_TIMEOUT, command);
+  }
+
+  private static Reply reply(String line) {
+    JsonObject json = new JsonObject(line);
+    Object body = json.getValue("body");
+    return new Reply(json.getInteger("status"), json.getDouble("ms"),
+        body instanceof JsonObject object ? object : new JsonObject().put("text", String.valueOf(body)));
+  }
+
+  /** Everything the node printed, for failure messages. */
+  List<String> output() {
+    return process.output();
+  }
+
+  /** SIGTERM, as an operator would; killed after the grace. Returns the exit status. */
+  int stop(Duration grace) throws InterruptedException {
+    return process.stop(grace);
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
