@@ -20,7 +20,10 @@ public final class HostProcess implements AutoCloseable {
 
   private final TestHost host;
   private final Process process;
+  private final long started = System.nanoTime();
   private final List<String> lines = new ArrayList<>();
+  /** When each line came, in ms since the start, for {@link #transcript}. */
+  private final List<Long> arrivals = new ArrayList<>();
   private boolean ended;
 
   HostProcess(TestHost host, Process process) {
@@ -36,12 +39,14 @@ public final class HostProcess implements AutoCloseable {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         synchronized (lines) {
           lines.add(line);
+          arrivals.add((System.nanoTime() - started) / 1_000_000);
           lines.notifyAll();
         }
       }
     } catch (IOException e) {
       synchronized (lines) {
         lines.add("(reading the output failed: " + e + ")");
+        arrivals.add((System.nanoTime() - started) / 1_000_000);
       }
     } finally {
       synchronized (lines) {
@@ -70,6 +75,17 @@ public final class HostProcess implements AutoCloseable {
     }
   }
 
+  /** Every line printed so far, each after the time it came in ms since the start: for failure messages. */
+  public String transcript() {
+    synchronized (lines) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < lines.size(); i++) {
+        text.append(String.format("%8d ms  %s%n", arrivals.get(i), lines.get(i)));
+      }
+      return text.toString();
+    }
+  }
+
   /**
    * The first line printed, since the start, that matches {@code pattern} whole; waits up to
    * {@code timeout} for it.
@@ -91,7 +107,7 @@ public final class HostProcess implements AutoCloseable {
         if (ended || left <= 0) {
           throw new AssertionError("no line matching " + pattern + " from pid " + process.pid() + " on " + host
               + (ended ? " before its output ended" : " within " + timeout.toMillis() + " ms") + ":\n"
-              + String.join("\n", lines));
+              + transcript());
         }
         TimeUnit.NANOSECONDS.timedWait(lines, left);
       }

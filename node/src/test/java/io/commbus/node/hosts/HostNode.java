@@ -44,6 +44,12 @@ final class HostNode implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "-XX:+UseSerialGC",
         "-Dhazelcast.phone.home.enabled=false"));
+    // What the runnable jar's manifest opens for Hazelcast (node/pom.xml), given on the command line instead.
+    for (String open : List.of("java.base/java.lang", "java.base/sun.nio.ch", "java.management/sun.management",
+        "jdk.management/com.sun.management.internal")) {
+      command.add("--add-opens=" + open + "=ALL-UNNAMED");
+    }
+    command.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
     String logging = System.getProperty("java.util.logging.config.file");
     if (logging != null) {
       command.add("-Djava.util.logging.config.file=" + logging);
@@ -85,7 +91,7 @@ final class HostNode implements AutoCloseable {
     SystemCommand result = adminCall(args);
     if (!result.succeeded()) {
       throw new AssertionError("admin call on " + host.name() + " failed: " + result.describe() + "\nnode output:\n"
-          + String.join("\n", process.output()));
+          + process.transcript());
     }
     return result.lines().stream().map(HostNode::reply).toList();
   }
@@ -106,7 +112,7 @@ final class HostNode implements AutoCloseable {
     List<String> lines = result.lines();
     if (!result.succeeded() || lines.isEmpty()) {
       throw new AssertionError(host.name() + ": " + path + " " + field + " did not reach " + least + " within "
-          + within.toSeconds() + " s: " + result.describe() + "\nnode output:\n" + String.join("\n", process.output()));
+          + within.toSeconds() + " s: " + result.describe() + "\nnode output:\n" + process.transcript());
     }
     return reply(lines.get(lines.size() - 1));
   }
@@ -127,9 +133,9 @@ final class HostNode implements AutoCloseable {
         body instanceof JsonObject object ? object : new JsonObject().put("text", String.valueOf(body)));
   }
 
-  /** Everything the node printed, for failure messages. */
-  List<String> output() {
-    return process.output();
+  /** Everything the node printed, with the times it came, for failure messages. */
+  String transcript() {
+    return process.transcript();
   }
 
   /** SIGTERM, as an operator would; killed after the grace. Returns the exit status. */
