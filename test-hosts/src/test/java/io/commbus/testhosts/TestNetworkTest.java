@@ -89,15 +89,32 @@ class TestNetworkTest {
     }
   }
 
+  @Test
+  void withoutTheCapabilitiesStartFailsSayingWhatItNeeds() {
+    List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set", "-sys_admin,-net_admin",
+        "--inh-caps", "-sys_admin,-net_admin", "--"));
+    command.addAll(java(StartWithoutNamespaces.class, List.of()));
+
+    SystemCommand run = SystemCommand.run(WAIT, command).check();
+
+    String line = run.lines().get(run.lines().size() - 1);
+    assertTrue(line.startsWith("unavailable: cannot make the network namespace " + TestNetwork.PREFIX), run.describe());
+    assertTrue(line.contains("need root (CAP_SYS_ADMIN and CAP_NET_ADMIN) and iproute2"), line);
+  }
+
   private static String connect(TestHost from, String address) {
     SystemCommand probe = from.run(WAIT, java("connect", address, String.valueOf(PORT), "1000")).check();
     return probe.output().strip();
   }
 
   private static List<String> java(String... args) {
+    return java(TcpProbe.class, List.of(args));
+  }
+
+  private static List<String> java(Class<?> main, List<String> args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), TcpProbe.class.getName()));
-    command.addAll(List.of(args));
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(args);
     return command;
   }
 
