@@ -52,6 +52,16 @@ class ArchitectureTest {
     onlyUses("io.commbus.adapter.postgres..", "io.commbus.bus..", "io.commbus.adapter.postgres..").check(production);
     onlyUses("io.commbus.adapter.http..", "io.commbus.bus..", "io.commbus.coordinator..", "io.commbus.adapter.http..")
         .check(production);
+    onlyUses("io.commbus.testhosts..", "io.commbus.testhosts..").check(production);
+  }
+
+  /** The multi-host harness is test support: no production class may use it. */
+  @Test
+  void onlyTestsUseTheTestHosts() {
+    noClasses().that().resideOutsideOfPackage("io.commbus.testhosts..")
+        .should().dependOnClassesThat().resideInAPackage("io.commbus.testhosts..")
+        .because("commbus-test-hosts is a test-scope module (docs/architecture.md)")
+        .check(production);
   }
 
   @Test
