@@ -1,5 +1,6 @@
 package io.commbus.testhosts;
 
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -38,6 +39,7 @@ public final class TestNetwork implements AutoCloseable {
   private final List<TestHost> hosts = new ArrayList<>();
   private final List<String> namespaces = new ArrayList<>();
   private final Thread cleanupOnExit = new Thread(this::removeAll, "test-network-cleanup");
+  /** Guarded by {@code this}: {@link #close} and the shutdown hook may race. */
   private boolean closed;
 
   private TestNetwork(String id) {
@@ -65,7 +67,11 @@ public final class TestNetwork implements AutoCloseable {
       network.build(options);
       return network;
     } catch (RuntimeException e) {
-      network.close();
+      try {
+        network.close();
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
   }
@@ -92,7 +98,12 @@ public final class TestNetwork implements AutoCloseable {
   }
 
   private void addNamespace(String namespace) {
-    SystemCommand added = SystemCommand.run("ip", "netns", "add", namespace);
+    SystemCommand added;
+    try {
+      added = SystemCommand.run("ip", "netns", "add", namespace);
+    } catch (UncheckedIOException e) {
+      throw new NamespacesUnavailableException("cannot run iproute2's ip to make the test hosts: " + e.getMessage(), e);
+    }
     if (!added.succeeded()) {
       throw new NamespacesUnavailableException("cannot make the network namespace " + namespace + " for a test host:"
           + " the multi-host tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN) and iproute2; " + added.describe(),
@@ -158,7 +169,7 @@ public final class TestNetwork implements AutoCloseable {
     }
   }
 
-  private List<String> removeAll() {
+  private synchronized List<String> removeAll() {
     List<String> failures = new ArrayList<>();
     // Hosts first, then the bridge; deleting a namespace deletes the interfaces in it and their veth peers.
     for (int i = namespaces.size() - 1; i >= 0; i--) {
@@ -173,7 +184,12 @@ public final class TestNetwork implements AutoCloseable {
    * them. Returns the names removed.
    */
   public static List<String> removeStale() {
-    SystemCommand list = SystemCommand.run("ip", "netns", "list");
+    SystemCommand list;
+    try {
+      list = SystemCommand.run("ip", "netns", "list");
+    } catch (UncheckedIOException e) {
+      return List.of();   // no ip: nothing can have been left, and start() says what is missing
+    }
     if (!list.succeeded()) {
       return List.of();
     }

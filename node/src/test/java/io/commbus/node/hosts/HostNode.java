@@ -42,6 +42,7 @@ final class HostNode implements AutoCloseable {
   /** Starts {@code commbus node --config config} on the host, with the test class path (the node's and the tests'). */
   static HostNode start(TestHost host, Path config) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // Three nodes share the machine's two cores: a serial collector adds no GC threads to the contest.
         "-cp", System.getProperty("java.class.path"), "-XX:+UseSerialGC",
         "-Dhazelcast.phone.home.enabled=false"));
     // What the runnable jar's manifest opens for Hazelcast (node/pom.xml), given on the command line instead.
