@@ -2,6 +2,7 @@ package io.commbus.node;
 
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.CommBus;
+import io.commbus.bus.Registration;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.EventJournal;
@@ -61,6 +62,7 @@ public final class Node {
   private final NodeConfig config;
   private final Vertx vertx;
   private final List<CallbackHandler<?, ?>> callbackHandlers;
+  private final GroupMembers groupMembers;
   private final Function<Node, ? extends NodeFront> makeFront;
   /**
    * The node's own context, part of no deployment: parts are started and stopped from it, so
@@ -89,11 +91,12 @@ public final class Node {
   private boolean stopping;
 
   private Node(NodeConfig config, Vertx vertx, Cluster cluster, List<CallbackHandler<?, ?>> callbackHandlers,
-               Function<Node, ? extends NodeFront> makeFront) {
+               GroupMembers groupMembers, Function<Node, ? extends NodeFront> makeFront) {
     this.config = config;
     this.vertx = vertx;
     this.cluster = cluster;
     this.callbackHandlers = callbackHandlers;
+    this.groupMembers = groupMembers;
     this.makeFront = makeFront;
     this.context = VertxInternals.newEventLoopContext(vertx);
   }
@@ -106,8 +109,11 @@ public final class Node {
    */
   public static Future<Node> start(NodeConfig config, Function<Node, ? extends NodeFront> makeFront) {
     List<CallbackHandler<?, ?>> handlers;
+    GroupMembers groups;
     try {
-      handlers = CallbackHandlers.load(config);
+      UserClasses classes = UserClasses.from(config.getClassPath());
+      handlers = CallbackHandlers.load(config, classes);
+      groups = GroupMembers.load(config, classes);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -121,7 +127,7 @@ public final class Node {
         : Future.succeededFuture(null);
     return joined.compose(cluster -> {
       Node node = new Node(config, cluster != null ? cluster.vertx() : Vertx.vertx(options), cluster, handlers,
-          makeFront);
+          groups, makeFront);
       // The promise belongs to no context, so a caller on any thread (a main thread, a test) can await it.
       Promise<Node> assembled = Promise.promise();
       node.context.runOnContext(v -> node.assemble().onComplete(ar -> {
@@ -142,6 +148,7 @@ public final class Node {
         .compose(v -> registerCallbacks())
         .compose(v -> deployCoordinator())
         .compose(v -> deployPools())
+        .compose(v -> joinGroups())
         .compose(v -> startFront())
         .map(this);
   }
@@ -212,6 +219,17 @@ public final class Node {
       }
       pools = List.copyOf(verticles);
       return Future.succeededFuture();
+    });
+  }
+
+  /** Joins the configured consumer groups once the pools that may be their members are ready; leaves them first. */
+  private Future<Void> joinGroups() {
+    if (config.getGroups().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return groupMembers.join(bus, config.getJournal().checkpoints(vertx), pools).map(joined -> {
+      undoLater("consumer groups", () -> Future.join(joined.stream().map(Registration::unregister).toList()));
+      return null;
     });
   }
 

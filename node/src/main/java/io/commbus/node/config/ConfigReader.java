@@ -126,8 +126,23 @@ public final class ConfigReader {
       }
       config.addPool(pool);
     }
+    groups(root, config, names);
     root.rejectUnknown();
     return config;
+  }
+
+  /** The consumer groups the node is a member of; a pool member must be one of the pools just read. */
+  private static void groups(ConfigSection root, NodeConfig config, Map<String, String> poolNames) {
+    Map<String, String> groupNames = new HashMap<>();
+    for (ConfigSection section : root.sections("groups")) {
+      GroupConfig group = GroupConfig.readFrom(section);
+      unique(section, "name", group.getOptions().getName(), groupNames);
+      if (group.getMemberKind() == GroupConfig.MemberKind.POOL && !poolNames.containsKey(group.getMember())) {
+        throw new ConfigException(section.field("pool"), "no pool is named \"" + group.getMember() + "\"; the pools"
+            + " are " + (poolNames.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(poolNames.keySet()))));
+      }
+      config.addGroup(group);
+    }
   }
 
   private static void unique(ConfigSection section, String field, String value, Map<String, String> seen) {
