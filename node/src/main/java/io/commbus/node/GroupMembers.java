@@ -6,6 +6,7 @@ import io.commbus.bus.MessageHandler;
 import io.commbus.bus.Registration;
 import io.commbus.bus.journal.CheckpointStore;
 import io.commbus.bus.journal.ConsumerGroupOptions;
+import io.commbus.bus.journal.DispatchLeases;
 import io.commbus.node.config.GroupConfig;
 import io.commbus.node.config.NodeConfig;
 import io.commbus.process.ProcessVerticle;
@@ -45,13 +46,17 @@ final class GroupMembers {
     return new GroupMembers(List.copyOf(groups), handlers);
   }
 
-  /** Joins every group, keeping its checkpoint in {@code checkpoints}; completes with the memberships. */
-  Future<List<Registration>> join(CommBus bus, CheckpointStore checkpoints, List<ProcessVerticle> pools) {
+  /**
+   * Joins every group, keeping its checkpoint in {@code checkpoints} and deciding its dispatcher
+   * by {@code leases} (null: the bus's default lock); completes with the memberships.
+   */
+  Future<List<Registration>> join(CommBus bus, CheckpointStore checkpoints, DispatchLeases leases,
+      List<ProcessVerticle> pools) {
     Map<String, ProcessVerticle> poolsByName = new HashMap<>();
     pools.forEach(pool -> poolsByName.put(pool.name(), pool));
     List<Future<Registration>> joins = new ArrayList<>();
     for (GroupConfig group : groups) {
-      ConsumerGroupOptions options = group.getOptions().setCheckpoints(checkpoints);
+      ConsumerGroupOptions options = group.getOptions().setCheckpoints(checkpoints).setLeases(leases);
       joins.add(bus.joinGroup(options, member(group, bus, poolsByName))
           .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the consumer group "
               + options.getName() + ": " + e.getMessage(), e))));

@@ -227,10 +227,11 @@ public final class Node {
     if (config.getGroups().isEmpty()) {
       return Future.succeededFuture();
     }
-    return groupMembers.join(bus, config.getJournal().checkpoints(vertx), pools).map(joined -> {
-      undoLater("consumer groups", () -> Future.join(joined.stream().map(Registration::unregister).toList()));
-      return null;
-    });
+    return groupMembers.join(bus, config.getJournal().checkpoints(vertx), config.getJournal().leases(vertx), pools)
+        .map(joined -> {
+          undoLater("consumer groups", () -> Future.join(joined.stream().map(Registration::unregister).toList()));
+          return null;
+        });
   }
 
   private Future<Void> startFront() {

@@ -102,6 +102,62 @@ class NodeGroupsTest {
   }
 
   @Test
+  void nodesSharingAPostgresJournalButNoClusterRunOneDispatcherPerGroup() throws Exception {
+    String suffix = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String table = "node_groups_" + suffix;
+    String group = "audit-" + suffix;
+    Map<Integer, Integer> audited = new ConcurrentHashMap<>();
+    CountDownLatch all = new CountDownLatch(EVENTS);
+    Node other = null;
+    try {
+      Node[] nodes = new Node[2];
+      for (int i = 0; i < 2; i++) {
+        JsonObject json = TestConfigs.node(dir.resolve("n" + i))
+            .put("journal", new JsonObject().put("type", "postgres").put("table", table))
+            .put("groups", new JsonArray().add(new JsonObject().put("name", group)
+                .put("types", new JsonArray().add("test.Order")).put("handler", AuditMember.class.getName())));
+        nodes[i] = await(Node.start(TestConfigs.parse(json, dir), AdminServer::new));
+        await(nodes[i].bus().subscribe("test.Audited", m -> {
+          if (audited.merge(m.json().getInteger("n"), 1, Integer::sum) == 1) {
+            all.countDown();
+          }
+        }).ready());
+      }
+      node = nodes[0];
+      other = nodes[1];
+      for (int n = 1; n <= EVENTS; n++) {
+        await(node.bus().publish(Message.event("test.Order", new JsonObject().put("n", n))));
+      }
+
+      assertTrue(all.await(60, TimeUnit.SECONDS), "audited: " + audited.keySet());
+      // Nothing signals "no more will come", so a second dispatcher, were there one, gets a moment.
+      Thread.sleep(500);
+      assertTrue(audited.values().stream().allMatch(times -> times == 1), "each event once: " + audited);
+    } finally {
+      if (other != null) {
+        await(other.stop());
+      }
+      dropTables(table, group);
+    }
+  }
+
+  private static void dropTables(String table, String group) {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.pgclient.PgConnection conn = await(io.vertx.pgclient.PgConnection.connect(vertx,
+          new io.commbus.adapter.postgres.PostgresJournalOptions().getConnect()));
+      await(conn.query("DROP TABLE IF EXISTS " + table + ", " + table + "_head").execute()
+          .compose(v -> conn.preparedQuery("DELETE FROM commbus_group_leases WHERE group_name = $1")
+              .execute(io.vertx.sqlclient.Tuple.of(group)))
+          .compose(v -> conn.preparedQuery("DELETE FROM commbus_checkpoints WHERE group_name = $1")
+              .execute(io.vertx.sqlclient.Tuple.of(group)))
+          .eventually(conn::close));
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
   void aHandlerClassThatIsNoGroupHandlerStopsTheStartNamingTheEntry() {
     JsonObject json = TestConfigs.node(dir).put("groups", new JsonArray()
         .add(new JsonObject().put("name", "audit").put("handler", SpreadCallback.class.getName())));

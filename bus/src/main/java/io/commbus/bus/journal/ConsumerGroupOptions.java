@@ -17,6 +17,7 @@ public final class ConsumerGroupOptions {
 
   private final String name;
   private CheckpointStore checkpoints;
+  private DispatchLeases leases;
   private Set<String> types = Set.of();
   private int maxAttempts = 5;
   private Duration initialBackoff = Duration.ofMillis(100);
@@ -53,6 +54,16 @@ public final class ConsumerGroupOptions {
 
   public ConsumerGroupOptions setCheckpoints(CheckpointStore checkpoints) {
     this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+    return this;
+  }
+
+  /** Who may dispatch the group; null (the default): a Vert.x shared-data lock, cluster-wide when clustered. */
+  public DispatchLeases getLeases() {
+    return leases;
+  }
+
+  public ConsumerGroupOptions setLeases(DispatchLeases leases) {
+    this.leases = leases;
     return this;
   }
 

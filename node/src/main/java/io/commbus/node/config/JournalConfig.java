@@ -1,9 +1,11 @@
 package io.commbus.node.config;
 
 import io.commbus.adapter.postgres.PostgresCheckpointStore;
+import io.commbus.adapter.postgres.PostgresDispatchLeases;
 import io.commbus.adapter.postgres.PostgresJournal;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
 import io.commbus.bus.journal.CheckpointStore;
+import io.commbus.bus.journal.DispatchLeases;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.file.FileCheckpointStore;
 import io.commbus.bus.journal.file.FileJournal;
@@ -80,6 +82,15 @@ public final class JournalConfig {
       return PostgresCheckpointStore.create(vertx, postgres);
     }
     return new FileCheckpointStore(vertx, file.getDirectory().resolve(CHECKPOINT_DIRECTORY));
+  }
+
+  /**
+   * Who may dispatch a consumer group: with PostgreSQL, a lease row beside the events, so nodes
+   * that share the journal run one dispatcher per group even when their cluster is split; null
+   * with the file journal, which one node owns (the bus's default lock then suffices).
+   */
+  public DispatchLeases leases(Vertx vertx) {
+    return kind == Kind.POSTGRES ? PostgresDispatchLeases.create(vertx, postgres) : null;
   }
 
   /** {@code file /var/lib/commbus/journal}, {@code postgres 127.0.0.1:5432/test table commbus_journal}. */
