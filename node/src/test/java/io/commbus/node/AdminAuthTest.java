@@ -2,6 +2,7 @@ package io.commbus.node;
 
 import io.commbus.bus.config.ConfigException;
 import io.commbus.node.admin.AdminServer;
+import io.commbus.node.config.ConfigReader;
 import io.commbus.node.config.NodeConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -11,13 +12,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +51,7 @@ class AdminAuthTest {
     JsonObject json = TestConfigs.node(dir.resolve("guarded"));
     json.getJsonObject("admin").put("host", "127.0.0.1").put("tokenFile", "admin.token");
     configFile = TestConfigs.write(dir, "guarded.json", json);
-    node = await(Node.start(io.commbus.node.config.ConfigReader.read(configFile), AdminServer::new));
+    node = await(Node.start(ConfigReader.read(configFile), AdminServer::new));
   }
 
   @AfterAll
@@ -107,7 +104,7 @@ class AdminAuthTest {
   }
 
   @Test
-  void theCommandLineBringsTheTokenFromAFileTheEnvironmentOrTheConfiguration() {
+  void theCommandLineBringsTheTokenFromAFileTheEnvironmentOrTheConfiguration() throws IOException {
     NodeTest.Cli none = NodeTest.cli("publish", "auth.Cli", "{}", "--node", node.adminUrl());
     assertEquals(1, none.status(), none.err());
     assertTrue(none.err().startsWith("commbus publish: UNAUTHORIZED: "), none.err());
@@ -118,20 +115,20 @@ class AdminAuthTest {
     assertEquals(0, file.status(), file.err());
     assertTrue(file.out().startsWith("{\"position\":"), file.out());
 
-    Cli environment = cli(Map.of("COMMBUS_ADMIN_TOKEN", TOKEN), "publish", "auth.Cli", "{}", "--node", node.adminUrl());
-    assertEquals(0, environment.status, environment.err);
+    NodeTest.Cli environment = NodeTest.cliWithEnvironment(Map.of("COMMBUS_ADMIN_TOKEN", TOKEN), "publish", "auth.Cli", "{}", "--node", node.adminUrl());
+    assertEquals(0, environment.status(), environment.err());
 
     // The configuration's port is 0, so --config is asked of a copy naming the port taken.
-    JsonObject copy = new JsonObject(readString(configFile));
+    JsonObject copy = new JsonObject(Files.readString(configFile));
     copy.getJsonObject("admin").put("port", node.adminPort());
     Path config = TestConfigs.write(dir, "same-node.json", copy);
     NodeTest.Cli configured = NodeTest.cli("publish", "auth.Cli", "{}", "--config", config.toString());
     assertEquals(0, configured.status(), configured.err());
 
-    Cli wrong = cli(Map.of("COMMBUS_ADMIN_TOKEN", "not-the-token-at-all"), "publish", "auth.Cli", "{}",
+    NodeTest.Cli wrong = NodeTest.cliWithEnvironment(Map.of("COMMBUS_ADMIN_TOKEN", "not-the-token-at-all"), "publish", "auth.Cli", "{}",
         "--node", node.adminUrl());
-    assertEquals(1, wrong.status, wrong.err);
-    assertTrue(wrong.err.contains("is not the node's"), wrong.err);
+    assertEquals(1, wrong.status(), wrong.err());
+    assertTrue(wrong.err().contains("is not the node's"), wrong.err());
   }
 
   @Test
@@ -209,22 +206,4 @@ class AdminAuthTest {
     }
   }
 
-  private record Cli(int status, String out, String err) {
-  }
-
-  private static Cli cli(Map<String, String> environment, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = new io.commbus.node.cli.Main(new ByteArrayInputStream(new byte[0]), environment).run(List.of(args),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static String readString(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 }
