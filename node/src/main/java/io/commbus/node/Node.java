@@ -105,12 +105,15 @@ public final class Node {
    * Starts a node whose last part is the front {@code makeFront} makes over it (the admin HTTP
    * server: {@code Node.start(config, AdminServer::new)}). Fails with a {@link ConfigException}
    * when a callback handler cannot be made, and otherwise with the first part that could not
-   * start, after undoing the rest.
+   * start, after undoing the rest. An {@code admin.host} beyond loopback without a token is a
+ * {@link ConfigException} too, before anything starts when the host is an address.
    */
   public static Future<Node> start(NodeConfig config, Function<Node, ? extends NodeFront> makeFront) {
     List<CallbackHandler<?, ?>> handlers;
     GroupMembers groups;
     try {
+      // An admin API bound beyond loopback without a token is refused before anything starts.
+      config.getAdmin().checkWrittenHost();
       UserClasses classes = UserClasses.from(config.getClassPath());
       handlers = CallbackHandlers.load(config, classes);
       groups = GroupMembers.load(config, classes);
@@ -336,16 +339,20 @@ public final class Node {
 
   /** The port the admin server listens on (useful when the configuration asked for 0). */
   public int adminPort() {
+    return runningFront().port();
+  }
+
+  /** {@code http://HOST:PORT}, with the address the admin server is bound to ({@code admin.host}). */
+  public String adminUrl() {
+    return runningFront().url();
+  }
+
+  private NodeFront runningFront() {
     NodeFront running = front;
     if (running == null) {
       throw new IllegalStateException("the admin server is not running");
     }
-    return running.port();
-  }
-
-  /** {@code http://127.0.0.1:PORT}. */
-  public String adminUrl() {
-    return "http://127.0.0.1:" + adminPort();
+    return running;
   }
 
   /** Milliseconds since the node began to start. */

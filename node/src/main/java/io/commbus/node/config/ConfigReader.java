@@ -97,7 +97,7 @@ public final class ConfigReader {
 
   private static NodeConfig read(ConfigSection root) {
     NodeConfig config = new NodeConfig();
-    admin(root.section("admin"), config);
+    admin(root.section(AdminOptions.SECTION), config);
     config.setJournal(journal(root.section("journal")));
     config.setBus(bus(root.section("bus")));
     coordinator(root.section("coordinator"), config);
@@ -153,7 +153,7 @@ public final class ConfigReader {
   }
 
   private static void admin(ConfigSection admin, NodeConfig config) {
-    config.getAdmin().readFrom(admin);
+    config.getAdmin().readFrom(admin).checkWrittenHost();
     admin.rejectUnknown();
   }
 

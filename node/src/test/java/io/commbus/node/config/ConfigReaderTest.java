@@ -228,6 +228,55 @@ class ConfigReaderTest {
   }
 
   @Test
+  void theAdminTokenIsReadFromItsFileBesideTheConfiguration() throws IOException {
+    Files.createDirectories(dir.resolve("secrets"));
+    Files.writeString(dir.resolve("secrets/admin.token"), "  0123456789abcdef0123\n\n");
+    Path file = Files.writeString(dir.resolve("node.yaml"),
+        "admin:\n  host: 0.0.0.0\n  tokenFile: secrets/admin.token\n  openHealth: true\n");
+
+    AdminOptions admin = ConfigReader.read(file).getAdmin();
+
+    assertEquals("0.0.0.0", admin.getHost());
+    assertEquals("0123456789abcdef0123", admin.getToken().orElseThrow(), "the whitespace around it is not the token's");
+    assertTrue(admin.isOpenHealth());
+    AdminOptions defaults = new NodeConfig().getAdmin();
+    assertEquals(AdminOptions.DEFAULT_HOST, defaults.getHost());
+    assertTrue(defaults.getToken().isEmpty());
+    assertFalse(defaults.isOpenHealth());
+  }
+
+  @Test
+  void aTokenFileThatCannotServeIsRefusedWithoutRepeatingIt() throws IOException {
+    Files.writeString(dir.resolve("short.token"), "secret1\n");
+    Files.writeString(dir.resolve("spaced.token"), "correct horse battery staple");
+    Files.writeString(dir.resolve("empty.token"), "\n");
+
+    ConfigException tooShort = assertThrows(ConfigException.class, () -> ConfigReader.parse(
+        "{\"admin\": {\"tokenFile\": \"short.token\"}}", ConfigReader.Format.JSON, dir));
+    assertEquals("admin.tokenFile: the token in " + dir.resolve("short.token") + " must be 16 to 1024 characters"
+        + " long, was 7 (make one with: openssl rand -hex 32)", tooShort.getMessage());
+    ConfigException spaced = assertThrows(ConfigException.class, () -> ConfigReader.parse(
+        "{\"admin\": {\"tokenFile\": \"spaced.token\"}}", ConfigReader.Format.JSON, dir));
+    assertEquals("admin.tokenFile: the token in " + dir.resolve("spaced.token") + " may only hold visible ASCII"
+        + " characters, no spaces; character 8 is not one", spaced.getMessage());
+    assertFalse(spaced.getMessage().contains("horse"));
+    ConfigException empty = assertThrows(ConfigException.class, () -> ConfigReader.parse(
+        "{\"admin\": {\"tokenFile\": \"empty.token\"}}", ConfigReader.Format.JSON, dir));
+    assertTrue(empty.getMessage().endsWith("empty.token is empty"), empty.getMessage());
+    ConfigException directory = assertThrows(ConfigException.class, () -> ConfigReader.parse(
+        "{\"admin\": {\"tokenFile\": \".\"}}", ConfigReader.Format.JSON, dir));
+    assertTrue(directory.getMessage().startsWith("admin.tokenFile: cannot read "), directory.getMessage());
+  }
+
+  @Test
+  void loopbackAndHostNamesNeedNoTokenToBeRead() {
+    for (String host : List.of("127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "localhost", "node-1.example")) {
+      assertEquals(host, ConfigReader.parse("{\"admin\": {\"host\": \"" + host + "\"}}", ConfigReader.Format.JSON,
+          dir).getAdmin().getHost());
+    }
+  }
+
+  @Test
   void aFileIsReadByItsExtensionAndItsRelativePathsStartBesideIt() throws IOException {
     Path sub = Files.createDirectories(dir.resolve("conf"));
     Path yaml = Files.writeString(sub.resolve("node.yml"), "pools:\n  - {name: p, module: m, pythonPath: [workers]}\n");
@@ -273,7 +322,18 @@ class ConfigReaderTest {
       "{'admin': {'port': 70000}}                                                | admin.port: must be at most 65535, was 70000",
       "{'admin': {'port': '8080'}}                                               | admin.port: must be a whole number, was \"8080\"",
       "{'admin': {'port': 80.5}}                                                 | admin.port: must be a whole number, was 80.5",
-      "{'admin': {'host': '0.0.0.0'}}                                            | admin.host: unknown setting; known here: idleTimeout, maxConnections, port, requestTimeout",
+      "{'admin': {'host': '0.0.0.0'}}                                            | admin.host: \"0.0.0.0\" is every interface (0.0.0.0), and the admin API can publish and query: set admin.tokenFile",
+      "{'admin': {'host': '::'}}                                                 | admin.host: \"::\" is every interface (0:0:0:0:0:0:0:0)",
+      "{'admin': {'host': '192.0.2.7'}}                                          | admin.host: \"192.0.2.7\" is an address that is not loopback (192.0.2.7)",
+      "{'admin': {'host': '::ffff:10.0.0.1'}}                                    | admin.host: \"::ffff:10.0.0.1\" is an address that is not loopback (10.0.0.1)",
+      "{'admin': {'host': '[::1]'}}                                              | admin.host: must be an IP address (127.0.0.1, ::1, 0.0.0.0, ::) or a host name, an IPv6 address without brackets",
+      "{'admin': {'host': '10.0.0.300'}}                                         | admin.host: must be an IP address",
+      "{'admin': {'host': 'node one'}}                                           | admin.host: must be an IP address",
+      "{'admin': {'host': ''}}                                                   | admin.host: must not be empty",
+      "{'admin': {'host': 8080}}                                                 | admin.host: must be a string",
+      "{'admin': {'token': 'inline-secrets-are-refused'}}                        | admin.token: unknown setting; known here: host, idleTimeout, maxConnections, openHealth, port, requestTimeout, tokenFile",
+      "{'admin': {'tokenFile': 'missing.token'}}                                 | admin.tokenFile: no such file: ",
+      "{'admin': {'openHealth': 'yes'}}                                          | admin.openHealth: must be true or false",
       "{'admin': {'idleTimeout': '2h'}}                                          | admin.idleTimeout: must be at most 3600000 ms, was 7200000 ms",
       "{'admin': {'requestTimeout': 0}}                                          | admin.requestTimeout: must be longer than zero, was 0 ms",
       "{'admin': {'maxConnections': 10001}}                                      | admin.maxConnections: must be at most 10000, was 10001",
