@@ -33,13 +33,17 @@ import java.util.function.Supplier;
 /**
  * A running commbus node, assembled from a {@link NodeConfig}: Vert.x (clustered or not, on the
  * native transport the process pools need), the journal, the bus, the coordinator, the
- * callback handlers, the Python pools and its front (the admin HTTP server), started in that order.
+ * callback handlers, the Python pools, the consumer groups and its front (the admin HTTP
+ * server), started in that order.
  *
- * <p>{@link #stop()} takes them down in the reverse order: the front stops taking
- * requests, the pools stop their children (and remove their socket directories), the
+ * <p>{@link #stop()} takes them down in the reverse order: the front stops taking requests, the
+ * groups are left, the pools stop their children (and remove their socket directories), the
  * coordinator and the bus let go of the journal, the journal closes, and Vert.x closes last.
  * A start that fails half way undoes what it had started the same way, so a failed start
  * leaves no child process, socket file or open journal behind.
+ *
+ * <p>A little past the usual size: each part's start and its undoing sit together here, so the
+ * order of both reads in one place; what a part does lives in its own class.
  */
 public final class Node {
 
