@@ -49,6 +49,16 @@ public final class ClusteredVertx {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    Promise<Cluster> outcome = Promise.promise();
+    Promise<Cluster> built = Promise.promise();
+    MemberCount members = new MemberCount(settings.getMinimumMembers());
+    // The bound covers the whole start, resolving names and loading Hazelcast's configuration included.
+    CompletableFuture.delayedExecutor(settings.getJoinTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (outcome.tryFail(new IllegalStateException(notJoined(settings, members, built.future().isComplete())))) {
+        // Whatever started late is closed; Hazelcast itself gives up joining at the same bound.
+        built.future().onSuccess(cluster -> cluster.vertx().close());
+      }
+    });
     // Names are resolved on a thread of their own: the caller may be an event loop.
     CompletableFuture<ClusterAddresses> resolved = CompletableFuture.supplyAsync(
         () -> ClusterAddresses.resolve(settings), task -> {
@@ -56,38 +66,11 @@ public final class ClusteredVertx {
           thread.setDaemon(true);
           thread.start();
         });
-    return Future.fromCompletionStage(resolved)
+    Future.fromCompletionStage(resolved)
         .recover(e -> Future.failedFuture(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))
-        .compose(addresses -> join(settings, addresses, vertxOptions));
-  }
-
-  private static Future<Cluster> join(ClusterSettings settings, ClusterAddresses addresses, VertxOptions vertxOptions) {
-    VertxOptions options = new VertxOptions(vertxOptions);
-    EventBusOptions eventBus = options.getEventBusOptions();
-    eventBus.setHost(addresses.bindAddress()).setPort(settings.getEventBusPort())
-        .setClusterPublicHost(addresses.advertisedHost());
-    if (settings.getEventBusPublicPort() > 0) {
-      eventBus.setClusterPublicPort(settings.getEventBusPublicPort());
-    }
-    MemberCount members = new MemberCount(settings.getMinimumMembers());
-    Config config = hazelcastConfig(settings, addresses);
-    config.addListenerConfig(new ListenerConfig(members));
-    HazelcastClusterManager manager = new HazelcastClusterManager(config);
-    Future<Cluster> built = Vertx.builder()
-        .with(options)
-        .withClusterManager(manager)
-        .buildClustered()
-        .map(vertx -> new Cluster(vertx, manager));
-
-    Promise<Cluster> outcome = Promise.promise();
-    long timeout = settings.getJoinTimeout().toMillis();
-    CompletableFuture.delayedExecutor(timeout, TimeUnit.MILLISECONDS).execute(() -> {
-      if (outcome.tryFail(new IllegalStateException(notJoined(settings, addresses, members, built.isComplete())))) {
-        // Whatever started late is closed; Hazelcast itself gives up joining at the same bound.
-        built.onSuccess(cluster -> cluster.vertx().close());
-      }
-    });
-    built.compose(cluster -> Future.fromCompletionStage(members.reached()).map(cluster))
+        .compose(addresses -> build(settings, addresses, members, vertxOptions))
+        .onComplete(built);
+    built.future().compose(cluster -> Future.fromCompletionStage(members.reached()).map(cluster))
         .onComplete(ar -> {
           // After the timeout these do nothing, and the close above has the instance.
           if (ar.succeeded()) {
@@ -99,11 +82,29 @@ public final class ClusteredVertx {
     return outcome.future();
   }
 
-  private static String notJoined(ClusterSettings settings, ClusterAddresses addresses, MemberCount members,
-      boolean started) {
+  private static Future<Cluster> build(ClusterSettings settings, ClusterAddresses addresses, MemberCount members,
+      VertxOptions vertxOptions) {
+    VertxOptions options = new VertxOptions(vertxOptions);
+    EventBusOptions eventBus = options.getEventBusOptions();
+    eventBus.setHost(addresses.bindAddress()).setPort(settings.getEventBusPort())
+        .setClusterPublicHost(addresses.advertisedHost());
+    if (settings.getEventBusPublicPort() > 0) {
+      eventBus.setClusterPublicPort(settings.getEventBusPublicPort());
+    }
+    Config config = hazelcastConfig(settings, addresses);
+    config.addListenerConfig(new ListenerConfig(members));
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(vertx -> new Cluster(vertx, manager));
+  }
+
+  private static String notJoined(ClusterSettings settings, MemberCount members, boolean started) {
     String where = "not joined to cluster \"" + settings.getClusterName() + "\" within "
         + settings.getJoinTimeout().toSeconds() + " s (joinTimeout): tried members " + settings.getMembers()
-        + " from " + addresses.bindAddress() + ":" + settings.getPort();
+        + " from " + settings.getHost() + ":" + settings.getPort();
     if (!started) {
       return where + ", and Hazelcast had not finished joining";
     }
