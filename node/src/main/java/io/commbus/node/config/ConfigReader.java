@@ -201,8 +201,23 @@ public final class ConfigReader {
     config.setClustered(section.bool("enabled", false));
     ClusterSettings cluster = new ClusterSettings()
         .setClusterName(section.string("name", defaults.getClusterName()))
-        .setHost(section.string("host", defaults.getHost()))
         .setPort(section.integer("port", defaults.getPort(), ClusterSettings.MIN_PORT, ClusterSettings.MAX_PORT));
+    // The settings' setters state the bounds; a refusal comes back worded at its field.
+    section.applyString("host", cluster::setHost);
+    section.applyString("publicHost", cluster::setPublicHost);
+    section.applyInt("publicPort", cluster::setPublicPort);
+    section.applyInt("eventBusPort", cluster::setEventBusPort);
+    section.applyInt("eventBusPublicPort", cluster::setEventBusPublicPort);
+    section.applyDuration("heartbeatInterval", cluster::setHeartbeatInterval);
+    section.applyDuration("maxNoHeartbeat", cluster::setMaxNoHeartbeat);
+    section.applyDuration("mergeFirstRunDelay", cluster::setMergeFirstRunDelay);
+    section.applyDuration("mergeNextRunDelay", cluster::setMergeNextRunDelay);
+    section.applyDuration("joinTimeout", cluster::setJoinTimeout);
+    section.applyInt("minimumMembers", cluster::setMinimumMembers);
+    String heartbeats = cluster.maxNoHeartbeatProblem();
+    if (heartbeats != null) {
+      throw new ConfigException(section.field("maxNoHeartbeat"), heartbeats);
+    }
     if (cluster.getClusterName().isBlank()) {
       throw new ConfigException(section.field("name"), "must not be empty");
     }

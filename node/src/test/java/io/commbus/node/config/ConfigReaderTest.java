@@ -2,6 +2,7 @@ package io.commbus.node.config;
 
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.journal.file.FsyncPolicy;
+import io.commbus.cluster.ClusterSettings;
 import io.commbus.process.PythonProcessConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +40,11 @@ class ConfigReaderTest {
         "classPath": ["lib/handlers.jar"],
         "runtimeDirectory": "run",
         "shutdownTimeout": "1m",
-        "cluster": {"enabled": true, "name": "prod", "host": "127.0.0.1", "port": 5801,
-                    "members": ["127.0.0.1:5801", "127.0.0.1:5802"]},
+        "cluster": {"enabled": true, "name": "prod", "host": "localhost", "port": 5801,
+                    "members": ["127.0.0.1:5801", "127.0.0.1:5802"], "publicHost": "node-a.example",
+                    "publicPort": 15801, "eventBusPort": 5901, "eventBusPublicPort": 15901,
+                    "heartbeatInterval": "2s", "maxNoHeartbeat": "8s", "mergeFirstRunDelay": "20s",
+                    "mergeNextRunDelay": "4s", "joinTimeout": "45s", "minimumMembers": 2},
         "pools": [
           {"name": "pricing", "type": "pricing.Quote", "module": "pricer", "function": "quote", "size": 3,
            "python": "/usr/bin/python3", "pythonPath": [".", "/opt/lib"], "env": {"MODE": "fast", "LEVEL": 2},
@@ -77,9 +81,19 @@ class ConfigReaderTest {
       cluster:
         enabled: true
         name: prod
-        host: 127.0.0.1
+        host: localhost
         port: 5801
         members: ["127.0.0.1:5801", "127.0.0.1:5802"]
+        publicHost: node-a.example
+        publicPort: 15801
+        eventBusPort: 5901
+        eventBusPublicPort: 15901
+        heartbeatInterval: 2s
+        maxNoHeartbeat: 8s
+        mergeFirstRunDelay: 20s
+        mergeNextRunDelay: 4s
+        joinTimeout: 45s
+        minimumMembers: 2
       pools:
         - name: pricing
           type: pricing.Quote
@@ -126,6 +140,12 @@ class ConfigReaderTest {
     assertEquals("commbus", config.getCluster().getClusterName());
     assertEquals("127.0.0.1", config.getCluster().getHost());
     assertEquals(List.of("127.0.0.1"), config.getCluster().getMembers());
+    assertEquals(null, config.getCluster().getPublicHost());
+    assertEquals(0, config.getCluster().getEventBusPort());
+    assertEquals(Duration.ofSeconds(1), config.getCluster().getHeartbeatInterval());
+    assertEquals(Duration.ofSeconds(10), config.getCluster().getMaxNoHeartbeat());
+    assertEquals(Duration.ofSeconds(30), config.getCluster().getJoinTimeout());
+    assertEquals(1, config.getCluster().getMinimumMembers());
     assertEquals(Duration.ofSeconds(30), config.getShutdownTimeout());
     assertEquals(ConfigReader.parse("", ConfigReader.Format.YAML, dir).getAdminPort(), 8080);
   }
@@ -172,6 +192,18 @@ class ConfigReaderTest {
     assertEquals("prod", config.getCluster().getClusterName());
     assertEquals(5801, config.getCluster().getPort());
     assertEquals(List.of("127.0.0.1:5801", "127.0.0.1:5802"), config.getCluster().getMembers());
+    ClusterSettings cluster = config.getCluster();
+    assertEquals("localhost", cluster.getHost());
+    assertEquals("node-a.example", cluster.getPublicHost());
+    assertEquals(15801, cluster.getPublicPort());
+    assertEquals(5901, cluster.getEventBusPort());
+    assertEquals(15901, cluster.getEventBusPublicPort());
+    assertEquals(Duration.ofSeconds(2), cluster.getHeartbeatInterval());
+    assertEquals(Duration.ofSeconds(8), cluster.getMaxNoHeartbeat());
+    assertEquals(Duration.ofSeconds(20), cluster.getMergeFirstRunDelay());
+    assertEquals(Duration.ofSeconds(4), cluster.getMergeNextRunDelay());
+    assertEquals(Duration.ofSeconds(45), cluster.getJoinTimeout());
+    assertEquals(2, cluster.getMinimumMembers());
 
     PoolConfig pool = config.getPools().get(0);
     assertEquals("pricing", pool.getPool().getName());
@@ -357,6 +389,23 @@ class ConfigReaderTest {
       "{'cluster': {'port': 0}}                                                  | cluster.port: must be at least 1, was 0",
       "{'cluster': {'name': ' '}}                                                | cluster.name: must not be empty",
       "{'cluster': {'multicast': true}}                                          | cluster.multicast: unknown setting",
+      "{'cluster': {'host': ''}}                                                 | cluster.host: must not be empty",
+      "{'cluster': {'publicHost': ' '}}                                          | cluster.publicHost: must not be empty",
+      "{'cluster': {'publicPort': 65536}}                                        | cluster.publicPort: must be at most 65535, was 65536",
+      "{'cluster': {'eventBusPort': -1}}                                         | cluster.eventBusPort: must be at least 0, was -1",
+      "{'cluster': {'eventBusPort': '5901'}}                                     | cluster.eventBusPort: must be a whole number, was \"5901\"",
+      "{'cluster': {'eventBusPublicPort': 70000}}                                | cluster.eventBusPublicPort: must be at most 65535, was 70000",
+      "{'cluster': {'heartbeatInterval': '500ms'}}                               | cluster.heartbeatInterval: must be at least 1 s, was 500 ms",
+      "{'cluster': {'heartbeatInterval': '2m'}}                                  | cluster.heartbeatInterval: must be at most 60 s, was 120 s",
+      "{'cluster': {'maxNoHeartbeat': '1500ms'}}                                 | cluster.maxNoHeartbeat: must be whole seconds, was 1500 ms",
+      "{'cluster': {'maxNoHeartbeat': '11m'}}                                    | cluster.maxNoHeartbeat: must be at most 600 s, was 660 s",
+      "{'cluster': {'heartbeatInterval': '5s', 'maxNoHeartbeat': '9s'}}          | cluster.maxNoHeartbeat: must be at least 2 times heartbeatInterval (10 s), was 9 s",
+      "{'cluster': {'mergeFirstRunDelay': 0}}                                    | cluster.mergeFirstRunDelay: must be at least 1 s, was 0 ms",
+      "{'cluster': {'mergeNextRunDelay': '2h'}}                                  | cluster.mergeNextRunDelay: must be at most 3600 s, was 7200 s",
+      "{'cluster': {'joinTimeout': '11m'}}                                       | cluster.joinTimeout: must be at most 600 s, was 660 s",
+      "{'cluster': {'joinTimeout': 'soon'}}                                      | cluster.joinTimeout: must be a duration",
+      "{'cluster': {'minimumMembers': 0}}                                        | cluster.minimumMembers: must be at least 1, was 0",
+      "{'cluster': {'minimumMembers': 1001}}                                     | cluster.minimumMembers: must be at most 1000, was 1001",
       "{'callbackHandlers': 'x'}                                                 | callbackHandlers: must be a list of strings, was \"x\"",
       "{'groups': [{'handler': 'a.B'}]}                                          | groups[0].name: required",
       "{'groups': [{'name': 'a b', 'handler': 'a.B'}]}                           | groups[0].name: a group name is 1 to 100 letters",
