@@ -2,13 +2,20 @@ package io.commbus.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a clustered Vert.x instance on Hazelcast with TCP-IP join and multicast disabled.
@@ -24,17 +31,69 @@ public final class ClusteredVertx {
     return start(settings, new VertxOptions());
   }
 
-  /** Same, with Vert.x options; their event-bus host is set to the cluster host. */
+  /** Same, with Vert.x options; their event-bus host and ports are set from the cluster settings. */
   public static Future<Vertx> start(ClusterSettings settings, VertxOptions vertxOptions) {
     return join(settings, vertxOptions).map(Cluster::vertx);
   }
 
-  /** Joins like {@link #start(ClusterSettings, VertxOptions)}, and keeps the cluster manager at hand. */
+  /**
+   * Joins like {@link #start(ClusterSettings, VertxOptions)}, and keeps the cluster manager at
+   * hand. Joined means: Hazelcast has joined the listed members, or formed the cluster alone
+   * after none answered, and the cluster has {@link ClusterSettings#getMinimumMembers()}
+   * members; a start that is not there within {@link ClusterSettings#getJoinTimeout()} fails,
+   * naming the members it tried, and what it had started is closed.
+   */
   public static Future<Cluster> join(ClusterSettings settings, VertxOptions vertxOptions) {
+    try {
+      settings.validate();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Promise<Cluster> outcome = Promise.promise();
+    Promise<Cluster> built = Promise.promise();
+    MemberCount members = new MemberCount(settings.getMinimumMembers());
+    // The bound covers the whole start, resolving names and loading Hazelcast's configuration included.
+    CompletableFuture.delayedExecutor(settings.getJoinTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (outcome.tryFail(new IllegalStateException(notJoined(settings, members, built.future().isComplete())))) {
+        // Whatever started late is closed; Hazelcast itself gives up joining at the same bound.
+        built.future().onSuccess(cluster -> cluster.vertx().close());
+      }
+    });
+    // Names are resolved on a thread of their own: the caller may be an event loop.
+    CompletableFuture<ClusterAddresses> resolved = CompletableFuture.supplyAsync(
+        () -> ClusterAddresses.resolve(settings), task -> {
+          Thread thread = new Thread(task, "commbus-cluster-resolve");
+          thread.setDaemon(true);
+          thread.start();
+        });
+    Future.fromCompletionStage(resolved)
+        .recover(e -> Future.failedFuture(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))
+        .compose(addresses -> build(settings, addresses, members, vertxOptions))
+        .onComplete(built);
+    built.future().compose(cluster -> Future.fromCompletionStage(members.reached()).map(cluster))
+        .onComplete(ar -> {
+          // After the timeout these do nothing, and the close above has the instance.
+          if (ar.succeeded()) {
+            outcome.tryComplete(ar.result());
+          } else {
+            outcome.tryFail(ar.cause());
+          }
+        });
+    return outcome.future();
+  }
+
+  private static Future<Cluster> build(ClusterSettings settings, ClusterAddresses addresses, MemberCount members,
+      VertxOptions vertxOptions) {
     VertxOptions options = new VertxOptions(vertxOptions);
     EventBusOptions eventBus = options.getEventBusOptions();
-    eventBus.setHost(settings.getHost()).setClusterPublicHost(settings.getHost());
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(settings));
+    eventBus.setHost(addresses.bindAddress()).setPort(settings.getEventBusPort())
+        .setClusterPublicHost(addresses.advertisedHost());
+    if (settings.getEventBusPublicPort() > 0) {
+      eventBus.setClusterPublicPort(settings.getEventBusPublicPort());
+    }
+    Config config = hazelcastConfig(settings, addresses);
+    config.addListenerConfig(new ListenerConfig(members));
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
     return Vertx.builder()
         .with(options)
         .withClusterManager(manager)
@@ -42,8 +101,26 @@ public final class ClusteredVertx {
         .map(vertx -> new Cluster(vertx, manager));
   }
 
-  /** The Hazelcast configuration: Vert.x's required maps, TCP-IP join, no multicast, no phone-home. */
+  private static String notJoined(ClusterSettings settings, MemberCount members, boolean started) {
+    String where = "not joined to cluster \"" + settings.getClusterName() + "\" within "
+        + settings.getJoinTimeout().toSeconds() + " s (joinTimeout): tried members " + settings.getMembers()
+        + " from " + settings.getHost() + ":" + settings.getPort();
+    if (!started) {
+      return where + ", and Hazelcast had not finished joining";
+    }
+    return where + ", and the cluster had " + members.seen() + " of the " + members.minimum()
+        + " members minimumMembers asks for";
+  }
+
+  /**
+   * The Hazelcast configuration: Vert.x's required maps, TCP-IP join, no multicast, no
+   * phone-home, the failure detection of the settings. Resolves a host name, so it may block.
+   */
   public static Config hazelcastConfig(ClusterSettings settings) {
+    return hazelcastConfig(settings, ClusterAddresses.resolve(settings));
+  }
+
+  private static Config hazelcastConfig(ClusterSettings settings, ClusterAddresses addresses) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(settings.getClusterName());
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -52,16 +129,28 @@ public final class ClusteredVertx {
     // Members are listed explicitly, so there is nothing to wait for before joining.
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "jdk"));
+    config.setProperty("hazelcast.heartbeat.interval.seconds", seconds(settings.getHeartbeatInterval()));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", seconds(settings.getMaxNoHeartbeat()));
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", seconds(settings.getMergeFirstRunDelay()));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", seconds(settings.getMergeNextRunDelay()));
+    // Hazelcast stops trying at the bound the start gives up at, rather than after its own 300 s.
+    config.setProperty("hazelcast.max.join.seconds", seconds(settings.getJoinTimeout()));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.getPort()).setPortAutoIncrement(true).setPortCount(20);
-    network.setPublicAddress(settings.getHost());
-    network.getInterfaces().setEnabled(true).clear().addInterface(settings.getHost());
+    network.setPublicAddress(settings.getPublicPort() > 0
+        ? addresses.advertisedHost() + ":" + settings.getPublicPort()
+        : addresses.advertisedHost());
+    network.getInterfaces().setEnabled(true).clear().addInterface(addresses.bindAddress());
 
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(settings.getMembers());
     return config;
+  }
+
+  private static String seconds(Duration duration) {
+    return Long.toString(duration.toSeconds());
   }
 }

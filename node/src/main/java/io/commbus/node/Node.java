@@ -2,6 +2,7 @@ package io.commbus.node;
 
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.CommBus;
+import io.commbus.bus.Registration;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.EventJournal;
@@ -32,13 +33,17 @@ import java.util.function.Supplier;
 /**
  * A running commbus node, assembled from a {@link NodeConfig}: Vert.x (clustered or not, on the
  * native transport the process pools need), the journal, the bus, the coordinator, the
- * callback handlers, the Python pools and its front (the admin HTTP server), started in that order.
+ * callback handlers, the Python pools, the consumer groups and its front (the admin HTTP
+ * server), started in that order.
  *
- * <p>{@link #stop()} takes them down in the reverse order: the front stops taking
- * requests, the pools stop their children (and remove their socket directories), the
+ * <p>{@link #stop()} takes them down in the reverse order: the front stops taking requests, the
+ * groups are left, the pools stop their children (and remove their socket directories), the
  * coordinator and the bus let go of the journal, the journal closes, and Vert.x closes last.
  * A start that fails half way undoes what it had started the same way, so a failed start
  * leaves no child process, socket file or open journal behind.
+ *
+ * <p>A little past the usual size: each part's start and its undoing sit together here, so the
+ * order of both reads in one place; what a part does lives in its own class.
  */
 public final class Node {
 
@@ -61,6 +66,7 @@ public final class Node {
   private final NodeConfig config;
   private final Vertx vertx;
   private final List<CallbackHandler<?, ?>> callbackHandlers;
+  private final GroupMembers groupMembers;
   private final Function<Node, ? extends NodeFront> makeFront;
   /**
    * The node's own context, part of no deployment: parts are started and stopped from it, so
@@ -89,11 +95,12 @@ public final class Node {
   private boolean stopping;
 
   private Node(NodeConfig config, Vertx vertx, Cluster cluster, List<CallbackHandler<?, ?>> callbackHandlers,
-               Function<Node, ? extends NodeFront> makeFront) {
+               GroupMembers groupMembers, Function<Node, ? extends NodeFront> makeFront) {
     this.config = config;
     this.vertx = vertx;
     this.cluster = cluster;
     this.callbackHandlers = callbackHandlers;
+    this.groupMembers = groupMembers;
     this.makeFront = makeFront;
     this.context = VertxInternals.newEventLoopContext(vertx);
   }
@@ -102,12 +109,18 @@ public final class Node {
    * Starts a node whose last part is the front {@code makeFront} makes over it (the admin HTTP
    * server: {@code Node.start(config, AdminServer::new)}). Fails with a {@link ConfigException}
    * when a callback handler cannot be made, and otherwise with the first part that could not
-   * start, after undoing the rest.
+   * start, after undoing the rest. An {@code admin.host} beyond loopback without a token is a
+ * {@link ConfigException} too, before anything starts when the host is an address.
    */
   public static Future<Node> start(NodeConfig config, Function<Node, ? extends NodeFront> makeFront) {
     List<CallbackHandler<?, ?>> handlers;
+    GroupMembers groups;
     try {
-      handlers = CallbackHandlers.load(config);
+      // An admin API bound beyond loopback without a token is refused before anything starts.
+      config.getAdmin().checkWrittenHost();
+      UserClasses classes = UserClasses.from(config.getClassPath());
+      handlers = CallbackHandlers.load(config, classes);
+      groups = GroupMembers.load(config, classes);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -121,7 +134,7 @@ public final class Node {
         : Future.succeededFuture(null);
     return joined.compose(cluster -> {
       Node node = new Node(config, cluster != null ? cluster.vertx() : Vertx.vertx(options), cluster, handlers,
-          makeFront);
+          groups, makeFront);
       // The promise belongs to no context, so a caller on any thread (a main thread, a test) can await it.
       Promise<Node> assembled = Promise.promise();
       node.context.runOnContext(v -> node.assemble().onComplete(ar -> {
@@ -142,6 +155,7 @@ public final class Node {
         .compose(v -> registerCallbacks())
         .compose(v -> deployCoordinator())
         .compose(v -> deployPools())
+        .compose(v -> joinGroups())
         .compose(v -> startFront())
         .map(this);
   }
@@ -213,6 +227,18 @@ public final class Node {
       pools = List.copyOf(verticles);
       return Future.succeededFuture();
     });
+  }
+
+  /** Joins the configured consumer groups once the pools that may be their members are ready; leaves them first. */
+  private Future<Void> joinGroups() {
+    if (config.getGroups().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return groupMembers.join(bus, config.getJournal().checkpoints(vertx), config.getJournal().leases(vertx), pools)
+        .map(joined -> {
+          undoLater("consumer groups", () -> Future.join(joined.stream().map(Registration::unregister).toList()));
+          return null;
+        });
   }
 
   private Future<Void> startFront() {
@@ -317,16 +343,20 @@ public final class Node {
 
   /** The port the admin server listens on (useful when the configuration asked for 0). */
   public int adminPort() {
+    return runningFront().port();
+  }
+
+  /** {@code http://HOST:PORT}, with the address the admin server is bound to ({@code admin.host}). */
+  public String adminUrl() {
+    return runningFront().url();
+  }
+
+  private NodeFront runningFront() {
     NodeFront running = front;
     if (running == null) {
       throw new IllegalStateException("the admin server is not running");
     }
-    return running.port();
-  }
-
-  /** {@code http://127.0.0.1:PORT}. */
-  public String adminUrl() {
-    return "http://127.0.0.1:" + adminPort();
+    return running;
   }
 
   /** Milliseconds since the node began to start. */

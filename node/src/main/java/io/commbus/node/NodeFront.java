@@ -12,4 +12,7 @@ public interface NodeFront extends Deployable {
 
   /** The port it listens on once deployed; the real one when 0 was asked for. */
   int port();
+
+  /** The URL it serves once deployed, with the address it is bound to ({@code http://127.0.0.1:8080}). */
+  String url();
 }

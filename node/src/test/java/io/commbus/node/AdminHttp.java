@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -13,18 +14,30 @@ import java.time.Duration;
 /** A blocking HTTP client for a node's admin API, for test threads (never an event loop). */
 final class AdminHttp {
 
-  /** A status, the content type and the body. */
-  record Reply(int status, String contentType, String body) {
+  /** A status, the content type, the body and every header. */
+  record Reply(int status, String contentType, String body, HttpHeaders headers) {
     JsonObject json() {
       return new JsonObject(body);
+    }
+
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
     }
   }
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  /** The whole Authorization header each request sends, or null for none. */
+  private final String authorization;
 
   AdminHttp(String base) {
+    this(base, null);
+  }
+
+  /** Every request with {@code authorization} as its Authorization header ({@code Bearer TOKEN}). */
+  AdminHttp(String base, String authorization) {
     this.base = base;
+    this.authorization = authorization;
   }
 
   Reply get(String path) {
@@ -41,11 +54,14 @@ final class AdminHttp {
   }
 
   private Reply send(HttpRequest.Builder request) {
+    if (authorization != null) {
+      request.header("authorization", authorization);
+    }
     try {
       HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
           HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
-          response.body());
+          response.body(), response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -81,8 +81,8 @@ class ArchitectureTest {
     onlyUses("io.commbus.bus.internal", "io.commbus.bus.internal", "io.commbus.bus.error").check(production);
     onlyUses("io.commbus.bus.stream", "io.commbus.bus", "io.commbus.bus.stream", "io.commbus.bus.internal",
         "io.commbus.bus.error").check(production);
-    onlyUses("io.commbus.bus.journal", "io.commbus.bus", "io.commbus.bus.journal", "io.commbus.bus.error")
-        .check(production);
+    onlyUses("io.commbus.bus.journal", "io.commbus.bus", "io.commbus.bus.journal", "io.commbus.bus.config",
+        "io.commbus.bus.error").check(production);
     onlyUses("io.commbus.bus.journal.group", "io.commbus.bus", "io.commbus.bus.journal", "io.commbus.bus.journal.group",
         "io.commbus.bus.internal", "io.commbus.bus.error").check(production);
     onlyUses("io.commbus.bus.journal.file", "io.commbus.bus", "io.commbus.bus.journal", "io.commbus.bus.journal.file",

@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static io.commbus.node.TestConfigs.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -309,9 +310,18 @@ class NodeTest {
   }
 
   static Cli cliWithInput(String stdin, String... args) {
+    return run(new Main(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))), args);
+  }
+
+  /** With {@code environment} as the whole environment the command sees. */
+  static Cli cliWithEnvironment(Map<String, String> environment, String... args) {
+    return run(new Main(new ByteArrayInputStream(new byte[0]), environment), args);
+  }
+
+  private static Cli run(Main main, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = new Main(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))).run(List.of(args),
+    int status = main.run(List.of(args),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

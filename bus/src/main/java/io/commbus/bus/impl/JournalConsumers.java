@@ -75,6 +75,10 @@ final class JournalConsumers {
       return Future.failedFuture(new IllegalStateException(
           "consumer groups need a journal: set CommBusOptions.setJournal"));
     }
+    if (group.getCheckpoints() == null) {
+      return Future.failedFuture(new IllegalArgumentException("group " + group.getName()
+          + " has no checkpoint store: set ConsumerGroupOptions.setCheckpoints"));
+    }
     return GroupMember.join(vertx, journal, group, raw -> onGroupEvent(group.getName(), raw, handler))
         .map(member -> {
           registrations.add(member);

@@ -10,4 +10,12 @@ public interface CheckpointStore {
 
   /** Records that every event up to and including {@code position} was processed. */
   Future<Void> save(String group, long position);
+
+  /**
+   * {@link #save(String, long)} by the holder of {@code lease}: a store that can fences the
+   * write, refusing it (and failing) once a later holder has the group. By default, unfenced.
+   */
+  default Future<Void> save(String group, long position, DispatchLease lease) {
+    return save(group, position);
+  }
 }

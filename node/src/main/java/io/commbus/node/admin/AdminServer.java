@@ -5,6 +5,7 @@ import io.commbus.bus.internal.VertxInternals;
 import io.commbus.coordinator.ServiceDescriptor;
 import io.commbus.node.Node;
 import io.commbus.node.NodeFront;
+import io.commbus.node.config.AdminOptions;
 import io.commbus.process.ProcessVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,24 +20,31 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The node's admin HTTP API, on 127.0.0.1 only: {@code /health}, {@code /metrics},
- * {@code /services}, {@code /processes}, {@code /journal}, and {@code POST /publish},
- * {@code /send}, {@code /query} for the command line. A verticle, so it has an event loop of
- * its own and its server closes when it is undeployed. Every route answers JSON except
- * {@code /metrics}, which answers the Prometheus text format.
+ * The node's admin HTTP API: {@code /health}, {@code /metrics}, {@code /services},
+ * {@code /processes}, {@code /journal}, and {@code POST /publish}, {@code /send}, {@code /query}
+ * for the command line. A verticle, so it has an event loop of its own and its server closes
+ * when it is undeployed. Every route answers JSON except {@code /metrics}, which answers the
+ * Prometheus text format.
+ *
+ * <p>It listens on {@code admin.host} (127.0.0.1 unless configured). The host is resolved once,
+ * on a worker thread, and the address checked is the one bound, so a name cannot resolve to
+ * loopback for the check and to another interface for the bind. Beyond loopback it refuses to
+ * start without a token; with one, {@link BearerAuth} guards every route.
  */
 public final class AdminServer extends VerticleBase implements NodeFront {
 
-  /** Loopback only: the API can publish and query, and has no authentication. */
-  static final String HOST = "127.0.0.1";
   /** Request bodies above this are refused (413); a bus message is JSON, not a file upload. */
   static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
 
@@ -44,8 +52,10 @@ public final class AdminServer extends VerticleBase implements NodeFront {
   private static final Map<String, String> ENDPOINTS = endpoints();
 
   private final Node node;
+  private final AdminOptions options;
   private final int requestedPort;
   private volatile int port;
+  private volatile InetAddress address;
 
   private static Map<String, String> endpoints() {
     Map<String, String> endpoints = new LinkedHashMap<>();
@@ -61,7 +71,8 @@ public final class AdminServer extends VerticleBase implements NodeFront {
   /** The admin API of {@code node}, on the port its configuration names. */
   public AdminServer(Node node) {
     this.node = node;
-    this.requestedPort = node.config().getAdminPort();
+    this.options = node.config().getAdmin();
+    this.requestedPort = options.getPort();
   }
 
   @Override
@@ -74,6 +85,8 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     ConnectionLimits limits = new ConnectionLimits(vertx, node.config().getAdmin());
     Router router = Router.router(vertx);
     router.route().handler(limits::request);
+    // Before every route and before any body is read: a stranger's request costs no more than its headers.
+    options.getToken().ifPresent(token -> router.route().handler(new BearerAuth(token, options.isOpenHealth())));
     router.get("/health").handler(ctx -> here(health.check()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
@@ -111,23 +124,52 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     router.errorHandler(400, ErrorReplies::unreadable);
     router.errorHandler(500, ErrorReplies::internal);
 
-    // HTTP/1.1 only: one request at a time per connection, which ConnectionLimits relies on.
-    HttpServerOptions options = new HttpServerOptions().setHost(HOST).setPort(requestedPort)
-        .setHttp2ClearTextEnabled(false);
-    return vertx.createHttpServer(options)
-        .connectionHandler(limits::connected)
-        .requestHandler(router)
-        .invalidRequestHandler(ErrorReplies::invalidRequest)
-        .listen()
-        .recover(e -> Future.failedFuture(e instanceof BindException || String.valueOf(e.getMessage())
-            .contains("Address already in use")
-            ? new IllegalStateException("the admin port " + HOST + ":" + requestedPort + " is in use; set admin.port"
-            + " in the configuration or pass --admin-port", e)
-            : e))
-        .map(server -> {
-          port = server.actualPort();
-          return server;
-        });
+    return vertx.executeBlocking(this::resolveHost, false).compose(bound -> {
+      String where = text(bound) + ":" + requestedPort;
+      // HTTP/1.1 only: one request at a time per connection, which ConnectionLimits relies on.
+      HttpServerOptions http = new HttpServerOptions().setHost(bound.getHostAddress()).setPort(requestedPort)
+          .setHttp2ClearTextEnabled(false);
+      return vertx.createHttpServer(http)
+          .connectionHandler(limits::connected)
+          .requestHandler(router)
+          .invalidRequestHandler(ErrorReplies::invalidRequest)
+          .listen()
+          .recover(e -> Future.failedFuture(e instanceof BindException || String.valueOf(e.getMessage())
+              .contains("Address already in use")
+              ? new IllegalStateException("the admin port " + where + " is in use; set admin.port"
+              + " in the configuration or pass --admin-port", e)
+              : new IllegalStateException("cannot listen on " + where + " (admin.host): " + e.getMessage(), e)))
+          .map(server -> {
+            address = bound;
+            port = server.actualPort();
+            return server;
+          });
+    });
+  }
+
+  /**
+   * The address to bind: the host itself when it is an IP literal, else every address its name
+   * resolves to is checked and the first is taken. Blocks on the resolver: a worker's job.
+   */
+  private InetAddress resolveHost() {
+    Optional<InetAddress> literal = options.literalHost();
+    List<InetAddress> addresses;
+    if (literal.isPresent()) {
+      addresses = List.of(literal.get());
+    } else {
+      try {
+        addresses = List.of(InetAddress.getAllByName(options.getHost()));
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException("cannot resolve admin.host \"" + options.getHost() + "\": " + e.getMessage(), e);
+      }
+    }
+    options.requireTokenBeyondLoopback(addresses);
+    return addresses.get(0);
+  }
+
+  /** An address as a URL writes it: IPv6 in brackets. */
+  private static String text(InetAddress address) {
+    return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
   }
 
   /**
@@ -157,6 +199,12 @@ public final class AdminServer extends VerticleBase implements NodeFront {
   @Override
   public int port() {
     return port;
+  }
+
+  /** {@code http://ADDRESS:PORT}, the address bound ({@code http://0.0.0.0:8080} for every interface). */
+  @Override
+  public String url() {
+    return "http://" + text(address) + ":" + port;
   }
 
   private static void post(Router router, BodyHandler body, String path, Function<Buffer, Future<JsonObject>> call) {

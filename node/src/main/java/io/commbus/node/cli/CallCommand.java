@@ -4,6 +4,7 @@ import io.commbus.bus.Category;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.Durations;
+import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.node.config.ConfigReader;
 import io.commbus.node.config.AdminOptions;
 import io.vertx.core.json.DecodeException;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,39 +26,54 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@code commbus publish|send|query TYPE [JSON]}: one bus call through a running node's admin
  * API ({@code POST /publish}, {@code /send}, {@code /query}). Prints the node's JSON answer on
- * stdout; a failure prints its error code and message on stderr and exits 1.
+ * stdout; a failure prints its error code and message on stderr and exits 1. A node whose API
+ * asks for a token gets it as {@code Authorization: Bearer}, from {@code --token-file}, else
+ * {@code COMMBUS_ADMIN_TOKEN}, else the {@code admin.tokenFile} of {@code --config}.
  */
 final class CallCommand implements Command {
 
   /** Where a node listens unless told otherwise: the default admin port on loopback. */
   static final String DEFAULT_NODE = "http://127.0.0.1:" + AdminOptions.DEFAULT_PORT;
+  /**
+   * The environment variable that holds the admin token. No {@code --token TOKEN}: a command
+   * line is readable by every user of the machine ({@code ps}, /proc), an environment only by its owner.
+   */
+  static final String TOKEN_VARIABLE = "COMMBUS_ADMIN_TOKEN";
+
+  /** Where to call and with which token, if any. */
+  private record Target(URI endpoint, Optional<String> token) {
+  }
 
   /** What the command asks of the bus; its verb is the command's name. */
   private final Category category;
   private final String verb;
   private final InputStream stdin;
+  private final Map<String, String> environment;
 
-  private CallCommand(Category category, InputStream stdin) {
+  private CallCommand(Category category, InputStream stdin, Map<String, String> environment) {
     this.category = category;
     this.verb = category.verb();
     this.stdin = stdin;
+    this.environment = environment;
   }
 
-  static CallCommand publish(InputStream stdin) {
-    return new CallCommand(Category.EVENT, stdin);
+  static CallCommand publish(InputStream stdin, Map<String, String> environment) {
+    return new CallCommand(Category.EVENT, stdin, environment);
   }
 
-  static CallCommand send(InputStream stdin) {
-    return new CallCommand(Category.COMMAND, stdin);
+  static CallCommand send(InputStream stdin, Map<String, String> environment) {
+    return new CallCommand(Category.COMMAND, stdin, environment);
   }
 
-  static CallCommand query(InputStream stdin) {
-    return new CallCommand(Category.QUERY, stdin);
+  static CallCommand query(InputStream stdin, Map<String, String> environment) {
+    return new CallCommand(Category.QUERY, stdin, environment);
   }
 
   @Override
@@ -109,7 +127,9 @@ final class CallCommand implements Command {
         + what + "\n"
         + "  JSON             the payload, a JSON object (default {}); - reads it from stdin\n"
         + "  --node URL       the node's admin URL (default " + DEFAULT_NODE + ")\n"
-        + "  --config FILE    take the admin port from this node configuration instead\n"
+        + "  --config FILE    take the admin address, port and token file from this node configuration\n"
+        + "  --token-file FILE  the admin token, for a node with admin.tokenFile (default: $" + TOKEN_VARIABLE + ",\n"
+        + "                   else the token file of --config)\n"
         + "  --meta KEY=VALUE metadata carried as a header; repeatable\n"
         + extra
         + "Prints the node's answer on stdout: " + answer + ".\n"
@@ -120,10 +140,10 @@ final class CallCommand implements Command {
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     JsonObject request;
-    URI endpoint;
+    Target target;
     Duration wait;   // null: as long as the node's own bus timeouts allow
     try {
-      Set<String> valued = new HashSet<>(Set.of("--node", "--config", "--meta"));
+      Set<String> valued = new HashSet<>(Set.of("--node", "--config", "--meta", "--token-file"));
       if (category == Category.EVENT) {
         valued.add("--id");
       }
@@ -132,14 +152,14 @@ final class CallCommand implements Command {
       }
       CommandArgs parsed = CommandArgs.parse(args, valued, Set.of());
       request = request(parsed);
-      endpoint = endpoint(parsed);
+      target = target(parsed);
       wait = request.containsKey("timeoutMs") ? Duration.ofMillis(request.getLong("timeoutMs")) : null;
     } catch (CommandArgs.UsageError e) {
       err.println("commbus " + verb + ": " + e.getMessage());
       err.println("see: commbus " + verb + " --help");
       return Main.USAGE;
     }
-    return call(endpoint, request, wait, out, err);
+    return call(target, request, wait, out, err);
   }
 
   private JsonObject request(CommandArgs parsed) throws CommandArgs.UsageError, IOException {
@@ -194,15 +214,18 @@ final class CallCommand implements Command {
     return request;
   }
 
-  private URI endpoint(CommandArgs parsed) throws CommandArgs.UsageError {
+  private Target target(CommandArgs parsed) throws CommandArgs.UsageError {
     String node = parsed.option("--node");
     String config = parsed.option("--config");
     if (node != null && config != null) {
       throw new CommandArgs.UsageError("give --node or --config, not both");
     }
+    Optional<String> configured = Optional.empty();
     if (config != null) {
       try {
-        node = "http://127.0.0.1:" + ConfigReader.read(Path.of(config)).getAdminPort();
+        AdminOptions admin = ConfigReader.read(Path.of(config)).getAdmin();
+        node = "http://" + reachable(admin) + ":" + admin.getPort();
+        configured = admin.getToken();
       } catch (ConfigException e) {
         throw new CommandArgs.UsageError(config + ": " + e.getMessage());
       }
@@ -210,23 +233,55 @@ final class CallCommand implements Command {
     if (node == null) {
       node = DEFAULT_NODE;
     }
+    URI endpoint;
     try {
       URI base = URI.create(node.endsWith("/") ? node : node + "/");
       if (!"http".equals(base.getScheme()) || base.getHost() == null) {
         throw new IllegalArgumentException("not an http URL");
       }
-      return base.resolve(verb);
+      endpoint = base.resolve(verb);
     } catch (IllegalArgumentException e) {
       throw new CommandArgs.UsageError("--node wants the node's admin URL, like " + DEFAULT_NODE + ", not '" + node + "'");
     }
+    Optional<String> given = token(parsed);
+    return new Target(endpoint, given.isPresent() ? given : configured);
   }
 
-  private int call(URI endpoint, JsonObject request, Duration wait, PrintStream out, PrintStream err)
+  /** The token of {@code --token-file}, else of the environment; read by the node's own rules. */
+  private Optional<String> token(CommandArgs parsed) throws CommandArgs.UsageError {
+    String file = parsed.option("--token-file");
+    if (file != null) {
+      try {
+        return Optional.of(AdminOptions.readToken("--token-file", Path.of(file)));
+      } catch (InvalidSettingException e) {
+        throw new CommandArgs.UsageError(e.setting() + ": " + e.problem());
+      }
+    }
+    String variable = environment.get(TOKEN_VARIABLE);
+    return variable == null || variable.isBlank() ? Optional.empty() : Optional.of(variable.strip());
+  }
+
+  /** The configured host as this machine reaches it: every interface includes loopback. */
+  private static String reachable(AdminOptions admin) {
+    Optional<InetAddress> literal = admin.literalHost();
+    if (literal.isEmpty()) {
+      return admin.getHost();
+    }
+    InetAddress address = literal.get();
+    if (address.isAnyLocalAddress()) {
+      return address instanceof Inet6Address ? "[::1]" : "127.0.0.1";
+    }
+    return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+  }
+
+  private int call(Target target, JsonObject request, Duration wait, PrintStream out, PrintStream err)
       throws InterruptedException {
+    URI endpoint = target.endpoint();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest.Builder post = HttpRequest.newBuilder(endpoint)
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(request.encode()));
+    target.token().ifPresent(token -> post.header("authorization", "Bearer " + token));
     if (wait != null) {
       // The node answers a timed-out query itself; the margin only guards against a node that hangs.
       post.timeout(wait.plusSeconds(10));
@@ -263,6 +318,11 @@ final class CallCommand implements Command {
     String trace = error.getString("remoteTrace");
     if (trace != null) {
       err.println(trace.stripTrailing());
+    }
+    if (response.statusCode() == 401) {
+      err.println(target.token().isEmpty()
+          ? "the node asks for its admin token: give --token-file FILE, or set " + TOKEN_VARIABLE
+          : "the token given (--token-file, " + TOKEN_VARIABLE + " or the token file of --config) is not the node's");
     }
     return 1;
   }

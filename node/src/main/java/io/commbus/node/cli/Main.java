@@ -20,10 +20,15 @@ public final class Main {
 
   /** With {@code stdin} as what commands read for {@code -} (a payload, say). */
   public Main(InputStream stdin) {
+    this(stdin, System.getenv());
+  }
+
+  /** With {@code stdin} and {@code environment} as the commands see them ({@code COMMBUS_ADMIN_TOKEN}). */
+  public Main(InputStream stdin, Map<String, String> environment) {
     register(new NodeCommand());
-    register(CallCommand.publish(stdin));
-    register(CallCommand.send(stdin));
-    register(CallCommand.query(stdin));
+    register(CallCommand.publish(stdin, environment));
+    register(CallCommand.send(stdin, environment));
+    register(CallCommand.query(stdin, environment));
     register(new DemoCommand());
     register(new JournalCommand());
     register(new BenchCommand());

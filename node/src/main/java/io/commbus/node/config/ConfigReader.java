@@ -97,7 +97,7 @@ public final class ConfigReader {
 
   private static NodeConfig read(ConfigSection root) {
     NodeConfig config = new NodeConfig();
-    admin(root.section("admin"), config);
+    admin(root.section(AdminOptions.SECTION), config);
     config.setJournal(journal(root.section("journal")));
     config.setBus(bus(root.section("bus")));
     coordinator(root.section("coordinator"), config);
@@ -126,8 +126,23 @@ public final class ConfigReader {
       }
       config.addPool(pool);
     }
+    groups(root, config, names);
     root.rejectUnknown();
     return config;
+  }
+
+  /** The consumer groups the node is a member of; a pool member must be one of the pools just read. */
+  private static void groups(ConfigSection root, NodeConfig config, Map<String, String> poolNames) {
+    Map<String, String> groupNames = new HashMap<>();
+    for (ConfigSection section : root.sections("groups")) {
+      GroupConfig group = GroupConfig.readFrom(section);
+      unique(section, "name", group.getOptions().getName(), groupNames);
+      if (group.getMemberKind() == GroupConfig.MemberKind.POOL && !poolNames.containsKey(group.getMember())) {
+        throw new ConfigException(section.field("pool"), "no pool is named \"" + group.getMember() + "\"; the pools"
+            + " are " + (poolNames.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(poolNames.keySet()))));
+      }
+      config.addGroup(group);
+    }
   }
 
   private static void unique(ConfigSection section, String field, String value, Map<String, String> seen) {
@@ -138,7 +153,7 @@ public final class ConfigReader {
   }
 
   private static void admin(ConfigSection admin, NodeConfig config) {
-    config.getAdmin().readFrom(admin);
+    config.getAdmin().readFrom(admin).checkWrittenHost();
     admin.rejectUnknown();
   }
 
@@ -186,8 +201,23 @@ public final class ConfigReader {
     config.setClustered(section.bool("enabled", false));
     ClusterSettings cluster = new ClusterSettings()
         .setClusterName(section.string("name", defaults.getClusterName()))
-        .setHost(section.string("host", defaults.getHost()))
         .setPort(section.integer("port", defaults.getPort(), ClusterSettings.MIN_PORT, ClusterSettings.MAX_PORT));
+    // The settings' setters state the bounds; a refusal comes back worded at its field.
+    section.applyString("host", cluster::setHost);
+    section.applyString("publicHost", cluster::setPublicHost);
+    section.applyInt("publicPort", cluster::setPublicPort);
+    section.applyInt("eventBusPort", cluster::setEventBusPort);
+    section.applyInt("eventBusPublicPort", cluster::setEventBusPublicPort);
+    section.applyDuration("heartbeatInterval", cluster::setHeartbeatInterval);
+    section.applyDuration("maxNoHeartbeat", cluster::setMaxNoHeartbeat);
+    section.applyDuration("mergeFirstRunDelay", cluster::setMergeFirstRunDelay);
+    section.applyDuration("mergeNextRunDelay", cluster::setMergeNextRunDelay);
+    section.applyDuration("joinTimeout", cluster::setJoinTimeout);
+    section.applyInt("minimumMembers", cluster::setMinimumMembers);
+    String heartbeats = cluster.maxNoHeartbeatProblem();
+    if (heartbeats != null) {
+      throw new ConfigException(section.field("maxNoHeartbeat"), heartbeats);
+    }
     if (cluster.getClusterName().isBlank()) {
       throw new ConfigException(section.field("name"), "must not be empty");
     }

@@ -1,8 +1,13 @@
 package io.commbus.node.config;
 
+import io.commbus.adapter.postgres.PostgresCheckpointStore;
+import io.commbus.adapter.postgres.PostgresDispatchLeases;
 import io.commbus.adapter.postgres.PostgresJournal;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
+import io.commbus.bus.journal.CheckpointStore;
+import io.commbus.bus.journal.DispatchLeases;
 import io.commbus.bus.journal.EventJournal;
+import io.commbus.bus.journal.file.FileCheckpointStore;
 import io.commbus.bus.journal.file.FileJournal;
 import io.commbus.bus.journal.file.FileJournalOptions;
 import io.vertx.core.Future;
@@ -22,6 +27,8 @@ public final class JournalConfig {
 
   /** Where the file journal goes unless configured: {@code data/journal} beside the configuration. */
   public static final Path DEFAULT_DIRECTORY = Path.of("data", "journal");
+  /** The folder of the file journal's directory that holds the checkpoints of consumer groups. */
+  public static final String CHECKPOINT_DIRECTORY = "checkpoints";
 
   private Kind kind = Kind.FILE;
   private FileJournalOptions file = new FileJournalOptions(DEFAULT_DIRECTORY);
@@ -64,6 +71,26 @@ public final class JournalConfig {
       return PostgresJournal.open(vertx, postgres).map(journal -> journal);
     }
     return FileJournal.open(vertx, file).map(journal -> journal);
+  }
+
+  /**
+   * Where consumer groups keep their checkpoints: beside the events, in PostgreSQL for that
+   * journal, and in {@code checkpoints/} inside the file journal's directory for that one.
+   */
+  public CheckpointStore checkpoints(Vertx vertx) {
+    if (kind == Kind.POSTGRES) {
+      return PostgresCheckpointStore.create(vertx, postgres);
+    }
+    return new FileCheckpointStore(vertx, file.getDirectory().resolve(CHECKPOINT_DIRECTORY));
+  }
+
+  /**
+   * Who may dispatch a consumer group: with PostgreSQL, a lease row beside the events, so nodes
+   * that share the journal run one dispatcher per group even when their cluster is split; null
+   * with the file journal, which one node owns (the bus's default lock then suffices).
+   */
+  public DispatchLeases leases(Vertx vertx) {
+    return kind == Kind.POSTGRES ? PostgresDispatchLeases.create(vertx, postgres) : null;
   }
 
   /** {@code file /var/lib/commbus/journal}, {@code postgres 127.0.0.1:5432/test table commbus_journal}. */

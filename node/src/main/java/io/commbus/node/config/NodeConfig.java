@@ -26,6 +26,7 @@ public final class NodeConfig {
   private boolean coordinatorEnabled = true;
   private CoordinatorOptions coordinator = new CoordinatorOptions();
   private List<PoolConfig> pools = new ArrayList<>();
+  private List<GroupConfig> groups = new ArrayList<>();
   private List<String> callbackHandlers = new ArrayList<>();
   private List<Path> classPath = new ArrayList<>();
   private boolean clustered;
@@ -107,6 +108,16 @@ public final class NodeConfig {
 
   public NodeConfig setPools(List<PoolConfig> pools) {
     this.pools = new ArrayList<>(pools);
+    return this;
+  }
+
+  /** The consumer groups the node joins once its pools are ready, and leaves before they stop. */
+  public List<GroupConfig> getGroups() {
+    return groups;
+  }
+
+  public NodeConfig addGroup(GroupConfig group) {
+    groups.add(Objects.requireNonNull(group, "group"));
     return this;
   }
 

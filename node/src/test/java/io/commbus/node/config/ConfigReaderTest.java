@@ -2,6 +2,7 @@ package io.commbus.node.config;
 
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.journal.file.FsyncPolicy;
+import io.commbus.cluster.ClusterSettings;
 import io.commbus.process.PythonProcessConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +40,11 @@ class ConfigReaderTest {
         "classPath": ["lib/handlers.jar"],
         "runtimeDirectory": "run",
         "shutdownTimeout": "1m",
-        "cluster": {"enabled": true, "name": "prod", "host": "127.0.0.1", "port": 5801,
-                    "members": ["127.0.0.1:5801", "127.0.0.1:5802"]},
+        "cluster": {"enabled": true, "name": "prod", "host": "localhost", "port": 5801,
+                    "members": ["127.0.0.1:5801", "127.0.0.1:5802"], "publicHost": "node-a.example",
+                    "publicPort": 15801, "eventBusPort": 5901, "eventBusPublicPort": 15901,
+                    "heartbeatInterval": "2s", "maxNoHeartbeat": "8s", "mergeFirstRunDelay": "20s",
+                    "mergeNextRunDelay": "4s", "joinTimeout": "45s", "minimumMembers": 2},
         "pools": [
           {"name": "pricing", "type": "pricing.Quote", "module": "pricer", "function": "quote", "size": 3,
            "python": "/usr/bin/python3", "pythonPath": [".", "/opt/lib"], "env": {"MODE": "fast", "LEVEL": 2},
@@ -77,9 +81,19 @@ class ConfigReaderTest {
       cluster:
         enabled: true
         name: prod
-        host: 127.0.0.1
+        host: localhost
         port: 5801
         members: ["127.0.0.1:5801", "127.0.0.1:5802"]
+        publicHost: node-a.example
+        publicPort: 15801
+        eventBusPort: 5901
+        eventBusPublicPort: 15901
+        heartbeatInterval: 2s
+        maxNoHeartbeat: 8s
+        mergeFirstRunDelay: 20s
+        mergeNextRunDelay: 4s
+        joinTimeout: 45s
+        minimumMembers: 2
       pools:
         - name: pricing
           type: pricing.Quote
@@ -126,6 +140,12 @@ class ConfigReaderTest {
     assertEquals("commbus", config.getCluster().getClusterName());
     assertEquals("127.0.0.1", config.getCluster().getHost());
     assertEquals(List.of("127.0.0.1"), config.getCluster().getMembers());
+    assertEquals(null, config.getCluster().getPublicHost());
+    assertEquals(0, config.getCluster().getEventBusPort());
+    assertEquals(Duration.ofSeconds(1), config.getCluster().getHeartbeatInterval());
+    assertEquals(Duration.ofSeconds(10), config.getCluster().getMaxNoHeartbeat());
+    assertEquals(Duration.ofSeconds(30), config.getCluster().getJoinTimeout());
+    assertEquals(1, config.getCluster().getMinimumMembers());
     assertEquals(Duration.ofSeconds(30), config.getShutdownTimeout());
     assertEquals(ConfigReader.parse("", ConfigReader.Format.YAML, dir).getAdminPort(), 8080);
   }
@@ -172,6 +192,18 @@ class ConfigReaderTest {
     assertEquals("prod", config.getCluster().getClusterName());
     assertEquals(5801, config.getCluster().getPort());
     assertEquals(List.of("127.0.0.1:5801", "127.0.0.1:5802"), config.getCluster().getMembers());
+    ClusterSettings cluster = config.getCluster();
+    assertEquals("localhost", cluster.getHost());
+    assertEquals("node-a.example", cluster.getPublicHost());
+    assertEquals(15801, cluster.getPublicPort());
+    assertEquals(5901, cluster.getEventBusPort());
+    assertEquals(15901, cluster.getEventBusPublicPort());
+    assertEquals(Duration.ofSeconds(2), cluster.getHeartbeatInterval());
+    assertEquals(Duration.ofSeconds(8), cluster.getMaxNoHeartbeat());
+    assertEquals(Duration.ofSeconds(20), cluster.getMergeFirstRunDelay());
+    assertEquals(Duration.ofSeconds(4), cluster.getMergeNextRunDelay());
+    assertEquals(Duration.ofSeconds(45), cluster.getJoinTimeout());
+    assertEquals(2, cluster.getMinimumMembers());
 
     PoolConfig pool = config.getPools().get(0);
     assertEquals("pricing", pool.getPool().getName());
@@ -228,6 +260,55 @@ class ConfigReaderTest {
   }
 
   @Test
+  void theAdminTokenIsReadFromItsFileBesideTheConfiguration() throws IOException {
+    Files.createDirectories(dir.resolve("secrets"));
+    Files.writeString(dir.resolve("secrets/admin.token"), "  0123456789abcdef0123\n\n");
+    Path file = Files.writeString(dir.resolve("node.yaml"),
+        "admin:\n  host: 0.0.0.0\n  tokenFile: secrets/admin.token\n  openHealth: true\n");
+
+    AdminOptions admin = ConfigReader.read(file).getAdmin();
+
+    assertEquals("0.0.0.0", admin.getHost());
+    assertEquals("0123456789abcdef0123", admin.getToken().orElseThrow(), "the whitespace around it is not the token's");
+    assertTrue(admin.isOpenHealth());
+    AdminOptions defaults = new NodeConfig().getAdmin();
+    assertEquals(AdminOptions.DEFAULT_HOST, defaults.getHost());
+    assertTrue(defaults.getToken().isEmpty());
+    assertFalse(defaults.isOpenHealth());
+  }
+
+  @Test
+  void aTokenFileThatCannotServeIsRefusedWithoutRepeatingIt() throws IOException {
+    Files.writeString(dir.resolve("short.token"), "secret1\n");
+    Files.writeString(dir.resolve("spaced.token"), "correct horse battery staple");
+    Files.writeString(dir.resolve("empty.token"), "\n");
+
+    ConfigException tooShort = assertThrows(ConfigException.class, () -> ConfigReader.parse(
+        "{\"admin\": {\"tokenFile\": \"short.token\"}}", ConfigReader.Format.JSON, dir));
+    assertEquals("admin.tokenFile: the token in " + dir.resolve("short.token") + " must be 16 to 1024 characters"
+        + " long, was 7 (make one with: openssl rand -hex 32)", tooShort.getMessage());
+    ConfigException spaced = assertThrows(ConfigException.class, () -> ConfigReader.parse(
+        "{\"admin\": {\"tokenFile\": \"spaced.token\"}}", ConfigReader.Format.JSON, dir));
+    assertEquals("admin.tokenFile: the token in " + dir.resolve("spaced.token") + " may only hold visible ASCII"
+        + " characters, no spaces; character 8 is not one", spaced.getMessage());
+    assertFalse(spaced.getMessage().contains("horse"));
+    ConfigException empty = assertThrows(ConfigException.class, () -> ConfigReader.parse(
+        "{\"admin\": {\"tokenFile\": \"empty.token\"}}", ConfigReader.Format.JSON, dir));
+    assertTrue(empty.getMessage().endsWith("empty.token is empty"), empty.getMessage());
+    ConfigException directory = assertThrows(ConfigException.class, () -> ConfigReader.parse(
+        "{\"admin\": {\"tokenFile\": \".\"}}", ConfigReader.Format.JSON, dir));
+    assertTrue(directory.getMessage().startsWith("admin.tokenFile: cannot read "), directory.getMessage());
+  }
+
+  @Test
+  void loopbackAndHostNamesNeedNoTokenToBeRead() {
+    for (String host : List.of("127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "localhost", "node-1.example")) {
+      assertEquals(host, ConfigReader.parse("{\"admin\": {\"host\": \"" + host + "\"}}", ConfigReader.Format.JSON,
+          dir).getAdmin().getHost());
+    }
+  }
+
+  @Test
   void aFileIsReadByItsExtensionAndItsRelativePathsStartBesideIt() throws IOException {
     Path sub = Files.createDirectories(dir.resolve("conf"));
     Path yaml = Files.writeString(sub.resolve("node.yml"), "pools:\n  - {name: p, module: m, pythonPath: [workers]}\n");
@@ -273,7 +354,18 @@ class ConfigReaderTest {
       "{'admin': {'port': 70000}}                                                | admin.port: must be at most 65535, was 70000",
       "{'admin': {'port': '8080'}}                                               | admin.port: must be a whole number, was \"8080\"",
       "{'admin': {'port': 80.5}}                                                 | admin.port: must be a whole number, was 80.5",
-      "{'admin': {'host': '0.0.0.0'}}                                            | admin.host: unknown setting; known here: idleTimeout, maxConnections, port, requestTimeout",
+      "{'admin': {'host': '0.0.0.0'}}                                            | admin.host: \"0.0.0.0\" is every interface (0.0.0.0), and the admin API can publish and query: set admin.tokenFile",
+      "{'admin': {'host': '::'}}                                                 | admin.host: \"::\" is every interface (0:0:0:0:0:0:0:0)",
+      "{'admin': {'host': '192.0.2.7'}}                                          | admin.host: \"192.0.2.7\" is an address that is not loopback (192.0.2.7)",
+      "{'admin': {'host': '::ffff:10.0.0.1'}}                                    | admin.host: \"::ffff:10.0.0.1\" is an address that is not loopback (10.0.0.1)",
+      "{'admin': {'host': '[::1]'}}                                              | admin.host: must be an IP address (127.0.0.1, ::1, 0.0.0.0, ::) or a host name, an IPv6 address without brackets",
+      "{'admin': {'host': '10.0.0.300'}}                                         | admin.host: must be an IP address",
+      "{'admin': {'host': 'node one'}}                                           | admin.host: must be an IP address",
+      "{'admin': {'host': ''}}                                                   | admin.host: must not be empty",
+      "{'admin': {'host': 8080}}                                                 | admin.host: must be a string",
+      "{'admin': {'token': 'inline-secrets-are-refused'}}                        | admin.token: unknown setting; known here: host, idleTimeout, maxConnections, openHealth, port, requestTimeout, tokenFile",
+      "{'admin': {'tokenFile': 'missing.token'}}                                 | admin.tokenFile: no such file: ",
+      "{'admin': {'openHealth': 'yes'}}                                          | admin.openHealth: must be true or false",
       "{'admin': {'idleTimeout': '2h'}}                                          | admin.idleTimeout: must be at most 3600000 ms, was 7200000 ms",
       "{'admin': {'requestTimeout': 0}}                                          | admin.requestTimeout: must be longer than zero, was 0 ms",
       "{'admin': {'maxConnections': 10001}}                                      | admin.maxConnections: must be at most 10000, was 10001",
@@ -297,7 +389,34 @@ class ConfigReaderTest {
       "{'cluster': {'port': 0}}                                                  | cluster.port: must be at least 1, was 0",
       "{'cluster': {'name': ' '}}                                                | cluster.name: must not be empty",
       "{'cluster': {'multicast': true}}                                          | cluster.multicast: unknown setting",
+      "{'cluster': {'host': ''}}                                                 | cluster.host: must not be empty",
+      "{'cluster': {'publicHost': ' '}}                                          | cluster.publicHost: must not be empty",
+      "{'cluster': {'publicPort': 65536}}                                        | cluster.publicPort: must be at most 65535, was 65536",
+      "{'cluster': {'eventBusPort': -1}}                                         | cluster.eventBusPort: must be at least 0, was -1",
+      "{'cluster': {'eventBusPort': '5901'}}                                     | cluster.eventBusPort: must be a whole number, was \"5901\"",
+      "{'cluster': {'eventBusPublicPort': 70000}}                                | cluster.eventBusPublicPort: must be at most 65535, was 70000",
+      "{'cluster': {'heartbeatInterval': '500ms'}}                               | cluster.heartbeatInterval: must be at least 1 s, was 500 ms",
+      "{'cluster': {'heartbeatInterval': '2m'}}                                  | cluster.heartbeatInterval: must be at most 60 s, was 120 s",
+      "{'cluster': {'maxNoHeartbeat': '1500ms'}}                                 | cluster.maxNoHeartbeat: must be whole seconds, was 1500 ms",
+      "{'cluster': {'maxNoHeartbeat': '11m'}}                                    | cluster.maxNoHeartbeat: must be at most 600 s, was 660 s",
+      "{'cluster': {'heartbeatInterval': '5s', 'maxNoHeartbeat': '9s'}}          | cluster.maxNoHeartbeat: must be at least 2 times heartbeatInterval (10 s), was 9 s",
+      "{'cluster': {'mergeFirstRunDelay': 0}}                                    | cluster.mergeFirstRunDelay: must be at least 1 s, was 0 ms",
+      "{'cluster': {'mergeNextRunDelay': '2h'}}                                  | cluster.mergeNextRunDelay: must be at most 3600 s, was 7200 s",
+      "{'cluster': {'joinTimeout': '11m'}}                                       | cluster.joinTimeout: must be at most 600 s, was 660 s",
+      "{'cluster': {'joinTimeout': 'soon'}}                                      | cluster.joinTimeout: must be a duration",
+      "{'cluster': {'minimumMembers': 0}}                                        | cluster.minimumMembers: must be at least 1, was 0",
+      "{'cluster': {'minimumMembers': 1001}}                                     | cluster.minimumMembers: must be at most 1000, was 1001",
       "{'callbackHandlers': 'x'}                                                 | callbackHandlers: must be a list of strings, was \"x\"",
+      "{'groups': [{'handler': 'a.B'}]}                                          | groups[0].name: required",
+      "{'groups': [{'name': 'a b', 'handler': 'a.B'}]}                           | groups[0].name: a group name is 1 to 100 letters",
+      "{'groups': [{'name': 'g'}]}                                               | groups[0].handler: a group member is either a handler class (handler) or one of the node's pools (pool): give exactly one",
+      "{'groups': [{'name': 'g', 'handler': 'a.B', 'pool': 'p'}]}                | groups[0].pool: a group member is either",
+      "{'groups': [{'name': 'g', 'pool': 'p'}]}                                  | groups[0].pool: no pool is named \"p\"; the pools are none",
+      "{'groups': [{'name': 'g', 'handler': 'a.B'}, {'name': 'g', 'handler': 'c.D'}]} | groups[1].name: \"g\" is already the name of groups[0]",
+      "{'groups': [{'name': 'g', 'handler': 'a.B', 'maxAttempts': 0}]}           | groups[0].maxAttempts: must be at least 1, was 0",
+      "{'groups': [{'name': 'g', 'handler': 'a.B', 'initialBackoff': '2s', 'maxBackoff': '1s'}]} | groups[0].maxBackoff: must not be shorter than initialBackoff (2000 ms), was 1000 ms",
+      "{'groups': [{'name': 'g', 'handler': 'a.B', 'handlerTimeout': 0}]}        | groups[0].handlerTimeout: must be longer than zero",
+      "{'groups': [{'name': 'g', 'handler': 'a.B', 'sise': 1}]}                  | groups[0].sise: unknown setting",
       "{'runtimeDirectory': '/tmp/" + "d".repeat(80) + "'}                       | runtimeDirectory: /tmp/" + "d".repeat(80) + " is 85 bytes long, and the sockets made under it would pass the 107-byte limit",
       "{'callbackHandlers': ['']}                                                | callbackHandlers[0]: must be a non-empty string",
       "{'shutdownTimeout': '0s'}                                                 | shutdownTimeout: must be longer than zero",

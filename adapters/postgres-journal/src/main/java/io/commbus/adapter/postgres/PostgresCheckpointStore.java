@@ -3,6 +3,7 @@ package io.commbus.adapter.postgres;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.journal.CheckpointStore;
+import io.commbus.bus.journal.DispatchLease;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -65,6 +66,30 @@ public final class PostgresCheckpointStore implements CheckpointStore {
             .execute(Tuple.of(group, position)))
         .<Void>mapEmpty()
         .recover(this::storageError);
+  }
+
+  /**
+   * Saves only while {@code lease} is the group's current one (its token in
+   * {@code commbus_group_leases}); a superseded holder's save fails with UNAVAILABLE and writes
+   * nothing. Leases that do not fence (token 0) save as {@link #save(String, long)}.
+   */
+  @Override
+  public Future<Void> save(String group, long position, DispatchLease lease) {
+    if (lease.token() == 0) {
+      return save(group, position);
+    }
+    String current = "EXISTS (SELECT 1 FROM " + PostgresDispatchLeases.TABLE
+        + " WHERE group_name = $1::text AND token = $3::bigint)";
+    String fenced = "INSERT INTO " + TABLE + " (group_name, position) SELECT $1::text, $2::bigint WHERE " + current
+        + " ON CONFLICT (group_name) DO UPDATE SET position = GREATEST(" + TABLE + ".position, EXCLUDED.position)"
+        + " WHERE " + current + " RETURNING 1";
+    return schema()
+        .compose(v -> PostgresDispatchLeases.createTable(pool))
+        .compose(v -> pool.preparedQuery(fenced).execute(Tuple.of(group, position, lease.token())))
+        .recover(this::storageError)
+        .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new CommBusException(ErrorCode.UNAVAILABLE, "group " + group + ": lease token "
+                + lease.token() + " is no longer the group's, so checkpoint " + position + " was not saved")));
   }
 
   private <T> Future<T> storageError(Throwable cause) {

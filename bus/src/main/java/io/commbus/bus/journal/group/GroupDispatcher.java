@@ -5,6 +5,7 @@ import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.internal.Wire;
 import io.commbus.bus.journal.ConsumerGroupOptions;
+import io.commbus.bus.journal.DispatchLease;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalEvent;
 import io.commbus.bus.journal.JournalRecord;
@@ -38,6 +39,8 @@ final class GroupDispatcher {
   private final EventJournal journal;
   private final ConsumerGroupOptions options;
   private final String address;
+  /** What entitles this dispatcher to run; its checkpoint writes are fenced by it. */
+  private final DispatchLease lease;
   /** Events handed out and not yet settled, by position. */
   private final TreeMap<Long, JournalRecord> inFlight = new TreeMap<>();
   private AutoCloseable watch;
@@ -51,7 +54,8 @@ final class GroupDispatcher {
   private boolean saveAgain;
 
   GroupDispatcher(Vertx vertx, io.vertx.core.Context context, EventJournal journal, ConsumerGroupOptions options,
-                  String address) {
+                  String address, DispatchLease lease) {
+    this.lease = lease;
     this.vertx = vertx;
     this.context = VertxInternals.root(context);
     this.journal = journal;
@@ -197,19 +201,21 @@ final class GroupDispatcher {
     }
     saving = true;
     long position = committed;
-    options.getCheckpoints().save(options.getName(), position).onComplete(ar -> VertxInternals.runOn(context, () -> {
-      saving = false;
-      if (ar.failed()) {
-        LOG.log(System.Logger.Level.WARNING, "group " + options.getName() + " could not save its checkpoint "
-            + position, ar.cause());
-      }
-      if (saveAgain || ar.failed()) {
-        saveAgain = false;
-        if (!stopped || ar.failed()) {
-          saveCheckpoint();
-        }
-      }
-    }));
+    options.getCheckpoints().save(options.getName(), position, lease).onComplete(ar -> VertxInternals.runOn(context,
+        () -> {
+          saving = false;
+          if (ar.failed()) {
+            LOG.log(System.Logger.Level.WARNING, "group " + options.getName() + " could not save its checkpoint "
+                + position, ar.cause());
+          }
+          // A holder that lost its lease has no checkpoint left to write: its successor has the group.
+          if ((saveAgain || ar.failed()) && !lease.lost().isComplete()) {
+            saveAgain = false;
+            if (!stopped || ar.failed()) {
+              saveCheckpoint();
+            }
+          }
+        }));
   }
 
   /** Stops handing out events; what is in flight is left to be handed out again by the next dispatcher. */
@@ -222,6 +228,6 @@ final class GroupDispatcher {
         // Closing a watch only removes a listener.
       }
     }
-    return options.getCheckpoints().save(options.getName(), committed);
+    return options.getCheckpoints().save(options.getName(), committed, lease);
   }
 }

@@ -6,6 +6,8 @@ import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.Addresses;
 import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.ConsumerGroupOptions;
+import io.commbus.bus.journal.DispatchLease;
+import io.commbus.bus.journal.DispatchLeases;
 import io.commbus.bus.journal.EventJournal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,28 +16,25 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.shareddata.Lock;
 
 /**
  * One member of a consumer group on this bus: it consumes the group's address, and competes
- * for the group's lock; while it holds the lock it also runs the group's dispatcher. The lock
- * is cluster-wide on a clustered Vert.x, so one dispatcher runs per group across all nodes,
- * and when its node goes away another member takes over from the saved checkpoint. Internal,
+ * for the group's {@link DispatchLease}; while it holds the lease it also runs the group's
+ * dispatcher. The leases decide across every node (a cluster-wide lock by default, a lease row
+ * in the database with the PostgreSQL journal), so one dispatcher runs per group, and when its
+ * holder goes away another member takes over from the saved checkpoint. Internal,
  * not API: public only so that the bus's implementation can join a group.
  */
 public final class GroupMember implements Registration {
-
-  /** How long one attempt to take the lock waits before trying again. */
-  private static final long LOCK_WAIT_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final Context context;
   private final EventJournal journal;
   private final ConsumerGroupOptions options;
   private final MessageConsumer<Object> consumer;
-  private final String lockName;
+  private final DispatchLeases leases;
   private GroupDispatcher dispatcher;
-  private Lock lock;
+  private DispatchLease lease;
   private boolean left;
 
   private GroupMember(Vertx vertx, Context context, EventJournal journal, ConsumerGroupOptions options,
@@ -45,7 +44,7 @@ public final class GroupMember implements Registration {
     this.journal = journal;
     this.options = options;
     this.consumer = consumer;
-    this.lockName = "commbus.group." + options.getName();
+    this.leases = options.getLeases() != null ? options.getLeases() : new SharedDataLeases(vertx);
   }
 
   /**
@@ -74,12 +73,12 @@ public final class GroupMember implements Registration {
     return joined.future();
   }
 
-  /** Competes for leadership until it wins or leaves. Runs on the member's context. */
+  /** Competes for the group's lease until it wins or leaves. Runs on the member's context. */
   private void compete() {
     if (left) {
       return;
     }
-    vertx.sharedData().getLockWithTimeout(lockName, LOCK_WAIT_MILLIS).onComplete(ar -> {
+    leases.acquire(options.getName()).onComplete(ar -> VertxInternals.runOn(VertxInternals.root(context), () -> {
       if (left) {
         if (ar.succeeded()) {
           ar.result().release();
@@ -87,19 +86,33 @@ public final class GroupMember implements Registration {
         return;
       }
       if (ar.failed()) {
-        compete();
+        // Held by another member (or the lease store did not answer): try again shortly.
+        vertx.setTimer(options.getInitialBackoff().toMillis(), t -> compete());
         return;
       }
-      lock = ar.result();
-      dispatcher = new GroupDispatcher(vertx, context, journal, options, consumer.address());
-      dispatcher.start().onFailure(failure -> {
-        // Could not load the checkpoint: give the lock back and let anyone try again.
-        dispatcher = null;
-        lock.release();
-        lock = null;
-        vertx.setTimer(options.getInitialBackoff().toMillis(), t -> compete());
+      DispatchLease won = ar.result();
+      lease = won;
+      GroupDispatcher started = new GroupDispatcher(vertx, context, journal, options, consumer.address(), won);
+      dispatcher = started;
+      // A lease lost (taken over, unrenewable) ends this dispatcher; then compete again.
+      won.lost().onComplete(gone -> VertxInternals.runOn(VertxInternals.root(context), () -> {
+        if (dispatcher == started) {
+          dispatcher = null;
+          lease = null;
+          started.stop();
+          compete();
+        }
+      }));
+      started.start().onFailure(failure -> {
+        // Could not load the checkpoint: give the lease back and let anyone try again.
+        if (dispatcher == started) {
+          dispatcher = null;
+          lease = null;
+          won.release();
+          vertx.setTimer(options.getInitialBackoff().toMillis(), t -> compete());
+        }
       });
-    });
+    }));
   }
 
   @Override
@@ -124,15 +137,13 @@ public final class GroupMember implements Registration {
     // Inline when already on the context: a verticle's stop() runs there while it undeploys.
     VertxInternals.runOn(VertxInternals.root(context), () -> {
       left = true;
-      Future<Void> stopped = dispatcher == null ? Future.succeededFuture() : dispatcher.stop();
-      stopped.eventually(() -> {
-        if (lock != null) {
-          lock.release();
-          lock = null;
-        }
-        dispatcher = null;
-        return consumer.unregister();
-      }).onComplete(done);
+      GroupDispatcher stopping = dispatcher;
+      DispatchLease held = lease;
+      dispatcher = null;
+      lease = null;
+      Future<Void> stopped = stopping == null ? Future.succeededFuture() : stopping.stop();
+      stopped.eventually(() -> held == null ? Future.succeededFuture() : held.release())
+          .eventually(consumer::unregister).onComplete(done);
     });
     return done.future();
   }
