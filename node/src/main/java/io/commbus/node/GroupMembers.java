@@ -7,7 +7,9 @@ import io.commbus.bus.Registration;
 import io.commbus.bus.journal.CheckpointStore;
 import io.commbus.bus.journal.ConsumerGroupOptions;
 import io.commbus.bus.journal.DispatchLeases;
+import io.commbus.bus.config.ConfigException;
 import io.commbus.node.config.GroupConfig;
+import io.commbus.node.config.JournalConfig;
 import io.commbus.node.config.NodeConfig;
 import io.commbus.process.ProcessVerticle;
 import io.vertx.core.Future;
@@ -36,6 +38,12 @@ final class GroupMembers {
   static GroupMembers load(NodeConfig config, UserClasses classes) {
     Map<String, GroupHandler> handlers = new HashMap<>();
     List<GroupConfig> groups = config.getGroups();
+    if (!groups.isEmpty() && config.isClustered() && config.getJournal().getKind() == JournalConfig.Kind.FILE) {
+      // Each node's file journal holds only its own events, and one dispatcher per group across
+      // the cluster would read only its node's: the other nodes' events would wait unseen.
+      throw new ConfigException("groups", "consumer groups on a clustered node need the PostgreSQL journal, which"
+          + " every node shares; with the file journal each node holds only its own events");
+    }
     for (int i = 0; i < groups.size(); i++) {
       GroupConfig group = groups.get(i);
       if (group.getMemberKind() == GroupConfig.MemberKind.HANDLER) {
@@ -63,15 +71,21 @@ final class GroupMembers {
     }
     return Future.join(joins).transform(ar -> {
       List<Registration> joined = new ArrayList<>();
+      Throwable failure = null;
       for (Future<Registration> join : joins) {
-        if (join.failed()) {
-          // Leave what was joined, so a failed start holds no membership.
-          joins.stream().filter(Future::succeeded).forEach(j -> j.result().unregister());
-          return Future.failedFuture(join.cause());
+        if (join.succeeded()) {
+          joined.add(join.result());
+        } else if (failure == null) {
+          failure = join.cause();
         }
-        joined.add(join.result());
       }
-      return Future.succeededFuture(joined);
+      if (failure == null) {
+        return Future.succeededFuture(joined);
+      }
+      // Leave what was joined, and only then fail: a failed start holds no membership or lease.
+      Throwable cause = failure;
+      return Future.join(joined.stream().map(Registration::unregister).toList())
+          .transform(left -> Future.failedFuture(cause));
     });
   }
 

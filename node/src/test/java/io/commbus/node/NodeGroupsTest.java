@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -108,37 +109,61 @@ class NodeGroupsTest {
     String group = "audit-" + suffix;
     Map<Integer, Integer> audited = new ConcurrentHashMap<>();
     CountDownLatch all = new CountDownLatch(EVENTS);
-    Node other = null;
+    List<Node> nodes = new java.util.ArrayList<>();
     try {
-      Node[] nodes = new Node[2];
       for (int i = 0; i < 2; i++) {
         JsonObject json = TestConfigs.node(dir.resolve("n" + i))
             .put("journal", new JsonObject().put("type", "postgres").put("table", table))
             .put("groups", new JsonArray().add(new JsonObject().put("name", group)
                 .put("types", new JsonArray().add("test.Order")).put("handler", AuditMember.class.getName())));
-        nodes[i] = await(Node.start(TestConfigs.parse(json, dir), AdminServer::new));
-        await(nodes[i].bus().subscribe("test.Audited", m -> {
+        Node started = await(Node.start(TestConfigs.parse(json, dir), AdminServer::new));
+        nodes.add(started);   // stopped below even if the next one does not start
+        await(started.bus().subscribe("test.Audited", m -> {
           if (audited.merge(m.json().getInteger("n"), 1, Integer::sum) == 1) {
             all.countDown();
           }
         }).ready());
       }
-      node = nodes[0];
-      other = nodes[1];
+      long last = 0;
       for (int n = 1; n <= EVENTS; n++) {
-        await(node.bus().publish(Message.event("test.Order", new JsonObject().put("n", n))));
+        last = await(nodes.get(0).bus().publish(Message.event("test.Order", new JsonObject().put("n", n))));
       }
 
       assertTrue(all.await(60, TimeUnit.SECONDS), "audited: " + audited.keySet());
-      // Nothing signals "no more will come", so a second dispatcher, were there one, gets a moment.
-      Thread.sleep(500);
+      // Saved after the last event; a second dispatcher would have audited every event again by now.
+      awaitPostgresCheckpoint(nodes.get(0), group, last);
       assertTrue(audited.values().stream().allMatch(times -> times == 1), "each event once: " + audited);
     } finally {
-      if (other != null) {
-        await(other.stop());
+      for (Node started : nodes) {
+        await(started.stop());
       }
       dropTables(table, group);
     }
+  }
+
+  private static void awaitPostgresCheckpoint(Node node, String group, long position) throws Exception {
+    io.commbus.bus.journal.CheckpointStore checkpoints = node.config().getJournal().checkpoints(node.vertx());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long seen = 0;
+    while (System.nanoTime() < deadline) {
+      seen = await(checkpoints.load(group));
+      if (seen >= position) {
+        return;
+      }
+      Thread.sleep(20);   // a checkpoint is a row, with nothing to wait on
+    }
+    throw new AssertionError("group " + group + "'s checkpoint is " + seen + ", not " + position);
+  }
+
+  @Test
+  void groupsOnAClusteredNodeWithTheFileJournalAreRefused() {
+    JsonObject json = TestConfigs.node(dir).put("cluster", new JsonObject().put("enabled", true))
+        .put("groups", new JsonArray().add(new JsonObject().put("name", "audit").put("handler",
+            AuditMember.class.getName())));
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> await(Node.start(TestConfigs.parse(json, dir), AdminServer::new)));
+    assertTrue(refused.getMessage().startsWith("groups: consumer groups on a clustered node need the PostgreSQL"
+        + " journal"), refused.getMessage());
   }
 
   private static void dropTables(String table, String group) {

@@ -11,8 +11,14 @@ import io.vertx.core.Future;
 public interface DispatchLeases {
 
   /**
-   * Tries to take {@code group}'s lease, waiting at most a short while; fails if another member
-   * holds it, and the caller tries again later.
+   * Tries to take {@code group}'s lease, waiting at most a short while; fails with UNAVAILABLE
+   * if another member holds it (and otherwise with why it could not ask), and the caller tries
+   * again after {@link #retryDelay()}.
    */
   Future<DispatchLease> acquire(String group);
+
+  /** How long a member waits before asking again after {@link #acquire} failed; by default at once. */
+  default java.time.Duration retryDelay() {
+    return java.time.Duration.ZERO;
+  }
 }

@@ -27,6 +27,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
   private final Pool pool;
   private final PgConnectOptions connect;
   private Future<Void> schema;
+  private Future<Void> leaseSchema;
 
   private PostgresCheckpointStore(Vertx vertx, PgConnectOptions connect) {
     this.connect = connect;
@@ -36,6 +37,14 @@ public final class PostgresCheckpointStore implements CheckpointStore {
   /** A store on the server of {@code options} (the journal's connection settings). */
   public static PostgresCheckpointStore create(Vertx vertx, PostgresJournalOptions options) {
     return new PostgresCheckpointStore(vertx, options.getConnect());
+  }
+
+  /** The checkpoint table and the lease table a fenced save reads, created once. */
+  private synchronized Future<Void> leaseSchema() {
+    if (leaseSchema == null || leaseSchema.failed()) {
+      leaseSchema = schema().compose(v -> PostgresDispatchLeases.createTable(pool));
+    }
+    return leaseSchema;
   }
 
   private synchronized Future<Void> schema() {
@@ -83,8 +92,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
     String fenced = "INSERT INTO " + TABLE + " (group_name, position) SELECT $1::text, $2::bigint WHERE " + current
         + " ON CONFLICT (group_name) DO UPDATE SET position = GREATEST(" + TABLE + ".position, EXCLUDED.position)"
         + " WHERE " + current + " RETURNING 1";
-    return schema()
-        .compose(v -> PostgresDispatchLeases.createTable(pool))
+    return leaseSchema()
         .compose(v -> pool.preparedQuery(fenced).execute(Tuple.of(group, position, lease.token())))
         .recover(this::storageError)
         .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture()

@@ -56,9 +56,14 @@ public final class PostgresDispatchLeases implements DispatchLeases {
     return new PostgresDispatchLeases(vertx, options.getConnect(), timeToLive);
   }
 
+  /** Tokens come from a sequence, so they never repeat, not even if a lease row is deleted. */
+  static final String TOKENS = "commbus_group_lease_tokens";
+
   static Future<Void> createTable(io.vertx.sqlclient.SqlClient client) {
-    return client.query("CREATE TABLE IF NOT EXISTS " + TABLE + " (group_name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
-        + " token BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)").execute().mapEmpty();
+    return client.query("CREATE SEQUENCE IF NOT EXISTS " + TOKENS).execute()
+        .compose(v -> client.query("CREATE TABLE IF NOT EXISTS " + TABLE + " (group_name TEXT PRIMARY KEY,"
+            + " holder TEXT NOT NULL, token BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)").execute())
+        .mapEmpty();
   }
 
   private synchronized Future<Void> schema() {
@@ -68,15 +73,23 @@ public final class PostgresDispatchLeases implements DispatchLeases {
     return schema;
   }
 
+  /** A lease held by another is asked for again a third of its time to live later: no sooner can it expire unseen. */
+  @Override
+  public java.time.Duration retryDelay() {
+    return timeToLive.dividedBy(3);
+  }
+
   @Override
   public Future<DispatchLease> acquire(String group) {
     // Free, expired or already this member's: take it with the next token. Otherwise no row comes back.
     String take = "INSERT INTO " + TABLE + " (group_name, holder, token, expires_at)"
-        + " VALUES ($1::text, $2::text, 1, now() + $3::double precision * interval '1 millisecond')"
-        + " ON CONFLICT (group_name) DO UPDATE SET holder = EXCLUDED.holder, token = " + TABLE + ".token + 1,"
+        + " VALUES ($1::text, $2::text, nextval('" + TOKENS + "'),"
+        + " now() + $3::double precision * interval '1 millisecond')"
+        + " ON CONFLICT (group_name) DO UPDATE SET holder = EXCLUDED.holder, token = nextval('" + TOKENS + "'),"
         + " expires_at = EXCLUDED.expires_at"
         + " WHERE " + TABLE + ".expires_at < now() OR " + TABLE + ".holder = EXCLUDED.holder"
         + " RETURNING token";
+    long askedAt = System.nanoTime();
     return schema()
         .compose(v -> pool.preparedQuery(take).execute(Tuple.of(group, holder, timeToLive.toMillis())))
         .recover(e -> Future.failedFuture(storage("could not take the lease of group " + group, e)))
@@ -86,7 +99,7 @@ public final class PostgresDispatchLeases implements DispatchLeases {
                 + "'s lease is held by another member"));
           }
           Held lease = new Held(group, rows.iterator().next().getLong(0));
-          lease.renewLater();
+          lease.renewed(askedAt);
           return Future.succeededFuture(lease);
         });
   }
@@ -100,13 +113,20 @@ public final class PostgresDispatchLeases implements DispatchLeases {
     return pool.close();
   }
 
-  /** A lease this member holds; renewed on a timer until lost or released. */
+  /**
+   * A lease this member holds; renewed on a timer until lost or released. Whether it is still
+   * held is judged by this side's clock from when the last successful renewal was sent (the row
+   * expires no sooner), so a renewal that hangs cannot keep a holder dispatching past the
+   * moment another may take the group.
+   */
   private final class Held implements DispatchLease {
     private final String group;
     private final long token;
     private final Promise<Void> lost = Promise.promise();
-    private long renewedAt = System.nanoTime();
-    private long timer = -1;
+    private long renewTimer = -1;
+    private long expiryTimer = -1;
+    /** The renewal in flight, so a release runs after it and is not undone by it. */
+    private Future<Void> renewing = Future.succeededFuture();
 
     Held(String group, long token) {
       this.group = group;
@@ -123,40 +143,61 @@ public final class PostgresDispatchLeases implements DispatchLeases {
       return lost.future();
     }
 
-    void renewLater() {
-      timer = vertx.setTimer(Math.max(1, timeToLive.toMillis() / 3), t -> renew());
+    /** A renewal (or the take) sent at {@code sentAt} succeeded: held until then plus the time to live. */
+    void renewed(long sentAt) {
+      if (lost.future().isComplete()) {
+        return;
+      }
+      vertx.cancelTimer(expiryTimer);
+      // A tenth short of the row's expiry: this side stops before another side may start.
+      long left = timeToLive.toMillis() * 9 / 10 - (System.nanoTime() - sentAt) / 1_000_000;
+      expiryTimer = vertx.setTimer(Math.max(1, left), t -> lose());
+      renewTimer = vertx.setTimer(Math.max(1, timeToLive.toMillis() / 3), t -> renew());
+    }
+
+    private void lose() {
+      if (lost.tryComplete()) {
+        vertx.cancelTimer(renewTimer);
+        vertx.cancelTimer(expiryTimer);
+      }
     }
 
     private void renew() {
       if (lost.future().isComplete()) {
         return;
       }
-      pool.preparedQuery("UPDATE " + TABLE + " SET expires_at = now() + $4::double precision * interval '1 millisecond'"
+      long sentAt = System.nanoTime();
+      renewing = pool.preparedQuery("UPDATE " + TABLE + " SET expires_at = now() + $4::double precision * interval '1 millisecond'"
           + " WHERE group_name = $1::text AND holder = $2::text AND token = $3::bigint")
           .execute(Tuple.of(group, holder, token, timeToLive.toMillis()))
-          .onComplete(ar -> {
-            if (ar.succeeded() && ar.result().rowCount() == 1) {
-              renewedAt = System.nanoTime();
-              renewLater();
-            } else if (ar.succeeded()) {
-              lost.tryComplete();   // another member took it over
-            } else if (System.nanoTime() - renewedAt >= timeToLive.toNanos()) {
-              lost.tryComplete();   // unrenewed for a whole time to live: it may be another's now
+          .map(rows -> {
+            if (rows.rowCount() == 1) {
+              renewed(sentAt);
             } else {
-              renewLater();
+              lose();   // another member took it over
             }
+            return (Void) null;
+          })
+          .recover(e -> {
+            // Unanswered: try again; the expiry timer ends the lease if no renewal gets through in time.
+            if (!lost.future().isComplete()) {
+              renewTimer = vertx.setTimer(Math.max(1, timeToLive.toMillis() / 10), t -> renew());
+            }
+            return Future.succeededFuture();
           });
     }
 
     @Override
     public Future<Void> release() {
-      if (!lost.tryComplete()) {
+      if (lost.future().isComplete()) {
         return Future.succeededFuture();
       }
-      vertx.cancelTimer(timer);
-      // Expired rather than deleted: the token must keep growing for fencing to hold.
-      return pool.preparedQuery("UPDATE " + TABLE + " SET expires_at = now() - interval '1 millisecond'"
-          + " WHERE group_name = $1::text AND holder = $2::text AND token = $3::bigint").execute(Tuple.of(group, holder, token))
+      lose();
+      // Expired rather than deleted, and after any renewal in flight, which would otherwise extend it again.
+      return renewing.eventually(() -> pool.preparedQuery("UPDATE " + TABLE
+          + " SET expires_at = now() - interval '1 millisecond'"
+          + " WHERE group_name = $1::text AND holder = $2::text AND token = $3::bigint")
+          .execute(Tuple.of(group, holder, token)))
           .<Void>mapEmpty().recover(e -> Future.succeededFuture());
     }
   }

@@ -104,17 +104,17 @@ class PostgresDispatchLeasesTest {
     }
 
     assertTrue(all.await(30, TimeUnit.SECONDS), "handled: " + handled.keySet());
-    // Two dispatchers would each hand out every event: some would arrive twice by now.
-    // Nothing signals "no more will come", so a second dispatcher, were there one, gets a moment.
-    Thread.sleep(500);
+    // The one dispatcher saves its checkpoint after the last event; a second one, were there
+    // one, would have handed every event out again by the time both have.
+    awaitCheckpoint(PostgresCheckpointStore.create(node(), options()), events);
     assertTrue(handled.values().stream().allMatch(times -> times == 1), "each event once: " + handled);
     assertEquals(events, handled.size());
   }
 
   @Test
-  void aHolderWhoseLeaseWasTakenOverCannotWriteTheCheckpoint() {
+  void aHolderWhoseLeaseWasTakenOverCannotWriteTheCheckpoint() throws Exception {
     Vertx crashed = node();
-    Duration ttl = Duration.ofMillis(300);
+    Duration ttl = Duration.ofSeconds(2);
     DispatchLease stale = await(PostgresDispatchLeases.create(crashed, options(), ttl).acquire(group));
     Vertx other = node();
     PostgresDispatchLeases otherLeases = PostgresDispatchLeases.create(other, options(), ttl);
@@ -123,7 +123,7 @@ class PostgresDispatchLeasesTest {
 
     await(crashed.close());   // its renewals stop, as a crashed or cut-off node's would
     nodes.remove(crashed);
-    DispatchLease current = acquireWithin(otherLeases, Duration.ofSeconds(5));
+    DispatchLease current = acquireWithin(otherLeases, Duration.ofSeconds(10));
     assertTrue(current.token() > stale.token(), "a later holder has a larger token");
 
     PostgresCheckpointStore checkpoints = PostgresCheckpointStore.create(other, options());
@@ -133,8 +133,8 @@ class PostgresDispatchLeasesTest {
     assertEquals(7L, await(checkpoints.load(group)), "the superseded holder wrote nothing");
   }
 
-  /** Takes the group's lease as soon as the holder's has expired, trying again until {@code wait} is over. */
-  private DispatchLease acquireWithin(PostgresDispatchLeases leases, Duration wait) {
+  /** Takes the group's lease once the holder's has expired, asking again at its retry delay until {@code wait} is over. */
+  private DispatchLease acquireWithin(PostgresDispatchLeases leases, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       try {
@@ -143,7 +143,22 @@ class PostgresDispatchLeasesTest {
         if (System.nanoTime() > deadline) {
           throw e;
         }
+        Thread.sleep(leases.retryDelay().toMillis());   // as a group member waits between asks
       }
     }
+  }
+
+  /** Waits, boundedly, until the group's checkpoint reaches {@code position}. */
+  private void awaitCheckpoint(PostgresCheckpointStore checkpoints, long position) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long seen = 0;
+    while (System.nanoTime() < deadline) {
+      seen = await(checkpoints.load(group));
+      if (seen >= position) {
+        return;
+      }
+      Thread.sleep(20);   // a checkpoint is a row, with nothing to wait on
+    }
+    throw new AssertionError("the checkpoint is " + seen + ", not " + position);
   }
 }

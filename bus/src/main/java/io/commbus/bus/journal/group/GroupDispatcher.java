@@ -23,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * Hands a consumer group's events to its members. Exactly one member's dispatcher runs at a
- * time (it holds the group's lock). It reads the journal after the group's checkpoint, sends
+ * time (it holds the group's dispatch lease). It reads the journal after the group's checkpoint, sends
  * each event to the group address (the event bus picks a member, in turn, on any node), keeps
  * at most {@code maxInFlight} unacknowledged, retries failures with exponential backoff, parks
  * an event in the dead-letter stream after {@code maxAttempts}, and moves the checkpoint over
@@ -50,6 +50,8 @@ final class GroupDispatcher {
   private boolean reading;
   private boolean grew;
   private boolean stopped;
+  /** Whether the checkpoint was loaded and handing out began: before that there is nothing to save. */
+  private boolean begun;
   private boolean saving;
   private boolean saveAgain;
 
@@ -80,6 +82,10 @@ final class GroupDispatcher {
   }
 
   private void begin(long checkpoint) {
+    if (stopped) {
+      return;   // stopped while the checkpoint loaded: nothing to watch, nothing to hand out
+    }
+    begun = true;
     committed = checkpoint;
     highestRead = checkpoint;
     next = checkpoint + 1;
@@ -211,7 +217,10 @@ final class GroupDispatcher {
           // A holder that lost its lease has no checkpoint left to write: its successor has the group.
           if ((saveAgain || ar.failed()) && !lease.lost().isComplete()) {
             saveAgain = false;
-            if (!stopped || ar.failed()) {
+            if (ar.failed()) {
+              // The store is down or refusing: not again at once, which would spin while it is.
+              vertx.setTimer(options.getInitialBackoff().toMillis(), t -> saveCheckpoint());
+            } else if (!stopped) {
               saveCheckpoint();
             }
           }
@@ -228,6 +237,7 @@ final class GroupDispatcher {
         // Closing a watch only removes a listener.
       }
     }
-    return options.getCheckpoints().save(options.getName(), committed, lease);
+    // Before begin there is no checkpoint of this dispatcher's: saving 0 would undo the stored one.
+    return begun ? options.getCheckpoints().save(options.getName(), committed, lease) : Future.succeededFuture();
   }
 }

@@ -27,6 +27,8 @@ import io.vertx.core.eventbus.MessageConsumer;
  */
 public final class GroupMember implements Registration {
 
+  private static final System.Logger LOG = System.getLogger(GroupMember.class.getName());
+
   private final Vertx vertx;
   private final Context context;
   private final EventJournal journal;
@@ -36,6 +38,8 @@ public final class GroupMember implements Registration {
   private GroupDispatcher dispatcher;
   private DispatchLease lease;
   private boolean left;
+  /** The last reason the lease could not be asked for, so a lasting one is logged once. */
+  private String lastProblem;
 
   private GroupMember(Vertx vertx, Context context, EventJournal journal, ConsumerGroupOptions options,
                       MessageConsumer<Object> consumer) {
@@ -86,10 +90,20 @@ public final class GroupMember implements Registration {
         return;
       }
       if (ar.failed()) {
-        // Held by another member (or the lease store did not answer): try again shortly.
-        vertx.setTimer(options.getInitialBackoff().toMillis(), t -> compete());
+        // Held by another member: the usual case for all but one, said nothing of. Anything else
+        // (the lease store unreachable, refused) leaves the group without a dispatcher: said once.
+        boolean heldElsewhere = ar.cause() instanceof CommBusException
+            && ((CommBusException) ar.cause()).code() == ErrorCode.UNAVAILABLE;
+        String problem = heldElsewhere ? null : String.valueOf(ar.cause().getMessage());
+        if (problem != null && !problem.equals(lastProblem)) {
+          LOG.log(System.Logger.Level.WARNING, "group " + options.getName() + " could not ask for its dispatch lease: "
+              + problem);
+        }
+        lastProblem = problem;
+        vertx.setTimer(Math.max(1, leases.retryDelay().toMillis()), t -> compete());
         return;
       }
+      lastProblem = null;
       DispatchLease won = ar.result();
       lease = won;
       GroupDispatcher started = new GroupDispatcher(vertx, context, journal, options, consumer.address(), won);

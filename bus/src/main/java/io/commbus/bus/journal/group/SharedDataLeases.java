@@ -1,5 +1,7 @@
 package io.commbus.bus.journal.group;
 
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.journal.DispatchLease;
 import io.commbus.bus.journal.DispatchLeases;
 import io.vertx.core.Future;
@@ -24,7 +26,9 @@ final class SharedDataLeases implements DispatchLeases {
 
   @Override
   public Future<DispatchLease> acquire(String group) {
-    return vertx.sharedData().getLockWithTimeout("commbus.group." + group, LOCK_WAIT_MILLIS).map(Held::new);
+    return vertx.sharedData().getLockWithTimeout("commbus.group." + group, LOCK_WAIT_MILLIS).<DispatchLease>map(Held::new)
+        .recover(e -> Future.failedFuture(new CommBusException(ErrorCode.UNAVAILABLE, "group " + group
+            + "'s lock is held by another member")));
   }
 
   private static final class Held implements DispatchLease {
