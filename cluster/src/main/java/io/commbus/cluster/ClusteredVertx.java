@@ -68,7 +68,10 @@ public final class ClusteredVertx {
         });
     Future.fromCompletionStage(resolved)
         .recover(e -> Future.failedFuture(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))
-        .compose(addresses -> build(settings, addresses, members, vertxOptions))
+        // Not built at all once the start has given up: a member made then would join for nothing.
+        .compose(addresses -> outcome.future().isComplete()
+            ? Future.<Cluster>failedFuture(new IllegalStateException("gave up before the member was built"))
+            : build(settings, addresses, members, vertxOptions))
         .onComplete(built);
     built.future().compose(cluster -> Future.fromCompletionStage(members.reached()).map(cluster))
         .onComplete(ar -> {

@@ -216,6 +216,13 @@ class ClusteredVertxTest {
     String message = failure.getCause().getMessage();
     assertTrue(message.startsWith("not joined to cluster \"" + settings.getClusterName() + "\" within 3 s (joinTimeout): "
         + "tried members [" + nobody + "] from 127.0.0.1:" + hazelcast), message);
+    // What the start had begun is closed, not left running into the next test.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!com.hazelcast.core.Hazelcast.getAllHazelcastInstances().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);   // Hazelcast says nothing when an instance is gone
+    }
+    assertEquals(java.util.Set.of(), com.hazelcast.core.Hazelcast.getAllHazelcastInstances(),
+        "the member the timed-out start built was closed");
   }
 
   private static <T> T await(Future<T> future) throws InterruptedException, ExecutionException, TimeoutException {

@@ -98,6 +98,11 @@ class AdminAuthTest {
     AdminHttp.Reply basic = new AdminHttp(node.adminUrl(), "Basic " + TOKEN).get("/health");
     assertEquals(401, basic.status(), basic.body());
     assertTrue(basic.json().getJsonObject("error").getString("message").contains("Bearer"), basic.body());
+    // The token alone, without a scheme: the refusal must not repeat it, in any case.
+    AdminHttp.Reply bare = new AdminHttp(node.adminUrl(), TOKEN).get("/health");
+    assertEquals(401, bare.status(), bare.body());
+    assertFalse(bare.body().toLowerCase(java.util.Locale.ROOT).contains(TOKEN.toLowerCase(java.util.Locale.ROOT)),
+        "the refusal does not repeat the header: " + bare.body());
 
     assertEquals(200, new AdminHttp(node.adminUrl(), "bearer " + TOKEN).get("/health").status(),
         "the scheme's name is case-insensitive (RFC 7235)");

@@ -9,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Locale;
 
 /**
  * The admin API's one gate once a token is configured: a request passes only with
@@ -47,8 +46,10 @@ final class BearerAuth implements Handler<RoutingContext> {
     if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
       refuse(ctx, REALM, header == null
           ? "this node's admin API needs the header Authorization: Bearer <token> (the token of admin.tokenFile)"
-          : "this node's admin API takes only Authorization: Bearer <token>, not the "
-              + header.split(" ", 2)[0].toLowerCase(Locale.ROOT) + " scheme");
+          // The header is never repeated: "Authorization: <token>" is a common slip, and the
+          // reply may end up in a terminal, a log or a proxy's.
+          : "this node's admin API takes only Authorization: Bearer <token>, and this request's"
+              + " Authorization header is not of that form");
       return;
     }
     byte[] given = digest(header.substring(SCHEME.length()).strip());
