@@ -33,6 +33,7 @@ __all__ = [
     "InvalidMessageError",
     "UnavailableError",
     "StorageError",
+    "NodeLeftError",
     "InternalError",
     "error_from",
     "error_class",
@@ -47,6 +48,7 @@ __all__ = [
     "InvalidMessage",
     "Unavailable",
     "Storage",
+    "NodeLeft",
     "Internal",
 ]
 
@@ -183,6 +185,12 @@ class StorageError(CommBusError):
     CODE = "STORAGE"
 
 
+class NodeLeftError(CommBusError):
+    """The cluster member handling the call left the cluster first; retryable."""
+
+    CODE = "NODE_LEFT"
+
+
 class InternalError(CommBusError):
     """An error without a more precise code, including codes this SDK does not know."""
 
@@ -199,6 +207,7 @@ DuplicateHandler = DuplicateHandlerError
 InvalidMessage = InvalidMessageError
 Unavailable = UnavailableError
 Storage = StorageError
+NodeLeft = NodeLeftError
 Internal = InternalError
 
 _BY_CODE: dict[str, type[CommBusError]] = {
@@ -217,6 +226,7 @@ _BY_CODE: dict[str, type[CommBusError]] = {
         InvalidMessageError,
         UnavailableError,
         StorageError,
+        NodeLeftError,
         InternalError,
     )
 }

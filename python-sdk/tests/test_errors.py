@@ -21,6 +21,7 @@ CODES = {
     "INVALID_MESSAGE": errors.InvalidMessage,
     "UNAVAILABLE": errors.Unavailable,
     "STORAGE": errors.Storage,
+    "NODE_LEFT": errors.NodeLeft,
     "INTERNAL": errors.Internal,
 }
 
@@ -81,6 +82,7 @@ ERROR_NAMES = {
     "InvalidMessage": "InvalidMessageError",
     "Unavailable": "UnavailableError",
     "Storage": "StorageError",
+    "NodeLeft": "NodeLeftError",
     "Internal": "InternalError",
 }
 

@@ -29,6 +29,7 @@ public final class CommBusOptions {
   private int streamWindow = DEFAULT_STREAM_WINDOW;
   private OpenTelemetry openTelemetry;
   private io.commbus.bus.journal.EventJournal journal;
+  private Membership membership;
 
   public CommBusOptions() {
   }
@@ -40,6 +41,7 @@ public final class CommBusOptions {
     this.streamWindow = other.streamWindow;
     this.openTelemetry = other.openTelemetry;
     this.journal = other.journal;
+    this.membership = other.membership;
   }
 
   /** How long {@code query} waits for a reply unless the call says otherwise (default 30 s, at most {@link #MAX_TIMEOUT}). */
@@ -108,6 +110,20 @@ public final class CommBusOptions {
 
   public CommBusOptions setJournal(io.commbus.bus.journal.EventJournal journal) {
     this.journal = journal;
+    return this;
+  }
+
+  /**
+   * Where a clustered bus hears of members leaving; null (the default) hears of none, and a
+   * call in flight to a member that left waits for its deadline. With it, such a call fails at
+   * once with NODE_LEFT. Ignored on a Vert.x that is not clustered.
+   */
+  public Membership getMembership() {
+    return membership;
+  }
+
+  public CommBusOptions setMembership(Membership membership) {
+    this.membership = membership;
     return this;
   }
 

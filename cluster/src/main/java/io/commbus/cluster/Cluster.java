@@ -1,16 +1,28 @@
 package io.commbus.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A clustered Vert.x instance together with the cluster manager it was built with, so that
  * whoever started it can see the membership without reaching into Vert.x's internals.
  */
 public final class Cluster {
+
+  /**
+   * The Hazelcast member attribute under which vertx-hazelcast keeps a member's Vert.x node id
+   * (its own constant is private); the id every Vert.x API, and {@link #nodeId()}, speaks of.
+   */
+  private static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final ClusterManager manager;
@@ -33,6 +45,32 @@ public final class Cluster {
   /** The ids of the members this one currently sees, itself included. */
   public List<String> members() {
     return manager.getNodes();
+  }
+
+  /**
+   * Calls {@code listener} with the member id (as {@link #nodeId()} gives it) of every member
+   * that leaves or is declared dead, on a Hazelcast event thread, until the returned action is
+   * run. Vert.x keeps the cluster manager's one node listener for itself; this is a second.
+   * Fits {@code io.commbus.bus.Membership}: {@code options.setMembership(cluster::onMemberLeft)}.
+   */
+  public Runnable onMemberLeft(Consumer<String> listener) {
+    HazelcastInstance hazelcast = ((HazelcastClusterManager) manager).getHazelcastInstance();
+    UUID registration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String nodeId = event.getMember().getAttribute(NODE_ID_ATTRIBUTE);
+        listener.accept(nodeId != null ? nodeId : event.getMember().getUuid().toString());
+      }
+    });
+    return () -> {
+      if (hazelcast.getLifecycleService().isRunning()) {
+        hazelcast.getCluster().removeMembershipListener(registration);
+      }
+    };
   }
 
   /** The cluster manager itself, for membership listeners and the like. */

@@ -50,7 +50,7 @@ public final class DispatchTarget {
     return this;
   }
 
-  /** Retries after a retryable failure: TIMEOUT, OVERLOADED, CHILD_EXITED (default 3). */
+  /** Retries after a retryable failure: TIMEOUT, OVERLOADED, CHILD_EXITED, NODE_LEFT (default 3). */
   public int maxRetries() {
     return maxRetries;
   }

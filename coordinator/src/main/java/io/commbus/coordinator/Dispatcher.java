@@ -24,13 +24,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * the request takes one of the service's {@code maxConcurrent} slots or waits for one in a
  * bounded priority queue; it runs on a local handler if this node has one, else through the
  * service's event-bus address on whichever node serves it; each attempt's timeout covers its
- * queueing and its execution; TIMEOUT, OVERLOADED and CHILD_EXITED are retried with
+ * queueing and its execution; TIMEOUT, OVERLOADED, CHILD_EXITED and NODE_LEFT are retried with
  * exponential backoff and jitter up to {@code maxRetries}, other failures are not.
  */
 public final class Dispatcher {
 
   private static final Set<ErrorCode> RETRYABLE = Set.of(ErrorCode.TIMEOUT, ErrorCode.OVERLOADED,
-      ErrorCode.CHILD_EXITED);
+      ErrorCode.CHILD_EXITED, ErrorCode.NODE_LEFT);
 
   private final Vertx vertx;
   private final CommBus bus;

@@ -188,6 +188,19 @@ class DispatcherTest extends JournaledBusFixture {
   }
 
   @Test
+  void aCallWhoseNodeLeftIsRetried() {
+    service("moving", 5);
+    AtomicInteger calls = new AtomicInteger();
+    await(dispatcher.registerHandler("moving", m -> calls.incrementAndGet() == 1
+        ? Future.failedFuture(new io.commbus.bus.error.NodeLeftException("member m1 left the cluster"))
+        : Future.succeededFuture(new JsonObject().put("call", calls.get()))));
+
+    Message reply = await(dispatcher.dispatch(new DispatchTarget("moving", "run").maxRetries(1), envelope(1)));
+
+    assertEquals(2, reply.json().getInteger("call"), "NODE_LEFT is retried");
+  }
+
+  @Test
   void nonRetryableFailuresAreNotRetried() {
     service("broken", 5);
     AtomicInteger calls = new AtomicInteger();

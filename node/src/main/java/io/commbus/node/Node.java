@@ -167,7 +167,12 @@ public final class Node {
         .map(opened -> {
           journal = opened;
           undoLater("journal", opened::close);
-          bus = CommBus.create(vertx, new CommBusOptions(config.getBus()).setJournal(opened)).addMiddleware(calls);
+          CommBusOptions busOptions = new CommBusOptions(config.getBus()).setJournal(opened);
+          if (cluster != null) {
+            // Calls in flight to a member that leaves fail at once (NODE_LEFT), not at their deadline.
+            busOptions.setMembership(cluster::onMemberLeft);
+          }
+          bus = CommBus.create(vertx, busOptions).addMiddleware(calls);
           undoLater("bus", bus::close);
           return null;
         });

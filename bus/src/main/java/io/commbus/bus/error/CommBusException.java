@@ -100,6 +100,8 @@ public class CommBusException extends RuntimeException {
         return new OverloadedException(message);
       case CANCELLED:
         return new CancelledException(message);
+      case NODE_LEFT:
+        return new NodeLeftException(message);
       default:
         return new CommBusException(code, message, remoteType, null);
     }

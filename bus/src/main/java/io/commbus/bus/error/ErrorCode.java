@@ -31,6 +31,11 @@ public enum ErrorCode {
   UNAVAILABLE,
   /** The journal could not store or read events (disk full, I/O error, closed journal). */
   STORAGE,
+  /**
+   * The cluster member handling the call (or producing the stream) left the cluster before it
+   * answered; the message names the member. Worth retrying: another member may handle it.
+   */
+  NODE_LEFT,
   /** An error without a more precise code, including codes this node does not know. */
   INTERNAL;
 

@@ -19,6 +19,8 @@ final class BusCore {
   final PayloadMapper payloads = new PayloadMapper();
   final MessageTypes types = new MessageTypes(payloads.mapper().getTypeFactory());
   final Tracing tracing;
+  /** Null unless clustered with a membership: then calls to a member that left fail at once. */
+  final Departures departures;
   final MiddlewareChain chain = new MiddlewareChain();
   final BusStats stats = new BusStats();
 
@@ -27,5 +29,6 @@ final class BusCore {
     this.eventBus = vertx.eventBus();
     this.options = new CommBusOptions(options);
     this.tracing = new Tracing(this.options.getOpenTelemetry());
+    this.departures = Departures.of(vertx, this.options.getMembership());
   }
 }

@@ -15,6 +15,7 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.internal.Addresses;
 import io.commbus.bus.internal.PayloadMapper;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.internal.Wire;
 import io.commbus.bus.stream.StreamProducer;
 import io.opentelemetry.api.trace.Span;
@@ -26,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.spi.cluster.ClusterManager;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,8 @@ final class HandlerDispatch {
   private final MessageTypes types;
   private final Tracing tracing;
   private final BusStats stats;
+  /** This cluster member's id, which an accepted stream names so its consumer can watch it; null when local. */
+  private final String localMember;
   private final Map<String, LocalRegistration> handlers = new ConcurrentHashMap<>();
 
   HandlerDispatch(BusCore core) {
@@ -58,6 +62,8 @@ final class HandlerDispatch {
     this.types = core.types;
     this.tracing = core.tracing;
     this.stats = core.stats;
+    ClusterManager cluster = VertxInternals.clusterManager(vertx);
+    this.localMember = cluster == null ? null : cluster.getNodeId();
   }
 
   /** Invokes a handler that answers with one value. */
@@ -203,7 +209,11 @@ final class HandlerDispatch {
         span.end();
         return;
       }
-      raw.reply(null, new DeliveryOptions().addHeader(Wire.REPLY, Wire.REPLY_STREAM));
+      DeliveryOptions accepted = new DeliveryOptions().addHeader(Wire.REPLY, Wire.REPLY_STREAM);
+      if (localMember != null) {
+        accepted.addHeader(Wire.MEMBER, localMember);
+      }
+      raw.reply(null, accepted);
       try {
         streaming.invoke(raw, headers, sink);
       } catch (CommBusException e) {

@@ -46,6 +46,7 @@ final class Outbound {
   private final PayloadMapper payloads;
   private final MessageTypes types;
   private final Tracing tracing;
+  private final Departures departures;
 
   Outbound(BusCore core) {
     this.vertx = core.vertx;
@@ -55,6 +56,7 @@ final class Outbound {
     this.payloads = core.payloads;
     this.types = core.types;
     this.tracing = core.tracing;
+    this.departures = core.departures;
   }
 
   /**
@@ -163,23 +165,27 @@ final class Outbound {
       span.end();
       return Future.failedFuture(e);
     }
-    return eventBus.<Object>request(Addresses.handler(call.type), body.body(), delivery)
-        .transform(ar -> {
-          if (ar.succeeded()) {
-            try {
-              return Future.succeededFuture(decoder.apply(ar.result()));
-            } catch (CommBusException e) {
-              span.setStatus(StatusCode.ERROR, e.toString());
-              return Future.failedFuture(e);
-            } finally {
-              span.end();
-            }
-          }
-          CommBusException error = ReplyFailures.of(ar.cause(), call.type, timeout);
-          span.setStatus(StatusCode.ERROR, error.toString());
+    Future<io.vertx.core.eventbus.Message<Object>> reply =
+        eventBus.request(Addresses.handler(call.type), body.body(), delivery);
+    if (departures != null) {
+      reply = departures.watch(call.type, vertx.getOrCreateContext(), reply);
+    }
+    return reply.transform(ar -> {
+      if (ar.succeeded()) {
+        try {
+          return Future.succeededFuture(decoder.apply(ar.result()));
+        } catch (CommBusException e) {
+          span.setStatus(StatusCode.ERROR, e.toString());
+          return Future.failedFuture(e);
+        } finally {
           span.end();
-          return Future.failedFuture(error);
-        });
+        }
+      }
+      CommBusException error = ReplyFailures.of(ar.cause(), call.type, timeout);
+      span.setStatus(StatusCode.ERROR, error.toString());
+      span.end();
+      return Future.failedFuture(error);
+    });
   }
 
   <R> Future<QueryStream<R>> queryStream(Query<R> query, Duration timeout) {
@@ -208,14 +214,28 @@ final class Outbound {
         DeliveryOptions delivery = body.mark(call.delivery(tracing, span, timeout));
         StreamConsumer<T> stream = new StreamConsumer<>(vertx, vertx.getOrCreateContext(), Ids.messageId(), window,
             idleMillis, decoder);
-        return stream.open(Addresses.handler(call.type), body.body(), delivery,
-            failure -> ReplyFailures.of(failure, call.type, timeout));
+        Future<QueryStream<T>> opened = stream.open(Addresses.handler(call.type), body.body(), delivery,
+            failure -> ReplyFailures.of(failure, call.type, timeout),
+            departures == null ? request -> request : request -> departures.watch(call.type, vertx.getOrCreateContext(), request));
+        if (departures != null) {
+          opened.onSuccess(open -> watchProducer(stream));
+        }
+        return opened;
       } catch (CommBusException e) {
         return Future.failedFuture(e);
       } finally {
         span.end();
       }
     });
+  }
+
+  /** Fails an open stream at once if its producer's member leaves; a stream of one has no producer. */
+  private void watchProducer(StreamConsumer<?> stream) {
+    String member = stream.producerMember();
+    if (member != null) {
+      Runnable unwatch = departures.watchMember(member, stream::producerLeft);
+      stream.released().onComplete(done -> unwatch.run());
+    }
   }
 
   /**

@@ -185,6 +185,9 @@ public final class VertxCommBus implements CommBus {
     List<Future<Void>> pending = new ArrayList<>(handlers.close());
     pending.addAll(subscribers.close());
     pending.addAll(journalConsumers.close());
+    if (core.departures != null) {
+      core.departures.close();
+    }
     return Future.all(pending).mapEmpty();
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 
 /**
  * The one place in commbus that reaches into Vert.x's internal API ({@code io.vertx.core.internal}),
@@ -17,6 +18,8 @@ import io.vertx.core.internal.VertxInternal;
  *   duplicates; otherwise work that could run inline hops and arrives late.</li>
  *   <li><b>Context-bound promises.</b> A promise whose callbacks run on a given context, so an
  *   outcome completed on a worker thread or another loop is observed where its owner lives.</li>
+ *   <li><b>The cluster manager.</b> A clustered bus reads who handles an address and which
+ *   members remain through Vert.x's public cluster SPI; only the way to it is internal.</li>
  *   <li><b>A context of no deployment.</b> The node starts and stops its parts from a context
  *   that belongs to none of them, so none becomes another's child.</li>
  * </ul>
@@ -44,6 +47,11 @@ public final class VertxInternals {
   /** A promise whose future completes its callbacks on {@code context}. */
   public static <T> Promise<T> promiseOn(Context context) {
     return ((ContextInternal) context).promise();
+  }
+
+  /** The cluster manager of {@code vertx}; null when it is not clustered. */
+  public static ClusterManager clusterManager(Vertx vertx) {
+    return ((VertxInternal) vertx).clusterManager();
   }
 
   /** A new event-loop context that belongs to no deployment. */

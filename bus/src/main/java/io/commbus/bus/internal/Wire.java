@@ -30,6 +30,8 @@ public final class Wire {
   public static final String FRAME = "cb-frame";
   /** On stream items: sequence number from 0. */
   public static final String SEQ = "cb-seq";
+  /** On a clustered stream's accepting reply: the cluster member id of the producer. */
+  public static final String MEMBER = "cb-member";
 
   /** A reply without {@link #REPLY} is a value (or, to a command, the receipt). */
   public static final String REPLY_STREAM = "stream";

@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayDeque;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The caller's end of a streamed query. The producer may send at most the credit this side
@@ -55,6 +56,9 @@ public final class StreamConsumer<T> implements QueryStream<T> {
   private CommBusException failure;
   private boolean done;
   private boolean awaitingCancelAck;
+  /** The cluster member producing the stream, as its accepting reply named it; null when local or unnamed. */
+  private String producerMember;
+  private final Promise<Void> released = Promise.promise();
 
   /**
    * @param streamId  unique per stream; both stream addresses derive from it
@@ -81,6 +85,16 @@ public final class StreamConsumer<T> implements QueryStream<T> {
    */
   public Future<QueryStream<T>> open(String handlerAddress, Object body, DeliveryOptions options,
                                      Function<Throwable, CommBusException> failureMapper) {
+    return open(handlerAddress, body, options, failureMapper, request -> request);
+  }
+
+  /**
+   * Same, with {@code inFlight} around the opening request: what a clustered bus uses to fail
+   * it early when no member that could accept it remains.
+   */
+  public Future<QueryStream<T>> open(String handlerAddress, Object body, DeliveryOptions options,
+                                     Function<Throwable, CommBusException> failureMapper,
+                                     UnaryOperator<Future<Message<Object>>> inFlight) {
     options.addHeader(Wire.MODE, Wire.MODE_STREAM)
         .addHeader(Wire.STREAM, streamId)
         .addHeader(Wire.CREDIT, Integer.toString(window))
@@ -90,7 +104,7 @@ public final class StreamConsumer<T> implements QueryStream<T> {
       inbound = eventBus.consumer(Addresses.streamInbound(streamId));
       inbound.handler(this::onFrame);
       inbound.completion()
-          .compose(registered -> eventBus.request(handlerAddress, body, options))
+          .compose(registered -> inFlight.apply(eventBus.request(handlerAddress, body, options)))
           .onComplete(ar -> {
             if (ar.failed()) {
               finish();
@@ -100,6 +114,7 @@ public final class StreamConsumer<T> implements QueryStream<T> {
             Message<Object> reply = ar.result();
             if (Wire.REPLY_STREAM.equals(reply.headers().get(Wire.REPLY))) {
               opened = true;
+              producerMember = reply.headers().get(Wire.MEMBER);
               idle.activity();
               if (producerDone && !awaitingCancelAck) {
                 // The final frame overtook this reply.
@@ -185,6 +200,29 @@ public final class StreamConsumer<T> implements QueryStream<T> {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /** The cluster member producing this open stream; null for a local producer or a stream of one. */
+  public String producerMember() {
+    return producerMember;
+  }
+
+  /** Completes once the stream holds no more resources: ended, failed or cancelled. */
+  public Future<Void> released() {
+    return released.future();
+  }
+
+  /**
+   * Fails the stream with {@code error} because its producer's member left the cluster: no
+   * frame will come, and no cancel is sent to a member that is gone.
+   */
+  public void producerLeft(CommBusException error) {
+    onContext(() -> {
+      if (!done && !producerDone) {
+        producerDone = true;
+        abort(error);
+      }
+    });
   }
 
   /** Fails the stream from this side and tells the producer to stop. */
@@ -275,6 +313,7 @@ public final class StreamConsumer<T> implements QueryStream<T> {
     if (!awaitingCancelAck) {
       unregisterInbound();
     }
+    released.tryComplete();
   }
 
   /**

@@ -147,6 +147,7 @@ final class BusEndpoints {
         return 422;
       case OVERLOADED:
       case UNAVAILABLE:
+      case NODE_LEFT:
         return 503;
       case TIMEOUT:
         return 504;
