@@ -1,12 +1,12 @@
 """Calls a node's admin API from inside a test host, whose loopback only the node's admin API is on.
 
-    admin_call.py BASE METHOD PATH [--body JSON] [--repeat N] [--until FIELD>=NUMBER --within SECONDS]
+    admin_call.py BASE METHOD PATH [--body JSON] [--repeat N] [--until FIELD>=NUMBER|FIELD<=NUMBER --within SECONDS]
 
 Prints one JSON line per call: {"status": ..., "ms": ..., "body": ...}, the body parsed when it
 is JSON. In --body, "$i" stands for the call's number (0, 1, ...). Repeated calls share one
 keep-alive connection, so "ms" is the call itself. --until repeats the call every 0.1 s until the
-dotted FIELD of the reply is at least NUMBER (exit 1 when it is not within SECONDS), and prints
-the last reply only.
+dotted FIELD of the reply is at least (>=) or at most (<=) NUMBER (exit 1 when it is not within
+SECONDS), and prints the last reply only.
 """
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def main() -> int:
     url = urllib.parse.urlsplit(args.base)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
     if args.until:
-        name, _, least = args.until.partition(">=")
+        at_most = "<=" in args.until
+        name, _, bound = args.until.partition("<=" if at_most else ">=")
         deadline = time.monotonic() + args.within
         while True:
             try:
@@ -63,7 +64,7 @@ def main() -> int:
                 reply = {"status": 0, "ms": 0, "body": str(exc)}
                 connection.close()
             value = field(reply["body"], name)
-            if isinstance(value, (int, float)) and value >= float(least):
+            if isinstance(value, (int, float)) and (value <= float(bound) if at_most else value >= float(bound)):
                 print(json.dumps(reply), flush=True)
                 return 0
             if time.monotonic() > deadline:

@@ -104,7 +104,16 @@ final class HostNode implements AutoCloseable {
 
   /** Repeats a call (body null for none) until the dotted {@code field} of its reply is at least {@code least}. */
   Reply until(String method, String path, String body, String field, long least, Duration within) {
-    List<String> args = new ArrayList<>(List.of(method, path, "--until", field + ">=" + least,
+    return until(method, path, body, field + ">=" + least, within);
+  }
+
+  /** Repeats a GET until the dotted {@code field} of its reply is at most {@code most}; the last reply. */
+  Reply getUntilAtMost(String path, String field, long most, Duration within) {
+    return until("GET", path, null, field + "<=" + most, within);
+  }
+
+  private Reply until(String method, String path, String body, String condition, Duration within) {
+    List<String> args = new ArrayList<>(List.of(method, path, "--until", condition,
         "--within", String.valueOf(within.toSeconds())));
     if (body != null) {
       args.addAll(List.of("--body", body));
@@ -112,7 +121,7 @@ final class HostNode implements AutoCloseable {
     SystemCommand result = adminCall(args);
     List<String> lines = result.lines();
     if (!result.succeeded() || lines.isEmpty()) {
-      throw new AssertionError(host.name() + ": " + path + " " + field + " did not reach " + least + " within "
+      throw new AssertionError(host.name() + ": " + path + " " + condition + " did not hold within "
           + within.toSeconds() + " s: " + result.describe() + "\nnode output:\n" + process.transcript());
     }
     return reply(lines.get(lines.size() - 1));
