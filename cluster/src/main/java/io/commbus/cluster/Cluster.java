@@ -26,10 +26,17 @@ public final class Cluster {
 
   private final Vertx vertx;
   private final ClusterManager manager;
+  private final ClusterView view;
 
-  Cluster(Vertx vertx, ClusterManager manager) {
+  Cluster(Vertx vertx, ClusterManager manager, ClusterView view) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.manager = Objects.requireNonNull(manager, "manager");
+    this.view = Objects.requireNonNull(view, "view");
+  }
+
+  /** What this member sees of the cluster now: whole, members lost (a split among the causes), or merging. */
+  public ClusterHealth health() {
+    return view.health();
   }
 
   /** The clustered Vert.x instance. */

@@ -96,12 +96,14 @@ public final class ClusteredVertx {
     }
     Config config = hazelcastConfig(settings, addresses);
     config.addListenerConfig(new ListenerConfig(members));
+    ClusterView view = new ClusterView(java.time.Clock.systemUTC());
+    config.addListenerConfig(new ListenerConfig(view));
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     return Vertx.builder()
         .with(options)
         .withClusterManager(manager)
         .buildClustered()
-        .map(vertx -> new Cluster(vertx, manager));
+        .map(vertx -> new Cluster(vertx, manager, view));
   }
 
   private static String notJoined(ClusterSettings settings, MemberCount members, boolean started) {

@@ -116,6 +116,50 @@ class ClusteredVertxTest {
   }
 
   @Test
+  void aMemberReportsMembersLostWhenOneGoesAndWholeWhenItIsBack() throws Exception {
+    int hazelcastA = freePort();
+    int hazelcastB = freePort();
+    String name = "commbus-view-test-" + UUID.randomUUID();
+    List<String> members = List.of("127.0.0.1:" + hazelcastA, "127.0.0.1:" + hazelcastB);
+    ClusterSettings a = new ClusterSettings().setClusterName(name).setPort(hazelcastA).setMembers(members);
+    ClusterSettings b = new ClusterSettings().setClusterName(name).setPort(hazelcastB).setMembers(members);
+    Cluster nodeA = await(ClusteredVertx.join(a, new io.vertx.core.VertxOptions()));
+    try {
+      assertEquals(new ClusterHealth("WHOLE", nodeA.health().since(), 1, 1), nodeA.health());
+      Cluster nodeB = await(ClusteredVertx.join(b, new io.vertx.core.VertxOptions()));
+      awaitHealth(nodeA, "WHOLE", 2);
+      assertEquals(2, nodeA.health().mostMembersSeen());
+      await(nodeB.vertx().close());
+      ClusterHealth lost = awaitHealth(nodeA, "MEMBERS_LOST", 1);
+      assertEquals(2, lost.mostMembersSeen(), lost.toString());
+
+      Cluster again = await(ClusteredVertx.join(b, new io.vertx.core.VertxOptions()));
+      try {
+        ClusterHealth whole = awaitHealth(nodeA, "WHOLE", 2);
+        assertTrue(whole.since().isAfter(lost.since()), "since when it is whole again: " + whole);
+      } finally {
+        await(again.vertx().close());
+      }
+    } finally {
+      await(nodeA.vertx().close());
+    }
+  }
+
+  /** Waits, boundedly, until {@code cluster} reports {@code state} with {@code members} members. */
+  private static ClusterHealth awaitHealth(Cluster cluster, String state, int members) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    ClusterHealth seen = cluster.health();
+    while (System.nanoTime() < deadline) {
+      seen = cluster.health();
+      if (seen.state().equals(state) && seen.members() == members) {
+        return seen;
+      }
+      Thread.sleep(20);   // membership events reach the view on Hazelcast's threads, with nothing to wait on
+    }
+    throw new AssertionError("want " + state + " with " + members + " members, the view is " + seen);
+  }
+
+  @Test
   void twoMembersWithFixedEventBusPortsExchangeAMessage() throws Exception {
     int hazelcastA = freePort();
     int hazelcastB = freePort();

@@ -1,6 +1,7 @@
 package io.commbus.node.admin;
 
 import io.commbus.bus.journal.JournalHealth;
+import io.commbus.cluster.ClusterHealth;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.node.Node;
 import io.commbus.process.ProcessVerticle;
@@ -136,8 +137,14 @@ final class HealthCheck {
 
   private JsonObject cluster() {
     JsonObject json = new JsonObject().put("enabled", node.cluster().isPresent());
-    node.cluster().ifPresent(cluster -> json.put("name", node.config().getCluster().getClusterName())
-        .put("nodeId", cluster.nodeId()).put("members", cluster.members().size()));
+    node.cluster().ifPresent(cluster -> {
+      ClusterHealth seen = cluster.health();
+      // Reported, not a readiness problem: fewer members may be a split, a crash or a node
+      // stopped on purpose, and this node still serves what it can reach.
+      json.put("name", node.config().getCluster().getClusterName()).put("nodeId", cluster.nodeId())
+          .put("members", cluster.members().size()).put("state", seen.state()).put("since", seen.since().toString())
+          .put("mostMembersSeen", seen.mostMembersSeen());
+    });
     return json;
   }
 }
