@@ -1,14 +1,9 @@
 package io.commbus.node.hosts;
 
-import io.commbus.adapter.postgres.PostgresJournalOptions;
-import io.commbus.node.SpreadCallback;
 import io.commbus.node.TestConfigs;
-import io.commbus.testhosts.TestHost;
 import io.commbus.testhosts.TestNetwork;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,15 +14,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
-import static io.commbus.node.TestConfigs.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -44,89 +36,37 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(120)
 class MultiHostTest {
 
-  /** Where the machine's PostgreSQL puts its socket; a host reaches the server only through it. */
-  private static final Path POSTGRES_SOCKET_DIRECTORY = Path.of("/var/run/postgresql");
   private static final int HOSTS = 3;
   private static final Duration START = Duration.ofSeconds(60);
   private static final int QUERIES = 50;
   private static final int TICKS = 20;
 
-  private final String table = "multi_host_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-  private final List<HostNode> nodes = new ArrayList<>();
+  private HostCluster hosts;
+  private List<HostNode> nodes = List.of();
   /** Static: JUnit fills an instance field only after {@code @BeforeAll} ran, even per class. */
   @TempDir
   static Path dir;
-  private TestNetwork network;
   private long joinMillis;
 
   @BeforeAll
   void startThreeHosts() throws Exception {
-    if (!Files.exists(POSTGRES_SOCKET_DIRECTORY.resolve(".s.PGSQL.5432"))) {
-      fail("this test needs PostgreSQL's Unix socket " + POSTGRES_SOCKET_DIRECTORY + "/.s.PGSQL.5432"
-          + " (trust auth, user postgres, database test)");
-    }
-    network = TestNetwork.start();
-    String cluster = "commbus-multi-host-" + UUID.randomUUID();
     long started = System.nanoTime();
-    for (TestHost host : network.hosts()) {
-      Path config = TestConfigs.write(Files.createDirectories(dir.resolve(host.name())), "node.json",
-          config(host, cluster));
-      nodes.add(HostNode.start(host, config));
-    }
-    for (HostNode node : nodes) {
-      node.awaitReady(START);
-    }
-    for (HostNode node : nodes) {
-      node.getUntil("/health", "cluster.members", HOSTS, START);
-    }
+    hosts = HostCluster.start(dir, "multi_host", new JsonObject(), START);
+    nodes = hosts.nodes();
     joinMillis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf("MultiHostTest: %d hosts joined in %d ms (ready in %s ms)%n", HOSTS, joinMillis,
         nodes.stream().map(n -> String.valueOf(n.readyMillis())).toList());
   }
 
-  private JsonObject config(TestHost host, String cluster) {
-    JsonArray pools = new JsonArray().add(TestConfigs.pool("watch", "test.Seen" + host.index(), "seen", 1)
-        .put("module", "host_workers").put("env", new JsonObject().put("HOST_NAME", host.name())));
-    JsonObject config = TestConfigs.node(dir.resolve(host.name()))
-        .put("journal", new JsonObject().put("type", "postgres").put("host", POSTGRES_SOCKET_DIRECTORY.toString())
-            .put("table", table))
-        .put("cluster", new JsonObject().put("enabled", true).put("name", cluster).put("host", host.address())
-            .put("members", new JsonArray(network.addresses())));
-    if (host.index() == 1) {
-      // One child: two children becoming ready at once on a clustered bus both register the pool's handler.
-      pools.add(TestConfigs.pricing().put("size", 1));
-      config.put("callbackHandlers", new JsonArray().add(SpreadCallback.class.getName()));
-    }
-    return config.put("pools", pools);
-  }
-
   @AfterAll
   void stopEverything() throws Exception {
-    try {
-      for (HostNode node : nodes) {
-        node.stop(Duration.ofSeconds(20));
-      }
-    } finally {
-      if (network != null) {
-        network.close();
-      }
-      dropTable();
-    }
-  }
-
-  private void dropTable() {
-    Vertx vertx = Vertx.vertx();
-    try {
-      PgConnection connection = await(PgConnection.connect(vertx, new PostgresJournalOptions().getConnect()));
-      await(connection.query("DROP TABLE IF EXISTS " + table + ", " + table + "_head").execute()
-          .eventually(connection::close));
-    } finally {
-      await(vertx.close());
+    if (hosts != null) {
+      hosts.close();
     }
   }
 
   private HostNode node(int n) {
-    return nodes.get(n - 1);
+    return hosts.node(n);
   }
 
   @Test

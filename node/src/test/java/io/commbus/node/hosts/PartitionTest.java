@@ -1,14 +1,7 @@
 package io.commbus.node.hosts;
 
-import io.commbus.adapter.postgres.PostgresJournalOptions;
-import io.commbus.node.SpreadCallback;
-import io.commbus.node.TestConfigs;
-import io.commbus.testhosts.TestHost;
 import io.commbus.testhosts.TestNetwork;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -17,14 +10,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
-import static io.commbus.node.TestConfigs.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -57,76 +46,30 @@ class PartitionTest {
   /** Cross-node calls after the merge: "within seconds", with the load's room. */
   private static final Duration RESTORED = Duration.ofSeconds(15);
 
-  private final String table = "partition_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-  private final List<HostNode> nodes = new ArrayList<>();
+  private HostCluster hosts;
+  private List<HostNode> nodes = List.of();
   @TempDir
   static Path dir;
   private TestNetwork network;
 
   @BeforeAll
   void startThreeHosts() throws Exception {
-    if (!Files.exists(POSTGRES_SOCKET_DIRECTORY.resolve(".s.PGSQL.5432"))) {
-      fail("this test needs PostgreSQL's Unix socket " + POSTGRES_SOCKET_DIRECTORY + "/.s.PGSQL.5432");
-    }
-    network = TestNetwork.start();
-    String cluster = "commbus-partition-" + UUID.randomUUID();
-    for (TestHost host : network.hosts()) {
-      Path config = TestConfigs.write(Files.createDirectories(dir.resolve(host.name())), "node.json",
-          config(host, cluster));
-      nodes.add(HostNode.start(host, config));
-    }
-    for (HostNode node : nodes) {
-      node.awaitReady(START);
-    }
-    for (HostNode node : nodes) {
-      node.getUntil("/health", "cluster.members", HOSTS, START);
-    }
-  }
-
-  private JsonObject config(TestHost host, String cluster) {
-    JsonArray pools = new JsonArray().add(TestConfigs.pool("watch", "test.Seen" + host.index(), "seen", 1)
-        .put("module", "host_workers").put("env", new JsonObject().put("HOST_NAME", host.name())));
-    JsonObject config = TestConfigs.node(dir.resolve(host.name()))
-        .put("journal", new JsonObject().put("type", "postgres").put("host", POSTGRES_SOCKET_DIRECTORY.toString())
-            .put("table", table))
-        .put("cluster", new JsonObject().put("enabled", true).put("name", cluster).put("host", host.address())
-            .put("members", new JsonArray(network.addresses()))
-            .put("heartbeatInterval", "1s").put("maxNoHeartbeat", MAX_NO_HEARTBEAT)
-            .put("mergeFirstRunDelay", "4s").put("mergeNextRunDelay", "2s"));
-    if (host.index() == 1) {
-      pools.add(TestConfigs.pricing().put("size", 1));
-      config.put("callbackHandlers", new JsonArray().add(SpreadCallback.class.getName()));
-    }
-    return config.put("pools", pools);
+    // Fast failure detection, so a short cut splits the cluster and a heal merges it soon.
+    hosts = HostCluster.start(dir, "partition", new JsonObject().put("heartbeatInterval", "1s")
+        .put("maxNoHeartbeat", MAX_NO_HEARTBEAT).put("mergeFirstRunDelay", "4s").put("mergeNextRunDelay", "2s"), START);
+    nodes = hosts.nodes();
+    network = hosts.network();
   }
 
   @AfterAll
   void stopEverything() throws Exception {
-    try {
-      for (HostNode node : nodes) {
-        node.stop(Duration.ofSeconds(20));
-      }
-    } finally {
-      if (network != null) {
-        network.close();
-      }
-      dropTable();
-    }
-  }
-
-  private void dropTable() {
-    Vertx vertx = Vertx.vertx();
-    try {
-      PgConnection connection = await(PgConnection.connect(vertx, new PostgresJournalOptions().getConnect()));
-      await(connection.query("DROP TABLE IF EXISTS " + table + ", " + table + "_head").execute()
-          .eventually(connection::close));
-    } finally {
-      await(vertx.close());
+    if (hosts != null) {
+      hosts.close();
     }
   }
 
   private HostNode node(int n) {
-    return nodes.get(n - 1);
+    return hosts.node(n);
   }
 
   @Test
