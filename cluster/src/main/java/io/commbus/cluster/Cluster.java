@@ -74,8 +74,12 @@ public final class Cluster {
       }
     });
     return () -> {
-      if (hazelcast.getLifecycleService().isRunning()) {
-        hazelcast.getCluster().removeMembershipListener(registration);
+      try {
+        if (hazelcast.getLifecycleService().isRunning()) {
+          hazelcast.getCluster().removeMembershipListener(registration);
+        }
+      } catch (RuntimeException stoppedMeanwhile) {
+        // Hazelcast shut down between the check and the removal: the listener went with it.
       }
     };
   }

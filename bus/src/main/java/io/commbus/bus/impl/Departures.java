@@ -24,19 +24,33 @@ import java.util.function.Consumer;
  * none, so its calls pay nothing.
  *
  * <p>The event bus does not say which member it sent a request to, so a call is watched by its
- * message type: when a member leaves, the types with calls in flight are looked up once, and the
- * calls of a type no remaining member handles fail with NODE_LEFT. A call that another
- * member may still answer is never failed; it keeps its deadline. A stream, once open, knows its
- * producer's member (the accepting reply names it) and is watched by that member alone.
+ * message type, and each type by the members known to handle it (looked up when the type is
+ * first watched, and again at each departure). When a member leaves, only the types it was
+ * known to handle are looked at: if, after a short grace for the cluster to republish what
+ * survivors hold, no remaining member handles the type, its calls fail with NODE_LEFT. A call
+ * that another member may still answer is never failed; it keeps its deadline. Failures are
+ * handed to the caller's context, so a reply already queued there wins. A stream, once open,
+ * knows its producer's member (the accepting reply names it) and is watched by that member alone.
  */
 final class Departures {
 
+  /** How long a departure's lookup waits for the cluster to republish what the survivors hold. */
+  private static final long GRACE_MILLIS = 1000;
+
+  private final Vertx vertx;
   private final ClusterManager cluster;
   private final Runnable unsubscribe;
-  private final Map<String, Set<Promise<?>>> callsByType = new ConcurrentHashMap<>();
+  private final Map<String, Set<Watched>> callsByType = new ConcurrentHashMap<>();
+  /** The members seen handling each watched type; a member not among them cannot have had its calls. */
+  private final Map<String, Set<String>> handlersByType = new ConcurrentHashMap<>();
   private final Map<String, Set<Consumer<NodeLeftException>>> streamsByMember = new ConcurrentHashMap<>();
 
-  private Departures(ClusterManager cluster, Membership membership) {
+  /** A call in flight and the context its caller expects its outcome on. */
+  private record Watched(Promise<?> outcome, Context context) {
+  }
+
+  private Departures(Vertx vertx, ClusterManager cluster, Membership membership) {
+    this.vertx = vertx;
     this.cluster = cluster;
     this.unsubscribe = membership.onMemberLeft(this::left);
   }
@@ -44,7 +58,7 @@ final class Departures {
   /** The departures of {@code vertx}'s cluster; null when it is not clustered or hears of no members leaving. */
   static Departures of(Vertx vertx, Membership membership) {
     ClusterManager cluster = membership == null ? null : VertxInternals.clusterManager(vertx);
-    return cluster == null ? null : new Departures(cluster, membership);
+    return cluster == null ? null : new Departures(vertx, cluster, membership);
   }
 
   /**
@@ -53,10 +67,18 @@ final class Departures {
    */
   <T> Future<T> watch(String type, Context context, Future<T> reply) {
     Promise<T> outcome = VertxInternals.promiseOn(context);
-    Set<Promise<?>> calls = callsByType.computeIfAbsent(type, t -> ConcurrentHashMap.newKeySet());
-    calls.add(outcome);
+    Watched watched = new Watched(outcome, context);
+    // Added inside compute, so a concurrent forget or sweep cannot drop the set between the two.
+    callsByType.compute(type, (t, calls) -> {
+      Set<Watched> set = calls != null ? calls : ConcurrentHashMap.newKeySet();
+      set.add(watched);
+      return set;
+    });
+    if (!handlersByType.containsKey(type)) {
+      learnHandlers(type);
+    }
     reply.onComplete(ar -> {
-      forget(type, outcome);
+      forget(type, watched);
       if (ar.succeeded()) {
         outcome.tryComplete(ar.result());
       } else {
@@ -68,7 +90,11 @@ final class Departures {
 
   /** Calls {@code onLeft} if {@code member} leaves, until the returned action is run. */
   Runnable watchMember(String member, Consumer<NodeLeftException> onLeft) {
-    streamsByMember.computeIfAbsent(member, m -> ConcurrentHashMap.newKeySet()).add(onLeft);
+    streamsByMember.compute(member, (m, set) -> {
+      Set<Consumer<NodeLeftException>> watchers = set != null ? set : ConcurrentHashMap.newKeySet();
+      watchers.add(onLeft);
+      return watchers;
+    });
     return () -> streamsByMember.computeIfPresent(member, (m, set) -> set.remove(onLeft) && set.isEmpty() ? null : set);
   }
 
@@ -76,7 +102,17 @@ final class Departures {
     unsubscribe.run();
   }
 
-  private void forget(String type, Promise<?> call) {
+  /** Adds the members now holding handlers of {@code type} to those known to handle it. */
+  private void learnHandlers(String type) {
+    cluster.getRegistrations(Addresses.handler(type), (registrations, failure) -> {
+      if (failure == null) {
+        Set<String> known = handlersByType.computeIfAbsent(type, t -> ConcurrentHashMap.newKeySet());
+        registrations.forEach(registration -> known.add(registration.nodeId()));
+      }
+    });
+  }
+
+  private void forget(String type, Watched call) {
     callsByType.computeIfPresent(type, (t, set) -> set.remove(call) && set.isEmpty() ? null : set);
   }
 
@@ -87,11 +123,19 @@ final class Departures {
       streams.forEach(stream -> stream.accept(error));
     }
     for (String type : Set.copyOf(callsByType.keySet())) {
-      cluster.getRegistrations(Addresses.handler(type), (registrations, failure) -> {
-        if (failure == null && noneRemain(registrations)) {
-          failCalls(type, member);
+      Set<String> known = handlersByType.get(type);
+      if (known != null && !known.contains(member)) {
+        continue;   // it never handled this type, so none of these calls went to it
+      }
+      vertx.setTimer(GRACE_MILLIS, t -> cluster.getRegistrations(Addresses.handler(type), (registrations, failure) -> {
+        if (failure == null) {
+          registrations.forEach(registration -> handlersByType.computeIfAbsent(type,
+              k -> ConcurrentHashMap.newKeySet()).add(registration.nodeId()));
+          if (noneRemain(registrations)) {
+            failCalls(type, member);
+          }
         }
-      });
+      }));
     }
   }
 
@@ -114,11 +158,12 @@ final class Departures {
   }
 
   private void failCalls(String type, String member) {
-    Set<Promise<?>> calls = callsByType.remove(type);
+    Set<Watched> calls = callsByType.remove(type);
     if (calls != null) {
       NodeLeftException error = new NodeLeftException("member " + member
           + " left the cluster, and no remaining member handles " + type);
-      calls.forEach(call -> call.tryFail(error));
+      // On the caller's context: a reply already queued there runs first and wins.
+      calls.forEach(call -> call.context().runOnContext(v -> call.outcome().tryFail(error)));
     }
   }
 }
