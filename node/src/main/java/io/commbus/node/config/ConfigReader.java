@@ -197,12 +197,11 @@ public final class ConfigReader {
   }
 
   private static void cluster(ConfigSection section, NodeConfig config) {
-    ClusterSettings defaults = new ClusterSettings();
     config.setClustered(section.bool("enabled", false));
-    ClusterSettings cluster = new ClusterSettings()
-        .setClusterName(section.string("name", defaults.getClusterName()))
-        .setPort(section.integer("port", defaults.getPort(), ClusterSettings.MIN_PORT, ClusterSettings.MAX_PORT));
+    ClusterSettings cluster = new ClusterSettings();
     // The settings' setters state the bounds; a refusal comes back worded at its field.
+    section.applyString("name", cluster::setClusterName);
+    section.applyInt("port", cluster::setPort);
     section.applyString("host", cluster::setHost);
     section.applyString("publicHost", cluster::setPublicHost);
     section.applyInt("publicPort", cluster::setPublicPort);
