@@ -39,6 +39,16 @@ public final class Cluster {
     return view.health();
   }
 
+  /**
+   * Whether this member sees more than half of the cluster: the members present, and those gone
+   * without saying goodbye (crashed, or on the other side of a split) and not back yet. A member
+   * stopped on purpose says goodbye and no longer counts. What only one side of a split may
+   * decide for the whole cluster is decided on the side that has the quorum.
+   */
+  public boolean hasQuorum() {
+    return view.hasQuorum();
+  }
+
   /** The clustered Vert.x instance. */
   public Vertx vertx() {
     return vertx;

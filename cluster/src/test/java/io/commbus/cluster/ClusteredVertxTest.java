@@ -125,13 +125,16 @@ class ClusteredVertxTest {
     ClusterSettings b = new ClusterSettings().setClusterName(name).setPort(hazelcastB).setMembers(members);
     Cluster nodeA = await(ClusteredVertx.join(a, new io.vertx.core.VertxOptions()));
     try {
-      assertEquals(new ClusterHealth("WHOLE", nodeA.health().since(), 1, 1), nodeA.health());
+      assertEquals(new ClusterHealth("WHOLE", nodeA.health().since(), 1, 1, true, 0), nodeA.health());
       Cluster nodeB = await(ClusteredVertx.join(b, new io.vertx.core.VertxOptions()));
       awaitHealth(nodeA, "WHOLE", 2);
       assertEquals(2, nodeA.health().mostMembersSeen());
       await(nodeB.vertx().close());
       ClusterHealth lost = awaitHealth(nodeA, "MEMBERS_LOST", 1);
       assertEquals(2, lost.mostMembersSeen(), lost.toString());
+      // B said goodbye as it stopped, so A alone is still the whole of what is left: not missing, a quorum.
+      ClusterHealth afterGoodbye = awaitQuorum(nodeA);
+      assertEquals(0, afterGoodbye.missingMembers(), afterGoodbye.toString());
 
       Cluster again = await(ClusteredVertx.join(b, new io.vertx.core.VertxOptions()));
       try {
@@ -157,6 +160,16 @@ class ClusteredVertxTest {
       Thread.sleep(20);   // membership events reach the view on Hazelcast's threads, with nothing to wait on
     }
     throw new AssertionError("want " + state + " with " + members + " members, the view is " + seen);
+  }
+
+  /** Waits, boundedly, until {@code cluster} reports a quorum: the goodbye lookup completes on Hazelcast's threads. */
+  private static ClusterHealth awaitQuorum(Cluster cluster) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!cluster.hasQuorum() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(cluster.hasQuorum(), "no quorum: " + cluster.health());
+    return cluster.health();
   }
 
   @Test

@@ -10,6 +10,17 @@ public final class RegistryOptions {
 
   private Duration heartbeatTtl = Duration.ofSeconds(10);
   private Duration checkInterval = Duration.ofSeconds(1);
+  private ClusterSight clusterSight;
+
+  public RegistryOptions() {
+  }
+
+  /** A copy of {@code other}. */
+  public RegistryOptions(RegistryOptions other) {
+    this.heartbeatTtl = other.heartbeatTtl;
+    this.checkInterval = other.checkInterval;
+    this.clusterSight = other.clusterSight;
+  }
 
   /** A service is unhealthy once no heartbeat came for this long (default 10 s). */
   public Duration getHeartbeatTtl() {
@@ -28,6 +39,20 @@ public final class RegistryOptions {
 
   public RegistryOptions setCheckInterval(Duration checkInterval) {
     this.checkInterval = Check.positive("checkInterval", checkInterval);
+    return this;
+  }
+
+  /**
+   * What the registry knows of the cluster, to decide who writes each service's health (default
+   * null: what Vert.x's cluster manager knows, {@link ClusterSight#of}, which has no quorum to
+   * judge by). A clustered node passes its {@code Cluster}'s.
+   */
+  public ClusterSight getClusterSight() {
+    return clusterSight;
+  }
+
+  public RegistryOptions setClusterSight(ClusterSight clusterSight) {
+    this.clusterSight = clusterSight;
     return this;
   }
 

@@ -29,9 +29,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * rebuilds it by replay.
  *
  * <p>Health comes from heartbeats, which are not journaled: they travel on the event bus to
- * every node. Each node checks for expired heartbeats; the health change it then journals
- * carries an id derived from the service's last change, the same on every node, so the
- * journal's idempotency records each transition once however many nodes notice it.
+ * every node. One node decides each service's health: the node that registered it, while that
+ * node is in the cluster; once it has left, the node that {@linkplain ClusterSight#speaksForDeparted
+ * speaks for departed nodes}. Either writes only while it sees a quorum, so a node cut off from
+ * the others neither declares their services down nor fights the majority over its own. The
+ * change it journals carries an id derived from the service's last change, so a transition two
+ * nodes both decide (their views differ for a moment) is still recorded once.
  */
 public final class ServiceRegistry {
 
@@ -39,12 +42,15 @@ public final class ServiceRegistry {
   public static final String UNREGISTERED = "commbus.registry.ServiceUnregistered";
   public static final String HEALTH_CHANGED = "commbus.registry.ServiceHealthChanged";
   static final String HEARTBEAT_ADDRESS = "commbus.registry.heartbeat";
+  /** The field of a registration naming the member that registered the service. */
+  static final String OWNER = "owner";
 
   private static final System.Logger LOG = System.getLogger(ServiceRegistry.class.getName());
 
   private final Vertx vertx;
   private final CommBus bus;
   private final RegistryOptions options;
+  private final ClusterSight sight;
   private final Map<String, Entry> services = new ConcurrentHashMap<>();
   private final Map<String, Long> lastHeartbeat = new ConcurrentHashMap<>();
   private final Map<String, Promise<Boolean>> pending = new ConcurrentHashMap<>();
@@ -58,10 +64,17 @@ public final class ServiceRegistry {
   private static final class Entry {
     final ServiceDescriptor descriptor;
     final long version;
+    /** The member that registered it; null for services registered before owners were recorded. */
+    final String owner;
 
-    Entry(ServiceDescriptor descriptor, long version) {
+    Entry(ServiceDescriptor descriptor, long version, String owner) {
       this.descriptor = descriptor;
       this.version = version;
+      this.owner = owner;
+    }
+
+    Entry withHealthy(boolean healthy, long at) {
+      return new Entry(descriptor.withHealthy(healthy), at, owner);
     }
   }
 
@@ -69,6 +82,7 @@ public final class ServiceRegistry {
     this.vertx = vertx;
     this.bus = bus;
     this.options = options;
+    this.sight = options.getClusterSight() != null ? options.getClusterSight() : ClusterSight.of(vertx);
   }
 
   /**
@@ -92,7 +106,8 @@ public final class ServiceRegistry {
     switch (event.type()) {
       case REGISTERED:
         if (!services.containsKey(name)) {
-          services.put(name, new Entry(ServiceDescriptor.fromJson(body).withHealthy(true), event.position()));
+          services.put(name, new Entry(ServiceDescriptor.fromJson(body).withHealthy(true), event.position(),
+              body.getString(OWNER)));
           lastHeartbeat.put(name, System.nanoTime());
           outcome = true;
         }
@@ -105,7 +120,7 @@ public final class ServiceRegistry {
         Entry entry = services.get(name);
         boolean healthy = body.getBoolean("healthy");
         if (entry != null && entry.descriptor.healthy() != healthy) {
-          services.put(name, new Entry(entry.descriptor.withHealthy(healthy), event.position()));
+          services.put(name, entry.withHealthy(healthy, event.position()));
           if (healthy) {
             lastHeartbeat.put(name, System.nanoTime());
           }
@@ -151,7 +166,8 @@ public final class ServiceRegistry {
     if (services.containsKey(service.name())) {
       return Future.succeededFuture(false);
     }
-    return change(REGISTERED, "registry:register:" + service.name() + ":" + UUID.randomUUID(), service.toJson());
+    return change(REGISTERED, "registry:register:" + service.name() + ":" + UUID.randomUUID(),
+        service.toJson().put(OWNER, sight.self()));
   }
 
   /** Removes a service; false if there was none of that name. */
@@ -205,7 +221,7 @@ public final class ServiceRegistry {
       return;
     }
     lastHeartbeat.put(name, System.nanoTime());
-    if (!entry.descriptor.healthy()) {
+    if (!entry.descriptor.healthy() && decides(entry)) {
       journalHealth(name, true, entry);
     }
   }
@@ -215,10 +231,25 @@ public final class ServiceRegistry {
     long now = System.nanoTime();
     services.forEach((name, entry) -> {
       Long last = lastHeartbeat.get(name);
-      if (entry.descriptor.healthy() && last != null && now - last > ttl) {
+      if (entry.descriptor.healthy() && last != null && now - last > ttl && decides(entry)) {
         journalHealth(name, false, entry);
       }
     });
+  }
+
+  /**
+   * Whether this node decides the service's health now: it sees a quorum, and it is the owner,
+   * or the owner is not in its view and it speaks for departed nodes.
+   */
+  private boolean decides(Entry entry) {
+    if (!sight.hasQuorum()) {
+      return false;
+    }
+    String self = sight.self();
+    if (entry.owner != null && sight.sees(entry.owner)) {
+      return entry.owner.equals(self);
+    }
+    return sight.speaksForDeparted();
   }
 
   /** The id names the transition (which state, after which change), so every node that notices it writes the same event. */

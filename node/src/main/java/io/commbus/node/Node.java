@@ -10,6 +10,8 @@ import io.commbus.bus.middleware.MetricsMiddleware;
 import io.commbus.cluster.Cluster;
 import io.commbus.cluster.ClusteredVertx;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
+import io.commbus.coordinator.CoordinatorOptions;
+import io.commbus.coordinator.RegistryOptions;
 import io.commbus.node.config.NodeConfig;
 import io.commbus.node.config.PoolConfig;
 import io.commbus.node.pools.PoolServices;
@@ -194,7 +196,13 @@ public final class Node {
     if (!config.isCoordinatorEnabled()) {
       return Future.succeededFuture();
     }
-    CommBusCoordinatorVerticle verticle = new CommBusCoordinatorVerticle(bus, config.getCoordinator());
+    CoordinatorOptions options = config.getCoordinator();
+    if (cluster != null) {
+      // Health is decided with the cluster's quorum, so a node cut off from the others writes none.
+      options = new CoordinatorOptions().setDispatcher(options.getDispatcher())
+          .setRegistry(new RegistryOptions(options.getRegistry()).setClusterSight(new QuorumSight(cluster)));
+    }
+    CommBusCoordinatorVerticle verticle = new CommBusCoordinatorVerticle(bus, options);
     return vertx.deployVerticle(verticle)
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot start the coordinator: " + e.getMessage(),
             e)))

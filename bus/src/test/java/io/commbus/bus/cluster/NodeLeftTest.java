@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,6 +173,19 @@ class NodeLeftTest {
     }
     assertTrue(TimeUnit.NANOSECONDS.toMillis(left - killedAt) < SHARED_DEADLINE.toMillis(),
         "B left the cluster only after the shared calls' deadline, so they prove nothing");
+  }
+
+  @Test
+  void aKilledMemberIsMissingSoTheSurvivorHasNoQuorum() throws Exception {
+    leftAt.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // The survivor's view follows Hazelcast's event threads, with nothing to wait on.
+    while (memberA.health().missingMembers() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+
+    assertEquals(1, memberA.health().missingMembers(), "B left no goodbye: " + memberA.health());
+    assertFalse(memberA.hasQuorum(), "one of two is no majority: " + memberA.health());
   }
 
   private static CommBusException failureOf(Future<Message> call) throws Exception {

@@ -143,7 +143,8 @@ final class HealthCheck {
       // stopped on purpose, and this node still serves what it can reach.
       json.put("name", node.config().getCluster().getClusterName()).put("nodeId", cluster.nodeId())
           .put("members", cluster.members().size()).put("state", seen.state()).put("since", seen.since().toString())
-          .put("mostMembersSeen", seen.mostMembersSeen());
+          .put("mostMembersSeen", seen.mostMembersSeen()).put("missingMembers", seen.missingMembers())
+          .put("quorum", seen.quorum());
     });
     return json;
   }
