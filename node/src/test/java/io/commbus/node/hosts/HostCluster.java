@@ -1,6 +1,8 @@
 package io.commbus.node.hosts;
 
+import io.commbus.adapter.postgres.PostgresJournal;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
+import io.commbus.bus.journal.JournalRecord;
 import io.commbus.node.SpreadCallback;
 import io.commbus.node.TestConfigs;
 import io.commbus.testhosts.TestHost;
@@ -10,11 +12,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static io.commbus.node.TestConfigs.await;
@@ -31,12 +35,18 @@ final class HostCluster implements AutoCloseable {
 
   /** Where the machine's PostgreSQL puts its socket; a host reaches the server only through it. */
   static final Path POSTGRES_SOCKET_DIRECTORY = Path.of("/var/run/postgresql");
+  /** Where each run's node output is left, relative to the module (Maven's working directory for tests). */
+  private static final Path LOGS = Path.of("target", "host-logs");
 
+  private final Path dir;
   private final TestNetwork network;
   private final String table;
   private final List<HostNode> nodes = new ArrayList<>();
+  /** Every node started, restarts and the nodes they replaced included, for the logs. */
+  private final List<HostNode> started = new ArrayList<>();
 
-  private HostCluster(TestNetwork network, String table) {
+  private HostCluster(Path dir, TestNetwork network, String table) {
+    this.dir = dir;
     this.network = network;
     this.table = table;
   }
@@ -51,13 +61,13 @@ final class HostCluster implements AutoCloseable {
           + " (trust auth, user postgres, database test)");
     }
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    HostCluster hosts = new HostCluster(TestNetwork.start(), name + "_" + suffix);
+    HostCluster hosts = new HostCluster(dir, TestNetwork.start(), name + "_" + suffix);
     try {
       String cluster = "commbus-" + name + "-" + suffix;
       for (TestHost host : hosts.network.hosts()) {
-        Path nodeDir = Files.createDirectories(dir.resolve(host.name()));
+        Path nodeDir = Files.createDirectories(hosts.nodeDir(host));
         Path config = TestConfigs.write(nodeDir, "node.json", hosts.config(nodeDir, host, cluster, clusterSettings));
-        hosts.nodes.add(HostNode.start(host, config));
+        hosts.add(HostNode.start(host, config));
       }
       for (HostNode node : hosts.nodes) {
         node.awaitReady(within);
@@ -72,6 +82,11 @@ final class HostCluster implements AutoCloseable {
     }
   }
 
+  private void add(HostNode node) {
+    nodes.add(node);
+    started.add(node);
+  }
+
   private JsonObject config(Path nodeDir, TestHost host, String cluster, JsonObject clusterSettings) {
     JsonArray pools = new JsonArray().add(TestConfigs.pool("watch", "test.Seen" + host.index(), "seen", 1)
         .put("module", "host_workers").put("env", new JsonObject().put("HOST_NAME", host.name())));
@@ -83,9 +98,53 @@ final class HostCluster implements AutoCloseable {
     if (host.index() == 1) {
       // One child: two children becoming ready at once on a clustered bus both register the pool's handler.
       pools.add(TestConfigs.pricing().put("size", 1));
+      // A call of test.Stall is never answered: what a node's death finds in flight.
+      pools.add(TestConfigs.pool("stall", "test.Stall", "stall", 1).put("module", "host_workers")
+          .put("env", new JsonObject().put("STALL_MARKER", stallMarker(nodeDir).toString())));
       config.put("callbackHandlers", new JsonArray().add(SpreadCallback.class.getName()));
     }
     return config.put("pools", pools);
+  }
+
+  /**
+   * Starts the node on host {@code n} again (after {@link HostNode#kill}) and waits until it is
+   * ready and counts every host as a member, at most {@code within}.
+   */
+  HostNode restart(int n, Duration within) throws InterruptedException {
+    HostNode again = node(n).restart();
+    started.add(again);
+    nodes.set(n - 1, again);
+    again.awaitReady(within);
+    again.getUntil("/health", "cluster.members", nodes.size(), within);
+    return again;
+  }
+
+  /** What the nodes' journal holds of {@code types}, in order, read by the journal's own reader. */
+  List<JournalRecord> journal(Set<String> types) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      PostgresJournal journal = await(PostgresJournal.open(vertx, new PostgresJournalOptions().setTable(table)));
+      try {
+        return await(journal.read(1, 100_000, types));
+      } finally {
+        await(journal.close());
+      }
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private Path nodeDir(TestHost host) {
+    return dir.resolve(host.name());
+  }
+
+  private static Path stallMarker(Path nodeDir) {
+    return nodeDir.resolve("stalled");
+  }
+
+  /** The file host 1's stall worker writes once it has a call of test.Stall. */
+  Path stallMarker() {
+    return stallMarker(nodeDir(network.hosts().get(0)));
   }
 
   TestNetwork network() {
@@ -110,6 +169,16 @@ final class HostCluster implements AutoCloseable {
     } finally {
       network.close();
       dropTable();
+      writeLogs();
+    }
+  }
+
+  /** Every node's output, with arrival times, under target/host-logs: what a failed or slow run is read from. */
+  private void writeLogs() throws IOException {
+    Path logs = Files.createDirectories(LOGS);
+    for (int i = 0; i < started.size(); i++) {
+      HostNode node = started.get(i);
+      Files.writeString(logs.resolve(table + "-" + i + "-" + node.host().name() + ".log"), node.transcript());
     }
   }
 

@@ -26,16 +26,20 @@ final class HostNode implements AutoCloseable {
 
   private static final Pattern READY = Pattern.compile("commbus node ready in (\\d+) ms: admin (http://127\\.0\\.0\\.1:\\d+)");
   private static final Path ADMIN_CALL = TestConfigs.PYTHON.resolve("admin_call.py");
+  /** Hazelcast's membership and merge messages too, for the host logs a run leaves behind. */
+  private static final Path LOGGING = TestConfigs.PYTHON.resolveSibling("host-logging.properties");
   /** Above the admin API's own request timeout, so a slow answer shows as the node's, not as ours. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(90);
 
   private final TestHost host;
+  private final Path config;
   private final HostProcess process;
   private String admin;
   private long readyMillis;
 
-  private HostNode(TestHost host, HostProcess process) {
+  private HostNode(TestHost host, Path config, HostProcess process) {
     this.host = host;
+    this.config = config;
     this.process = process;
   }
 
@@ -51,12 +55,14 @@ final class HostNode implements AutoCloseable {
       command.add("--add-opens=" + open + "=ALL-UNNAMED");
     }
     command.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
-    String logging = System.getProperty("java.util.logging.config.file");
-    if (logging != null) {
-      command.add("-Djava.util.logging.config.file=" + logging);
-    }
+    command.add("-Djava.util.logging.config.file=" + LOGGING);
     command.addAll(List.of(Main.class.getName(), "node", "--config", config.toString()));
-    return new HostNode(host, host.start(command));
+    return new HostNode(host, config, host.start(command));
+  }
+
+  /** A new node process on the same host with the same configuration, as an operator restarts one. */
+  HostNode restart() {
+    return start(host, config);
   }
 
   /** Waits for the ready line; returns the start-up time it gives. */
@@ -146,6 +152,11 @@ final class HostNode implements AutoCloseable {
   /** Everything the node printed, with the times it came, for failure messages. */
   String transcript() {
     return process.transcript();
+  }
+
+  /** SIGKILL of the node and its children at once, as when its machine loses power. */
+  void kill() {
+    process.close();
   }
 
   /** SIGTERM, as an operator would; killed after the grace. Returns the exit status. */
