@@ -12,8 +12,11 @@ import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.map.IMap;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +30,11 @@ import java.util.concurrent.TimeUnit;
  * before it leaves: while shutting down it writes its address into a small replicated map, and
  * the others look there when it is removed. A member removed without a goodbye is <em>missing</em>
  * until it (or a member at its address) is back; this member has a quorum while it sees more
- * than half of the members present and missing. On the smaller side of a split, or alone after
- * the others crashed, it has none.
+ * than half of the members present and missing, and no missing member was removed within the
+ * {@code settle} time (the cluster's {@code maxNoHeartbeat}): the members cut off together are
+ * removed one by one, seconds apart, and until the last is, the smaller side of a split counts a
+ * majority it does not have. On the smaller side of a split, or alone after the others crashed,
+ * it has none.
  *
  * <p>Registered through the Hazelcast config, so it sees the first view; thread-safe.
  */
@@ -52,15 +58,18 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
   private static final System.Logger LOG = System.getLogger(ClusterView.class.getName());
 
   private final Clock clock;
+  private final Duration settle;
   private final Set<String> present = new HashSet<>();
-  private final Set<String> missing = new HashSet<>();
+  /** The members gone without a goodbye and not back, with when each was removed. */
+  private final Map<String, Instant> missing = new HashMap<>();
   private volatile HazelcastInstance hazelcast;
   private State state = State.WHOLE;
   private Instant since;
   private int mostSeen;
 
-  ClusterView(Clock clock) {
+  ClusterView(Clock clock, Duration settle) {
     this.clock = clock;
+    this.settle = settle;
     this.since = clock.instant();
   }
 
@@ -69,8 +78,14 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
     return new ClusterHealth(state.name(), since, present.size(), mostSeen, hasQuorum(), missing.size());
   }
 
-  /** Whether this member sees more than half of the members present and missing. */
+  /** Whether this member sees more than half of the members present and missing, and none was removed within the settle time. */
   synchronized boolean hasQuorum() {
+    Instant settledBefore = clock.instant().minus(settle);
+    for (Instant removed : missing.values()) {
+      if (removed.isAfter(settledBefore)) {
+        return false;
+      }
+    }
     return present.size() * 2 > present.size() + missing.size();
   }
 
@@ -93,7 +108,7 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
   public void memberRemoved(MembershipEvent event) {
     String gone = key(event.getMember().getAddress());
     synchronized (this) {
-      missing.add(gone);
+      missing.put(gone, clock.instant());
     }
     seen(event.getMembers());
     askForGoodbye(gone);
@@ -175,7 +190,7 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
       present.add(key(member.getAddress()));
     }
     // A member back at its address (after a restart or a merge) is no longer missing.
-    missing.removeAll(present);
+    missing.keySet().removeAll(present);
     mostSeen = Math.max(mostSeen, present.size());
     if (state != State.MERGING) {
       become(present.size() >= mostSeen ? State.WHOLE : State.MEMBERS_LOST);

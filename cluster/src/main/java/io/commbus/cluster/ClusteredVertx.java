@@ -96,7 +96,7 @@ public final class ClusteredVertx {
     }
     Config config = hazelcastConfig(settings, addresses);
     config.addListenerConfig(new ListenerConfig(members));
-    ClusterView view = new ClusterView(java.time.Clock.systemUTC());
+    ClusterView view = new ClusterView(java.time.Clock.systemUTC(), settings.getMaxNoHeartbeat());
     config.addListenerConfig(new ListenerConfig(view));
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     return Vertx.builder()
@@ -138,6 +138,10 @@ public final class ClusteredVertx {
     config.setProperty("hazelcast.max.no.heartbeat.seconds", seconds(settings.getMaxNoHeartbeat()));
     config.setProperty("hazelcast.merge.first.run.delay.seconds", seconds(settings.getMergeFirstRunDelay()));
     config.setProperty("hazelcast.merge.next.run.delay.seconds", seconds(settings.getMergeNextRunDelay()));
+    // A member listed without a port is looked for at cluster.port alone, not at the next two as
+    // well: after a split, the search for the other side waits seconds on each address it cannot
+    // reach, one after the other, and two more per member stretched the merge to 30 s and more.
+    config.setProperty("hazelcast.tcp.join.port.try.count", "1");
     // Hazelcast stops trying at the bound the start gives up at, rather than after its own 300 s.
     config.setProperty("hazelcast.max.join.seconds", seconds(settings.getJoinTimeout()));
 

@@ -254,6 +254,10 @@ public final class ServiceRegistry {
 
   /** The id names the transition (which state, after which change), so every node that notices it writes the same event. */
   private void journalHealth(String name, boolean healthy, Entry entry) {
+    LOG.log(System.Logger.Level.INFO, "service " + name + (healthy ? " heard again: marking it healthy"
+        : " not heard for " + options.getHeartbeatTtl().toMillis() + " ms: marking it unhealthy")
+        + (entry.owner == null || entry.owner.equals(sight.self()) ? "" : " for its node " + entry.owner
+        + ", which left this node's view"));
     String id = "registry:health:" + name + ":" + (healthy ? "up" : "down") + ":after:" + entry.version;
     bus.publish(Message.event(HEALTH_CHANGED, new JsonObject().put("name", name).put("healthy", healthy)).withId(id))
         .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "could not record the health of " + name, e));

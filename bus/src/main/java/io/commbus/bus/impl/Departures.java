@@ -1,6 +1,8 @@
 package io.commbus.bus.impl;
 
 import io.commbus.bus.Membership;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
 import io.commbus.bus.error.NodeLeftException;
 import io.commbus.bus.internal.Addresses;
 import io.commbus.bus.internal.VertxInternals;
@@ -31,6 +33,14 @@ import java.util.function.Consumer;
  * that another member may still answer is never failed; it keeps its deadline. Failures are
  * handed to the caller's context, so a reply already queued there wins. A stream, once open,
  * knows its producer's member (the accepting reply names it) and is watched by that member alone.
+ *
+ * <p>A type left with no handler is remembered as <em>orphaned</em>, with the member that held
+ * it. Vert.x may keep routing it to that member: its node selector caches who handles an
+ * address and learns of changes only from the cluster's map of registrations, and when the
+ * part of that map naming the member was held on the far side of a split, the entries vanish
+ * without an update and the cache stays. Messages sent there are lost, and the call would wait
+ * its whole deadline. So a call of an orphaned type asks the cluster again: with no handler on a
+ * remaining member it fails at once with NO_HANDLER; with one, the type is no longer orphaned.
  */
 final class Departures {
 
@@ -44,6 +54,8 @@ final class Departures {
   /** The members seen handling each watched type; a member not among them cannot have had its calls. */
   private final Map<String, Set<String>> handlersByType = new ConcurrentHashMap<>();
   private final Map<String, Set<Consumer<NodeLeftException>>> streamsByMember = new ConcurrentHashMap<>();
+  /** Types no remaining member handled at the last look, with the member that left holding them. */
+  private final Map<String, String> orphaned = new ConcurrentHashMap<>();
 
   /** A call in flight and the context its caller expects its outcome on. */
   private record Watched(Promise<?> outcome, Context context) {
@@ -76,6 +88,10 @@ final class Departures {
     });
     if (!handlersByType.containsKey(type)) {
       learnHandlers(type);
+    }
+    String gone = orphaned.get(type);
+    if (gone != null) {
+      askAgain(type, gone, watched);
     }
     reply.onComplete(ar -> {
       forget(type, watched);
@@ -112,6 +128,22 @@ final class Departures {
     });
   }
 
+  /** Fails {@code call} with NO_HANDLER when still no remaining member handles {@code type}. */
+  private void askAgain(String type, String gone, Watched call) {
+    cluster.getRegistrations(Addresses.handler(type), (registrations, failure) -> {
+      if (failure != null) {
+        return;   // the call keeps its deadline
+      }
+      if (noneRemain(registrations)) {
+        CommBusException error = new CommBusException(ErrorCode.NO_HANDLER, "no member of the cluster handles "
+            + type + ": member " + gone + ", which did, left");
+        call.context().runOnContext(v -> call.outcome().tryFail(error));
+      } else {
+        orphaned.remove(type, gone);
+      }
+    });
+  }
+
   private void forget(String type, Watched call) {
     callsByType.computeIfPresent(type, (t, set) -> set.remove(call) && set.isEmpty() ? null : set);
   }
@@ -122,7 +154,11 @@ final class Departures {
       NodeLeftException error = new NodeLeftException("member " + member + " producing the stream left the cluster");
       streams.forEach(stream -> stream.accept(error));
     }
-    for (String type : Set.copyOf(callsByType.keySet())) {
+    // Every type this bus has called, with calls in flight or not: a later call of one left
+    // without a handler must not wait its deadline either.
+    Set<String> types = new HashSet<>(handlersByType.keySet());
+    types.addAll(callsByType.keySet());
+    for (String type : types) {
       Set<String> known = handlersByType.get(type);
       if (known != null && !known.contains(member)) {
         continue;   // it never handled this type, so none of these calls went to it
@@ -132,7 +168,10 @@ final class Departures {
           registrations.forEach(registration -> handlersByType.computeIfAbsent(type,
               k -> ConcurrentHashMap.newKeySet()).add(registration.nodeId()));
           if (noneRemain(registrations)) {
+            orphaned.put(type, member);
             failCalls(type, member);
+          } else {
+            orphaned.remove(type);
           }
         }
       }));

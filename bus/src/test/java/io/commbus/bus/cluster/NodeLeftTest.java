@@ -176,6 +176,18 @@ class NodeLeftTest {
   }
 
   @Test
+  void aCallMadeAfterTheOnlyHandlerLeftFailsAtOnceWithNoHandler() throws Exception {
+    // Once the departure has been judged (the call in flight failed), a new call is no call in flight.
+    failureOf(onlyB);
+    long asked = System.nanoTime();
+    CommBusException error = failureOf(busA.query(Message.query(ONLY_B, new JsonObject()), DEADLINE));
+    long failedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+
+    assertEquals(ErrorCode.NO_HANDLER, error.code(), error.toString());
+    assertTrue(failedAfter < DEADLINE.toMillis() / 2, "failed " + failedAfter + " ms after it was made");
+  }
+
+  @Test
   void aKilledMemberIsMissingSoTheSurvivorHasNoQuorum() throws Exception {
     leftAt.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -24,7 +24,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -47,10 +46,10 @@ class PartitionTest {
   private static final Duration START = Duration.ofSeconds(60);
   /**
    * How long each side may take to see the split: ten missed heartbeats of one second (the
-   * defaults), the heartbeat round that notices it, and room for a machine whose two cores
-   * run three nodes.
+   * defaults), the heartbeat round that notices it, the survivors' claim of mastership (seconds,
+   * when the master is on the other side), and room for a machine whose two cores run three nodes.
    */
-  private static final Duration SPLIT_SEEN = Duration.ofSeconds(14);
+  private static final Duration SPLIT_SEEN = Duration.ofSeconds(25);
   /**
    * The merge after the heal: the next merge look (every 5 s by default), the join and the data
    * merge, with the same room.
@@ -104,12 +103,23 @@ class PartitionTest {
 
     long cut = System.nanoTime();
     network.cut(host3.host());
+    try {
+      cutFor(label, cutFor, cut);
+    } finally {
+      // Healed even when a check failed, so the next scenario starts from a whole cluster.
+      network.heal(host3.host());
+    }
+  }
+
+  private void cutFor(String label, Duration cutFor, long cut) throws InterruptedException {
+    HostNode host1 = hosts.node(1);
+    HostNode host3 = hosts.node(3);
     host3.getUntilAtMost("/health", "cluster.members", 1, SPLIT_SEEN);
     host1.getUntilAtMost("/health", "cluster.members", HOSTS - 1, SPLIT_SEEN);
     long split = System.nanoTime();
-    assertTrue(split - cut < cutFor.toNanos(), "the split was seen only after the cut was to end");
+    // The majority claims its quorum once the removal has settled (maxNoHeartbeat after it).
+    JsonObject majority = host1.getUntil("/health", "cluster.quorum", 1, SPLIT_SEEN).body().getJsonObject("cluster");
     JsonObject minority = cluster(host3);
-    JsonObject majority = cluster(host1);
     for (JsonObject seen : List.of(minority, majority)) {
       assertEquals("MEMBERS_LOST", seen.getString("state"), "each side reports the split: " + seen.encode());
       assertEquals(HOSTS, seen.getInteger("mostMembersSeen"), seen.encode());
@@ -122,16 +132,23 @@ class PartitionTest {
     // Both sides still reach the journal, so both acknowledge what they publish.
     publishDuringTheSplit(host1, label);
     publishDuringTheSplit(host3, label);
-    // A call across the cut fails within its deadline, with a code, rather than hanging.
-    HostNode.Reply across = host3.post("/query", new JsonObject(quote("during")));
-    assertNotEquals(200, across.status(), across.body().encode());
-    String code = across.body().getJsonObject("error").getString("code");
-    assertTrue(Set.of("NO_HANDLER", "TIMEOUT").contains(code), across.body().encode());
-    assertTrue(across.ms() < CALL_TIMEOUT_MS + 1000, "answered in " + across.ms() + " ms: " + across.body().encode());
+    // A call across the cut fails at once: no member host 3 still sees handles it. (Vert.x may
+    // still route it to host 1, where it would be lost and wait its whole deadline.)
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      HostNode.Reply across = host3.post("/query", new JsonObject(quote("during")));
+      assertEquals(404, across.status(), across.body().encode());
+      assertEquals("NO_HANDLER", across.body().getJsonObject("error").getString("code"), across.body().encode());
+      assertTrue(across.ms() < CALL_TIMEOUT_MS / 2, "answered in " + across.ms() + " ms: " + across.body().encode());
+      codes.add("NO_HANDLER " + Math.round(across.ms()) + " ms");
+    }
+    String code = String.join(", ", codes);
 
+    // The cut lasts as long as the scenario says (a duration, not a wait for an event), or until
+    // the checks of the split are done, when detection and they took longer.
     long remaining = cut + cutFor.toNanos() - System.nanoTime();
     if (remaining > 0) {
-      Thread.sleep(remaining / 1_000_000);   // the cut lasts as long as the scenario says, not a wait for an event
+      Thread.sleep(remaining / 1_000_000);
     }
     network.heal(host3.host());
     long healed = System.nanoTime();
@@ -160,10 +177,10 @@ class PartitionTest {
       assertEquals(1, services.size(), node.host() + ": " + services.encode());
       assertTrue(services.getJsonObject(0).getBoolean("healthy"), node.host() + ": " + services.encode());
     }
-    System.out.printf("PartitionTest %s cut (%d s): split seen %d ms after the cut; merged %d ms after the heal;"
-            + " during it a query across the cut got %s in %.0f ms; host 3's query answered %d ms and events crossed"
-            + " both ways %d ms after the merge%n", label, cutFor.toSeconds(), ms(split - cut), ms(merged - healed),
-        code, across.ms(), ms(queried - merged), ms(evented - merged));
+    System.out.printf("PartitionTest %s cut (%d s asked, %d ms held): split seen %d ms after the cut; merged %d ms"
+            + " after the heal; during it queries across the cut got %s; host 3's query answered %d ms and events"
+            + " crossed both ways %d ms after the merge%n", label, cutFor.toSeconds(), ms(healed - cut),
+        ms(split - cut), ms(merged - healed), code, ms(queried - merged), ms(evented - merged));
   }
 
   private void publishDuringTheSplit(HostNode node, String label) {
