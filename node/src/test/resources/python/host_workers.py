@@ -30,3 +30,24 @@ async def stall(request):
         out.write(str(os.getpid()))
     await asyncio.sleep(3600)
     return {}
+
+
+async def tick_three(request):
+    """Iterates host 3's test.Ticker callback and leaves after three ticks, so its cancel crosses the hosts."""
+    ticks = []
+    async for item in commbus.test.Ticker({}):
+        ticks.append(item["tick"])
+        if len(ticks) == 3:
+            break
+    return {"ticks": ticks}
+
+
+_worked: list = []
+
+
+async def work(request):
+    """A consumer-group member: records each test.Work event; a request without "seq" asks what it recorded."""
+    if "seq" in request:
+        _worked.append(request["seq"])
+        return {}
+    return {"host": os.environ.get("HOST_NAME"), "seqs": list(_worked)}

@@ -93,8 +93,23 @@ public final class HostProcess implements AutoCloseable {
    * @throws AssertionError when none came in time or the output ended, with everything printed
    */
   public Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+    return awaitLine(pattern, 0, timeout);
+  }
+
+  /** How many lines the process has printed so far: where {@link #awaitLine(Pattern, int, Duration)} can start. */
+  public int lineCount() {
+    synchronized (lines) {
+      return lines.size();
+    }
+  }
+
+  /**
+   * The first line matching {@code pattern} whole among those printed from line {@code from}
+   * (counted from 0) on; waits up to {@code timeout} for it, as {@link #awaitLine(Pattern, Duration)}.
+   */
+  public Matcher awaitLine(Pattern pattern, int from, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int seen = 0;
+    int seen = from;
     synchronized (lines) {
       while (true) {
         for (; seen < lines.size(); seen++) {

@@ -7,10 +7,12 @@ import io.commbus.node.SpreadCallback;
 import io.commbus.node.TestConfigs;
 import io.commbus.testhosts.TestHost;
 import io.commbus.testhosts.TestNetwork;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Tuple;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,13 +30,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * One {@code commbus node} process per test host, in one Hazelcast cluster joined by the hosts'
  * addresses, with one PostgreSQL journal reached through the server's Unix socket (the file
  * system is shared, the machine's loopback is not). Every host runs a {@code watch} pool that
- * sees {@code test.Tick}; host 1 also runs the pricing pool with its Java callback. What the
+ * sees {@code test.Tick}; host 1 also runs the pricing pool with its Java callback, a pool that
+ * never answers ({@code test.Stall}) and one that iterates host 3's {@code test.Ticker}
+ * callback; hosts 2 and 3 are the members of a consumer group of {@code test.Work}. What the
  * scenarios share; closing it stops the nodes, removes the hosts and drops the journal table.
  */
 final class HostCluster implements AutoCloseable {
 
   /** Where the machine's PostgreSQL puts its socket; a host reaches the server only through it. */
   static final Path POSTGRES_SOCKET_DIRECTORY = Path.of("/var/run/postgresql");
+  /** The type of the events the consumer group of hosts 2 and 3 handles. */
+  static final String WORK = "test.Work";
   /** Where each run's node output is left, relative to the module (Maven's working directory for tests). */
   private static final Path LOGS = Path.of("target", "host-logs");
 
@@ -101,7 +107,20 @@ final class HostCluster implements AutoCloseable {
       // A call of test.Stall is never answered: what a node's death finds in flight.
       pools.add(TestConfigs.pool("stall", "test.Stall", "stall", 1).put("module", "host_workers")
           .put("env", new JsonObject().put("STALL_MARKER", stallMarker(nodeDir).toString())));
+      // Iterates host 3's ticker callback and leaves it early.
+      pools.add(TestConfigs.pool("ticks", "test.TickThree", "tick_three", 1).put("module", "host_workers")
+          .put("callbacks", new JsonArray().add("test.Ticker")));
       config.put("callbackHandlers", new JsonArray().add(SpreadCallback.class.getName()));
+    }
+    if (host.index() == 3) {
+      config.put("callbackHandlers", new JsonArray().add(TickerCallback.class.getName()));
+    }
+    if (host.index() >= 2) {
+      // Hosts 2 and 3 are the members of one consumer group of test.Work, each a Python pool.
+      pools.add(TestConfigs.pool("work", "test.Worked" + host.index(), "work", 1).put("module", "host_workers")
+          .put("env", new JsonObject().put("HOST_NAME", host.name())));
+      config.put("groups", new JsonArray().add(new JsonObject().put("name", group())
+          .put("types", new JsonArray().add(WORK)).put("pool", "work")));
     }
     return config.put("pools", pools);
   }
@@ -117,6 +136,11 @@ final class HostCluster implements AutoCloseable {
     again.awaitReady(within);
     again.getUntil("/health", "cluster.members", nodes.size(), within);
     return again;
+  }
+
+  /** The consumer group hosts 2 and 3 are members of; its name is the run's own. */
+  String group() {
+    return "work_" + table;
   }
 
   /** What the nodes' journal holds of {@code types}, in order, read by the journal's own reader. */
@@ -186,7 +210,14 @@ final class HostCluster implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       PgConnection connection = await(PgConnection.connect(vertx, new PostgresJournalOptions().getConnect()));
+      // The group's lease and checkpoint rows live in tables every run shares.
       await(connection.query("DROP TABLE IF EXISTS " + table + ", " + table + "_head").execute()
+          .compose(v -> connection.preparedQuery("DELETE FROM commbus_group_leases WHERE group_name = $1")
+              .execute(Tuple.of(group())))
+          .compose(v -> connection.preparedQuery("DELETE FROM commbus_checkpoints WHERE group_name = $1")
+              .execute(Tuple.of(group())))
+          .recover(e -> e.getMessage() != null && e.getMessage().contains("does not exist")
+              ? Future.succeededFuture() : Future.failedFuture(e))
           .eventually(connection::close));
     } finally {
       await(vertx.close());

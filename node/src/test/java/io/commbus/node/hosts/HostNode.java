@@ -73,6 +73,16 @@ final class HostNode implements AutoCloseable {
     return readyMillis;
   }
 
+  /** How many lines the node has printed so far, for {@link #awaitLine}. */
+  int lineCount() {
+    return process.lineCount();
+  }
+
+  /** The first line matching {@code pattern} whole printed from line {@code from} on, waiting up to {@code timeout}. */
+  Matcher awaitLine(Pattern pattern, int from, Duration timeout) throws InterruptedException {
+    return process.awaitLine(pattern, from, timeout);
+  }
+
   TestHost host() {
     return host;
   }

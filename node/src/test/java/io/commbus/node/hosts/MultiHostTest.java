@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * private bridge, see {@link TestNetwork}): one Hazelcast cluster joined over TCP-IP by the
  * hosts' addresses, one PostgreSQL journal reached through the server's Unix socket (the file
  * system is shared, the machine's loopback is not). Host 1 runs the pricing pool; every host
- * runs a subscriber of {@code test.Tick}. Needs root; it fails, never skips, without it.
+ * runs a subscriber of {@code test.Tick}; host 3 serves a callback host 1's child iterates; hosts
+ * 2 and 3 are the members of a consumer group. Needs root; it fails, never skips, without it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,6 +41,7 @@ class MultiHostTest {
   private static final Duration START = Duration.ofSeconds(60);
   private static final int QUERIES = 50;
   private static final int TICKS = 20;
+  private static final int WORK = 40;
 
   private HostCluster hosts;
   private List<HostNode> nodes = List.of();
@@ -151,6 +153,24 @@ class MultiHostTest {
     assertEquals(expected, journals.get(2), "host 3's journal is host 1's");
     System.out.printf("MultiHostTest: %d publishes on host 2 at positions %d..%d, seen in order on %d hosts%n",
         TICKS, published.get(0), published.get(TICKS - 1), HOSTS);
+  }
+
+  @Test
+  @Order(4)
+  void aCallbackOnHost3IteratedByHost1sChildStopsOnHost3WhenTheChildLeavesEarly() throws Exception {
+    int written = CrossHostChecks.callbackLeftEarly(hosts, Duration.ofSeconds(10));
+    System.out.printf("MultiHostTest: host 1's child left host 3's callback after 3 ticks; host 3 had written %d"
+        + " (one every 10 ms) when the cancel reached it%n", written);
+  }
+
+  @Test
+  @Order(5)
+  void aConsumerGroupOnHosts2And3HandlesEveryEventOnceBetweenThem() {
+    CrossHostChecks.Shared shared = CrossHostChecks.workShared(hosts, "multi", WORK, Duration.ofSeconds(30));
+
+    assertEquals(0, shared.duplicates(), "each event once: " + shared);
+    assertEquals(2, shared.byHost().size(), "both members have a share: " + shared);
+    System.out.printf("MultiHostTest: %d events of the group handled once each, %s%n", WORK, shared.byHost());
   }
 
   /**

@@ -61,6 +61,8 @@ class PartitionTest {
   private static final long CALL_TIMEOUT_MS = 2000;
   private static final String SPLIT_TICK = "test.SplitTick";
   private static final int PUBLISHES_PER_SIDE = 20;
+  /** Events for the consumer group after each merge. */
+  private static final int WORK = 20;
 
   private HostCluster hosts;
   @TempDir
@@ -168,6 +170,13 @@ class PartitionTest {
     awaitEvent(host3, host1, RESTORED, "after the merge");
     long evented = System.nanoTime();
 
+    // What else crosses the hosts is back too: a callback on host 3 used from host 1, and the
+    // consumer group whose members are on both sides of the cut.
+    int ticks = CrossHostChecks.callbackLeftEarly(hosts, RESTORED);
+    CrossHostChecks.Shared shared = CrossHostChecks.workShared(hosts, label, WORK, RESTORED);
+    assertEquals(0, shared.duplicates(), "each event once: " + shared);
+    assertEquals(2, shared.byHost().size(), "hosts 2 and 3 both have a share again: " + shared);
+
     assertEveryAcknowledgedEventOnce();
     List<JournalRecord> health = hosts.journal(Set.of("commbus.registry.ServiceHealthChanged"));
     assertEquals(List.of(), health.stream().map(r -> r.event().body().toString()).toList(),
@@ -179,8 +188,10 @@ class PartitionTest {
     }
     System.out.printf("PartitionTest %s cut (%d s asked, %d ms held): split seen %d ms after the cut; merged %d ms"
             + " after the heal; during it queries across the cut got %s; host 3's query answered %d ms and events"
-            + " crossed both ways %d ms after the merge%n", label, cutFor.toSeconds(), ms(healed - cut),
-        ms(split - cut), ms(merged - healed), code, ms(queried - merged), ms(evented - merged));
+            + " crossed both ways %d ms after the merge; host 3's callback had written %d ticks when the"
+            + " cancel came; the group shared %d events as %s%n", label, cutFor.toSeconds(), ms(healed - cut),
+        ms(split - cut), ms(merged - healed), code, ms(queried - merged), ms(evented - merged), ticks, WORK,
+        shared.byHost());
   }
 
   private void publishDuringTheSplit(HostNode node, String label) {
