@@ -39,20 +39,24 @@ final class HostCluster implements AutoCloseable {
 
   /** Where the machine's PostgreSQL puts its socket; a host reaches the server only through it. */
   static final Path POSTGRES_SOCKET_DIRECTORY = Path.of("/var/run/postgresql");
+  /** Every node's event-bus port. */
+  static final int EVENT_BUS_PORT = 5801;
   /** The type of the events the consumer group of hosts 2 and 3 handles. */
   static final String WORK = "test.Work";
   /** Where each run's node output is left, relative to the module (Maven's working directory for tests). */
   private static final Path LOGS = Path.of("target", "host-logs");
 
   private final Path dir;
+  private final Path tokenFile;
   private final TestNetwork network;
   private final String table;
   private final List<HostNode> nodes = new ArrayList<>();
   /** Every node started, restarts and the nodes they replaced included, for the logs. */
   private final List<HostNode> started = new ArrayList<>();
 
-  private HostCluster(Path dir, TestNetwork network, String table) {
+  private HostCluster(Path dir, Path tokenFile, TestNetwork network, String table) {
     this.dir = dir;
+    this.tokenFile = tokenFile;
     this.network = network;
     this.table = table;
   }
@@ -67,13 +71,13 @@ final class HostCluster implements AutoCloseable {
           + " (trust auth, user postgres, database test)");
     }
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    HostCluster hosts = new HostCluster(dir, TestNetwork.start(), name + "_" + suffix);
+    HostCluster hosts = new HostCluster(dir, adminToken(dir), TestNetwork.start(), name + "_" + suffix);
     try {
       String cluster = "commbus-" + name + "-" + suffix;
       for (TestHost host : hosts.network.hosts()) {
         Path nodeDir = Files.createDirectories(hosts.nodeDir(host));
         Path config = TestConfigs.write(nodeDir, "node.json", hosts.config(nodeDir, host, cluster, clusterSettings));
-        hosts.add(HostNode.start(host, config));
+        hosts.add(HostNode.start(host, config, hosts.tokenFile));
       }
       for (HostNode node : hosts.nodes) {
         node.awaitReady(within);
@@ -88,6 +92,16 @@ final class HostCluster implements AutoCloseable {
     }
   }
 
+  /** A token for every node's admin API, in a file only its owner reads. */
+  private static Path adminToken(Path dir) throws IOException {
+    Path file = Files.createDirectories(dir).resolve("admin.token");
+    byte[] random = new byte[24];
+    new java.security.SecureRandom().nextBytes(random);
+    Files.writeString(file, java.util.HexFormat.of().formatHex(random));
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
   private void add(HostNode node) {
     nodes.add(node);
     started.add(node);
@@ -99,8 +113,13 @@ final class HostCluster implements AutoCloseable {
     JsonObject config = TestConfigs.node(nodeDir)
         .put("journal", new JsonObject().put("type", "postgres").put("host", POSTGRES_SOCKET_DIRECTORY.toString())
             .put("table", table))
+        // The admin API on the host's address, as another host's CLI or a probe would reach it.
+        .put("admin", new JsonObject().put("host", host.address()).put("port", 0)
+            .put("tokenFile", tokenFile.toString()))
+        // A fixed event-bus port, as firewall rules between hosts need; each host has its own address.
         .put("cluster", new JsonObject().put("enabled", true).put("name", cluster).put("host", host.address())
-            .put("members", new JsonArray(network.addresses())).mergeIn(clusterSettings));
+            .put("eventBusPort", EVENT_BUS_PORT).put("members", new JsonArray(network.addresses()))
+            .mergeIn(clusterSettings));
     if (host.index() == 1) {
       // One child: two children becoming ready at once on a clustered bus both register the pool's handler.
       pools.add(TestConfigs.pricing().put("size", 1));

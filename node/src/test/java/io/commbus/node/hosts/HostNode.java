@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * A {@code commbus node} process on a test host, and its admin API. The admin API listens on
- * the host's own loopback, so every call is made from inside the host, by {@code admin_call.py}.
+ * the host's address with a bearer token; calls are made from inside a host, its own or another,
+ * by {@code admin_call.py}.
  */
 final class HostNode implements AutoCloseable {
 
@@ -24,7 +25,7 @@ final class HostNode implements AutoCloseable {
   record Reply(int status, double ms, JsonObject body) {
   }
 
-  private static final Pattern READY = Pattern.compile("commbus node ready in (\\d+) ms: admin (http://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern READY = Pattern.compile("commbus node ready in (\\d+) ms: admin (http://[0-9.]+:\\d+)");
   private static final Path ADMIN_CALL = TestConfigs.PYTHON.resolve("admin_call.py");
   /** Hazelcast's membership and merge messages too, for the host logs a run leaves behind. */
   private static final Path LOGGING = TestConfigs.PYTHON.resolveSibling("host-logging.properties");
@@ -33,18 +34,23 @@ final class HostNode implements AutoCloseable {
 
   private final TestHost host;
   private final Path config;
+  private final Path tokenFile;
   private final HostProcess process;
   private String admin;
   private long readyMillis;
 
-  private HostNode(TestHost host, Path config, HostProcess process) {
+  private HostNode(TestHost host, Path config, Path tokenFile, HostProcess process) {
     this.host = host;
     this.config = config;
+    this.tokenFile = tokenFile;
     this.process = process;
   }
 
-  /** Starts {@code commbus node --config config} on the host, with the test class path (the node's and the tests'). */
-  static HostNode start(TestHost host, Path config) {
+  /**
+   * Starts {@code commbus node --config config} on the host, with the test class path (the
+   * node's and the tests'); its admin API asks for the token in {@code tokenFile}.
+   */
+  static HostNode start(TestHost host, Path config, Path tokenFile) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // Three nodes share the machine's two cores: a serial collector adds no GC threads to the contest.
         "-cp", System.getProperty("java.class.path"), "-XX:+UseSerialGC",
@@ -57,12 +63,12 @@ final class HostNode implements AutoCloseable {
     command.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
     command.add("-Djava.util.logging.config.file=" + LOGGING);
     command.addAll(List.of(Main.class.getName(), "node", "--config", config.toString()));
-    return new HostNode(host, config, host.start(command));
+    return new HostNode(host, config, tokenFile, host.start(command));
   }
 
   /** A new node process on the same host with the same configuration, as an operator restarts one. */
   HostNode restart() {
-    return start(host, config);
+    return start(host, config, tokenFile);
   }
 
   /** Waits for the ready line; returns the start-up time it gives. */
@@ -144,12 +150,34 @@ final class HostNode implements AutoCloseable {
   }
 
   private SystemCommand adminCall(List<String> args) {
+    return adminCall(host, true, args);
+  }
+
+  /** A GET of this node's admin API made from {@code from}, another host, with the token or without. */
+  Reply getFrom(TestHost from, String path, boolean withToken) {
+    SystemCommand result = adminCall(from, withToken, List.of("GET", path));
+    if (!result.succeeded() || result.lines().isEmpty()) {
+      throw new AssertionError("admin call from " + from.name() + " to " + host.name() + " failed: "
+          + result.describe());
+    }
+    return reply(result.lines().get(0));
+  }
+
+  private SystemCommand adminCall(TestHost from, boolean withToken, List<String> args) {
     if (admin == null) {
       throw new IllegalStateException("the node on " + host.name() + " is not ready yet");
     }
     List<String> command = new ArrayList<>(List.of("python3", ADMIN_CALL.toString(), admin));
+    if (withToken) {
+      command.addAll(List.of("--token-file", tokenFile.toString()));
+    }
     command.addAll(args);
-    return host.run(CALL_TIMEOUT, command);
+    return from.run(CALL_TIMEOUT, command);
+  }
+
+  /** Where the admin API listens, as its ready line said. */
+  String admin() {
+    return admin;
   }
 
   private static Reply reply(String line) {

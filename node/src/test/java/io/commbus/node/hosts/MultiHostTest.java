@@ -1,6 +1,8 @@
 package io.commbus.node.hosts;
 
 import io.commbus.node.TestConfigs;
+import io.commbus.testhosts.SystemCommand;
+import io.commbus.testhosts.TestHost;
 import io.commbus.testhosts.TestNetwork;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -153,6 +155,26 @@ class MultiHostTest {
     assertEquals(expected, journals.get(2), "host 3's journal is host 1's");
     System.out.printf("MultiHostTest: %d publishes on host 2 at positions %d..%d, seen in order on %d hosts%n",
         TICKS, published.get(0), published.get(TICKS - 1), HOSTS);
+  }
+
+  @Test
+  @Order(6)
+  void host1sAdminApiAnswersHost2WithTheTokenAndRefusesItWithout() {
+    HostNode host1 = node(1);
+    TestHost host2 = node(2).host();
+
+    HostNode.Reply with = host1.getFrom(host2, "/health", true);
+    HostNode.Reply without = host1.getFrom(host2, "/health", false);
+
+    assertEquals(200, with.status(), with.body().encode());
+    assertEquals(401, without.status(), without.body().encode());
+    assertTrue(host1.admin().startsWith("http://" + host1.host().address() + ":"), host1.admin());
+    // Every node's event bus on the fixed port, the one firewall rules between hosts would open.
+    for (HostNode node : nodes) {
+      SystemCommand listening = node.host().run(Duration.ofSeconds(10),
+          List.of("ss", "-ltnH", "sport = :" + HostCluster.EVENT_BUS_PORT));
+      assertTrue(listening.succeeded() && !listening.lines().isEmpty(), node.host() + ": " + listening.describe());
+    }
   }
 
   @Test
