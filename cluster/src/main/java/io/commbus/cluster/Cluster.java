@@ -42,8 +42,9 @@ public final class Cluster {
   /**
    * Whether this member sees more than half of the cluster: the members present, and those gone
    * without saying goodbye (crashed, or on the other side of a split) and not back yet. A member
-   * stopped on purpose says goodbye and no longer counts. For {@code maxNoHeartbeat} after a member
-   * is removed no member claims a quorum: others cut off with it may not be removed yet. What
+   * stopped on purpose says goodbye and no longer counts. For {@code maxNoHeartbeat} and two
+   * heartbeats after a member is removed no member claims a quorum: others cut off with it may
+   * not be removed yet. What
    * only one side of a split may decide for the whole cluster is decided on the side that has it.
    */
   public boolean hasQuorum() {

@@ -1,6 +1,5 @@
 package io.commbus.cluster;
 
-import com.hazelcast.cluster.Address;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
@@ -9,7 +8,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
-import com.hazelcast.map.IMap;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What this member sees of its cluster, for health reports and for deciding whether it may
@@ -27,14 +24,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Hazelcast cannot tell a split from a crash: both look like a member that stopped
  * answering. It can tell neither from a member stopped on purpose, so each member says goodbye
- * before it leaves: while shutting down it writes its address into a small replicated map, and
- * the others look there when it is removed. A member removed without a goodbye is <em>missing</em>
- * until it (or a member at its address) is back; this member has a quorum while it sees more
- * than half of the members present and missing, and no missing member was removed within the
- * {@code settle} time (the cluster's {@code maxNoHeartbeat}): the members cut off together are
- * removed one by one, seconds apart, and until the last is, the smaller side of a split counts a
- * majority it does not have. On the smaller side of a split, or alone after the others crashed,
- * it has none.
+ * before it leaves ({@link Goodbyes}). A member removed without a goodbye is <em>missing</em>
+ * until it (or a member at its address) is back, or until as many members are present as were
+ * ever seen at once (then it was replaced). This member has a quorum while it sees more than
+ * half of the members present and missing, and no missing member was removed within the
+ * {@code settle} time: the members cut off together are removed one by one, seconds apart, and
+ * until the last is, the smaller side of a split counts a majority it does not have. On the
+ * smaller side of a split, or alone after the others crashed, it has none.
  *
  * <p>Registered through the Hazelcast config, so it sees the first view; thread-safe.
  */
@@ -49,13 +45,6 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
     /** Hazelcast is merging this member back into a cluster it was split from. */
     MERGING
   }
-
-  /** The map members write their address into as they leave on purpose. */
-  static final String GOODBYES = "commbus.cluster.goodbyes";
-  /** How long a leaving member waits for its goodbye to be stored before it leaves regardless. */
-  private static final long GOODBYE_BOUND_SECONDS = 5;
-
-  private static final System.Logger LOG = System.getLogger(ClusterView.class.getName());
 
   private final Clock clock;
   private final Duration settle;
@@ -96,42 +85,41 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
 
   @Override
   public void init(InitialMembershipEvent event) {
-    seen(event.getMembers());
+    seen(keys(event.getMembers()));
+    HazelcastInstance instance = hazelcast;
+    if (instance != null) {
+      Goodbyes.forgetOwn(instance);
+    }
   }
 
   @Override
   public void memberAdded(MembershipEvent event) {
-    seen(event.getMembers());
+    seen(keys(event.getMembers()));
   }
 
   @Override
   public void memberRemoved(MembershipEvent event) {
-    String gone = key(event.getMember().getAddress());
-    synchronized (this) {
-      missing.put(gone, clock.instant());
-    }
-    seen(event.getMembers());
+    String gone = Goodbyes.key(event.getMember().getAddress());
+    removed(gone, keys(event.getMembers()));
     askForGoodbye(gone);
   }
 
-  /** A goodbye, if the member left one, was stored before it began to leave; the lookup does not block Hazelcast's event thread. */
+  /** The member at {@code gone} was removed, {@code remaining} are present: it is missing until a goodbye says otherwise. */
+  synchronized void removed(String gone, Set<String> remaining) {
+    missing.put(gone, clock.instant());
+    seen(remaining);
+  }
+
+  /** The member at {@code member} left a goodbye: it stopped on purpose, so it is not missing. */
+  synchronized void saidGoodbye(String member) {
+    missing.remove(member);
+  }
+
+  /** A goodbye, if the member left one, was stored before it began to leave. */
   private void askForGoodbye(String gone) {
     HazelcastInstance instance = hazelcast;
-    if (instance == null) {
-      return;
-    }
-    try {
-      IMap<String, Long> goodbyes = instance.getMap(GOODBYES);
-      goodbyes.getAsync(gone).whenComplete((left, e) -> {
-        if (left != null) {
-          synchronized (this) {
-            missing.remove(gone);
-          }
-          goodbyes.removeAsync(gone);
-        }
-      });
-    } catch (RuntimeException stopping) {
-      // This member is shutting down itself: what it sees no longer matters.
+    if (instance != null) {
+      Goodbyes.lookUp(instance, gone, this::saidGoodbye);
     }
   }
 
@@ -160,38 +148,41 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
     HazelcastInstance instance = hazelcast;
     if (instance != null) {
       try {
-        seen(instance.getCluster().getMembers());
+        seen(keys(instance.getCluster().getMembers()));
       } catch (RuntimeException stopping) {
         // Shutting down: nothing to see.
       }
     }
   }
 
-  /** Runs on the thread shutting Hazelcast down, before this member leaves, so it may block, boundedly. */
+  /** Runs on the thread shutting Hazelcast down, before this member leaves. */
   private void sayGoodbye() {
     HazelcastInstance instance = hazelcast;
-    if (instance == null || health().members() < 2) {
-      return;
-    }
-    try {
-      instance.<String, Long>getMap(GOODBYES).putAsync(key(instance.getCluster().getLocalMember().getAddress()),
-          clock.millis()).toCompletableFuture().get(GOODBYE_BOUND_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      // The others then count this member missing until it is back: they are more careful, not wrong.
-      LOG.log(System.Logger.Level.DEBUG, "could not say goodbye to the cluster: " + e);
+    if (instance != null && health().members() >= 2) {
+      Goodbyes.say(instance);
     }
   }
 
-  private synchronized void seen(Set<Member> members) {
-    present.clear();
+  private static Set<String> keys(Set<Member> members) {
+    Set<String> keys = new HashSet<>();
     for (Member member : members) {
-      present.add(key(member.getAddress()));
+      keys.add(Goodbyes.key(member.getAddress()));
     }
+    return keys;
+  }
+
+  /** The members at {@code members} are present now (by their {@link Goodbyes#key}s). */
+  synchronized void seen(Set<String> members) {
+    present.clear();
+    present.addAll(members);
     // A member back at its address (after a restart or a merge) is no longer missing.
     missing.keySet().removeAll(present);
     mostSeen = Math.max(mostSeen, present.size());
+    // Nor are members replaced: a crashed node back at another address, or a new one in its
+    // place, would otherwise be counted twice for ever. The oldest missing go first.
+    while (missing.size() > mostSeen - present.size()) {
+      missing.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).ifPresent(missing::remove);
+    }
     if (state != State.MERGING) {
       become(present.size() >= mostSeen ? State.WHOLE : State.MEMBERS_LOST);
     }
@@ -202,9 +193,5 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
       state = next;
       since = clock.instant();
     }
-  }
-
-  private static String key(Address address) {
-    return address.getHost() + ":" + address.getPort();
   }
 }

@@ -96,7 +96,10 @@ public final class ClusteredVertx {
     }
     Config config = hazelcastConfig(settings, addresses);
     config.addListenerConfig(new ListenerConfig(members));
-    ClusterView view = new ClusterView(java.time.Clock.systemUTC(), settings.getMaxNoHeartbeat());
+    // Members cut off together are all removed within maxNoHeartbeat of the first, give or take
+    // the heartbeat rounds that notice it: until then no quorum is claimed.
+    ClusterView view = new ClusterView(java.time.Clock.systemUTC(),
+        settings.getMaxNoHeartbeat().plus(settings.getHeartbeatInterval().multipliedBy(2)));
     config.addListenerConfig(new ListenerConfig(view));
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     return Vertx.builder()

@@ -164,6 +164,8 @@ class HealthWriterTest extends JournaledBusFixture {
     Future<Void> up = becomes(other, "svc", true);
     owner.heartbeat("svc");
     await(up);
+    ownerView.quorum = false;   // no further heartbeat comes: the owner would mark it down again 200 ms on
+    otherView.quorum = false;
 
     List<Boolean> written = await(journal.read(1, 1000, Set.of(ServiceRegistry.HEALTH_CHANGED))).stream()
         .map(record -> ((JsonObject) record.event().body()).getBoolean("healthy")).toList();

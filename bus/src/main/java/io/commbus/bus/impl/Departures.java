@@ -1,8 +1,7 @@
 package io.commbus.bus.impl;
 
 import io.commbus.bus.Membership;
-import io.commbus.bus.error.CommBusException;
-import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.error.NoHandlerException;
 import io.commbus.bus.error.NodeLeftException;
 import io.commbus.bus.internal.Addresses;
 import io.commbus.bus.internal.VertxInternals;
@@ -39,8 +38,9 @@ import java.util.function.Consumer;
  * address and learns of changes only from the cluster's map of registrations, and when the
  * part of that map naming the member was held on the far side of a split, the entries vanish
  * without an update and the cache stays. Messages sent there are lost, and the call would wait
- * its whole deadline. So a call of an orphaned type asks the cluster again: with no handler on a
- * remaining member it fails at once with NO_HANDLER; with one, the type is no longer orphaned.
+ * its whole deadline. So a call of an orphaned type asks the cluster again before it is sent:
+ * with no handler on a remaining member it fails at once with NO_HANDLER, unsent; with one, or
+ * with the member back, it is sent and the type is no longer orphaned.
  */
 final class Departures {
 
@@ -89,10 +89,6 @@ final class Departures {
     if (!handlersByType.containsKey(type)) {
       learnHandlers(type);
     }
-    String gone = orphaned.get(type);
-    if (gone != null) {
-      askAgain(type, gone, watched);
-    }
     reply.onComplete(ar -> {
       forget(type, watched);
       if (ar.succeeded()) {
@@ -128,20 +124,36 @@ final class Departures {
     });
   }
 
-  /** Fails {@code call} with NO_HANDLER when still no remaining member handles {@code type}. */
-  private void askAgain(String type, String gone, Watched call) {
+  /** Whether no remaining member handled {@code type} at the last look: a call of it should {@link #stillHandled} first. */
+  boolean isOrphaned(String type) {
+    return orphaned.containsKey(type);
+  }
+
+  /**
+   * Completes, on {@code context}, when a call of the orphaned {@code type} may be sent: its
+   * member is back, or a remaining member handles it. Fails with NO_HANDLER when none does. A
+   * failed lookup lets the call go, to meet its deadline as it would have.
+   */
+  Future<Void> stillHandled(String type, Context context) {
+    Promise<Void> handled = VertxInternals.promiseOn(context);
+    String gone = orphaned.get(type);
+    if (gone == null || cluster.getNodes().contains(gone)) {
+      orphaned.remove(type);
+      handled.complete();
+      return handled.future();
+    }
     cluster.getRegistrations(Addresses.handler(type), (registrations, failure) -> {
-      if (failure != null) {
-        return;   // the call keeps its deadline
-      }
-      if (noneRemain(registrations)) {
-        CommBusException error = new CommBusException(ErrorCode.NO_HANDLER, "no member of the cluster handles "
-            + type + ": member " + gone + ", which did, left");
-        call.context().runOnContext(v -> call.outcome().tryFail(error));
+      if (failure == null && noneRemain(registrations)) {
+        handled.tryFail(new NoHandlerException("no member of the cluster handles " + type + ": member " + gone
+            + ", which did, left"));
       } else {
-        orphaned.remove(type, gone);
+        if (failure == null) {
+          orphaned.remove(type, gone);
+        }
+        handled.tryComplete();
       }
     });
+    return handled.future();
   }
 
   private void forget(String type, Watched call) {

@@ -20,6 +20,7 @@ import io.commbus.bus.stream.StreamConsumer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -165,10 +166,17 @@ final class Outbound {
       span.end();
       return Future.failedFuture(e);
     }
-    Future<io.vertx.core.eventbus.Message<Object>> reply =
-        eventBus.request(Addresses.handler(call.type), body.body(), delivery);
-    if (departures != null) {
-      reply = departures.watch(call.type, vertx.getOrCreateContext(), reply);
+    Future<io.vertx.core.eventbus.Message<Object>> reply;
+    if (departures == null) {
+      reply = eventBus.request(Addresses.handler(call.type), body.body(), delivery);
+    } else {
+      Context context = vertx.getOrCreateContext();
+      // A type whose every handler left is looked up again before it is sent (see Departures).
+      reply = departures.isOrphaned(call.type)
+          ? departures.stillHandled(call.type, context)
+              .compose(v -> eventBus.request(Addresses.handler(call.type), body.body(), delivery))
+          : eventBus.request(Addresses.handler(call.type), body.body(), delivery);
+      reply = departures.watch(call.type, context, reply);
     }
     return reply.transform(ar -> {
       if (ar.succeeded()) {
@@ -207,26 +215,34 @@ final class Outbound {
                                             Function<io.vertx.core.eventbus.Message<Object>, T> decoder) {
     long idleMillis = (options.getStreamIdleTimeout() != null ? options.getStreamIdleTimeout() : timeout).toMillis();
     int window = options.getStreamWindow();
-    return perform(query, Category.QUERY, (call, message) -> {
-      Span span = tracing.startOutgoing("query", call.type, SpanKind.CLIENT);
-      try {
-        PayloadMapper.Body body = bodyOf(message);
-        DeliveryOptions delivery = body.mark(call.delivery(tracing, span, timeout));
-        StreamConsumer<T> stream = new StreamConsumer<>(vertx, vertx.getOrCreateContext(), Ids.messageId(), window,
-            idleMillis, decoder);
-        Future<QueryStream<T>> opened = stream.open(Addresses.handler(call.type), body.body(), delivery,
-            failure -> ReplyFailures.of(failure, call.type, timeout),
-            departures == null ? request -> request : request -> departures.watch(call.type, vertx.getOrCreateContext(), request));
-        if (departures != null) {
-          opened.onSuccess(open -> watchProducer(stream));
-        }
-        return opened;
-      } catch (CommBusException e) {
-        return Future.failedFuture(e);
-      } finally {
-        span.end();
+    return perform(query, Category.QUERY, (call, message) -> departures != null && departures.isOrphaned(call.type)
+        // A type whose every handler left is looked up again before the stream is opened (see Departures).
+        ? departures.stillHandled(call.type, vertx.getOrCreateContext())
+            .compose(v -> openCall(call, message, timeout, idleMillis, window, decoder))
+        : openCall(call, message, timeout, idleMillis, window, decoder));
+  }
+
+  /** Opens the stream of one call: its consumer, the request that asks the handler for it. */
+  private <T> Future<QueryStream<T>> openCall(Call call, Object message, Duration timeout, long idleMillis,
+                                              int window, Function<io.vertx.core.eventbus.Message<Object>, T> decoder) {
+    Span span = tracing.startOutgoing("query", call.type, SpanKind.CLIENT);
+    try {
+      PayloadMapper.Body body = bodyOf(message);
+      DeliveryOptions delivery = body.mark(call.delivery(tracing, span, timeout));
+      StreamConsumer<T> stream = new StreamConsumer<>(vertx, vertx.getOrCreateContext(), Ids.messageId(), window,
+          idleMillis, decoder);
+      Future<QueryStream<T>> opened = stream.open(Addresses.handler(call.type), body.body(), delivery,
+          failure -> ReplyFailures.of(failure, call.type, timeout),
+          departures == null ? request -> request : request -> departures.watch(call.type, vertx.getOrCreateContext(), request));
+      if (departures != null) {
+        opened.onSuccess(open -> watchProducer(stream));
       }
-    });
+      return opened;
+    } catch (CommBusException e) {
+      return Future.failedFuture(e);
+    } finally {
+      span.end();
+    }
   }
 
   /** Fails an open stream at once if its producer's member leaves; a stream of one has no producer. */

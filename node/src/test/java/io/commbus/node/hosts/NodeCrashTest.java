@@ -118,7 +118,7 @@ class NodeCrashTest {
   }
 
   /** Asks {@code node}'s /services until the pricing service has {@code healthy}, at most {@link #RESTORED}. */
-  private static void awaitServiceHealth(HostNode node, boolean healthy) {
+  private static void awaitServiceHealth(HostNode node, boolean healthy) throws InterruptedException {
     long deadline = System.nanoTime() + RESTORED.toNanos();
     JsonArray services = null;
     while (System.nanoTime() < deadline) {
@@ -126,6 +126,7 @@ class NodeCrashTest {
       if (services.size() == 1 && services.getJsonObject(0).getBoolean("healthy") == healthy) {
         return;
       }
+      Thread.sleep(100);   // the registry changes on heartbeats and their expiry, with nothing here to wait on
     }
     fail(node.host() + ": the pricing service did not become " + (healthy ? "healthy" : "unhealthy") + " within "
         + RESTORED.toSeconds() + " s: " + services);

@@ -224,8 +224,8 @@ class PartitionTest {
     return node.get("/health").body().getJsonObject("cluster");
   }
 
-  /** Asks {@code node}'s /health until its cluster state is {@code state}, at most {@code within}. */
-  private static void awaitCluster(HostNode node, String state, Duration within) {
+  /** Asks {@code node}'s /health until its cluster state is {@code state} with a quorum, at most {@code within}. */
+  private static void awaitCluster(HostNode node, String state, Duration within) throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     JsonObject seen = null;
     while (System.nanoTime() < deadline) {
@@ -233,6 +233,7 @@ class PartitionTest {
       if (state.equals(seen.getString("state")) && seen.getBoolean("quorum")) {
         return;
       }
+      Thread.sleep(100);   // the node's view changes on its own, with nothing here to wait on
     }
     fail(node.host() + " did not report " + state + " with a quorum within " + within.toSeconds() + " s: " + seen);
   }
