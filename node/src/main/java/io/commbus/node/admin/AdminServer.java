@@ -59,10 +59,10 @@ public final class AdminServer extends VerticleBase implements NodeFront {
 
   private static Map<String, String> endpoints() {
     Map<String, String> endpoints = new LinkedHashMap<>();
-    for (String path : List.of("/health", "/metrics", "/services", "/processes", "/journal")) {
+    for (String path : List.of("/health", "/metrics", "/services", "/processes", "/journal", "/subscribe")) {
       endpoints.put(path, "GET");
     }
-    for (String path : List.of("/publish", "/send", "/query")) {
+    for (String path : List.of("/publish", "/send", "/query", "/queryStream")) {
       endpoints.put(path, "POST");
     }
     return Collections.unmodifiableMap(endpoints);
@@ -81,6 +81,7 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     NodeMetrics metrics = new NodeMetrics(node);
     JournalBrowser journal = new JournalBrowser(node.journal());
     BusEndpoints calls = new BusEndpoints(node.bus());
+    BusStreams streams = new BusStreams(node.bus());
 
     ConnectionLimits limits = new ConnectionLimits(vertx, node.config().getAdmin());
     Router router = Router.router(vertx);
@@ -118,6 +119,9 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     post(router, body, "/publish", b -> here(calls.publish(b)));
     post(router, body, "/send", b -> here(calls.send(b)));
     post(router, body, "/query", b -> here(calls.query(b)));
+    router.post("/queryStream").handler(body)
+        .handler(ctx -> streams.queryStream(ctx, here(calls.queryStream(ctx.body().buffer()))));
+    router.get("/subscribe").handler(streams::subscribe);
     router.route().last().handler(AdminServer::noSuchEndpoint);
     router.errorHandler(413, ctx -> json(ctx, 413, ErrorReplies.invalid("the request body is larger than "
         + MAX_BODY_BYTES + " bytes")));

@@ -6,6 +6,7 @@ import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.config.Check;
 import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.bus.Message;
+import io.commbus.bus.QueryStream;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.vertx.core.Future;
@@ -18,7 +19,7 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * {@code POST /publish}, {@code /send} and {@code /query}: a JSON request
+ * {@code POST /publish}, {@code /send}, {@code /query} and {@code /queryStream}: a JSON request
  * {@code {"type": ..., "payload": {...}, "timeoutMs": ..., "metadata": {...}, "id": ...}} becomes
  * a bus call. Answers {@code {"position": n}}, {@code {"sent": true}} and {@code {"reply": ...}};
  * a failure answers {@code {"error": {"code", "message", ...}}} with a status that fits its code.
@@ -47,6 +48,12 @@ final class BusEndpoints {
   Future<JsonObject> query(Buffer body) {
     return parse(body, Category.QUERY).compose(request -> request.timeout() == null ? bus.query(request.message())
         : bus.query(request.message(), request.timeout())).map(BusEndpoints::reply);
+  }
+
+  /** {@code POST /queryStream}: the same request as a query; the stream, once the handler has accepted it. */
+  Future<QueryStream<Message>> queryStream(Buffer body) {
+    return parse(body, Category.QUERY).compose(request -> request.timeout() == null
+        ? bus.queryStream(request.message()) : bus.queryStream(request.message(), request.timeout()));
   }
 
   private static JsonObject reply(Message reply) {

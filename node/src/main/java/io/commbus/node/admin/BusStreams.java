@@ -1,0 +1,124 @@
+package io.commbus.node.admin;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.Message;
+import io.commbus.bus.QueryStream;
+import io.commbus.bus.Registration;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Base64;
+import java.util.TreeMap;
+
+/**
+ * The admin API's streams, as {@link StreamReply} writes them:
+ * <ul>
+ *   <li>{@code POST /queryStream}, the body of a {@code /query}: the handler's items, each an
+ *   {@code item} record, then {@code end} with their count, or {@code error}. The handler's
+ *   pace follows the client's: when the client reads slowly, the stream is paused, so its
+ *   credit stops the producer. A client that goes away cancels the stream.</li>
+ *   <li>{@code GET /subscribe?type=T[&from=POS]}: the events of type {@code T}, each an
+ *   {@code event} record ({@code position}, {@code id}, {@code type}, {@code body} or
+ *   {@code bodyBase64}, {@code metadata}), live, or from journal position {@code POS} on
+ *   (the journal's, then live, with no gap and no duplicate). Events cannot wait for a slow
+ *   client: one that falls {@link StreamReply#WRITE_QUEUE_BYTES} behind gets an {@code error}
+ *   (OVERLOADED) and is let go, and the subscription with it.</li>
+ * </ul>
+ * A request that fails before its stream opens (a bad body, no handler) is answered like any
+ * other, with the error's status and JSON.
+ */
+final class BusStreams {
+
+  private final CommBus bus;
+
+  BusStreams(CommBus bus) {
+    this.bus = bus;
+  }
+
+  /** {@code POST /queryStream}; {@code opened} is the stream as the admin server's context sees it. */
+  void queryStream(RoutingContext ctx, Future<QueryStream<Message>> opened) {
+    opened.onComplete(ar -> {
+      if (ar.failed()) {
+        ErrorReplies.fail(ctx, ar.cause());
+        return;
+      }
+      QueryStream<Message> stream = ar.result();
+      StreamReply reply = StreamReply.start(ctx);
+      long[] items = {0};
+      reply.onClientGone(v -> stream.cancel());
+      stream.exceptionHandler(reply::fail);
+      stream.endHandler(v -> reply.end(new JsonObject().put("items", items[0])));
+      stream.handler(item -> {
+        items[0]++;
+        Object body = item.body();
+        if (body instanceof Buffer) {
+          reply.write("itemBase64", Base64.getEncoder().encodeToString(((Buffer) body).getBytes()));
+        } else {
+          reply.write("item", body);
+        }
+        if (reply.full()) {
+          stream.pause();
+          reply.onDrain(stream::resume);
+        }
+      });
+    });
+  }
+
+  /** {@code GET /subscribe}. */
+  void subscribe(RoutingContext ctx) {
+    MultiMap params = ctx.queryParams();
+    String type = params.get("type");
+    if (type == null || type.isBlank()) {
+      ErrorReplies.json(ctx.response(), 400, ErrorReplies.invalid("type: required, the event type to follow"
+          + " (GET /subscribe?type=orders.Placed[&from=POSITION])"));
+      return;
+    }
+    Long from;
+    try {
+      from = params.get("from") == null ? null : Long.parseLong(params.get("from").trim());
+    } catch (NumberFormatException e) {
+      from = -1L;
+    }
+    if (from != null && from < 1) {
+      ErrorReplies.json(ctx.response(), 400, ErrorReplies.invalid("from: must be a journal position, a whole"
+          + " number from 1, was \"" + params.get("from") + "\""));
+      return;
+    }
+    StreamReply reply = StreamReply.start(ctx);
+    Registration[] registration = new Registration[1];
+    Handler<Message> deliver = event -> {
+      if (reply.full()) {
+        reply.fail(new CommBusException(ErrorCode.OVERLOADED, "this client fell " + StreamReply.WRITE_QUEUE_BYTES
+            + " bytes behind the events of " + type + "; it is let go, and can subscribe again from position "
+            + event.position()));
+        registration[0].unregister();
+        return;
+      }
+      reply.write("event", render(event));
+    };
+    registration[0] = from == null ? bus.subscribe(type.trim(), deliver)
+        : bus.subscribeFrom(type.trim(), from, deliver);
+    reply.onClientGone(v -> registration[0].unregister());
+    registration[0].ready().onFailure(reply::fail);
+  }
+
+  private static JsonObject render(Message event) {
+    JsonObject json = new JsonObject().put("position", event.position()).put("id", event.id())
+        .put("type", event.type());
+    Object body = event.body();
+    if (body instanceof Buffer) {
+      json.put("bodyBase64", Base64.getEncoder().encodeToString(((Buffer) body).getBytes()));
+    } else {
+      json.put("body", body);
+    }
+    JsonObject metadata = new JsonObject();
+    new TreeMap<>(event.metadata()).forEach(metadata::put);
+    return json.put("metadata", metadata);
+  }
+}

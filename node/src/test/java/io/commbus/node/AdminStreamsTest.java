@@ -1,0 +1,235 @@
+package io.commbus.node;
+
+import io.commbus.bus.Message;
+import io.commbus.node.admin.AdminServer;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.commbus.node.TestConfigs.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The admin API's streams, {@code POST /queryStream} and {@code GET /subscribe}, read as a
+ * client reads them: a Python pool's streamed answer line by line, as NDJSON and as
+ * Server-Sent Events; a client that leaves cancels the handler; events live and from a journal
+ * position; a subscriber that stops reading is let go.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
+class AdminStreamsTest {
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Node node;
+  private String base;
+  private final Promise<Void> endlessCancelled = Promise.promise();
+
+  @BeforeAll
+  void startNode(@TempDir Path dir) {
+    JsonObject config = TestConfigs.node(dir).put("pools", new JsonArray()
+        .add(TestConfigs.pool("counter", "test.Count", "count", 1)));
+    node = await(Node.start(TestConfigs.parse(config, dir), AdminServer::new));
+    base = "http://127.0.0.1:" + node.adminPort();
+    // A Java stream that never ends by itself: a tick every 10 ms until its consumer cancels.
+    await(node.bus().registerStreamHandler("test.Endless", (query, sink) -> {
+      long timer = node.vertx().setPeriodic(10, id -> sink.write(new JsonObject().put("tick", true)));
+      sink.cancelHandler(v -> {
+        node.vertx().cancelTimer(timer);
+        endlessCancelled.tryComplete();
+      });
+    }));
+  }
+
+  @AfterAll
+  void stopNode() {
+    if (node != null) {
+      await(node.stop());
+    }
+  }
+
+  private HttpResponse<Stream<String>> open(HttpRequest.Builder request) throws Exception {
+    return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofLines());
+  }
+
+  private HttpRequest.Builder queryStream(JsonObject body) {
+    return HttpRequest.newBuilder(URI.create(base + "/queryStream")).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+  }
+
+  @Test
+  void aStreamedAnswerComesAsOneJsonLinePerItemThenItsEnd() throws Exception {
+    HttpResponse<Stream<String>> response = open(queryStream(new JsonObject().put("type", "test.Count")
+        .put("payload", new JsonObject().put("n", 4))));
+
+    assertEquals(200, response.statusCode());
+    assertEquals("application/x-ndjson", response.headers().firstValue("content-type").orElse(""));
+    List<String> lines = response.body().toList();
+    assertEquals(List.of("{\"item\":{\"i\":0}}", "{\"item\":{\"i\":1}}", "{\"item\":{\"i\":2}}",
+        "{\"item\":{\"i\":3}}", "{\"end\":{\"items\":4}}"), lines);
+  }
+
+  @Test
+  void aClientThatAsksForServerSentEventsGetsThem() throws Exception {
+    HttpResponse<Stream<String>> response = open(queryStream(new JsonObject().put("type", "test.Count")
+        .put("payload", new JsonObject().put("n", 2))).header("accept", "text/event-stream"));
+
+    assertEquals("text/event-stream", response.headers().firstValue("content-type").orElse(""));
+    assertEquals(List.of("event: item", "data: {\"i\":0}", "", "event: item", "data: {\"i\":1}", "",
+        "event: end", "data: {\"items\":2}", ""), response.body().toList());
+  }
+
+  @Test
+  void aStreamThatCannotOpenIsAnsweredLikeAnyFailedCall() throws Exception {
+    HttpResponse<String> response = http.send(queryStream(new JsonObject().put("type", "test.Nobody")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(404, response.statusCode(), response.body());
+    assertEquals("NO_HANDLER", new JsonObject(response.body()).getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void aClientThatGoesAwayCancelsTheStreamAtItsHandler() throws Exception {
+    String body = new JsonObject().put("type", "test.Endless").put("timeoutMs", 60_000).encode();
+    try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), node.adminPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /queryStream HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+          + "content-length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      socket.setSoTimeout(10_000);
+      awaitText(socket.getInputStream(), "{\"item\":{\"tick\":true}}", 3);
+    }
+
+    // Closed after three ticks: the handler hears the cancel.
+    endlessCancelled.future().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aSubscriberFromAPositionGetsTheJournalThenLiveEventsWithNoGapAndNoDuplicate() throws Exception {
+    String type = "test.Followed" + UUID.randomUUID().toString().substring(0, 8);
+    List<Long> before = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      before.add(await(node.bus().publish(Message.event(type, new JsonObject().put("n", i)))));
+    }
+    HttpResponse<Stream<String>> response = open(HttpRequest.newBuilder(
+        URI.create(base + "/subscribe?type=" + type + "&from=" + before.get(0))).GET());
+    assertEquals(200, response.statusCode());
+    Iterator<String> lines = response.body().iterator();
+    List<JsonObject> seen = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      seen.add(new JsonObject(lines.next()).getJsonObject("event"));
+    }
+    for (int i = 3; i < 5; i++) {
+      await(node.bus().publish(Message.event(type, new JsonObject().put("n", i))));
+      seen.add(new JsonObject(lines.next()).getJsonObject("event"));
+    }
+    response.body().close();
+
+    for (int i = 0; i < 5; i++) {
+      assertEquals(i, seen.get(i).getJsonObject("body").getInteger("n"), seen.toString());
+      assertEquals(type, seen.get(i).getString("type"));
+      if (i > 0) {
+        assertTrue(seen.get(i).getLong("position") > seen.get(i - 1).getLong("position"), seen.toString());
+      }
+    }
+    assertEquals(before, seen.subList(0, 3).stream().map(e -> e.getLong("position")).toList());
+  }
+
+  @Test
+  void aSubscribeWithoutATypeIsRefused() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/subscribe?from=0")).GET()
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(400, response.statusCode(), response.body());
+    assertTrue(response.body().contains("type: required"), response.body());
+  }
+
+  @Test
+  void aSubscriberThatStopsReadingIsLetGoWithOverloaded() throws Exception {
+    String type = "test.Flood" + UUID.randomUUID().toString().substring(0, 8);
+    String padding = "x".repeat(32 * 1024);
+    try (Socket socket = new Socket()) {
+      // A small receive buffer, so what the client leaves unread piles up at the node.
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), node.adminPort()));
+      socket.getOutputStream().write(("GET /subscribe?type=" + type + " HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      socket.setSoTimeout(10_000);
+      InputStream in = socket.getInputStream();
+      awaitText(in, "\r\n\r\n", 1);   // the stream's headers: the subscription is made before them
+      // Far more than the node's 1 MiB bound and the sockets' buffers, unread meanwhile.
+      for (int i = 0; i < 300; i++) {
+        await(node.bus().publish(Message.event(type, new JsonObject().put("n", i).put("pad", padding))));
+      }
+
+      String rest = readToEnd(in);
+      assertTrue(rest.contains("\"code\":\"OVERLOADED\""), rest.substring(Math.max(0, rest.length() - 500)));
+      assertTrue(rest.contains("can subscribe again from position"), "says where to resume");
+    }
+  }
+
+  /** Reads until {@code text} has been seen {@code times} times. */
+  private static void awaitText(InputStream in, String text, int times) throws IOException {
+    StringBuilder seen = new StringBuilder();
+    byte[] chunk = new byte[4096];
+    int found = 0;
+    int from = 0;
+    while (found < times) {
+      int read = in.read(chunk);
+      if (read < 0) {
+        throw new AssertionError("the node closed the stream after: " + seen);
+      }
+      seen.append(new String(chunk, 0, read, StandardCharsets.ISO_8859_1));
+      for (int at = seen.indexOf(text, from); at >= 0; at = seen.indexOf(text, from)) {
+        found++;
+        from = at + text.length();
+      }
+    }
+  }
+
+  /** Everything until the response's last chunk, bounded by the socket's timeout per read. */
+  private static String readToEnd(InputStream in) throws IOException {
+    StringBuilder rest = new StringBuilder();
+    byte[] chunk = new byte[65536];
+    try {
+      while (rest.indexOf("\r\n0\r\n\r\n") < 0) {
+        int read = in.read(chunk);
+        if (read < 0) {
+          break;
+        }
+        rest.append(new String(chunk, 0, read, StandardCharsets.ISO_8859_1));
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the node did not end the slow subscriber's stream; after " + rest.length()
+          + " bytes, its last: " + rest.substring(Math.max(0, rest.length() - 300)));
+    }
+    return rest.toString();
+  }
+}
