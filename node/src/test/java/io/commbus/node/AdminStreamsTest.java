@@ -195,6 +195,37 @@ class AdminStreamsTest {
     }
   }
 
+  @Test
+  void theCliPrintsAStreamedAnswerItemByItem() {
+    NodeTest.Cli cli = NodeTest.cli("query", "test.Count", "{\"n\":3}", "--stream", "--node", base);
+
+    assertEquals(0, cli.status(), cli.err());
+    assertEquals(List.of("{\"item\":{\"i\":0}}", "{\"item\":{\"i\":1}}", "{\"item\":{\"i\":2}}"),
+        cli.out().lines().toList());
+  }
+
+  @Test
+  void theCliSaysToStreamWhenAQueryIsAnsweredWithAStream() {
+    NodeTest.Cli cli = NodeTest.cli("query", "test.Count", "{\"n\":3}", "--node", base);
+
+    assertEquals(1, cli.status());
+    assertTrue(cli.err().contains("add --stream"), cli.err());
+  }
+
+  @Test
+  void theCliFollowsEventsFromAPosition() {
+    String type = "test.Cli" + UUID.randomUUID().toString().substring(0, 8);
+    long first = await(node.bus().publish(Message.event(type, new JsonObject().put("n", 0))));
+    await(node.bus().publish(Message.event(type, new JsonObject().put("n", 1))));
+
+    NodeTest.Cli cli = NodeTest.cli("sub", type, "--from", String.valueOf(first), "--count", "2", "--node", base);
+
+    assertEquals(0, cli.status(), cli.err());
+    List<JsonObject> events = cli.out().lines().map(line -> new JsonObject(line).getJsonObject("event")).toList();
+    assertEquals(List.of(0, 1), events.stream().map(e -> e.getJsonObject("body").getInteger("n")).toList());
+    assertEquals(first, events.get(0).getLong("position"));
+  }
+
   /** Reads until {@code text} has been seen {@code times} times. */
   private static void awaitText(InputStream in, String text, int times) throws IOException {
     StringBuilder seen = new StringBuilder();

@@ -2,32 +2,22 @@ package io.commbus.node.cli;
 
 import io.commbus.bus.Category;
 import io.commbus.bus.CommBusOptions;
-import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.Durations;
-import io.commbus.bus.config.InvalidSettingException;
-import io.commbus.node.config.ConfigReader;
-import io.commbus.node.config.AdminOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.ConnectException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,21 +25,9 @@ import java.util.Set;
  * API ({@code POST /publish}, {@code /send}, {@code /query}). Prints the node's JSON answer on
  * stdout; a failure prints its error code and message on stderr and exits 1. A node whose API
  * asks for a token gets it as {@code Authorization: Bearer}, from {@code --token-file}, else
- * {@code COMMBUS_ADMIN_TOKEN}, else the {@code admin.tokenFile} of {@code --config}.
+ * {@code COMMBUS_ADMIN_TOKEN}, else the {@code admin.tokenFile} of {@code --config} ({@link NodeTarget}).
  */
 final class CallCommand implements Command {
-
-  /** Where a node listens unless told otherwise: the default admin port on loopback. */
-  static final String DEFAULT_NODE = "http://127.0.0.1:" + AdminOptions.DEFAULT_PORT;
-  /**
-   * The environment variable that holds the admin token. No {@code --token TOKEN}: a command
-   * line is readable by every user of the machine ({@code ps}, /proc), an environment only by its owner.
-   */
-  static final String TOKEN_VARIABLE = "COMMBUS_ADMIN_TOKEN";
-
-  /** Where to call and with which token, if any. */
-  private record Target(URI endpoint, Optional<String> token) {
-  }
 
   /** What the command asks of the bus; its verb is the command's name. */
   private final Category category;
@@ -120,16 +98,15 @@ final class CallCommand implements Command {
         answer = "{\"reply\":...}, the handler's answer";
         extra = "  --timeout TIME   how long to wait for the reply (500ms, 10s, 2m; at most "
             + Durations.format(CommBusOptions.MAX_TIMEOUT) + "; default: the\n"
-            + "                   node's bus.queryTimeout)\n";
+            + "                   node's bus.queryTimeout)\n"
+            + "  --stream         for a handler that answers with a stream: print each item as a JSON line as it\n"
+            + "                   comes ({\"item\":...}), then {\"end\":{\"items\":N}}\n";
         codes = "NO_HANDLER, TIMEOUT, HANDLER_FAILED";
     }
     return "usage: commbus " + verb + " TYPE [JSON] [--node URL | --config FILE] [options]\n\n"
         + what + "\n"
         + "  JSON             the payload, a JSON object (default {}); - reads it from stdin\n"
-        + "  --node URL       the node's admin URL (default " + DEFAULT_NODE + ")\n"
-        + "  --config FILE    take the admin address, port and token file from this node configuration\n"
-        + "  --token-file FILE  the admin token, for a node with admin.tokenFile (default: $" + TOKEN_VARIABLE + ",\n"
-        + "                   else the token file of --config)\n"
+        + NodeTarget.HELP
         + "  --meta KEY=VALUE metadata carried as a header; repeatable\n"
         + extra
         + "Prints the node's answer on stdout: " + answer + ".\n"
@@ -140,24 +117,34 @@ final class CallCommand implements Command {
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     JsonObject request;
-    Target target;
+    NodeTarget target;
+    boolean stream;
     Duration wait;   // null: as long as the node's own bus timeouts allow
     try {
-      Set<String> valued = new HashSet<>(Set.of("--node", "--config", "--meta", "--token-file"));
+      Set<String> valued = new HashSet<>(NodeTarget.OPTIONS);
+      valued.add("--meta");
       if (category == Category.EVENT) {
         valued.add("--id");
       }
       if (category == Category.QUERY) {
         valued.add("--timeout");
       }
-      CommandArgs parsed = CommandArgs.parse(args, valued, Set.of());
+      CommandArgs parsed = CommandArgs.parse(args, valued,
+          category == Category.QUERY ? Set.of("--stream") : Set.of());
       request = request(parsed);
-      target = target(parsed);
+      target = NodeTarget.of(parsed, environment);
+      stream = parsed.flag("--stream");
       wait = request.containsKey("timeoutMs") ? Duration.ofMillis(request.getLong("timeoutMs")) : null;
     } catch (CommandArgs.UsageError e) {
       err.println("commbus " + verb + ": " + e.getMessage());
       err.println("see: commbus " + verb + " --help");
       return Main.USAGE;
+    }
+    if (stream) {
+      HttpRequest.Builder post = HttpRequest.newBuilder(target.endpoint("queryStream"))
+          .header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(request.encode()));
+      return new StreamedCall(verb, target).run(post, out, err);
     }
     return call(target, request, wait, out, err);
   }
@@ -214,69 +201,9 @@ final class CallCommand implements Command {
     return request;
   }
 
-  private Target target(CommandArgs parsed) throws CommandArgs.UsageError {
-    String node = parsed.option("--node");
-    String config = parsed.option("--config");
-    if (node != null && config != null) {
-      throw new CommandArgs.UsageError("give --node or --config, not both");
-    }
-    Optional<String> configured = Optional.empty();
-    if (config != null) {
-      try {
-        AdminOptions admin = ConfigReader.read(Path.of(config)).getAdmin();
-        node = "http://" + reachable(admin) + ":" + admin.getPort();
-        configured = admin.getToken();
-      } catch (ConfigException e) {
-        throw new CommandArgs.UsageError(config + ": " + e.getMessage());
-      }
-    }
-    if (node == null) {
-      node = DEFAULT_NODE;
-    }
-    URI endpoint;
-    try {
-      URI base = URI.create(node.endsWith("/") ? node : node + "/");
-      if (!"http".equals(base.getScheme()) || base.getHost() == null) {
-        throw new IllegalArgumentException("not an http URL");
-      }
-      endpoint = base.resolve(verb);
-    } catch (IllegalArgumentException e) {
-      throw new CommandArgs.UsageError("--node wants the node's admin URL, like " + DEFAULT_NODE + ", not '" + node + "'");
-    }
-    Optional<String> given = token(parsed);
-    return new Target(endpoint, given.isPresent() ? given : configured);
-  }
-
-  /** The token of {@code --token-file}, else of the environment; read by the node's own rules. */
-  private Optional<String> token(CommandArgs parsed) throws CommandArgs.UsageError {
-    String file = parsed.option("--token-file");
-    if (file != null) {
-      try {
-        return Optional.of(AdminOptions.readToken("--token-file", Path.of(file)));
-      } catch (InvalidSettingException e) {
-        throw new CommandArgs.UsageError(e.setting() + ": " + e.problem());
-      }
-    }
-    String variable = environment.get(TOKEN_VARIABLE);
-    return variable == null || variable.isBlank() ? Optional.empty() : Optional.of(variable.strip());
-  }
-
-  /** The configured host as this machine reaches it: every interface includes loopback. */
-  private static String reachable(AdminOptions admin) {
-    Optional<InetAddress> literal = admin.literalHost();
-    if (literal.isEmpty()) {
-      return admin.getHost();
-    }
-    InetAddress address = literal.get();
-    if (address.isAnyLocalAddress()) {
-      return address instanceof Inet6Address ? "[::1]" : "127.0.0.1";
-    }
-    return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-  }
-
-  private int call(Target target, JsonObject request, Duration wait, PrintStream out, PrintStream err)
+  private int call(NodeTarget target, JsonObject request, Duration wait, PrintStream out, PrintStream err)
       throws InterruptedException {
-    URI endpoint = target.endpoint();
+    URI endpoint = target.endpoint(verb);
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest.Builder post = HttpRequest.newBuilder(endpoint)
         .header("content-type", "application/json")
@@ -289,15 +216,8 @@ final class CallCommand implements Command {
     HttpResponse<String> response;
     try {
       response = client.send(post.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (ConnectException e) {
-      err.println("commbus " + verb + ": cannot reach a node at " + endpoint.resolve("/") + " (connection refused);"
-          + " start one with: commbus node --config FILE, or point --node at it");
-      return 1;
-    } catch (HttpTimeoutException e) {
-      err.println("commbus " + verb + ": the node at " + endpoint.resolve("/") + " did not answer in time");
-      return 1;
     } catch (IOException e) {
-      err.println("commbus " + verb + ": cannot reach a node at " + endpoint.resolve("/") + ": " + e);
+      target.unreachable(verb, e, err);
       return 1;
     }
     JsonObject answer;
@@ -311,18 +231,10 @@ final class CallCommand implements Command {
       out.println(answer.encode());
       return 0;
     }
-    JsonObject error = answer.getJsonObject("error", new JsonObject());
-    String remoteType = error.getString("remoteType");
-    err.println("commbus " + verb + ": " + error.getString("code", "HTTP_" + response.statusCode()) + ": "
-        + error.getString("message", response.body()) + (remoteType == null ? "" : " [" + remoteType + "]"));
-    String trace = error.getString("remoteTrace");
-    if (trace != null) {
-      err.println(trace.stripTrailing());
-    }
-    if (response.statusCode() == 401) {
-      err.println(target.token().isEmpty()
-          ? "the node asks for its admin token: give --token-file FILE, or set " + TOKEN_VARIABLE
-          : "the token given (--token-file, " + TOKEN_VARIABLE + " or the token file of --config) is not the node's");
+    target.refused(verb, response.statusCode(), answer, response.body(), err);
+    if (category == Category.QUERY && "PROTOCOL".equals(answer.getJsonObject("error", new JsonObject()).getString("code"))
+        && response.body().contains("stream")) {
+      err.println("its handler answers with a stream: add --stream to print the items as they come");
     }
     return 1;
   }

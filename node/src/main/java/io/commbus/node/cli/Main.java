@@ -1,10 +1,12 @@
 package io.commbus.node.cli;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /** The {@code commbus} command line: picks a command and runs it. */
 public final class Main {
@@ -29,6 +31,7 @@ public final class Main {
     register(CallCommand.publish(stdin, environment));
     register(CallCommand.send(stdin, environment));
     register(CallCommand.query(stdin, environment));
+    register(new SubCommand(environment));
     register(new DemoCommand());
     register(new JournalCommand());
     register(new BenchCommand());
@@ -45,6 +48,10 @@ public final class Main {
 
   /** Runs the command {@code args} names, printing to {@code out} and {@code err}; returns the exit code. */
   public int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.size() == 1 && (args.get(0).equals("--version") || args.get(0).equals("version"))) {
+      out.println("commbus " + version());
+      return 0;
+    }
     if (args.isEmpty() || isHelp(args.get(0)) || args.get(0).equals("help")) {
       if (args.size() > 1 && commands.containsKey(args.get(1))) {
         out.println(commands.get(args.get(1)).help());
@@ -72,6 +79,19 @@ public final class Main {
     }
   }
 
+  /** The version the build wrote into {@code version.properties}. */
+  static String version() {
+    Properties properties = new Properties();
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      // Reported as unknown below, like a missing file.
+    }
+    return properties.getProperty("version", "(version unknown: built without its version.properties)");
+  }
+
   static boolean isHelp(String arg) {
     return arg.equals("--help") || arg.equals("-h");
   }
@@ -83,6 +103,7 @@ public final class Main {
         .append("commands:\n");
     commands.values().forEach(c -> text.append(String.format("  %-10s %s%n", c.name(), c.summary())));
     text.append(String.format("  %-10s %s%n", "help", "show this list, or a command's help (commbus help demo)"));
+    text.append(String.format("  %-10s %s%n", "--version", "print the version"));
     text.append("\nEvery command takes --help.");
     return text.toString();
   }

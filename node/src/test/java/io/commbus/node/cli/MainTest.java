@@ -31,7 +31,7 @@ class MainTest {
   @Test
   void helpListsEveryCommandWithOneLineEach() {
     assertEquals(0, run("--help"));
-    for (String command : List.of("node", "publish", "send", "query", "demo", "journal", "bench", "help")) {
+    for (String command : List.of("node", "publish", "send", "query", "sub", "demo", "journal", "bench", "help")) {
       long lines = out().lines().filter(line -> line.startsWith("  " + command + " ")).count();
       assertEquals(1, lines, () -> command + " has one line in:\n" + out());
     }
@@ -39,7 +39,7 @@ class MainTest {
 
   @Test
   void everyNewCommandHasItsOwnHelp() {
-    for (String command : List.of("node", "publish", "send", "query", "bench")) {
+    for (String command : List.of("node", "publish", "send", "query", "sub", "bench")) {
       out.reset();
       assertEquals(0, run(command, "--help"));
       assertTrue(out().startsWith("usage: commbus " + command), out());
@@ -84,6 +84,21 @@ class MainTest {
     // Port 1 on loopback: nothing listens there.
     assertEquals(1, run("query", "t", "{}", "--node", "http://127.0.0.1:1"));
     assertTrue(err().startsWith("commbus query: cannot reach a node at http://127.0.0.1:1/"), err());
+  }
+
+  @Test
+  void versionPrintsTheBuildsVersion() {
+    assertEquals(0, run("--version"));
+    // What Maven wrote into version.properties: the project's version, never the placeholder.
+    assertTrue(out().matches("commbus \\d+\\.\\d+\\.\\d+\\S*\\R"), out());
+  }
+
+  @Test
+  void subWantsOneTypeAndAPositionFromOne() {
+    assertEquals(Main.USAGE, run("sub"));
+    assertEquals(Main.USAGE, run("sub", "t", "--from", "0"));
+    assertEquals(Main.USAGE, run("sub", "t", "--count", "none"));
+    assertTrue(err().contains("--count wants a whole number from 1"), err());
   }
 
   @Test
