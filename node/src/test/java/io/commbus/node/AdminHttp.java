@@ -53,6 +53,12 @@ final class AdminHttp {
     return post(path, body.encode());
   }
 
+  /** A POST with one more header. */
+  Reply post(String path, JsonObject body, String header, String value) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("content-type", "application/json")
+        .header(header, value).POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
   private Reply send(HttpRequest.Builder request) {
     if (authorization != null) {
       request.header("authorization", authorization);

@@ -1,8 +1,10 @@
 package io.commbus.node;
 
 import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.Message;
 import io.commbus.node.admin.AdminServer;
 import io.commbus.node.cli.Main;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.commbus.node.TestConfigs.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,6 +97,24 @@ class AdminRequestsTest {
 
     assertEquals(Main.USAGE, run.status(), run.err());
     assertTrue(run.err().startsWith("commbus query: --timeout wants a duration of at most 1h"), run.err());
+  }
+
+  @Test
+  void aCallContinuesTheTraceOfItsRequestsTraceparent() throws Exception {
+    CompletableFuture<String> seen = new CompletableFuture<>();
+    await(node.bus().registerHandler("test.Traced", (Message query) -> {
+      seen.complete(query.traceparent());
+      return Future.succeededFuture(new JsonObject());
+    }));
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    AdminHttp http = new AdminHttp("http://127.0.0.1:" + node.adminPort());
+
+    AdminHttp.Reply reply = http.post("/query", new JsonObject().put("type", "test.Traced"),
+        "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+
+    assertEquals(200, reply.status(), reply.body());
+    String carried = seen.get(10, TimeUnit.SECONDS);
+    assertEquals(traceId, carried.split("-")[1], "the handler's message is in the caller's trace: " + carried);
   }
 
   private RawHttp.Reply get(String target) {

@@ -119,8 +119,8 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     post(router, body, "/publish", b -> here(calls.publish(b)));
     post(router, body, "/send", b -> here(calls.send(b)));
     post(router, body, "/query", b -> here(calls.query(b)));
-    router.post("/queryStream").handler(body)
-        .handler(ctx -> streams.queryStream(ctx, here(calls.queryStream(ctx.body().buffer()))));
+    router.post("/queryStream").handler(body).handler(ctx -> streams.queryStream(ctx,
+        here(IncomingTrace.around(ctx.request(), () -> calls.queryStream(ctx.body().buffer())))));
     router.get("/subscribe").handler(streams::subscribe);
     router.route().last().handler(AdminServer::noSuchEndpoint);
     router.errorHandler(413, ctx -> json(ctx, 413, ErrorReplies.invalid("the request body is larger than "
@@ -211,8 +211,10 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     return "http://" + text(address) + ":" + port;
   }
 
+  /** A bus call's endpoint; the call continues the trace of the request's {@code traceparent}. */
   private static void post(Router router, BodyHandler body, String path, Function<Buffer, Future<JsonObject>> call) {
-    router.post(path).handler(body).handler(ctx -> call.apply(ctx.body().buffer()).onComplete(ar -> {
+    router.post(path).handler(body).handler(ctx -> IncomingTrace.around(ctx.request(),
+        () -> call.apply(ctx.body().buffer())).onComplete(ar -> {
       if (ar.succeeded()) {
         json(ctx, 200, ar.result());
       } else {
