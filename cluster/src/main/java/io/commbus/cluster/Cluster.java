@@ -9,6 +9,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -36,7 +37,7 @@ public final class Cluster {
 
   /** What this member sees of the cluster now: whole, members lost (a split among the causes), or merging. */
   public ClusterHealth health() {
-    return view.health();
+    return view.health(live());
   }
 
   /**
@@ -48,7 +49,16 @@ public final class Cluster {
    * only one side of a split may decide for the whole cluster is decided on the side that has it.
    */
   public boolean hasQuorum() {
-    return view.hasQuorum();
+    return view.hasQuorum(live());
+  }
+
+  /** The members Hazelcast lists now, by address; none once it has stopped. */
+  private Set<String> live() {
+    try {
+      return ClusterView.keys(((HazelcastClusterManager) manager).getHazelcastInstance().getCluster().getMembers());
+    } catch (RuntimeException stopped) {
+      return Set.of();
+    }
   }
 
   /** The clustered Vert.x instance. */

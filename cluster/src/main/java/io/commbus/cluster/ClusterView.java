@@ -62,13 +62,21 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
     this.since = clock.instant();
   }
 
-  /** The view now, as one consistent value. */
-  synchronized ClusterHealth health() {
-    return new ClusterHealth(state.name(), since, present.size(), mostSeen, hasQuorum(), missing.size());
+  /** The view now, as one consistent value; {@code live} are the members Hazelcast lists now (see {@link #hasQuorum}). */
+  synchronized ClusterHealth health(Set<String> live) {
+    return new ClusterHealth(state.name(), since, present.size(), mostSeen, hasQuorum(live), missing.size());
   }
 
-  /** Whether this member sees more than half of the members present and missing, and none was removed within the settle time. */
-  synchronized boolean hasQuorum() {
+  /**
+   * Whether this member sees more than half of the members present and missing, and none was
+   * removed within the settle time. {@code live} are the members Hazelcast lists now: its list
+   * changes at once, its membership events reach this view a moment later, and while the two
+   * differ this view is behind and claims nothing.
+   */
+  synchronized boolean hasQuorum(Set<String> live) {
+    if (!present.equals(live)) {
+      return false;
+    }
     Instant settledBefore = clock.instant().minus(settle);
     for (Instant removed : missing.values()) {
       if (removed.isAfter(settledBefore)) {
@@ -158,12 +166,17 @@ final class ClusterView implements InitialMembershipListener, LifecycleListener,
   /** Runs on the thread shutting Hazelcast down, before this member leaves. */
   private void sayGoodbye() {
     HazelcastInstance instance = hazelcast;
-    if (instance != null && health().members() >= 2) {
+    if (instance != null && members() >= 2) {
       Goodbyes.say(instance);
     }
   }
 
-  private static Set<String> keys(Set<Member> members) {
+  private synchronized int members() {
+    return present.size();
+  }
+
+  /** The {@link Goodbyes#key}s of {@code members}. */
+  static Set<String> keys(Set<Member> members) {
     Set<String> keys = new HashSet<>();
     for (Member member : members) {
       keys.add(Goodbyes.key(member.getAddress()));
