@@ -1,5 +1,6 @@
 package io.commbus.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
@@ -7,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -50,6 +52,34 @@ public final class Cluster {
    */
   public boolean hasQuorum() {
     return view.hasQuorum(live());
+  }
+
+  /** What this member sees now, read once: the members' node ids and whether it has a quorum with them. */
+  public record Sight(List<String> members, boolean quorum) {
+    public Sight {
+      members = List.copyOf(members);
+    }
+  }
+
+  /**
+   * The members Hazelcast lists now (by the node id {@link #nodeId()} speaks of) and the quorum
+   * with that same list, for a decision that needs both to agree.
+   */
+  public Sight sight() {
+    Set<Member> members;
+    try {
+      members = ((HazelcastClusterManager) manager).getHazelcastInstance().getCluster().getMembers();
+    } catch (RuntimeException stopped) {
+      return new Sight(List.of(), false);
+    }
+    List<String> ids = new ArrayList<>();
+    for (Member member : members) {
+      String id = member.getAttribute(NODE_ID_ATTRIBUTE);
+      if (id != null) {   // a data-only member runs no Vert.x
+        ids.add(id);
+      }
+    }
+    return new Sight(ids, view.hasQuorum(ClusterView.keys(members)));
   }
 
   /** The members Hazelcast lists now, by address; none once it has stopped. */

@@ -19,31 +19,39 @@ public interface ClusterSight {
   /** The member id off a cluster. */
   String ALONE = "local";
 
+  /**
+   * The members a node sees and whether it has a quorum with them, read together: a decision
+   * made on a member list and on a quorum read a moment apart could join two different views.
+   */
+  record View(List<String> members, boolean quorum) {
+
+    public View {
+      members = List.copyOf(members);
+    }
+
+    /** Whether {@code member} is in this view. */
+    public boolean sees(String member) {
+      return members.contains(member);
+    }
+
+    /**
+     * Whether {@code self} speaks for nodes that left: the least member id of the view. Every
+     * node with the same view picks the same one; views differ only in a split, where the quorum
+     * decides.
+     */
+    public boolean speaksForDeparted(String self) {
+      return members.isEmpty() || self.equals(Collections.min(members));
+    }
+  }
+
   /** This node's member id. */
   String self();
 
-  /** The member ids this node sees now, itself included. */
-  List<String> members();
-
   /**
-   * Whether this node sees more than half of the cluster, counting members gone without a
-   * goodbye. Always true off a cluster.
+   * What this node sees now. Its quorum counts members gone without a goodbye; off a cluster it
+   * always has one.
    */
-  boolean hasQuorum();
-
-  /** Whether {@code member} is in this node's view. */
-  default boolean sees(String member) {
-    return members().contains(member);
-  }
-
-  /**
-   * Whether this node speaks for nodes that left: the least member id of its view. Every node
-   * with the same view picks the same one; views differ only in a split, where the quorum decides.
-   */
-  default boolean speaksForDeparted() {
-    List<String> members = members();
-    return members.isEmpty() || self().equals(Collections.min(members));
-  }
+  View view();
 
   /**
    * What Vert.x's cluster manager tells: this node's id and the members. It cannot tell a split
@@ -53,6 +61,7 @@ public interface ClusterSight {
   static ClusterSight of(Vertx vertx) {
     ClusterManager manager = VertxInternals.clusterManager(vertx);
     if (manager == null) {
+      View alone = new View(List.of(ALONE), true);
       return new ClusterSight() {
         @Override
         public String self() {
@@ -60,13 +69,8 @@ public interface ClusterSight {
         }
 
         @Override
-        public List<String> members() {
-          return List.of(ALONE);
-        }
-
-        @Override
-        public boolean hasQuorum() {
-          return true;
+        public View view() {
+          return alone;
         }
       };
     }
@@ -77,13 +81,8 @@ public interface ClusterSight {
       }
 
       @Override
-      public List<String> members() {
-        return manager.getNodes();
-      }
-
-      @Override
-      public boolean hasQuorum() {
-        return true;
+      public View view() {
+        return new View(manager.getNodes(), true);
       }
     };
   }

@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Health comes from heartbeats, which are not journaled: they travel on the event bus to
  * every node. One node decides each service's health: the node that registered it, while that
- * node is in the cluster; once it has left, the node that {@linkplain ClusterSight#speaksForDeparted
+ * node is in the cluster; once it has left, the node that {@linkplain ClusterSight.View#speaksForDeparted
  * speaks for departed nodes}. Either writes only while it sees a quorum, so a node cut off from
  * the others neither declares their services down nor fights the majority over its own. The
  * change it journals carries an id derived from the service's last change, so a transition two
@@ -242,14 +242,15 @@ public final class ServiceRegistry {
    * or the owner is not in its view and it speaks for departed nodes.
    */
   private boolean decides(Entry entry) {
-    if (!sight.hasQuorum()) {
+    ClusterSight.View view = sight.view();
+    if (!view.quorum()) {
       return false;
     }
     String self = sight.self();
-    if (entry.owner != null && sight.sees(entry.owner)) {
+    if (entry.owner != null && view.sees(entry.owner)) {
       return entry.owner.equals(self);
     }
-    return sight.speaksForDeparted();
+    return view.speaksForDeparted(self);
   }
 
   /** The id names the transition (which state, after which change), so every node that notices it writes the same event. */

@@ -3,8 +3,6 @@ package io.commbus.node;
 import io.commbus.cluster.Cluster;
 import io.commbus.coordinator.ClusterSight;
 
-import java.util.List;
-
 /** The registry's sight of the cluster, quorum included, from the node's Hazelcast view. */
 final class QuorumSight implements ClusterSight {
 
@@ -20,12 +18,8 @@ final class QuorumSight implements ClusterSight {
   }
 
   @Override
-  public List<String> members() {
-    return cluster.members();
-  }
-
-  @Override
-  public boolean hasQuorum() {
-    return cluster.hasQuorum();
+  public View view() {
+    Cluster.Sight sight = cluster.sight();
+    return new View(sight.members(), sight.quorum());
   }
 }
