@@ -163,12 +163,30 @@ class AdminStreamsTest {
   }
 
   @Test
-  void aSubscribeWithoutATypeIsRefused() throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/subscribe?from=0")).GET()
-        .build(), HttpResponse.BodyHandlers.ofString());
+  void liveEventsAreFollowedOneTypeAtATimeAndAPositionMustBeOne() throws Exception {
+    for (String query : List.of("/subscribe", "/subscribe?type=a,b", "/subscribe?type=a&from=0")) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + query)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
 
-    assertEquals(400, response.statusCode(), response.body());
-    assertTrue(response.body().contains("type: required"), response.body());
+      assertEquals(400, response.statusCode(), query + ": " + response.body());
+      assertEquals("INVALID_MESSAGE", new JsonObject(response.body()).getJsonObject("error").getString("code"));
+    }
+  }
+
+  @Test
+  void fromAPositionEveryTypeCanBeFollowed() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    long first = await(node.bus().publish(Message.event("test.A" + suffix, new JsonObject().put("n", 0))));
+    await(node.bus().publish(Message.event("test.B" + suffix, new JsonObject().put("n", 1))));
+
+    HttpResponse<Stream<String>> response = open(HttpRequest.newBuilder(
+        URI.create(base + "/subscribe?from=" + first)).GET());
+    Iterator<String> lines = response.body().iterator();
+    List<String> types = List.of(new JsonObject(lines.next()).getJsonObject("event").getString("type"),
+        new JsonObject(lines.next()).getJsonObject("event").getString("type"));
+    response.body().close();
+
+    assertEquals(List.of("test.A" + suffix, "test.B" + suffix), types);
   }
 
   @Test

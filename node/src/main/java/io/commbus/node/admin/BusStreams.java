@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,7 +28,8 @@ import java.util.TreeMap;
  *   <li>{@code GET /subscribe?type=T[&from=POS]}: the events of type {@code T}, each an
  *   {@code event} record ({@code position}, {@code id}, {@code type}, {@code body} or
  *   {@code bodyBase64}, {@code metadata}), live, or from journal position {@code POS} on
- *   (the journal's, then live, with no gap and no duplicate). Events cannot wait for a slow
+ *   (the journal's, then live, with no gap and no duplicate). From a position, {@code type}
+ *   may name several types (repeated, or comma-separated), or none for every type. Events cannot wait for a slow
  *   client: one that falls {@link StreamReply#WRITE_QUEUE_BYTES} behind gets an {@code error}
  *   (OVERLOADED) and is let go, and the subscription with it.</li>
  * </ul>
@@ -73,11 +76,13 @@ final class BusStreams {
   /** {@code GET /subscribe}. */
   void subscribe(RoutingContext ctx) {
     MultiMap params = ctx.queryParams();
-    String type = params.get("type");
-    if (type == null || type.isBlank()) {
-      ErrorReplies.json(ctx.response(), 400, ErrorReplies.invalid("type: required, the event type to follow"
-          + " (GET /subscribe?type=orders.Placed[&from=POSITION])"));
-      return;
+    Set<String> types = new LinkedHashSet<>();
+    for (String value : params.getAll("type")) {
+      for (String type : value.split(",")) {
+        if (!type.isBlank()) {
+          types.add(type.trim());
+        }
+      }
     }
     Long from;
     try {
@@ -90,20 +95,27 @@ final class BusStreams {
           + " number from 1, was \"" + params.get("from") + "\""));
       return;
     }
+    if (from == null && types.size() != 1) {
+      ErrorReplies.json(ctx.response(), 400, ErrorReplies.invalid("type: live events are followed one type at a"
+          + " time (GET /subscribe?type=orders.Placed); several types, or every type, from a journal position"
+          + " (&from=POSITION)"));
+      return;
+    }
+    String what = types.isEmpty() ? "every type" : String.join(", ", types);
     StreamReply reply = StreamReply.start(ctx);
     Registration[] registration = new Registration[1];
     Handler<Message> deliver = event -> {
       if (reply.full()) {
         reply.fail(new CommBusException(ErrorCode.OVERLOADED, "this client fell " + StreamReply.WRITE_QUEUE_BYTES
-            + " bytes behind the events of " + type + "; it is let go, and can subscribe again from position "
+            + " bytes behind the events of " + what + "; it is let go, and can subscribe again from position "
             + event.position()));
         registration[0].unregister();
         return;
       }
       reply.write("event", render(event));
     };
-    registration[0] = from == null ? bus.subscribe(type.trim(), deliver)
-        : bus.subscribeFrom(type.trim(), from, deliver);
+    registration[0] = from == null ? bus.subscribe(types.iterator().next(), deliver)
+        : bus.subscribeFrom(types, from, deliver);
     reply.onClientGone(v -> registration[0].unregister());
     registration[0].ready().onFailure(reply::fail);
   }

@@ -33,12 +33,14 @@ final class SubCommand implements Command {
 
   @Override
   public String help() {
-    return "usage: commbus sub TYPE [--from POSITION] [--count N] [--node URL | --config FILE] [options]\n\n"
+    return "usage: commbus sub TYPE [--count N] [--node URL | --config FILE] [options]\n"
+        + "       commbus sub [TYPE]... --from POSITION [--count N] [...]\n\n"
         + "Follows the events of type TYPE as the node delivers them, printing each as one JSON line:\n"
         + "{\"event\":{\"position\":N,\"id\":...,\"type\":...,\"body\":...,\"metadata\":{...}}}. Runs until\n"
         + "interrupted (Ctrl-C).\n\n"
         + "  --from POSITION  start at this journal position: the journal's events from there, then live\n"
-        + "                   ones, with no gap and no duplicate (default: live events only)\n"
+        + "                   ones, with no gap and no duplicate (default: live events only); with it, any\n"
+        + "                   number of types, none for every type: commbus sub --from 1 follows the journal\n"
         + "  --count N        stop after N events (exit 0)\n"
         + NodeTarget.HELP
         + "Exit codes: 1 the node cannot be reached, refused, or let go of this subscriber (it fell\n"
@@ -56,12 +58,16 @@ final class SubCommand implements Command {
       valued.add("--count");
       CommandArgs parsed = CommandArgs.parse(args, valued, Set.of());
       List<String> words = parsed.positional();
-      if (words.size() != 1) {
-        throw new CommandArgs.UsageError(words.isEmpty() ? "which type? commbus sub TYPE"
-            : "unexpected argument '" + words.get(1) + "'");
-      }
-      path = "subscribe?type=" + URLEncoder.encode(words.get(0), StandardCharsets.UTF_8);
       String from = parsed.option("--from");
+      if (from == null && words.size() != 1) {
+        throw new CommandArgs.UsageError(words.isEmpty() ? "which type? commbus sub TYPE"
+            : "live events are followed one type at a time; several types, or every type, with --from POSITION");
+      }
+      StringBuilder query = new StringBuilder("subscribe?");
+      for (String type : words) {
+        query.append("type=").append(URLEncoder.encode(type, StandardCharsets.UTF_8)).append('&');
+      }
+      path = query.toString();
       if (from != null) {
         try {
           if (Long.parseLong(from) < 1) {
@@ -70,7 +76,7 @@ final class SubCommand implements Command {
         } catch (NumberFormatException e) {
           throw new CommandArgs.UsageError("--from wants a journal position, a whole number from 1; was '" + from + "'");
         }
-        path += "&from=" + from;
+        path += "from=" + from;
       }
       if (parsed.option("--count") != null) {
         try {

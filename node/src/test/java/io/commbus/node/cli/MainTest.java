@@ -96,6 +96,8 @@ class MainTest {
   @Test
   void subWantsOneTypeAndAPositionFromOne() {
     assertEquals(Main.USAGE, run("sub"));
+    assertEquals(Main.USAGE, run("sub", "a", "b"));
+    assertTrue(err().contains("with --from POSITION"), err());
     assertEquals(Main.USAGE, run("sub", "t", "--from", "0"));
     assertEquals(Main.USAGE, run("sub", "t", "--count", "none"));
     assertTrue(err().contains("--count wants a whole number from 1"), err());
