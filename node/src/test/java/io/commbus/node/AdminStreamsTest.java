@@ -244,6 +244,45 @@ class AdminStreamsTest {
     assertEquals(first, events.get(0).getLong("position"));
   }
 
+  @Test
+  void theCliFollowsTheNodesJournalInJournalTailsLayout() {
+    String type = "test.Tail" + UUID.randomUUID().toString().substring(0, 8);
+    long first = await(node.bus().publish(Message.event(type, new JsonObject().put("n", 0))
+        .withMetadata("tenant", "t1")));
+    await(node.bus().publish(Message.event(type, new JsonObject().put("n", 1))));
+
+    NodeTest.Cli cli = NodeTest.cli("journal", "tail", "--follow", "--from", String.valueOf(first), "--type", type,
+        "--count", "2", "--node", base);
+
+    assertEquals(0, cli.status(), cli.err());
+    List<String> lines = cli.out().lines().toList();
+    assertEquals(2, lines.size(), cli.out());
+    assertTrue(lines.get(0).matches("#" + first + " " + type + " id=\\S+ at \\S+ metadata=\\{\"tenant\":\"t1\"\\}"
+        + " body=\\{\"n\":0\\}"), lines.get(0));
+    assertTrue(lines.get(1).endsWith(" body={\"n\":1}"), lines.get(1));
+  }
+
+  @Test
+  void withoutAPositionTheCliFollowsFromTheNextRecord() throws Exception {
+    String type = "test.Next" + UUID.randomUUID().toString().substring(0, 8);
+    long before = await(node.bus().publish(Message.event(type, new JsonObject().put("old", true))));
+    java.util.concurrent.CompletableFuture<NodeTest.Cli> following = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> NodeTest.cli("journal", "tail", "--follow", "--type", type, "--count", "1", "--node", base));
+
+    // Its subscription starts once it has read the head, unseen from here: publish until it has one.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!following.isDone() && System.nanoTime() < deadline) {
+      await(node.bus().publish(Message.event(type, new JsonObject().put("old", false))));
+      Thread.sleep(50);
+    }
+    NodeTest.Cli cli = following.get(5, TimeUnit.SECONDS);
+
+    assertEquals(0, cli.status(), cli.err());
+    String line = cli.out().strip();
+    assertTrue(line.endsWith(" body={\"old\":false}"), "only what came after the start: " + line);
+    assertTrue(Long.parseLong(line.substring(1, line.indexOf(' '))) > before, line);
+  }
+
   /** Reads until {@code text} has been seen {@code times} times. */
   private static void awaitText(InputStream in, String text, int times) throws IOException {
     StringBuilder seen = new StringBuilder();

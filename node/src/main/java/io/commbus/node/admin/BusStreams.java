@@ -26,7 +26,7 @@ import java.util.TreeMap;
  *   pace follows the client's: when the client reads slowly, the stream is paused, so its
  *   credit stops the producer. A client that goes away cancels the stream.</li>
  *   <li>{@code GET /subscribe?type=T[&from=POS]}: the events of type {@code T}, each an
- *   {@code event} record ({@code position}, {@code id}, {@code type}, {@code body} or
+ *   {@code event} record ({@code position}, {@code id}, {@code type}, {@code timestamp}, {@code body} or
  *   {@code bodyBase64}, {@code metadata}), live, or from journal position {@code POS} on
  *   (the journal's, then live, with no gap and no duplicate). From a position, {@code type}
  *   may name several types (repeated, or comma-separated), or none for every type. Events cannot wait for a slow
@@ -123,6 +123,9 @@ final class BusStreams {
   private static JsonObject render(Message event) {
     JsonObject json = new JsonObject().put("position", event.position()).put("id", event.id())
         .put("type", event.type());
+    if (event.timestamp() != null) {
+      json.put("timestamp", event.timestamp().toString());
+    }
     Object body = event.body();
     if (body instanceof Buffer) {
       json.put("bodyBase64", Base64.getEncoder().encodeToString(((Buffer) body).getBytes()));

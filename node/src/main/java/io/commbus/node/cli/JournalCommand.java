@@ -8,6 +8,7 @@ import io.commbus.bus.journal.file.VerifyReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code commbus journal stats|tail|verify --dir DIR}: looks into a file journal directory
@@ -16,6 +17,12 @@ import java.util.List;
  */
 final class JournalCommand implements Command {
 
+  private final JournalFollow follow;
+
+  JournalCommand(Map<String, String> environment) {
+    this.follow = new JournalFollow(environment);
+  }
+
   @Override
   public String name() {
     return "journal";
@@ -23,18 +30,21 @@ final class JournalCommand implements Command {
 
   @Override
   public String summary() {
-    return "look into a file journal directory, read-only: stats, tail, verify";
+    return "look into a file journal directory, read-only: stats, tail, verify; or follow a node's";
   }
 
   @Override
   public String help() {
     return "usage: commbus journal stats|tail|verify --dir DIR [options]\n\n"
-        + "Reads a file journal directory without changing it (no file is written, cut or created).\n"
+        + "       commbus journal tail --follow [options]\n\n"
+        + "Reads a file journal directory without changing it (no file is written, cut or created),\n"
+        + "or follows a running node's journal, whatever its kind, through the node's admin API.\n"
         + "  stats  --dir DIR   segments, bytes, first and last position, records per type, time span\n"
         + "  tail   --dir DIR [--from POS | --last N] [--type T]...\n"
         + "                     records in order, one a line: from position POS on, or the last N\n"
         + "                     (the last " + JournalArgs.DEFAULT_LAST + " without either); --type T, repeatable,\n"
         + "                     shows only those types\n"
+        + JournalFollow.HELP
         + "  verify --dir DIR   checks segment headers, record lengths, CRC32C, record layout, dense\n"
         + "                     positions, the .idx files and their end-of-segment markers, as opening the\n"
         + "                     journal judges them; lists each problem with its file, byte offset and position\n"
@@ -43,7 +53,10 @@ final class JournalCommand implements Command {
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
+  public int run(List<String> args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+    if (!args.isEmpty() && args.get(0).equals(JournalArgs.Subcommand.TAIL.word()) && args.contains("--follow")) {
+      return follow.run(args.subList(1, args.size()), out, err);
+    }
     JournalArgs parsed;
     JournalInspector inspector;
     try {

@@ -79,6 +79,29 @@ final class JournalText {
     return line.toString();
   }
 
+  /**
+   * An event as a node's {@code /subscribe} gives it, in {@link #record}'s layout; its metadata
+   * stands where a directory's record shows its headers.
+   */
+  static String event(JsonObject event) {
+    StringBuilder line = new StringBuilder()
+        .append('#').append(event.getLong("position"))
+        .append(' ').append(event.getString("type"))
+        .append(" id=").append(event.getString("id"));
+    if (event.getString("timestamp") != null) {
+      line.append(" at ").append(event.getString("timestamp"));
+    }
+    JsonObject metadata = event.getJsonObject("metadata", new JsonObject());
+    if (!metadata.isEmpty()) {
+      line.append(" metadata=").append(new JsonObject(new TreeMap<>(metadata.getMap())).encode());
+    }
+    Object body = event.getValue("body");
+    String bytes = event.getString("bodyBase64");
+    line.append(" body=").append(bytes != null ? "<" + java.util.Base64.getDecoder().decode(bytes).length + " bytes>"
+        : body == null ? "none" : body instanceof JsonObject ? ((JsonObject) body).encode() : String.valueOf(body));
+    return line.toString();
+  }
+
   static String verifySummary(Path dir, VerifyReport report) {
     return "verify " + dir + ": " + report.segments() + " segments, " + report.validRecords() + " valid records"
         + (report.validRecords() == 0 ? "" : " (positions " + range(report.firstPosition(), report.lastPosition())

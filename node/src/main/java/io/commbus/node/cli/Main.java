@@ -33,7 +33,7 @@ public final class Main {
     register(CallCommand.query(stdin, environment));
     register(new SubCommand(environment));
     register(new DemoCommand());
-    register(new JournalCommand());
+    register(new JournalCommand(environment));
     register(new BenchCommand());
   }
 

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +36,12 @@ final class StreamedCall {
 
   /** The same, ending with exit 0 once {@code most} records are printed (the connection closed leaves the stream). */
   int run(HttpRequest.Builder request, long most, PrintStream out, PrintStream err) throws InterruptedException {
+    return run(request, most, JsonObject::encode, out, err);
+  }
+
+  /** The same, each record printed as {@code render} writes it. */
+  int run(HttpRequest.Builder request, long most, Function<JsonObject, String> render, PrintStream out,
+          PrintStream err) throws InterruptedException {
     target.token().ifPresent(token -> request.header("authorization", "Bearer " + token));
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<Stream<String>> response;
@@ -54,14 +61,15 @@ final class StreamedCall {
         }
         return 1;
       }
-      return print(lines.iterator(), most, out, err);
+      return print(lines.iterator(), most, render, out, err);
     } catch (java.io.UncheckedIOException e) {
       err.println("commbus " + name + ": the stream from " + target.base() + " broke off: " + e.getCause());
       return 1;
     }
   }
 
-  private int print(Iterator<String> lines, long most, PrintStream out, PrintStream err) {
+  private int print(Iterator<String> lines, long most, Function<JsonObject, String> render, PrintStream out,
+                    PrintStream err) {
     long printed = 0;
     while (printed < most && lines.hasNext()) {
       String line = lines.next();
@@ -77,7 +85,7 @@ final class StreamedCall {
         err.println("commbus " + name + ": " + error.getString("code") + ": " + error.getString("message"));
         return 1;
       }
-      out.println(record.encode());
+      out.println(render.apply(record));
       out.flush();
       printed++;
     }
