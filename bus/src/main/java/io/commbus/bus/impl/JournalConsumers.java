@@ -65,6 +65,8 @@ final class JournalConsumers {
           LOG.log(System.Logger.Level.WARNING, "journal subscriber of " + statsType + " failed", failure);
         });
     registrations.add(subscription);
+    // Forgotten once unregistered: a bus that many short-lived subscribers pass through keeps none.
+    subscription.onUnregistered(() -> registrations.remove(subscription));
     return subscription.start();
   }
 

@@ -42,6 +42,8 @@ final class JournalSubscription implements Registration {
   private boolean grew;
   private boolean stopped;
 
+  private volatile Runnable released;
+
   JournalSubscription(Context context, EventJournal journal, Set<String> types, long fromPosition,
                       Function<JournalRecord, Message> toMessage, Handler<Message> handler,
                       Consumer<Throwable> onHandlerFailure) {
@@ -53,6 +55,11 @@ final class JournalSubscription implements Registration {
     this.toMessage = toMessage;
     this.handler = handler;
     this.onHandlerFailure = onHandlerFailure;
+  }
+
+  /** Runs {@code released} once this subscription is unregistered. */
+  void onUnregistered(Runnable released) {
+    this.released = released;
   }
 
   /** Starts following; {@link #ready()} completes once the replay has caught up the first time. */
@@ -142,6 +149,9 @@ final class JournalSubscription implements Registration {
     VertxInternals.runOn(root, () -> {
       stop();
       ready.tryFail("unregistered before catching up");
+      if (released != null) {
+        released.run();
+      }
       done.complete();
     });
     return done.future();

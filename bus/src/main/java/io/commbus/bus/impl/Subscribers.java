@@ -59,9 +59,10 @@ final class Subscribers {
 
   private Registration add(String type, BiConsumer<io.vertx.core.eventbus.Message<Object>, ReceivedHeaders> deliver) {
     MessageConsumer<Object> consumer = eventBus.consumer(Addresses.event(type));
-    List<LocalRegistration> list = subscriptions.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>());
     LocalRegistration[] self = new LocalRegistration[1];
-    self[0] = new LocalRegistration(type, Registration.Kind.SUBSCRIBER, consumer, () -> list.remove(self[0]));
+    // The type's list goes when its last subscriber does: types seen once leave nothing behind.
+    self[0] = new LocalRegistration(type, Registration.Kind.SUBSCRIBER, consumer,
+        () -> subscriptions.computeIfPresent(type, (t, now) -> now.remove(self[0]) && now.isEmpty() ? null : now));
     consumer.handler(raw -> {
       ReceivedHeaders headers = ReceivedHeaders.of(raw.headers());
       Span span = tracing.startIncoming("receive", type, SpanKind.CONSUMER, headers);
@@ -75,7 +76,12 @@ final class Subscribers {
         span.end();
       }
     });
-    list.add(self[0]);
+    // Added inside compute, so a last subscriber's removal cannot drop the list between the two.
+    subscriptions.compute(type, (t, now) -> {
+      List<LocalRegistration> list = now != null ? now : new CopyOnWriteArrayList<>();
+      list.add(self[0]);
+      return list;
+    });
     return self[0];
   }
 

@@ -81,7 +81,7 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     NodeMetrics metrics = new NodeMetrics(node);
     JournalBrowser journal = new JournalBrowser(node.journal());
     BusEndpoints calls = new BusEndpoints(node.bus());
-    BusStreams streams = new BusStreams(node.bus());
+    BusStreams streams = new BusStreams(node.bus(), options.getIdleTimeout());
 
     ConnectionLimits limits = new ConnectionLimits(vertx, node.config().getAdmin());
     Router router = Router.router(vertx);

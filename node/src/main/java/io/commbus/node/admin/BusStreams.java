@@ -6,13 +6,17 @@ import io.commbus.bus.QueryStream;
 import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.internal.VertxInternals;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -24,7 +28,8 @@ import java.util.TreeMap;
  *   <li>{@code POST /queryStream}, the body of a {@code /query}: the handler's items, each an
  *   {@code item} record, then {@code end} with their count, or {@code error}. The handler's
  *   pace follows the client's: when the client reads slowly, the stream is paused, so its
- *   credit stops the producer. A client that goes away cancels the stream.</li>
+ *   credit stops the producer; one that reads nothing for the admin API's idle timeout is let
+ *   go. A client that goes away cancels the stream.</li>
  *   <li>{@code GET /subscribe?type=T[&from=POS]}: the events of type {@code T}, each an
  *   {@code event} record ({@code position}, {@code id}, {@code type}, {@code timestamp}, {@code body} or
  *   {@code bodyBase64}, {@code metadata}), live, or from journal position {@code POS} on
@@ -39,13 +44,21 @@ import java.util.TreeMap;
 final class BusStreams {
 
   private final CommBus bus;
+  /** How long a stream may stay paused on a client that reads nothing before it is let go. */
+  private final long stuckMillis;
 
-  BusStreams(CommBus bus) {
+  BusStreams(CommBus bus, Duration stuck) {
     this.bus = bus;
+    this.stuckMillis = stuck.toMillis();
   }
 
-  /** {@code POST /queryStream}; {@code opened} is the stream as the admin server's context sees it. */
+  /**
+   * {@code POST /queryStream}; {@code opened} is the stream as the admin server's context sees it.
+   * Called on that context; the stream's callbacks are brought back to it, whatever context the
+   * bus delivers them on.
+   */
   void queryStream(RoutingContext ctx, Future<QueryStream<Message>> opened) {
+    Context admin = VertxInternals.root(Vertx.currentContext());
     opened.onComplete(ar -> {
       if (ar.failed()) {
         ErrorReplies.fail(ctx, ar.cause());
@@ -54,10 +67,23 @@ final class BusStreams {
       QueryStream<Message> stream = ar.result();
       StreamReply reply = StreamReply.start(ctx);
       long[] items = {0};
-      reply.onClientGone(v -> stream.cancel());
-      stream.exceptionHandler(reply::fail);
-      stream.endHandler(v -> reply.end(new JsonObject().put("items", items[0])));
-      stream.handler(item -> {
+      long[] stuck = {-1};
+      reply.onClientGone(v -> {
+        cancelTimer(ctx, stuck);
+        stream.cancel();
+      });
+      if (reply.finished()) {
+        return;   // the client left while the stream was opening: cancelled above
+      }
+      stream.exceptionHandler(e -> VertxInternals.runOn(admin, () -> {
+        cancelTimer(ctx, stuck);
+        reply.fail(e);
+      }));
+      stream.endHandler(v -> VertxInternals.runOn(admin, () -> {
+        cancelTimer(ctx, stuck);
+        reply.end(new JsonObject().put("items", items[0]));
+      }));
+      stream.handler(item -> VertxInternals.runOn(admin, () -> {
         items[0]++;
         Object body = item.body();
         if (body instanceof Buffer) {
@@ -65,12 +91,28 @@ final class BusStreams {
         } else {
           reply.write("item", body);
         }
-        if (reply.full()) {
+        if (reply.full() && stuck[0] < 0) {
           stream.pause();
-          reply.onDrain(stream::resume);
+          // A client that reads nothing for this long is let go rather than held paused for ever.
+          stuck[0] = ctx.vertx().setTimer(stuckMillis, t -> {
+            stream.cancel();
+            reply.abandon(new CommBusException(ErrorCode.TIMEOUT, "the client read nothing of the stream for "
+                + stuckMillis + " ms (admin.idleTimeout)"));
+          });
+          reply.onDrain(() -> {
+            cancelTimer(ctx, stuck);
+            stream.resume();
+          });
         }
-      });
+      }));
     });
+  }
+
+  private static void cancelTimer(RoutingContext ctx, long[] timer) {
+    if (timer[0] >= 0) {
+      ctx.vertx().cancelTimer(timer[0]);
+      timer[0] = -1;
+    }
   }
 
   /** {@code GET /subscribe}. */

@@ -3,6 +3,7 @@ package io.commbus.node.admin;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,10 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>The response buffers at most {@link #WRITE_QUEUE_BYTES} before {@link #full} says so: the
  * writer then waits for {@link #onDrain}, or, where it cannot wait, gives up on the client.
+ *
+ * <p>A quiet stream still writes a keep-alive every {@link #KEEP_ALIVE_MILLIS} (an empty line in
+ * NDJSON, a comment in SSE, both skipped by readers), so a client that vanished without closing
+ * its connection is found out by the failed write instead of holding a connection for ever.
  */
 final class StreamReply {
 
@@ -25,14 +30,33 @@ final class StreamReply {
   static final int WRITE_QUEUE_BYTES = 1024 * 1024;
   static final String NDJSON = "application/x-ndjson";
   static final String EVENT_STREAM = "text/event-stream";
+  static final long KEEP_ALIVE_MILLIS = 15_000;
 
+  private final Vertx vertx;
   private final HttpServerResponse response;
   private final boolean events;
+  private final long keepAlive;
   private boolean finished;
+  private Handler<Void> gone;
 
-  private StreamReply(HttpServerResponse response, boolean events) {
+  private StreamReply(Vertx vertx, HttpServerResponse response, boolean events) {
+    this.vertx = vertx;
     this.response = response;
     this.events = events;
+    this.keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> {
+      if (!finished && !response.closed() && !response.writeQueueFull()) {
+        response.write(events ? ": keep-alive\n\n" : "\n");
+      }
+    });
+    response.closeHandler(v -> {
+      vertx.cancelTimer(keepAlive);
+      if (!finished) {
+        finished = true;
+        if (gone != null) {
+          gone.handle(null);
+        }
+      }
+    });
   }
 
   /** Starts the streamed response of {@code ctx}: status 200, chunked, in the format the client accepts. */
@@ -45,7 +69,7 @@ final class StreamReply {
     response.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     // The headers go at once, so a client sees the stream open before its first record.
     response.writeHead();
-    return new StreamReply(response, events);
+    return new StreamReply(ctx.vertx(), response, events);
   }
 
   /** Writes one record of {@code kind}. */
@@ -76,6 +100,7 @@ final class StreamReply {
   private void finish() {
     if (!finished) {
       finished = true;
+      vertx.cancelTimer(keepAlive);
       if (!response.closed() && !response.ended()) {
         response.end();
       }
@@ -94,11 +119,23 @@ final class StreamReply {
 
   /** Calls {@code gone} if the client goes away before the stream ends. */
   void onClientGone(Handler<Void> gone) {
-    response.closeHandler(v -> {
-      if (!finished) {
-        finished = true;
-        gone.handle(null);
-      }
-    });
+    this.gone = gone;
+    if (response.closed() && !finished) {
+      // Gone before it was asked: between the request and the stream's start.
+      finished = true;
+      vertx.cancelTimer(keepAlive);
+      gone.handle(null);
+    }
+  }
+
+  /** Whether the stream has ended, or its client gone. */
+  boolean finished() {
+    return finished;
+  }
+
+  /** Ends the stream now with {@code cause}, closing the connection: for a client stuck where it cannot be waited for. */
+  void abandon(Throwable cause) {
+    fail(cause);
+    response.reset();
   }
 }

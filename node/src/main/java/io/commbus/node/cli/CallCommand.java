@@ -100,7 +100,7 @@ final class CallCommand implements Command {
             + Durations.format(CommBusOptions.MAX_TIMEOUT) + "; default: the\n"
             + "                   node's bus.queryTimeout)\n"
             + "  --stream         for a handler that answers with a stream: print each item as a JSON line as it\n"
-            + "                   comes ({\"item\":...}), then {\"end\":{\"items\":N}}\n";
+            + "                   comes ({\"item\":...}), and exit 0 at the stream's end\n";
         codes = "NO_HANDLER, TIMEOUT, HANDLER_FAILED";
     }
     return "usage: commbus " + verb + " TYPE [JSON] [--node URL | --config FILE] [options]\n\n"
