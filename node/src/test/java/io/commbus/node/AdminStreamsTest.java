@@ -163,6 +163,25 @@ class AdminStreamsTest {
   }
 
   @Test
+  void aSubscriberThatGoesAwayLeavesNoSubscriptionBehind() throws Exception {
+    String type = "test.Left" + UUID.randomUUID().toString().substring(0, 8);
+    try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), node.adminPort())) {
+      socket.getOutputStream().write(("GET /subscribe?type=" + type + " HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      socket.setSoTimeout(10_000);
+      awaitText(socket.getInputStream(), "\r\n\r\n", 1);
+      assertEquals(1, node.bus().subscribers(type).size(), "subscribed while the client reads");
+    }
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // The node hears of the close on its own event loop, with nothing here to wait on.
+    while (!node.bus().subscribers(type).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of(), node.bus().subscribers(type), "unsubscribed once the client left");
+  }
+
+  @Test
   void liveEventsAreFollowedOneTypeAtATimeAndAPositionMustBeOne() throws Exception {
     for (String query : List.of("/subscribe", "/subscribe?type=a,b", "/subscribe?type=a&from=0")) {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + query)).GET().build(),
