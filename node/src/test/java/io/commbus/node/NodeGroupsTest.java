@@ -124,7 +124,7 @@ class NodeGroupsTest {
       for (Node started : nodes) {
         await(started.stop());
       }
-      dropTables(table, group);
+      PostgresRuns.drop(table, group);
     }
   }
 
@@ -152,22 +152,6 @@ class NodeGroupsTest {
         () -> await(Node.start(TestConfigs.parse(json, dir), AdminServer::new)));
     assertTrue(refused.getMessage().startsWith("groups: consumer groups on a clustered node need the PostgreSQL"
         + " journal"), refused.getMessage());
-  }
-
-  private static void dropTables(String table, String group) {
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    try {
-      io.vertx.pgclient.PgConnection conn = await(io.vertx.pgclient.PgConnection.connect(vertx,
-          new io.commbus.adapter.postgres.PostgresJournalOptions().getConnect()));
-      await(conn.query("DROP TABLE IF EXISTS " + table + ", " + table + "_head").execute()
-          .compose(v -> conn.preparedQuery("DELETE FROM commbus_group_leases WHERE group_name = $1")
-              .execute(io.vertx.sqlclient.Tuple.of(group)))
-          .compose(v -> conn.preparedQuery("DELETE FROM commbus_checkpoints WHERE group_name = $1")
-              .execute(io.vertx.sqlclient.Tuple.of(group)))
-          .eventually(conn::close));
-    } finally {
-      await(vertx.close());
-    }
   }
 
   @Test

@@ -3,16 +3,14 @@ package io.commbus.node.hosts;
 import io.commbus.adapter.postgres.PostgresJournal;
 import io.commbus.adapter.postgres.PostgresJournalOptions;
 import io.commbus.bus.journal.JournalRecord;
+import io.commbus.node.PostgresRuns;
 import io.commbus.node.SpreadCallback;
 import io.commbus.node.TestConfigs;
 import io.commbus.testhosts.TestHost;
 import io.commbus.testhosts.TestNetwork;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Tuple;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -211,7 +209,7 @@ final class HostCluster implements AutoCloseable {
       }
     } finally {
       network.close();
-      dropTable();
+      PostgresRuns.drop(table, group());
       writeLogs();
     }
   }
@@ -225,21 +223,4 @@ final class HostCluster implements AutoCloseable {
     }
   }
 
-  private void dropTable() {
-    Vertx vertx = Vertx.vertx();
-    try {
-      PgConnection connection = await(PgConnection.connect(vertx, new PostgresJournalOptions().getConnect()));
-      // The group's lease and checkpoint rows live in tables every run shares.
-      await(connection.query("DROP TABLE IF EXISTS " + table + ", " + table + "_head").execute()
-          .compose(v -> connection.preparedQuery("DELETE FROM commbus_group_leases WHERE group_name = $1")
-              .execute(Tuple.of(group())))
-          .compose(v -> connection.preparedQuery("DELETE FROM commbus_checkpoints WHERE group_name = $1")
-              .execute(Tuple.of(group())))
-          .recover(e -> e.getMessage() != null && e.getMessage().contains("does not exist")
-              ? Future.succeededFuture() : Future.failedFuture(e))
-          .eventually(connection::close));
-    } finally {
-      await(vertx.close());
-    }
-  }
 }
