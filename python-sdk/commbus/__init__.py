@@ -1,4 +1,5 @@
-"""commbus: the Python SDK for workers that run as child processes of a commbus node.
+"""commbus: the Python SDK for workers that run as child processes of a commbus node, and
+for programs the node did not start (``commbus.connect``, ``commbus.connect_sync``).
 
 A worker is a module with one entry function, started by a process verticle as
 ``python -m commbus.child``. The function is called with each request's payload and may be
@@ -29,11 +30,18 @@ from ._context import RequestInfo, current_request
 from ._protocol import DEFAULT_WINDOW, Op
 from ._streams import Event, ItemStream
 from ._subscription import Subscription
+from .client import Client, Serving, connect
 from .errors import CommBusError, error_from
+from .sync import SyncClient, connect_sync
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "connect",
+    "connect_sync",
+    "Client",
+    "SyncClient",
+    "Serving",
     "publish",
     "send",
     "query",

@@ -40,7 +40,15 @@ class Caller:
 
     # ---- starting calls
 
-    def _start(self, op: str, type: str, payload: Any, timeout: float | None, credit: int | None) -> int:
+    def _start(
+        self,
+        op: str,
+        type: str,
+        payload: Any,
+        timeout: float | None,
+        credit: int | None,
+        extra: dict[str, Any] | None = None,
+    ) -> int:
         if self._gone is not None:
             raise UnavailableError(f"cannot {op} {type}: {self._gone.message}", operation=op, message_type=type)
         if not isinstance(type, str) or not type:
@@ -56,6 +64,8 @@ class Caller:
             None if request is None else request.traceparent,
             None if request is None else request.deadline_ms,
         )
+        if extra:
+            header.update(extra)
         self._conn.send(header, payload)  # raises CodecError before anything is queued
         self._next_id = call_id + 1
         return call_id
@@ -86,11 +96,13 @@ class Caller:
         timeout: float | None = None,
         window: int = DEFAULT_WINDOW,
         events: bool = False,
+        extra: dict[str, Any] | None = None,
     ) -> ItemStream:
-        """Starts a call answered by a stream and returns the iterator over its items."""
+        """Starts a call answered by a stream and returns the iterator over its items;
+        ``extra`` adds header fields the call's op needs (``serve``'s kind and concurrency)."""
         if not isinstance(window, int) or window < 1:
             raise ValueError(f"window must be a positive number of items, got {window!r}")
-        call_id = self._start(op, type, payload, timeout, window)
+        call_id = self._start(op, type, payload, timeout, window, extra)
         inbound = _Inbound(call_id, op, type, window, events, self._send_credit, self._cancel)
         self._open[call_id] = inbound
         return ItemStream(inbound)

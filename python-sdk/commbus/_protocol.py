@@ -102,6 +102,10 @@ class Key:
     MAX_FRAME: Final = "maxFrame"
     HANDLER_KIND: Final = "kind"
     REASON: Final = "reason"
+    # handshake of a client, and its serve calls
+    CLIENT: Final = "client"
+    ALLOW: Final = "allow"
+    CONCURRENCY: Final = "concurrency"
     # bye
     GRACE: Final = "grace"
 
@@ -122,6 +126,8 @@ class Op:
     PUBLISH: Final = "publish"
     SEND: Final = "send"
     SUBSCRIBE: Final = "subscribe"
+    #: Clients only: serve a type; the node sends ``req`` frames of it until the call is cancelled.
+    SERVE: Final = "serve"
 
 
 class HandlerKind(enum.StrEnum):
@@ -137,10 +143,18 @@ class HandlerKind(enum.StrEnum):
 
 
 class FailReason:
-    """``reason`` of the ``fail`` frames this SDK sends."""
+    """``reason`` of ``fail`` frames: the one this SDK sends, and those a node refuses a client with."""
 
     #: The entry module or function could not be loaded.
     IMPORT: Final = "import"
+    #: The token was wrong, or missing.
+    BAD_TOKEN: Final = "bad-token"
+    #: The two sides speak different protocol versions.
+    VERSION_MISMATCH: Final = "version-mismatch"
+    #: No ``hello`` arrived in time.
+    TIMEOUT: Final = "timeout"
+    #: The node is at its connection limit.
+    OVERLOADED: Final = "overloaded"
 
 
 class ExitStatus(enum.IntEnum):
@@ -196,6 +210,11 @@ def encode_header(header: dict[str, Any]) -> bytes:
 
 def hello_header(token: str, pid: int, runtime: str) -> dict[str, Any]:
     return {Key.KIND: FrameKind.HELLO, Key.VERSION: VERSION, Key.TOKEN: token, Key.PID: pid, Key.RUNTIME: runtime}
+
+
+def bye_header(grace_ms: int) -> dict[str, Any]:
+    """A client's ``bye``: it is leaving; the node closes the connection."""
+    return {Key.KIND: FrameKind.BYE, Key.GRACE: grace_ms}
 
 
 def ready_header(kind: HandlerKind) -> dict[str, Any]:

@@ -75,6 +75,16 @@ class Server:
         """Requests being served now."""
         return len(self._open)
 
+    @property
+    def accepting(self) -> bool:
+        """False once ``stop_accepting`` (or a shutdown) ran: new requests get ``UNAVAILABLE``."""
+        return self._accepting
+
+    def serves(self, request_id: Any) -> bool:
+        """Whether request ``request_id`` is being served here (a client routes ``credit``
+        and ``cancel`` by it, since it serves several types over one connection)."""
+        return request_id in self._open
+
     # ---- frames from the parent
 
     def on_req(self, frame: Frame) -> None:

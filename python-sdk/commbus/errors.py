@@ -24,6 +24,7 @@ __all__ = [
     "Timeout",
     "HandlerFailedError",
     "RejectedError",
+    "ForbiddenError",
     "OverloadedError",
     "CodecError",
     "ProtocolError",
@@ -191,6 +192,14 @@ class NodeLeftError(CommBusError):
     CODE = "NODE_LEFT"
 
 
+class ForbiddenError(CommBusError, builtins.PermissionError):
+    """The token this client connected with may not make this call (a verb it lacks, or a
+    type outside its prefixes). The connection and its other calls go on. Also a builtin
+    ``PermissionError``."""
+
+    CODE = "FORBIDDEN"
+
+
 class InternalError(CommBusError):
     """An error without a more precise code, including codes this SDK does not know."""
 
@@ -227,6 +236,7 @@ _BY_CODE: dict[str, type[CommBusError]] = {
         UnavailableError,
         StorageError,
         NodeLeftError,
+        ForbiddenError,
         InternalError,
     )
 }

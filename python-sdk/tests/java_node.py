@@ -85,6 +85,16 @@ class JavaNode:
             fields["take"] = take
         return self.call("stream", **fields)
 
+    def endpoint(self, **fields: Any) -> dict[str, Any]:
+        """Starts the node's client endpoint (see SdkTestNode's ``endpoint`` command); answers
+        its ``socket``, ``tcpPort`` and, without tokens given, ``tokenFile``."""
+        started: dict[str, Any] = self.call("endpoint", **fields)
+        return started
+
+    def endpoint_status(self) -> dict[str, Any]:
+        status: dict[str, Any] = self.call("endpoint_status")
+        return status
+
     def close(self) -> None:
         if self._process.poll() is None:
             try:

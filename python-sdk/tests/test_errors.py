@@ -22,6 +22,7 @@ CODES = {
     "UNAVAILABLE": errors.Unavailable,
     "STORAGE": errors.Storage,
     "NODE_LEFT": errors.NodeLeft,
+    "FORBIDDEN": errors.ForbiddenError,
     "INTERNAL": errors.Internal,
 }
 

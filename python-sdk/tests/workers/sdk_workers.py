@@ -83,3 +83,8 @@ async def bus_calls(payload):
 async def request_info(payload):
     info = commbus.current_request()
     return {"type": info.type, "traceparent": info.traceparent, "has_deadline": info.deadline is not None}
+
+
+async def served_by_child(payload):
+    """Answers which kind of worker served it: the pool beside an attached client's worker."""
+    return {"by": "child"}

@@ -18,6 +18,7 @@ import io.commbus.node.pools.PoolServices;
 import io.commbus.process.CallbackHandler;
 import io.commbus.process.CallbackRegistry;
 import io.commbus.process.ProcessVerticle;
+import io.commbus.process.client.ClientEndpoint;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -87,6 +88,7 @@ public final class Node {
   private volatile EventJournal journal;
   private volatile CommBus bus;
   private volatile CommBusCoordinatorVerticle coordinator;
+  private volatile ClientEndpoint clients;
   private volatile NodeFront front;
   private volatile List<ProcessVerticle> pools = List.of();
   /**
@@ -158,6 +160,7 @@ public final class Node {
         .compose(v -> deployCoordinator())
         .compose(v -> deployPools())
         .compose(v -> joinGroups())
+        .compose(v -> startClients())
         .compose(v -> startFront())
         .map(this);
   }
@@ -254,6 +257,22 @@ public final class Node {
         });
   }
 
+  /** Opens the client endpoint last but for the front: a client that connects finds the pools and groups in place. */
+  private Future<Void> startClients() {
+    if (!config.getClients().isEnabled()) {
+      return Future.succeededFuture();
+    }
+    ClientEndpoint endpoint = new ClientEndpoint(bus, config.getClients());
+    return vertx.deployVerticle(endpoint)
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot open the client endpoint: "
+            + e.getMessage(), e)))
+        .map(id -> {
+          clients = endpoint;
+          undoLater("client endpoint", () -> vertx.undeploy(id));
+          return null;
+        });
+  }
+
   private Future<Void> startFront() {
     NodeFront made = makeFront.apply(this);
     return vertx.deployVerticle(made).map(id -> {
@@ -342,6 +361,11 @@ public final class Node {
   /** Empty when the configuration turned the coordinator off. */
   public Optional<CommBusCoordinatorVerticle> coordinator() {
     return Optional.ofNullable(coordinator);
+  }
+
+  /** Empty when the configuration turned the client endpoint off. */
+  public Optional<ClientEndpoint> clients() {
+    return Optional.ofNullable(clients);
   }
 
   /** The pools, in configuration order. */

@@ -51,7 +51,7 @@ public final class CallbackPaths {
   }
 
   /** The message type of a callback a child calls: a malformed path is its invalid message, answered on the wire. */
-  static String messageTypeOfCall(String path) {
+  public static String messageTypeOfCall(String path) {
     try {
       return messageType(path);
     } catch (IllegalArgumentException e) {

@@ -6,6 +6,10 @@ import io.commbus.bus.QueryStream;
 import io.commbus.bus.StreamSink;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.client.ClientEndpoint;
+import io.commbus.process.client.ClientEndpointOptions;
+import io.commbus.process.client.ClientGrant;
+import io.commbus.process.wire.Protocol.Permission;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +24,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Commands: {@code deploy} (name, module, function, path, callbacks), {@code query} and
  * {@code stream} (type, payload or payload_b64, timeout_ms), {@code children} (name),
- * {@code undeploy} (name), {@code quit}. Answers: {@code {"ok": ...}} or {@code {"error":
+ * {@code undeploy} (name), {@code endpoint} (starts a client endpoint: tokens [{name, token,
+ * allow, serve}], tls {certificate, key, clientCa}, max_connections, max_in_flight,
+ * stall_timeout_ms, write_queue_bytes; answers its socket, tcp port and token file),
+ * {@code endpoint_status}, {@code endpoint_stop}, {@code quit}. Answers: {@code {"ok": ...}} or {@code {"error":
  * {"code", "message", "remoteType", "remoteTrace", "reason"}}}.
  */
 public final class SdkTestNode {
@@ -43,6 +54,8 @@ public final class SdkTestNode {
   private final Map<String, String> deployments = new HashMap<>();
   private final Map<String, ProcessVerticle> pools = new HashMap<>();
   private final PrintStream out;
+  private ClientEndpoint endpoint;
+  private String endpointDeployment;
 
   private SdkTestNode(Vertx vertx, Path runtime, PrintStream out) {
     this.vertx = vertx;
@@ -75,6 +88,9 @@ public final class SdkTestNode {
         answer = new JsonObject().put("error", describe(e));
       }
       out.println(answer.encode());
+    }
+    if (node.endpointDeployment != null) {
+      vertx.undeploy(node.endpointDeployment).await(30, TimeUnit.SECONDS);
     }
     for (String id : node.deployments.values()) {
       vertx.undeploy(id).await(30, TimeUnit.SECONDS);
@@ -112,9 +128,59 @@ public final class SdkTestNode {
         return bus.query(request(command), timeout(command)).map(reply -> wire(reply.body()));
       case "stream":
         return stream(command);
+      case "endpoint":
+        return startEndpoint(command);
+      case "endpoint_status":
+        return endpoint.status().map(status -> status);
+      case "endpoint_stop": {
+        String id = endpointDeployment;
+        endpointDeployment = null;
+        return vertx.undeploy(id).map(true);
+      }
       default:
         return Future.failedFuture(new IllegalArgumentException("unknown op " + command.getString("op")));
     }
+  }
+
+  private Future<Object> startEndpoint(JsonObject command) {
+    ClientEndpointOptions options = new ClientEndpointOptions().setRuntimeDirectory(runtime);
+    for (Object entry : command.getJsonArray("tokens", new JsonArray())) {
+      JsonObject token = (JsonObject) entry;
+      Set<Permission> allowed = EnumSet.noneOf(Permission.class);
+      for (Object name : token.getJsonArray("allow", new JsonArray())) {
+        allowed.add(Permission.fromWireName((String) name));
+      }
+      List<String> serve = new ArrayList<>();
+      token.getJsonArray("serve", new JsonArray()).forEach(prefix -> serve.add((String) prefix));
+      options.addGrant(new ClientGrant(token.getString("name"), token.getString("token"), allowed, serve));
+    }
+    JsonObject tls = command.getJsonObject("tls");
+    if (tls != null) {
+      options.setTcp("127.0.0.1", 0).setTls(new ClientEndpointOptions.TlsFiles(Path.of(tls.getString("certificate")),
+          Path.of(tls.getString("key")), tls.containsKey("clientCa") ? Path.of(tls.getString("clientCa")) : null));
+    }
+    if (command.containsKey("max_connections")) {
+      options.setMaxConnections(command.getInteger("max_connections"));
+    }
+    if (command.containsKey("max_in_flight")) {
+      options.setMaxInFlight(command.getInteger("max_in_flight"));
+    }
+    if (command.containsKey("stall_timeout_ms")) {
+      options.setStallTimeout(Duration.ofMillis(command.getLong("stall_timeout_ms")));
+    }
+    if (command.containsKey("write_queue_bytes")) {
+      options.setWriteQueueBytes(command.getInteger("write_queue_bytes"));
+    }
+    endpoint = new ClientEndpoint(bus, options);
+    return vertx.deployVerticle(endpoint).map(id -> {
+      endpointDeployment = id;
+      JsonObject started = new JsonObject().put("socket", endpoint.socketPath().toString())
+          .put("tcpPort", endpoint.tcpPort());
+      if (endpoint.generatedTokenFile() != null) {
+        started.put("tokenFile", endpoint.generatedTokenFile().toString());
+      }
+      return started;
+    });
   }
 
   private Future<Object> deploy(JsonObject command) {

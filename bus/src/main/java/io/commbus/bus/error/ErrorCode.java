@@ -36,6 +36,11 @@ public enum ErrorCode {
    * answered; the message names the member. Worth retrying: another member may handle it.
    */
   NODE_LEFT,
+  /**
+   * The caller is not allowed to make this call: a client endpoint token without the
+   * permission for the verb, or for the type it names. The caller's other calls go on.
+   */
+  FORBIDDEN,
   /** An error without a more precise code, including codes this node does not know. */
   INTERNAL;
 

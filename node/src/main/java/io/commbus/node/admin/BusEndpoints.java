@@ -152,6 +152,8 @@ final class BusEndpoints {
         return 404;
       case REJECTED:
         return 422;
+      case FORBIDDEN:
+        return 403;
       case OVERLOADED:
       case UNAVAILABLE:
       case NODE_LEFT:

@@ -5,6 +5,7 @@ import io.commbus.cluster.ClusterHealth;
 import io.commbus.coordinator.CommBusCoordinatorVerticle;
 import io.commbus.node.Node;
 import io.commbus.process.ProcessVerticle;
+import io.commbus.process.client.ClientEndpoint;
 import io.commbus.process.pool.PoolStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,7 +43,9 @@ final class HealthCheck {
     Future<Long> head = journalAnswer(node.journal().lastPosition());
     // A journal that went DOWN tries its store again here, so a quiet node can come back UP.
     Future<JournalHealth> checked = journalAnswer(node.journal().checkHealth());
-    return Future.join(Future.join(statuses), head, checked).transform(ignored -> {
+    Future<JsonObject> clients = node.clients().map(ClientEndpoint::status)
+        .orElse(Future.succeededFuture(new JsonObject().put("enabled", false)));
+    return Future.join(Future.join(statuses), head, checked, clients).transform(ignored -> {
       JsonArray problems = new JsonArray();
       if (node.state() != Node.State.RUNNING) {
         problems.add("the node is " + node.state().name().toLowerCase());
@@ -82,6 +85,7 @@ final class HealthCheck {
           .put("coordinator", coordinator())
           .put("pools", poolHealth)
           .put("cluster", cluster())
+          .put("clients", clientsOf(clients))
           .put("problems", problems));
     });
   }
@@ -126,6 +130,16 @@ final class HealthCheck {
       }
     });
     return answer.future();
+  }
+
+  /** Where clients connect and how many are; not each connection, which /health need not list. */
+  private static JsonObject clientsOf(Future<JsonObject> status) {
+    if (status.failed()) {
+      return new JsonObject().put("enabled", true).put("error", status.cause().getMessage());
+    }
+    JsonObject json = status.result().copy();
+    json.remove("clients");
+    return json.containsKey("enabled") ? json : new JsonObject().put("enabled", true).mergeIn(json);
   }
 
   private JsonObject coordinator() {

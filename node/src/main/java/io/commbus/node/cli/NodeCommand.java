@@ -105,6 +105,13 @@ final class NodeCommand implements Command {
       return 1;
     }
     out.println("commbus node ready in " + (System.nanoTime() - begin) / 1_000_000 + " ms: admin " + node.adminUrl());
+    node.clients().ifPresent(clients -> {
+      out.println("clients connect at unix://" + clients.socketPath() + (clients.tcpPort() < 0 ? ""
+          : " and on TCP port " + clients.tcpPort()));
+      if (clients.generatedTokenFile() != null) {
+        out.println("client token (may do everything): " + clients.generatedTokenFile());
+      }
+    });
     out.flush();
     // The node runs until a signal: the hook stops it, and the JVM exits once the hook is done.
     node.whenStopped().await();

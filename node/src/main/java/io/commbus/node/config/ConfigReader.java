@@ -16,6 +16,7 @@ import io.commbus.coordinator.RegistryOptions;
 import io.commbus.process.PoolOptions;
 import io.commbus.process.ProcessOptions;
 import io.commbus.process.PythonProcessConfig;
+import io.commbus.process.client.ClientEndpointOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -127,6 +128,7 @@ public final class ConfigReader {
       config.addPool(pool);
     }
     groups(root, config, names);
+    config.setClients(ClientConfig.read(root.section(ClientEndpointOptions.SECTION), runtimeDirectory));
     root.rejectUnknown();
     return config;
   }

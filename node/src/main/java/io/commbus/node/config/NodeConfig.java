@@ -5,6 +5,8 @@ import io.commbus.bus.config.Check;
 import io.commbus.cluster.ClusterSettings;
 import io.commbus.coordinator.CoordinatorOptions;
 
+import io.commbus.process.client.ClientEndpointOptions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ public final class NodeConfig {
 
   private Path source;
   private AdminOptions admin = new AdminOptions();
+  private ClientEndpointOptions clients = new ClientEndpointOptions();
   private JournalConfig journal = new JournalConfig();
   private CommBusOptions bus = new CommBusOptions();
   private boolean coordinatorEnabled = true;
@@ -50,6 +53,16 @@ public final class NodeConfig {
 
   public NodeConfig setAdmin(AdminOptions admin) {
     this.admin = Objects.requireNonNull(admin, "admin");
+    return this;
+  }
+
+  /** The client endpoint, where programs the node did not start connect (on by default, on a Unix socket). */
+  public ClientEndpointOptions getClients() {
+    return clients;
+  }
+
+  public NodeConfig setClients(ClientEndpointOptions clients) {
+    this.clients = Objects.requireNonNull(clients, "clients");
     return this;
   }
 

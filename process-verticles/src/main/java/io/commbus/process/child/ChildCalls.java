@@ -11,6 +11,7 @@ import io.commbus.process.wire.Headers;
 import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.CallOp;
 import io.commbus.process.wire.Protocol.FrameKind;
+import io.commbus.process.wire.Protocol.HandlerKind;
 import io.commbus.process.wire.ProtocolViolation;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
@@ -25,10 +26,11 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The calls one child makes onto the bus ({@code call} frames: callback, publish, send, query,
- * stream, subscribe), each answered under the child's credit and cancelled by its
- * {@code cancel}. A malformed call throws a {@link ProtocolViolation}; a call the bus refuses is
- * answered with {@code err}. Runs on the connection's context only.
+ * The calls one peer (a child, or a client) makes onto the bus ({@code call} frames: callback,
+ * publish, send, query, stream, subscribe, and for clients serve), each answered under the
+ * peer's credit and cancelled by its {@code cancel}. A malformed call throws a
+ * {@link ProtocolViolation}; a call the bus or the peer's {@link CallGate} refuses is answered
+ * with {@code err}. Runs on the connection's context only.
  */
 final class ChildCalls {
 
@@ -39,14 +41,23 @@ final class ChildCalls {
   private final int window;
   private final Duration defaultTimeout;
   private final UnaryOperator<String> callbackType;
+  private final CallGate gate;
+  private final Serving serving;
+  private final Serving.Worker self;
+  private final int maxOpen;
   private final Map<Long, InboundCall> open = new HashMap<>();
 
-  ChildCalls(CommBus bus, FrameWriter writer, int window, Duration defaultTimeout, UnaryOperator<String> callbackType) {
+  /** {@code self}: this connection, as the worker a {@code serve} call attaches. */
+  ChildCalls(CommBus bus, FrameWriter writer, ConnectionSpec spec, Serving.Worker self) {
     this.bus = bus;
     this.writer = writer;
-    this.window = window;
-    this.defaultTimeout = defaultTimeout;
-    this.callbackType = callbackType;
+    this.window = spec.streamWindow();
+    this.defaultTimeout = spec.callTimeout();
+    this.callbackType = spec.callbackType();
+    this.gate = spec.gate();
+    this.serving = spec.serving();
+    this.self = self;
+    this.maxOpen = spec.maxOpenCalls();
   }
 
   /** Starts the call a {@code call} frame asks for. */
@@ -66,7 +77,13 @@ final class ChildCalls {
     int credit = Headers.optionalPositiveInt(frame, Protocol.CREDIT, window);
     // Read before the try: a malformed field is the child's protocol violation, not this call's error.
     String traceparent = Headers.optionalString(frame, Protocol.TRACEPARENT);
+    if (open.size() >= maxOpen) {
+      writer.write(ErrorFrames.of(id, CommBusException.of(ErrorCode.OVERLOADED, "this connection already has "
+          + maxOpen + " calls open; " + op.wireName() + " " + type + " was not started")));
+      return;
+    }
     try (Scope ignored = TraceScope.enter(traceparent)) {
+      gate.check(op, type);
       switch (op) {
         case PUBLISH:
           unary(id, bus.publish(Message.of(Category.EVENT, type, body(type, payload)))
@@ -86,6 +103,9 @@ final class ChildCalls {
           break;
         case SUBSCRIBE:
           subscribe(id, credit, type);
+          break;
+        case SERVE:
+          serve(id, frame, type);
           break;
         default:
           throw new IllegalStateException("call op " + op + " has no handling");
@@ -204,6 +224,48 @@ final class ChildCalls {
       }
       call.open(ar.result(), credit);
     });
+  }
+
+  private void serve(long id, Frame frame, String type) {
+    String kindName = Headers.requireString(frame, Protocol.HANDLER_KIND);
+    HandlerKind kind = HandlerKind.fromWireName(kindName);
+    if (kind == null) {
+      throw new ProtocolViolation("serve call has unknown handler kind \"" + kindName + "\"");
+    }
+    int concurrency = Headers.optionalPositiveInt(frame, Protocol.CONCURRENCY, Protocol.DEFAULT_CONCURRENCY);
+    if (serving == null) {
+      throw CommBusException.of(ErrorCode.REJECTED, "a child serves its entry function through its pool; serve is for "
+          + "clients of the node's client endpoint");
+    }
+    ServeCall call = new ServeCall();
+    open.put(id, call);
+    serving.attach(type, kind, concurrency, self).onComplete(ar -> {
+      if (!isOpen(id, call)) {
+        if (ar.succeeded()) {
+          ar.result().run(); // cancelled, or the connection ended, while attaching
+        }
+        return;
+      }
+      if (ar.failed()) {
+        fail(id, call, CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL));
+        return;
+      }
+      call.detach = ar.result();
+      writer.write(Frame.withValue(FrameKind.ITEM, id, new JsonObject().put(Protocol.SERVING, type)));
+    });
+  }
+
+  /** A {@code serve} call: open while the peer serves the type; its end detaches the peer. */
+  private static final class ServeCall implements InboundCall {
+    Runnable detach;
+
+    @Override
+    public void stop() {
+      if (detach != null) {
+        detach.run();
+        detach = null;
+      }
+    }
   }
 
   private void subscribe(long id, int credit, String type) {

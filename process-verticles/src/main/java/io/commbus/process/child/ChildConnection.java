@@ -27,10 +27,10 @@ import java.util.Map;
  * any other type while handling a frame is a bug on this side: it is logged as one, and the
  * connection closes with INTERNAL rather than blaming the child.
  */
-final class ChildConnection {
+public final class ChildConnection implements Serving.Worker {
 
   /** What the connection reports to its child. */
-  interface Listener {
+  public interface Listener {
     /**
      * The connection closed itself for {@code cause}; its exchanges already failed with
      * {@code error}. {@code detail} is what went wrong, as {@link ExitCause#describe} words it.
@@ -47,7 +47,8 @@ final class ChildConnection {
   private static final System.Logger LOG = System.getLogger(ChildConnection.class.getName());
 
   private final NetSocket socket;
-  private final String childId;
+  /** Who is at the other end, as messages name it: "child trading#2", "client web#3". */
+  private final String peer;
   private final Listener listener;
   private final FrameWriter writer;
   private final ParentRequests requests;
@@ -56,18 +57,25 @@ final class ChildConnection {
   private long nextPingId = 1;
   private boolean closed;
 
-  ChildConnection(Context context, NetSocket socket, CommBus bus, String childId, ChildSpec spec, Listener listener) {
+  /** {@code peer}: who is at the other end, as messages name it ("child trading#2", "client web#3"). */
+  public ChildConnection(Context context, NetSocket socket, CommBus bus, String peer, ConnectionSpec spec,
+                         Listener listener) {
     this.socket = socket;
-    this.childId = childId;
+    this.peer = peer;
     this.listener = listener;
     this.writer = new FrameWriter(context, socket, spec.maxFrameSize());
-    this.requests = new ParentRequests(context, writer, childId, spec.streamWindow(), listener::deadlineMissed);
-    this.calls = new ChildCalls(bus, writer, spec.streamWindow(), spec.callTimeout(), spec.callbackType());
+    this.requests = new ParentRequests(context, writer, peer, spec.streamWindow(), listener::deadlineMissed);
+    this.calls = new ChildCalls(bus, writer, spec, this);
     socket.closeHandler(v -> onClosed());
   }
 
+  @Override
+  public String name() {
+    return peer;
+  }
+
   /** Feeds one frame received after the handshake. */
-  void handle(Frame frame) {
+  public void handle(Frame frame) {
     if (closed) {
       return;
     }
@@ -102,24 +110,26 @@ final class ChildConnection {
       protocolError(e);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "bug: the parent failed handling a " + frame.kind().wireName()
-          + " frame from child " + childId + ": " + frame, e);
+          + " frame from " + peer + ": " + frame, e);
       String what = "its " + frame.kind().wireName() + " frame: " + e;
-      fail(ExitCause.PARENT_FAILED, what, new CommBusException(ErrorCode.INTERNAL, "child " + childId
+      fail(ExitCause.PARENT_FAILED, what, new CommBusException(ErrorCode.INTERNAL, peer
           + ": the parent failed handling " + what));
     }
   }
 
   /** Sends a request; the exchange hears the answer, or that it was never delivered. */
-  void request(Exchange exchange) {
+  @Override
+  public void request(Exchange exchange) {
     if (closed) {
-      exchange.onUndelivered(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId + " is not connected"));
+      exchange.onUndelivered(new CommBusException(ErrorCode.CHILD_EXITED, peer + " is not connected"));
       return;
     }
     requests.send(exchange);
   }
 
   /** Whether requests can still be sent: the socket is open and the connection was not shut down. */
-  boolean isOpen() {
+  @Override
+  public boolean isOpen() {
     return !closed;
   }
 
@@ -133,12 +143,12 @@ final class ChildConnection {
   }
 
   /** Asks the child to finish its work within {@code grace} and exit. */
-  void bye(Duration grace) {
+  public void bye(Duration grace) {
     writer.write(Frame.of(Frame.header(FrameKind.BYE).put(Protocol.GRACE, grace.toMillis())));
   }
 
   /** Requests still waiting for an answer. */
-  int inFlight() {
+  public int inFlight() {
     return requests.inFlight();
   }
 
@@ -147,20 +157,21 @@ final class ChildConnection {
    * call from the child fail with {@code error}. What is still queued is dropped, not written:
    * a request handed back must not reach this child as well.
    */
-  void shutdown(CommBusException error) {
+  public void shutdown(CommBusException error) {
     writer.closed();
     closed = true;
+    // The peer's calls first: a client serving a type is detached before its requests are handed back to be sent again.
+    calls.stopAll();
     requests.returnUnwritten(error);
     requests.failAll(error);
-    calls.stopAll();
     pings.clear();
     socket.close();
   }
 
   /** Reports a protocol violation found outside the connection (by the frame parser). */
-  void protocolError(ProtocolViolation violation) {
-    fail(ExitCause.PROTOCOL_VIOLATION, violation.getMessage(), new CommBusException(ErrorCode.PROTOCOL, "child "
-        + childId + ": " + violation.getMessage()));
+  public void protocolError(ProtocolViolation violation) {
+    fail(ExitCause.PROTOCOL_VIOLATION, violation.getMessage(), new CommBusException(ErrorCode.PROTOCOL, peer
+        + ": " + violation.getMessage()));
   }
 
   private void fail(ExitCause cause, String detail, CommBusException error) {
@@ -178,7 +189,7 @@ final class ChildConnection {
     listener.closed();
     if (wasOpen) {
       // After the listener heard of it, so the child is no longer chosen when these are sent again.
-      requests.returnUnwritten(new CommBusException(ErrorCode.CHILD_EXITED, "child " + childId
+      requests.returnUnwritten(new CommBusException(ErrorCode.CHILD_EXITED, peer
           + " closed its connection"));
     }
   }

@@ -236,7 +236,8 @@ public final class ChildProcess {
         kill(ExitCause.HUNG, spec.hangGrace().toMillis() + " ms of a request passing its deadline");
       }
     });
-    connection = new ChildConnection(context, socket, bus, childId, spec, new ChildConnection.Listener() {
+    connection = new ChildConnection(context, socket, bus, "child " + childId, ConnectionSpec.child(spec),
+        new ChildConnection.Listener() {
       @Override
       public void broken(ExitCause cause, CommBusException error, String detail) {
         kill(cause, detail);

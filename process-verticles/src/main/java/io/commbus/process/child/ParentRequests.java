@@ -30,17 +30,18 @@ final class ParentRequests {
 
   private final Context context;
   private final FrameWriter writer;
-  private final String childId;
+  /** Who is at the other end, as messages name it: "child trading#2", "client web#3". */
+  private final String peer;
   private final int window;
   private final Runnable deadlineMissed;
   private final Map<Long, Outbound> outbound = new HashMap<>();
   private long nextId = 1;
 
   /** {@code deadlineMissed} hears of every request that passed its deadline: the child may be hung. */
-  ParentRequests(Context context, FrameWriter writer, String childId, int window, Runnable deadlineMissed) {
+  ParentRequests(Context context, FrameWriter writer, String peer, int window, Runnable deadlineMissed) {
     this.context = context;
     this.writer = writer;
-    this.childId = childId;
+    this.peer = peer;
     this.window = window;
     this.deadlineMissed = deadlineMissed;
   }
@@ -143,7 +144,7 @@ final class ParentRequests {
    * the request if it still runs, and the exchange failed with INTERNAL.
    */
   private void deliveryFailed(Outbound pending, RuntimeException failure) {
-    LOG.log(System.Logger.Level.ERROR, "bug: request " + pending.id + " to child " + childId + " (" + pending.exchange.type()
+    LOG.log(System.Logger.Level.ERROR, "bug: request " + pending.id + " to " + peer + " (" + pending.exchange.type()
         + ") failed taking its answer", failure);
     if (outbound.remove(pending.id) != null) {
       pending.cancelTimer();
@@ -151,9 +152,9 @@ final class ParentRequests {
     }
     try {
       pending.exchange.onError(new CommBusException(ErrorCode.INTERNAL, "the parent failed delivering the answer of "
-          + "child " + childId + ": " + failure));
+          + peer + ": " + failure));
     } catch (RuntimeException again) {
-      LOG.log(System.Logger.Level.ERROR, "bug: request " + pending.id + " to child " + childId
+      LOG.log(System.Logger.Level.ERROR, "bug: request " + pending.id + " to " + peer
           + " could not be failed either", again);
     }
   }
@@ -199,7 +200,7 @@ final class ParentRequests {
       return;
     }
     long allowed = pending.exchange.deadlineMillis() - pending.sentAt;
-    pending.exchange.onError(CommBusException.of(ErrorCode.TIMEOUT, "child " + childId + " did not answer "
+    pending.exchange.onError(CommBusException.of(ErrorCode.TIMEOUT, peer + " did not answer "
         + pending.exchange.type() + " within " + allowed + " ms"));
     writer.write(Frame.of(FrameKind.CANCEL, pending.id));
     deadlineMissed.run();

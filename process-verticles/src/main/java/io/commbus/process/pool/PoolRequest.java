@@ -11,10 +11,10 @@ import io.vertx.core.Promise;
 import java.util.function.Consumer;
 
 /**
- * One request on its way through the pool to a child, perhaps after a wait in the queue, and
+ * One request on its way to a worker (a child through its pool, or a client serving the type), perhaps after a wait in a queue, and
  * its answer on the way back: one value for a query, a stream for a query stream.
  */
-final class PoolRequest implements Exchange {
+public final class PoolRequest implements Exchange {
 
   private final Message message;
   private final Promise<Object> reply;
@@ -32,7 +32,7 @@ final class PoolRequest implements Exchange {
    * @param answered runs once when the request is answered, so a queued one can take its place
    * @param resend   takes the request back when a child hands it back undelivered, to route it again
    */
-  PoolRequest(Message message, Promise<Object> reply, StreamSink<Object> sink, long defaultTimeoutMillis,
+  public PoolRequest(Message message, Promise<Object> reply, StreamSink<Object> sink, long defaultTimeoutMillis,
               Runnable answered, Consumer<PoolRequest> resend) {
     this.message = message;
     this.reply = reply;

@@ -32,6 +32,8 @@ public final class Protocol {
    * listened on or connected to.
    */
   public static final int MAX_SOCKET_PATH_BYTES = 107;
+  /** Requests a client takes at once for a type it serves, when its {@code serve} call names no {@link #CONCURRENCY}. */
+  public static final int DEFAULT_CONCURRENCY = 16;
   /** Events the parent buffers beyond a subscription's credit before it ends the subscription with OVERLOADED. */
   public static final int SUBSCRIPTION_BUFFER = 1024;
 
@@ -90,6 +92,12 @@ public final class Protocol {
   public static final String ERROR_TYPE = "etype";
   /** {@code err}, {@code fail}: the remote traceback. */
   public static final String TRACEBACK = "traceback";
+  /** {@code welcome} to a client: the connection's id in the node's logs. */
+  public static final String CLIENT = "client";
+  /** {@code welcome} to a client: the {@link Permission}s its token grants. */
+  public static final String ALLOW = "allow";
+  /** {@code call} with op {@code serve}: requests the client takes at once. */
+  public static final String CONCURRENCY = "concurrency";
   /** {@code bye}: milliseconds the child has to finish. */
   public static final String GRACE = "grace";
 
@@ -97,6 +105,8 @@ public final class Protocol {
 
   /** The body of the {@code res} answering a {@code publish} call: the event's journal position. */
   public static final String PUBLISHED_POSITION = "position";
+  /** The body of the {@code item} that confirms a {@code serve} call: the type now served. */
+  public static final String SERVING = "serving";
 
   // ---- values
 
@@ -124,6 +134,12 @@ public final class Protocol {
     /** Every kind a child may send; the parent's parser refuses the others. */
     public static final Set<FrameKind> FROM_CHILD = EnumSet.of(
         HELLO, READY, FAIL, RES, ITEM, ITEMS, END, ERR, CALL, CREDIT, CANCEL, PONG);
+    /**
+     * Every kind a client may send: a child's, but for the two a client has no use for (it runs
+     * no entry function), and {@code bye}: the client is leaving.
+     */
+    public static final Set<FrameKind> FROM_CLIENT = EnumSet.of(
+        HELLO, RES, ITEM, ITEMS, END, ERR, CALL, CREDIT, CANCEL, PONG, BYE);
 
     private static final WireNames<FrameKind> NAMES = new WireNames<>(FrameKind.class);
 
@@ -139,7 +155,9 @@ public final class Protocol {
 
   /** The {@link #OP} of a {@code call}: what the child asks the parent to do on the bus. */
   public enum CallOp {
-    PUBLISH, SEND, QUERY, STREAM, CALLBACK, SUBSCRIBE;
+    PUBLISH, SEND, QUERY, STREAM, CALLBACK, SUBSCRIBE,
+    /** A client serves a type: the node sends it {@code req}s of that type until it cancels the call. Not for children. */
+    SERVE;
 
     private static final WireNames<CallOp> NAMES = new WireNames<>(CallOp.class);
 
@@ -181,7 +199,9 @@ public final class Protocol {
 
   /** The {@link #REASON} of a {@code fail} frame: why a handshake failed. */
   public enum FailReason {
-    BAD_TOKEN, VERSION_MISMATCH, IMPORT, TIMEOUT, CHILD_EXITED, PROTOCOL;
+    BAD_TOKEN, VERSION_MISMATCH, IMPORT, TIMEOUT, CHILD_EXITED, PROTOCOL,
+    /** A client endpoint at its connection limit refuses the connection. */
+    OVERLOADED;
 
     private static final WireNames<FailReason> NAMES = new WireNames<>(FailReason.class);
 
@@ -193,6 +213,51 @@ public final class Protocol {
     public static FailReason fromWireName(String name) {
       FailReason reason = NAMES.parse(name);
       return reason == null ? PROTOCOL : reason;
+    }
+  }
+
+  /** What a client's token lets it do on the bus, as {@code welcome} lists it in {@link #ALLOW}. */
+  public enum Permission {
+    /** {@code publish} calls. */
+    PUBLISH,
+    /** {@code send} calls. */
+    SEND,
+    /** {@code query}, {@code stream} and {@code callback} calls. */
+    QUERY,
+    /** {@code subscribe} calls. */
+    SUBSCRIBE,
+    /** {@code serve} calls, for the types under the token's serve prefixes. */
+    SERVE;
+
+    private static final WireNames<Permission> NAMES = new WireNames<>(Permission.class);
+
+    public String wireName() {
+      return NAMES.of(this);
+    }
+
+    /** The permission spelled {@code name}; null when there is none. */
+    public static Permission fromWireName(String name) {
+      return NAMES.parse(name);
+    }
+
+    /** The permission a call of {@code op} needs. */
+    public static Permission of(CallOp op) {
+      switch (op) {
+        case PUBLISH:
+          return PUBLISH;
+        case SEND:
+          return SEND;
+        case QUERY:
+        case STREAM:
+        case CALLBACK:
+          return QUERY;
+        case SUBSCRIBE:
+          return SUBSCRIBE;
+        case SERVE:
+          return SERVE;
+        default:
+          throw new IllegalArgumentException("call op " + op + " needs no permission this side knows");
+      }
     }
   }
 

@@ -60,7 +60,7 @@ class ChildConnectionTest {
     Promise<Void> accepted = Promise.promise();
     server = vertx.createNetServer().connectHandler(socket -> {
       context = Vertx.currentContext();
-      connection = new ChildConnection(context, socket, bus, "test#0", SPEC, new ChildConnection.Listener() {
+      connection = new ChildConnection(context, socket, bus, "child test#0", ConnectionSpec.child(SPEC), new ChildConnection.Listener() {
         @Override
         public void broken(ExitCause cause, CommBusException error, String detail) {
           broken.tryComplete(new Broken(cause, error));

@@ -1,0 +1,92 @@
+package io.commbus.process.client;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.Registration;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.child.Serving;
+import io.commbus.process.wire.Protocol.HandlerKind;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The types this node's clients serve ({@code serve} calls), one {@link AttachedService} each,
+ * registered on a bus of their own beside the node's: a pool of children may serve the same type
+ * on the same node, and the event bus takes turns between them. Runs on the endpoint's context only.
+ */
+final class AttachedServices implements Serving {
+
+  private final CommBus bus;
+  private final Context context;
+  private final ClientEndpointOptions options;
+  private final Map<String, AttachedService> services = new HashMap<>();
+  private final Map<String, Future<AttachedService>> registering = new HashMap<>();
+
+  AttachedServices(CommBus bus, Context context, ClientEndpointOptions options) {
+    this.bus = bus;
+    this.context = context;
+    this.options = options;
+  }
+
+  @Override
+  public Future<Runnable> attach(String type, HandlerKind kind, int concurrency, Worker worker) {
+    return service(type, kind).map(service -> {
+      Runnable detach = service.attach(worker, concurrency);
+      return () -> {
+        detach.run();
+        if (service.isEmpty() && services.remove(type, service)) {
+          service.close();
+        }
+      };
+    });
+  }
+
+  private Future<AttachedService> service(String type, HandlerKind kind) {
+    AttachedService existing = services.get(type);
+    if (existing != null) {
+      return sameKind(existing, type, kind);
+    }
+    Future<AttachedService> pending = registering.get(type);
+    if (pending != null) {
+      return pending.compose(service -> sameKind(service, type, kind));
+    }
+    AttachedService service = new AttachedService(type, kind, context, options);
+    Future<Registration> registration = kind.streams()
+        ? bus.registerStreamHandler(type, service::stream)
+        : bus.registerHandler(type, service::request);
+    Future<AttachedService> registered = registration.map(r -> {
+      service.registered(r);
+      services.put(type, service);
+      return service;
+    }).andThen(ar -> registering.remove(type));
+    registering.put(type, registered);
+    return registered;
+  }
+
+  private static Future<AttachedService> sameKind(AttachedService service, String type, HandlerKind kind) {
+    if (service.kind() != kind) {
+      return Future.failedFuture(CommBusException.of(ErrorCode.REJECTED, type + " is served here by "
+          + service.kind().wireName() + " handlers, and a " + kind.wireName() + " handler cannot join them"));
+    }
+    return Future.succeededFuture(service);
+  }
+
+  /** Each served type: its clients, requests in flight and waiting. */
+  JsonObject describe() {
+    JsonObject served = new JsonObject();
+    services.forEach((type, service) -> served.put(type, new JsonObject().put("kind", service.kind().wireName())
+        .put("clients", service.clients()).put("inFlight", service.inFlight()).put("queued", service.queued())));
+    return served;
+  }
+
+  /** Unregisters every served type. */
+  Future<Void> closeAll() {
+    Future<?>[] closing = services.values().stream().map(AttachedService::close).toArray(Future[]::new);
+    services.clear();
+    return Future.join(java.util.Arrays.asList(closing)).mapEmpty();
+  }
+}
