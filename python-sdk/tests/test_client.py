@@ -60,8 +60,9 @@ def run(coroutine: Any) -> Any:
 
 def test_every_verb_over_the_unix_socket(endpoint: Endpoint) -> None:
     async def main() -> None:
-        async with commbus.connect(endpoint.url, token=TOKENS["all"]) as bus:
+        async with commbus.connect(endpoint.url, token=TOKENS["all"], name="notebook\n") as bus:
             assert bus.client_id is not None and bus.client_id.startswith("client all#")
+            assert bus.client_id.endswith(" (notebook?)"), bus.client_id  # the node's logs get no line break from it
             assert bus.allowed == set(EVERYTHING)
             assert await bus.query("test.Ask", {"what": "hi"}) == {"answer": "HI"}
             assert [item async for item in bus.query_stream("test.AskMany", {"n": 1000})] == [

@@ -95,15 +95,16 @@ public interface CommBus {
    * ({@link CommBusOptions#setJournal}); fails the registration's {@code ready()} with
    * IllegalStateException otherwise.
    * The handler runs on the caller's context, one event at a time; a handler that throws is
-   * counted and logged, and delivery goes on.
+   * counted and logged, and delivery goes on. The handler may {@linkplain JournalFollow#pause()
+   * pause} the registration to hold delivery back.
    */
-  Registration subscribeFrom(String eventType, long fromPosition, Handler<Message> handler);
+  JournalFollow subscribeFrom(String eventType, long fromPosition, Handler<Message> handler);
 
   /**
    * {@link #subscribeFrom(String, long, Handler)} for several event types, in one position
    * order; an empty set means every type.
    */
-  Registration subscribeFrom(java.util.Set<String> eventTypes, long fromPosition, Handler<Message> handler);
+  JournalFollow subscribeFrom(java.util.Set<String> eventTypes, long fromPosition, Handler<Message> handler);
 
   /**
    * Joins a durable consumer group: the group's events (from the journal, after the group's

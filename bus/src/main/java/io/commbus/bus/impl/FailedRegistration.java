@@ -1,10 +1,10 @@
 package io.commbus.bus.impl;
 
-import io.commbus.bus.Registration;
+import io.commbus.bus.JournalFollow;
 import io.vertx.core.Future;
 
-/** A registration that could not be made; {@link #ready()} carries the reason. */
-final class FailedRegistration implements Registration {
+/** A registration that could not be made; {@link #ready()} carries the reason. A follow of no journal pauses as nothing. */
+final class FailedRegistration implements JournalFollow {
 
   private final String type;
   private final Kind kind;
@@ -29,6 +29,16 @@ final class FailedRegistration implements Registration {
   @Override
   public Future<Void> ready() {
     return Future.failedFuture(reason);
+  }
+
+  @Override
+  public JournalFollow pause() {
+    return this;
+  }
+
+  @Override
+  public JournalFollow resume() {
+    return this;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.commbus.bus.BusStats;
 import io.commbus.bus.Category;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.JournalFollow;
 import io.commbus.bus.Message;
 import io.commbus.bus.MessageHandler;
 import io.commbus.bus.Registration;
@@ -51,7 +52,7 @@ final class JournalConsumers {
   }
 
   /** Fails the registration's {@code ready()} with IllegalStateException when the bus has no journal. */
-  Registration subscribeFrom(Set<String> eventTypes, long fromPosition, Handler<Message> handler) {
+  JournalFollow subscribeFrom(Set<String> eventTypes, long fromPosition, Handler<Message> handler) {
     EventJournal journal = options.getJournal();
     String statsType = JournalSubscription.describe(eventTypes);
     if (journal == null) {

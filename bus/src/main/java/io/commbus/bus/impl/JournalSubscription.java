@@ -1,7 +1,7 @@
 package io.commbus.bus.impl;
 
 import io.commbus.bus.Message;
-import io.commbus.bus.Registration;
+import io.commbus.bus.JournalFollow;
 import io.commbus.bus.internal.VertxInternals;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.JournalRecord;
@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,10 +21,11 @@ import java.util.function.Function;
  * Follows the journal from a position: reads a batch, delivers it in order, reads the next,
  * and once caught up waits for the journal to say more was appended. Everything comes from the
  * journal, so position order holds and nothing is skipped or repeated; the next batch is read
- * only after the last one was delivered, so a slow handler slows the reading. All state lives
+ * only after the last one was delivered, so a slow handler slows the reading, and a paused
+ * subscription reads nothing more until it is resumed. All state lives
  * on one context.
  */
-final class JournalSubscription implements Registration {
+final class JournalSubscription implements JournalFollow {
 
   private static final int BATCH = 256;
 
@@ -41,6 +43,9 @@ final class JournalSubscription implements Registration {
   /** Set when the journal grew while a read was under way, so that read's emptiness is stale. */
   private boolean grew;
   private boolean stopped;
+  private boolean paused;
+  /** Records read but not yet handed over, because the subscription was paused in the middle of a batch. */
+  private final ArrayDeque<JournalRecord> held = new ArrayDeque<>();
 
   private volatile Runnable released;
 
@@ -74,8 +79,45 @@ final class JournalSubscription implements Registration {
     return this;
   }
 
+  @Override
+  public JournalFollow pause() {
+    VertxInternals.runOn(root, () -> paused = true);
+    return this;
+  }
+
+  @Override
+  public JournalFollow resume() {
+    VertxInternals.runOn(root, () -> {
+      if (!paused) {
+        return;
+      }
+      paused = false;
+      if (deliver(held) && !reading) {
+        readMore();
+      }
+    });
+    return this;
+  }
+
+  /** Hands {@code records} to the handler in order until they are done or the subscription pauses or stops; true when done. */
+  private boolean deliver(ArrayDeque<JournalRecord> records) {
+    while (!records.isEmpty()) {
+      if (paused || stopped) {
+        return false;
+      }
+      JournalRecord record = records.removeFirst();
+      next = record.position() + 1;
+      try {
+        handler.handle(toMessage.apply(record));
+      } catch (RuntimeException e) {
+        onHandlerFailure.accept(e);
+      }
+    }
+    return !stopped && !paused;
+  }
+
   private void readMore() {
-    if (reading || stopped) {
+    if (reading || stopped || paused || !held.isEmpty()) {
       return;
     }
     reading = true;
@@ -91,16 +133,9 @@ final class JournalSubscription implements Registration {
         return;
       }
       List<JournalRecord> records = ar.result();
-      for (JournalRecord record : records) {
-        next = record.position() + 1;
-        try {
-          handler.handle(toMessage.apply(record));
-        } catch (RuntimeException e) {
-          onHandlerFailure.accept(e);
-        }
-        if (stopped) {
-          return;
-        }
+      held.addAll(records);
+      if (!deliver(held)) {
+        return; // paused or stopped: resume() delivers the rest and reads on
       }
       if (records.size() == BATCH || grew) {
         context.runOnContext(x -> readMore());

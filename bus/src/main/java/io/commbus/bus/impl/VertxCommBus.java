@@ -3,6 +3,7 @@ package io.commbus.bus.impl;
 import io.commbus.bus.BusStats;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.JournalFollow;
 import io.commbus.bus.Message;
 import io.commbus.bus.MessageHandler;
 import io.commbus.bus.Query;
@@ -110,12 +111,12 @@ public final class VertxCommBus implements CommBus {
   }
 
   @Override
-  public Registration subscribeFrom(String eventType, long fromPosition, Handler<Message> handler) {
+  public JournalFollow subscribeFrom(String eventType, long fromPosition, Handler<Message> handler) {
     return subscribeFrom(eventType == null ? Set.of() : Set.of(eventType), fromPosition, handler);
   }
 
   @Override
-  public Registration subscribeFrom(Set<String> eventTypes, long fromPosition, Handler<Message> handler) {
+  public JournalFollow subscribeFrom(Set<String> eventTypes, long fromPosition, Handler<Message> handler) {
     return journalConsumers.subscribeFrom(eventTypes, fromPosition, handler);
   }
 

@@ -5,6 +5,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.spi.cluster.ClusterManager;
 
 /**
@@ -22,6 +24,9 @@ import io.vertx.core.spi.cluster.ClusterManager;
  *   members remain through Vert.x's public cluster SPI; only the way to it is internal.</li>
  *   <li><b>A context of no deployment.</b> The node starts and stops its parts from a context
  *   that belongs to none of them, so none becomes another's child.</li>
+ *   <li><b>A socket closed now.</b> {@code NetSocket.close()} waits for what is queued to be
+ *   written, which a peer that reads nothing never allows; the client endpoint must let go of
+ *   such a peer and its queue.</li>
  * </ul>
  */
 public final class VertxInternals {
@@ -52,6 +57,18 @@ public final class VertxInternals {
   /** The cluster manager of {@code vertx}; null when it is not clustered. */
   public static ClusterManager clusterManager(Vertx vertx) {
     return ((VertxInternal) vertx).clusterManager();
+  }
+
+  /**
+   * Closes {@code socket} at once, dropping what is queued for it: from the socket's own handler
+   * context outward, past Vert.x's handler, whose close waits for the queue to be flushed.
+   */
+  public static void abort(NetSocket socket) {
+    if (socket instanceof NetSocketInternal) {
+      ((NetSocketInternal) socket).channelHandlerContext().close();
+    } else {
+      socket.close();
+    }
   }
 
   /** A new event-loop context that belongs to no deployment. */

@@ -2,6 +2,7 @@ package io.commbus.bus.journal;
 
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.JournalFollow;
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
 import io.vertx.core.Future;
@@ -48,6 +49,32 @@ class SubscribeFromTest extends JournaledBusFixture {
         done.complete();
       }
     }
+  }
+
+  @Test
+  void aPausedFollowDeliversNothingUntilResumedThenGoesOnWithNoGap() {
+    publish("Paced", 1, 700);
+    List<Long> positions = new ArrayList<>();
+    Promise<Void> paused = Promise.promise();
+    Promise<Void> done = Promise.promise();
+    JournalFollow[] follow = new JournalFollow[1];
+    follow[0] = bus.subscribeFrom("Paced", 1, m -> {
+      positions.add(m.position());
+      if (positions.size() == 300) {
+        follow[0].pause(); // in the middle of a read batch
+        paused.complete();
+      }
+      if (positions.size() == 800) {
+        done.complete();
+      }
+    });
+    await(paused.future());
+    publish("Paced", 701, 800); // the journal grows while the follow is paused
+    await(Future.future(p -> vertx.runOnContext(v -> p.complete())));
+    assertEquals(300, positions.size(), "nothing is delivered while paused");
+    follow[0].resume();
+    await(done.future());
+    assertEquals(LongStream.rangeClosed(1, 800).boxed().collect(Collectors.toList()), positions);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.commbus.process.client;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.process.CallbackPaths;
 import io.commbus.process.child.ChildConnection;
 import io.commbus.process.child.ConnectionSpec;
@@ -17,7 +18,6 @@ import io.commbus.process.wire.Protocol.FrameKind;
 import io.commbus.process.wire.Protocol.Permission;
 import io.commbus.process.wire.ProtocolViolation;
 import io.vertx.core.Context;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
@@ -43,6 +43,8 @@ final class ClientLink {
   }
 
   private static final System.Logger LOG = System.getLogger(ClientLink.class.getName());
+  /** The longest name a client's {@code hello} may give itself, as logs show it. */
+  private static final int MAX_SELF_NAME = 64;
 
   private final Context context;
   private final NetSocket socket;
@@ -117,6 +119,15 @@ final class ClientLink {
     }
   }
 
+  /** The name a client gave itself in {@code hello}, made safe for a log line: printable ASCII, 64 characters at most. */
+  private static String selfNamed(String given) {
+    if (given == null || given.isBlank()) {
+      return "";
+    }
+    String printable = given.replaceAll("[^\\x20-\\x7e]", "?");
+    return " (" + (printable.length() > MAX_SELF_NAME ? printable.substring(0, MAX_SELF_NAME) : printable) + ")";
+  }
+
   /** Refuses a connection beyond the endpoint's limit: {@code fail overloaded}, then closed. */
   static void refuseBusy(NetSocket socket, int limit) {
     socket.write(FrameCodec.encode(Frame.of(Frame.header(FrameKind.FAIL).put(Protocol.REASON,
@@ -164,7 +175,7 @@ final class ClientLink {
     }
     context.owner().cancelTimer(handshakeTimer);
     grant = matched.get();
-    name = "client " + grant.name() + "#" + number;
+    name = "client " + grant.name() + "#" + number + selfNamed(Headers.optionalString(frame, Protocol.CLIENT));
     JsonArray allowed = new JsonArray();
     for (Permission permission : grant.permissions()) {
       allowed.add(permission.wireName());
@@ -210,18 +221,9 @@ final class ClientLink {
     });
   }
 
-  /**
-   * Closes the socket now, dropping what is queued for it: a plain close waits for the queue to
-   * drain, which a client that reads nothing never lets happen. Vert.x offers no public way to
-   * do this, hence its internal view of the socket.
-   */
+  /** Closes the socket now, dropping what is queued: a plain close waits for a queue a stuck client never drains. */
   private void abort() {
-    if (socket instanceof NetSocketInternal) {
-      // From the socket's own handler context outward: past Vert.x's handler, whose close waits for the flush.
-      ((NetSocketInternal) socket).channelHandlerContext().close();
-    } else {
-      socket.close();
-    }
+    VertxInternals.abort(socket);
   }
 
   private void violation(ProtocolViolation violation) {

@@ -1,0 +1,15 @@
+package io.commbus.bus;
+
+/**
+ * A {@code subscribeFrom} registration, whose reader can hold the journal back: while paused,
+ * no event is handed to the handler and no more of the journal is read, so a consumer that
+ * forwards events somewhere slower (a socket) keeps what it holds bounded.
+ */
+public interface JournalFollow extends Registration {
+
+  /** Stops delivery after the event being handled, if any, until {@link #resume()}. */
+  JournalFollow pause();
+
+  /** Goes on delivering from where {@link #pause()} stopped. */
+  JournalFollow resume();
+}
