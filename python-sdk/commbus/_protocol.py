@@ -106,6 +106,8 @@ class Key:
     CLIENT: Final = "client"
     ALLOW: Final = "allow"
     CONCURRENCY: Final = "concurrency"
+    # replay
+    FROM: Final = "from"
     # bye
     GRACE: Final = "grace"
 
@@ -126,6 +128,8 @@ class Op:
     PUBLISH: Final = "publish"
     SEND: Final = "send"
     SUBSCRIBE: Final = "subscribe"
+    #: Events of a type from a journal position on, then live, paced by credit.
+    REPLAY: Final = "replay"
     #: Clients only: serve a type; the node sends ``req`` frames of it until the call is cancelled.
     SERVE: Final = "serve"
 

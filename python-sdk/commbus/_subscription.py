@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from types import TracebackType
 from typing import Any
@@ -23,7 +23,11 @@ from ._protocol import HandlerKind
 from ._streams import ItemStream
 from .errors import CommBusError, UnavailableError
 
-__all__ = ["Subscription"]
+__all__ = ["Subscription", "Reopen"]
+
+#: Opens the subscription's stream again after its connection was lost, given the position of
+#: the last event handled (None before the first); None when it is not to go on.
+Reopen = Callable[[int | None], Awaitable[ItemStream | None]]
 
 
 class Subscription:
@@ -36,6 +40,7 @@ class Subscription:
         stream: ItemStream,
         executor: Callable[[], Executor],
         on_done: Callable[[Subscription], None],
+        reopen: Reopen | None = None,
     ) -> None:
         kind = detect_kind(handler)
         if kind is HandlerKind.STREAM:
@@ -52,6 +57,7 @@ class Subscription:
         self._executor = executor
         self._error: CommBusError | None = None
         self._on_done = on_done
+        self._reopen = reopen
         loop = asyncio.get_running_loop()
         self._done: asyncio.Future[None] = loop.create_future()
         self._task = loop.create_task(self._deliver(), name=f"commbus subscription {type}")
@@ -61,25 +67,37 @@ class Subscription:
         # Events are not part of whatever request subscribed: calls made by the handler must
         # not inherit that request's trace or deadline.
         _current.set(None)
+        while True:
+            try:
+                await self._drain(self._stream)
+                return
+            except UnavailableError as exc:
+                # The connection went; a client that reconnects opens the stream again after the last event handled.
+                reopened = None if self._reopen is None else await self._reopen(self.last_position)
+                if reopened is None:
+                    self._error = exc
+                    return
+                self._stream = reopened
+            except CommBusError as exc:
+                self._error = exc
+                print(f"commbus: subscription to {self.type} ended: {exc}", file=sys.stderr, flush=True)
+                return
+
+    async def _drain(self, stream: ItemStream) -> None:
         loop = asyncio.get_running_loop()
         handler = self._handler
-        try:
-            async for event in self._stream:
-                try:
-                    if self._is_async:
-                        await handler(event.payload)
-                    else:
-                        await loop.run_in_executor(self._executor(), handler, event.payload)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - one failing event must not end the subscription
-                    self.failures += 1
-                    log_failure(f"subscriber of {self.type} failed on the event at position {event.position}", exc)
-                self.last_position = event.position
-        except CommBusError as exc:
-            self._error = exc
-            if not isinstance(exc, UnavailableError):
-                print(f"commbus: subscription to {self.type} ended: {exc}", file=sys.stderr, flush=True)
+        async for event in stream:
+            try:
+                if self._is_async:
+                    await handler(event.payload)
+                else:
+                    await loop.run_in_executor(self._executor(), handler, event.payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one failing event must not end the subscription
+                self.failures += 1
+                log_failure(f"subscriber of {self.type} failed on the event at position {event.position}", exc)
+            self.last_position = event.position
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         if not self._done.done():

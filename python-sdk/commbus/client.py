@@ -22,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import random
 import ssl
+import sys
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from types import TracebackType
@@ -66,6 +68,10 @@ __all__ = ["connect", "Client", "Serving", "DEFAULT_CONCURRENCY", "DEFAULT_CONNE
 DEFAULT_CONCURRENCY: Final = 16
 #: Seconds ``connect`` waits for the socket and the handshake.
 DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+#: Seconds before the first attempt to connect again after the connection was lost; doubled per
+#: failed attempt up to ``DEFAULT_MAX_RECONNECT_DELAY``, each drawn at random within ±50%.
+DEFAULT_RECONNECT_DELAY: Final = 0.1
+DEFAULT_MAX_RECONNECT_DELAY: Final = 5.0
 #: Seconds a served request may take to finish when the node says ``bye`` or the client closes.
 _SHUTDOWN_GRACE: Final = 5.0
 #: Seconds closing waits for the node to close its end before it cuts the connection.
@@ -84,6 +90,9 @@ def connect(
     keyfile: str | None = None,
     server_hostname: str | None = None,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    reconnect: bool = True,
+    reconnect_delay: float = DEFAULT_RECONNECT_DELAY,
+    max_reconnect_delay: float = DEFAULT_MAX_RECONNECT_DELAY,
 ) -> Client:
     """A client of the node at ``url``: ``unix:///path/to/bus.sock``, ``tls://host:port`` or
     (loopback only) ``tcp://127.0.0.1:port``.
@@ -93,6 +102,12 @@ def connect(
     node's certificate (or pass a ready ``ssl_context``), ``certfile``/``keyfile`` a client
     certificate when the node asks for one. Raises ``UnavailableError`` when the node cannot be
     reached, ``ForbiddenError`` when it refuses the token.
+
+    When the connection is lost (the node restarts), calls in flight fail with
+    ``UnavailableError`` and are not sent again; the client connects again with backoff
+    (``reconnect=False`` to not), serves again what it served, and its subscriptions go on:
+    a ``subscribe_from`` after the last event it handled, so nothing is missed or repeated; a
+    live ``subscribe`` from whatever is published once it is back.
     """
     return Client(
         url,
@@ -101,7 +116,14 @@ def connect(
         ssl_context=ssl_context if ssl_context is not None else _tls_context(url, cafile, certfile, keyfile),
         server_hostname=server_hostname,
         connect_timeout=connect_timeout,
+        reconnect=reconnect,
+        reconnect_delay=reconnect_delay,
+        max_reconnect_delay=max_reconnect_delay,
     )
+
+
+def _log(message: str) -> None:
+    print(f"commbus client: {message}", file=sys.stderr, flush=True)
 
 
 def _read_token(token: str | None, token_file: str | os.PathLike[str] | None) -> str:
@@ -128,26 +150,39 @@ def _tls_context(url: str, cafile: str | None, certfile: str | None, keyfile: st
 
 
 class Serving:
-    """A type this client serves (``Client.serve``). Close it to stop taking its requests;
-    requests already running finish."""
+    """A type this client serves (``Client.serve``); served again after a reconnect. Close it
+    to stop taking its requests; requests already running finish."""
 
-    def __init__(self, type: str, kind: HandlerKind, stream: ItemStream, server: Server) -> None:
+    def __init__(
+        self, type: str, handler: Callable[..., Any], concurrency: int, on_close: Callable[[Serving], None]
+    ) -> None:
         #: The served message type.
         self.type = type
         #: How the handler runs: ``sync``, ``async`` or ``stream``.
-        self.kind = kind
-        self._stream = stream
-        self._server = server
+        self.kind = detect_kind(handler)
+        self.handler = handler
+        self.concurrency = concurrency
+        self._on_close = on_close
+        self._stream: ItemStream | None = None
+        self._server: Server | None = None
+        self.closed = False
+
+    def _attached(self, stream: ItemStream, server: Server) -> None:
+        self._stream, self._server = stream, server
 
     @property
     def in_flight(self) -> int:
         """Requests being handled now."""
-        return self._server.in_flight
+        return 0 if self._server is None else self._server.in_flight
 
     def close(self) -> None:
         """Stops serving the type (``cancel`` of the serve call); idempotent."""
-        self._server.stop_accepting()
-        self._stream.close()
+        self.closed = True
+        if self._server is not None:
+            self._server.stop_accepting()
+        if self._stream is not None:
+            self._stream.close()
+        self._on_close(self)
 
     async def __aenter__(self) -> Serving:
         return self
@@ -171,6 +206,9 @@ class Client:
         ssl_context: ssl.SSLContext | None,
         server_hostname: str | None,
         connect_timeout: float,
+        reconnect: bool = True,
+        reconnect_delay: float = DEFAULT_RECONNECT_DELAY,
+        max_reconnect_delay: float = DEFAULT_MAX_RECONNECT_DELAY,
     ) -> None:
         self.url = url
         self._target = _parse(url)
@@ -187,6 +225,14 @@ class Client:
         self._executor: ThreadPoolExecutor | None = None
         self._welcome: asyncio.Future[Frame] | None = None
         self._closed = False
+        self._reconnect_enabled = reconnect
+        self._reconnect_delay = reconnect_delay
+        self._max_reconnect_delay = max_reconnect_delay
+        self._reconnecting: asyncio.Task[None] | None = None
+        self._up = asyncio.Event()
+        self._closing = asyncio.Event()
+        #: How many times the client has connected (1 after the first connect; more after reconnects).
+        self.connections = 0
         #: The node's name for this connection (``"client local#3"``), once connected.
         self.client_id: str | None = None
         #: What the token allows (``publish``, ``send``, ``query``, ``subscribe``, ``serve``).
@@ -208,6 +254,13 @@ class Client:
     async def _connect(self) -> Client:
         if self._conn is not None and self._conn.is_open:
             return self
+        await self._open_connection()
+        self._closed = False
+        self._up.set()
+        return self
+
+    async def _open_connection(self) -> None:
+        """Connects and shakes hands; the connection is this client's from then on."""
         loop = asyncio.get_running_loop()
         welcome: asyncio.Future[Frame] = loop.create_future()
         self._welcome = welcome
@@ -221,7 +274,7 @@ class Client:
                 FrameKind.CREDIT: self._on_credit,
                 FrameKind.CANCEL: self._on_cancel,
             },
-            self._on_closed,
+            lambda exc: self._on_closed(conn, exc),
         )
         caller = Caller(conn)
         conn.routes.update(
@@ -233,7 +286,7 @@ class Client:
                 FrameKind.ERR: caller.on_err,
             }
         )
-        self._conn, self._caller, self._servers, self._servings = conn, caller, {}, {}
+        self._conn, self._caller, self._servers = conn, caller, {}
         try:
             async with asyncio.timeout(self._connect_timeout):
                 await self._open_socket(loop, conn)
@@ -252,8 +305,45 @@ class Client:
             if isinstance(exc, OSError) and not isinstance(exc, CommBusError):
                 raise UnavailableError(f"cannot reach the node at {self.url}: {exc}") from exc
             raise
-        self._closed = False
-        return self
+        self.connections += 1
+
+    async def _reconnect(self) -> None:
+        """Connects again with backoff until it works or the client is closed, then serves
+        again what it served; subscriptions reopen their streams themselves (``_reopen``)."""
+        delay = self._reconnect_delay
+        while not self._closed:
+            try:
+                await self._open_connection()
+            except (CommBusError, OSError) as exc:
+                if isinstance(exc, ForbiddenError):
+                    _log(f"the node at {self.url} refuses this client's token now; it stops reconnecting: {exc}")
+                    await self.close()
+                    return
+                await asyncio.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, self._max_reconnect_delay)
+                continue
+            for serving in list(self._servings.values()):
+                try:
+                    await self._start_serving(serving)
+                except CommBusError as exc:
+                    self._servings.pop(serving.type, None)
+                    _log(f"serving {serving.type} again after reconnecting failed: {exc}")
+            self._up.set()
+            return
+
+    async def wait_connected(self) -> bool:
+        """Waits until the client is connected (at once when it is); False once it is closed."""
+        while not self._closed:
+            if self.is_connected and self._up.is_set():
+                return True
+            waiter = asyncio.ensure_future(self._up.wait())
+            closing = asyncio.ensure_future(self._closing.wait())
+            try:
+                await asyncio.wait({waiter, closing}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waiter.cancel()
+                closing.cancel()
+        return False
 
     async def _open_socket(self, loop: asyncio.AbstractEventLoop, conn: Connection) -> None:
         scheme, where = self._target
@@ -316,18 +406,25 @@ class Client:
         seconds = grace / 1000.0 if isinstance(grace, (int, float)) and not isinstance(grace, bool) else 0.0
         asyncio.get_running_loop().create_task(self._finish(seconds))
 
-    def _on_closed(self, exc: BaseException | None) -> None:
+    def _on_closed(self, conn: Connection, exc: BaseException | None) -> None:
+        if conn is not self._conn:
+            return  # an earlier connection, already replaced
         if self._welcome is not None and not self._welcome.done():
             reason = exc if isinstance(exc, CommBusError) else None
             self._welcome.set_exception(
                 reason or UnavailableError(f"the node at {self.url} closed the connection before the handshake ended")
             )
+            return
+        self._up.clear()
         if self._caller is not None:
             self._caller.fail_all(f"the connection to the node at {self.url} closed")
         for server in self._servers.values():
             server.abandon()
-        for subscription in list(self._subscriptions):
-            subscription.close()
+        if self._closed or not self._reconnect_enabled:
+            for subscription in list(self._subscriptions):
+                subscription.close()
+            return
+        self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect(), name=f"commbus reconnect {self.url}")
 
     # ---- serving: requests the node sends
 
@@ -404,10 +501,49 @@ class Client:
 
     def subscribe(self, type: str, handler: Callable[[Any], Any], *, window: int = DEFAULT_WINDOW) -> Subscription:
         """Calls ``handler(payload)`` for each event of ``type`` published from now on, in
-        order, until the subscription (or the client) is closed. Sync handlers run on worker threads."""
-        stream = self._require_caller().stream(Op.SUBSCRIBE, type, None, None, window, events=True)
+        order, until the subscription (or the client) is closed. Sync handlers run on worker
+        threads. After a reconnect it goes on with what is published from then: events
+        published while the client was away are not delivered (``subscribe_from`` does that)."""
+
+        def open_stream(last: int | None) -> ItemStream:
+            return self._require_caller().stream(Op.SUBSCRIBE, type, None, None, window, events=True)
+
+        return self._subscribe(type, handler, open_stream)
+
+    def subscribe_from(
+        self, type: str, position: int, handler: Callable[[Any], Any], *, window: int = DEFAULT_WINDOW
+    ) -> Subscription:
+        """Calls ``handler(payload)`` for each event of ``type`` in the journal from
+        ``position`` on (inclusive; 1 is the start), then for each one published later, in
+        journal order, with no gap and no duplicate, across reconnects too: after one it goes
+        on after the last event handled. ``Subscription.last_position`` is that position. The
+        node reads the journal only as fast as the handler takes events."""
+        if isinstance(position, bool) or not isinstance(position, int) or position < 1:
+            raise ValueError(f"position is a journal position, 1 or more, got {position!r}")
+
+        def open_stream(last: int | None) -> ItemStream:
+            start = position if last is None else last + 1
+            return self._require_caller().stream(
+                Op.REPLAY, type, None, None, window, events=True, extra={Key.FROM: start}
+            )
+
+        return self._subscribe(type, handler, open_stream)
+
+    def _subscribe(
+        self, type: str, handler: Callable[[Any], Any], open_stream: Callable[[int | None], ItemStream]
+    ) -> Subscription:
+        stream = open_stream(None)
+
+        async def reopen(last: int | None) -> ItemStream | None:
+            if not await self.wait_connected():
+                return None
+            return open_stream(last)
+
         try:
-            subscription = Subscription(type, handler, stream, self._executor_for, self._subscriptions.discard)
+            subscription = Subscription(
+                type, handler, stream, self._executor_for, self._subscriptions.discard,
+                reopen if self._reconnect_enabled else None,
+            )
         except BaseException:
             stream.close()
             raise
@@ -419,25 +555,38 @@ class Client:
         the type on the bus, taking up to ``concurrency`` at once. ``handler`` is called with
         each request's payload: a plain function (runs on a worker thread), a coroutine
         function, or an async generator function (its yields are a stream). Returns once the
-        node routes requests here."""
+        node routes requests here; after a reconnect the client serves the type again."""
         if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
             raise ValueError(f"concurrency is a positive number of requests, got {concurrency!r}")
-        if type in self._servers and not self._servers[type].accepting:
-            del self._servers[type]
-            self._servings.pop(type, None)
-        if type in self._servers:
+        if type in self._servings:
             raise ValueError(f"this client already serves {type}")
-        kind = detect_kind(handler)
-        conn = self._require_conn()
-        server = Server(conn, handler, kind, self._executor_for)
+        serving = Serving(type, handler, concurrency, self._stopped_serving)
+        await self._start_serving(serving)
+        # Held here: a serve call whose stream is collected is cancelled, and serving would stop unseen.
+        self._servings[type] = serving
+        return serving
+
+    def _stopped_serving(self, serving: Serving) -> None:
+        if self._servings.get(serving.type) is serving:
+            del self._servings[serving.type]
+
+    async def _start_serving(self, serving: Serving) -> None:
+        """Sends the serve call on the current connection and waits for the node to confirm it."""
+        type = serving.type
+        server = Server(self._require_conn(), serving.handler, serving.kind, self._executor_for)
         stream = self._require_caller().stream(
-            Op.SERVE, type, None, None, 1, extra={Key.HANDLER_KIND: kind.value, Key.CONCURRENCY: concurrency}
+            Op.SERVE,
+            type,
+            None,
+            None,
+            1,
+            extra={Key.HANDLER_KIND: serving.kind.value, Key.CONCURRENCY: serving.concurrency},
         )
         self._servers[type] = server
         try:
             confirmation = await stream.__anext__()
         except StopAsyncIteration:
-            del self._servers[type]
+            self._servers.pop(type, None)
             raise UnavailableError(f"the node ended serving {type} before it began") from None
         except BaseException:
             self._servers.pop(type, None)
@@ -447,10 +596,7 @@ class Client:
             stream.close()
             self._servers.pop(type, None)
             raise ProtocolError(f"the node confirmed serve {type} with {confirmation!r}")
-        serving = Serving(type, kind, stream, server)
-        # Held here: a serve call whose stream is collected is cancelled, and serving would stop unseen.
-        self._servings[type] = serving
-        return serving
+        serving._attached(stream, server)
 
     # ---- closing
 
@@ -463,8 +609,6 @@ class Client:
         for server in self._servers.values():
             server.stop_accepting()
         await asyncio.gather(*(server.shutdown(grace) for server in self._servers.values()))
-        for subscription in list(self._subscriptions):
-            subscription.close()
         if self._conn is not None:
             # `bye` tells the node this side is leaving, so the node closes the socket: over TLS the
             # close then completes at once instead of waiting for the node's close_notify.
@@ -481,6 +625,11 @@ class Client:
         if self._closed:
             return
         self._closed = True
+        self._closing.set()
+        if self._reconnecting is not None and self._reconnecting is not asyncio.current_task():
+            self._reconnecting.cancel()
+        for subscription in list(self._subscriptions):
+            subscription.close()
         if self._conn is not None and self._conn.is_open:
             await self._finish(_SHUTDOWN_GRACE)
         if self._executor is not None:

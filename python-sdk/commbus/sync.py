@@ -48,6 +48,7 @@ def connect_sync(
     keyfile: str | None = None,
     server_hostname: str | None = None,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    reconnect: bool = True,
 ) -> SyncClient:
     """Connects to the node at ``url`` and returns a blocking, thread-safe client; the
     arguments are ``commbus.connect``'s. Use it in ``with``, or call ``close()``."""
@@ -62,6 +63,7 @@ def connect_sync(
         keyfile=keyfile,
         server_hostname=server_hostname,
         connect_timeout=connect_timeout,
+        reconnect=reconnect,
     )
     return SyncClient(client)
 
@@ -150,6 +152,17 @@ class SyncClient:
         """Calls ``handler(payload)`` for each event of ``type``; close the result
         (``client.unsubscribe(sub)``) to stop."""
         return self._run(self._call(lambda: self._client.subscribe(type, handler, window=window)))
+
+    def subscribe_from(
+        self, type: str, position: int, handler: Callable[[Any], Any], *, window: int = DEFAULT_WINDOW
+    ) -> Subscription:
+        """Calls ``handler(payload)`` for each event of ``type`` from journal ``position`` on,
+        then live, with no gap and no duplicate (``Client.subscribe_from``)."""
+        return self._run(self._call(lambda: self._client.subscribe_from(type, position, handler, window=window)))
+
+    def wait_connected(self, timeout: float | None = None) -> bool:
+        """Blocks until the client is connected (again, after the node restarted); False once closed."""
+        return self._run(asyncio.wait_for(self._client.wait_connected(), timeout))
 
     def unsubscribe(self, subscription: Subscription) -> None:
         """Ends a subscription made by ``subscribe`` and waits until its handler is idle."""

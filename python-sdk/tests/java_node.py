@@ -32,17 +32,20 @@ class JavaError(Exception):
 class JavaNode:
     """A running SdkTestNode; use as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, runtime: str | None = None) -> None:
+        """``runtime``: the node's directory (its journal, sockets); a fresh temporary one by
+        default. A node started again on the same one finds the journal the last one left."""
         classpath = os.environ.get("COMMBUS_TEST_CLASSPATH")
         if not classpath:
             raise RuntimeError(
                 "these tests drive the real Java side and need COMMBUS_TEST_CLASSPATH: run them with "
                 "`mvn -B -ntp verify` from the repository root (it sets it), not with pytest alone"
             )
-        self._runtime = tempfile.TemporaryDirectory(prefix="commbus-sdk-test-")
+        self._runtime = tempfile.TemporaryDirectory(prefix="commbus-sdk-test-") if runtime is None else None
+        directory = runtime if runtime is not None else self._runtime.name  # type: ignore[union-attr]
         java = os.environ.get("COMMBUS_TEST_JAVA", "java")
         self._process = subprocess.Popen(
-            [java, "-cp", classpath, "io.commbus.process.SdkTestNode", self._runtime.name],
+            [java, "-cp", classpath, "io.commbus.process.SdkTestNode", directory],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=None,
@@ -103,7 +106,8 @@ class JavaNode:
             except Exception:
                 self._process.kill()
                 self._process.wait()
-        self._runtime.cleanup()
+        if self._runtime is not None:
+            self._runtime.cleanup()
 
     def call_quit(self) -> None:
         assert self._process.stdin is not None

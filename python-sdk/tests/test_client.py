@@ -78,9 +78,38 @@ def test_every_verb_over_the_unix_socket(endpoint: Endpoint) -> None:
 
             async with bus.subscribe("client.Happened", on_event):
                 # The subscription is made before the publishes: frames on one connection are taken in order.
-                for n in range(5):
-                    assert await bus.publish("client.Happened", {"n": n}) == 0  # this node has no journal
+                positions = [await bus.publish("client.Happened", {"n": n}) for n in range(5)]
+                assert positions == sorted(positions) and positions[0] > 0, positions  # journal positions
                 assert [await events.get() for _ in range(5)] == [{"n": n} for n in range(5)]
+
+    run(main())
+
+
+def test_subscribe_from_replays_then_follows_paced_by_the_handler(endpoint: Endpoint) -> None:
+    async def main() -> None:
+        async with commbus.connect(endpoint.url, token=TOKENS["all"]) as bus:
+            first = await bus.publish("client.Replayed", {"n": 0})
+            for n in range(1, 600):
+                await bus.publish("client.Replayed", {"n": n})
+            seen: list[int] = []
+            done = asyncio.Event()
+
+            async def slow(payload: Any) -> None:
+                seen.append(payload["n"])
+                if len(seen) % 100 == 0:
+                    await asyncio.sleep(0)  # a handler that yields: the node waits for its credit
+                if len(seen) == 700:
+                    done.set()
+
+            # A window of 8: the node reads the journal only as the handler takes events.
+            async with bus.subscribe_from("client.Replayed", first, slow, window=8) as subscription:
+                for n in range(600, 700):
+                    await bus.publish("client.Replayed", {"n": n})
+                await done.wait()
+                assert seen == list(range(700))
+                assert subscription.last_position is not None and subscription.last_position > first
+            with pytest.raises(ValueError, match="position"):
+                bus.subscribe_from("client.Replayed", 0, slow)
 
     run(main())
 
@@ -230,6 +259,60 @@ def test_a_token_allows_only_its_verbs_and_a_refusal_ends_only_that_call(endpoin
     run(main())
 
 
+def test_the_client_reconnects_across_a_node_restart_and_replay_goes_on_without_gap_or_duplicate(
+    tmp_path: Path,
+) -> None:
+    runtime = str(tmp_path)
+    socket_path = str(tmp_path / "clients" / "bus.sock")
+    url = "unix://" + socket_path
+    first = JavaNode(runtime)
+    first.endpoint(tokens=GRANTS, socket=socket_path)
+
+    async def main() -> None:
+        nonlocal first
+        seen: list[int] = []
+        reached = {100: asyncio.Event(), 200: asyncio.Event()}
+
+        async def on_event(payload: Any) -> None:
+            seen.append(payload["n"])
+            if len(seen) in reached:
+                reached[len(seen)].set()
+
+        async with commbus.connect(url, token=TOKENS["all"], reconnect_delay=0.05) as bus:
+            async def echo(payload: Any) -> Any:
+                return {"echo": payload}
+
+            await bus.serve("client.Survives", echo)
+            for n in range(100):
+                await bus.publish("client.AcrossRestart", {"n": n})
+            subscription = bus.subscribe_from("client.AcrossRestart", 1, on_event, window=16)
+            await reached[100].wait()
+
+            await asyncio.to_thread(first.close)  # the node stops: `bye`, then its socket goes
+            with pytest.raises(errors.UnavailableError):
+                await bus.query("test.Ask", {"what": "while away"})
+            second = await asyncio.to_thread(JavaNode, runtime)
+            try:
+                await asyncio.to_thread(second.endpoint, tokens=GRANTS, socket=socket_path)
+                assert await asyncio.wait_for(bus.wait_connected(), 30)
+                assert bus.connections == 2
+                for n in range(100, 200):
+                    await bus.publish("client.AcrossRestart", {"n": n})
+                await asyncio.wait_for(reached[200].wait(), 30)
+                assert seen == list(range(200)), "a gap or a duplicate across the restart"
+                # What it served, it serves again.
+                assert await asyncio.to_thread(second.query, "client.Survives", {"x": 1}) == {"echo": {"x": 1}}
+                await subscription.aclose()
+            finally:
+                await bus.close()
+                await asyncio.to_thread(second.close)
+
+    try:
+        run(main())
+    finally:
+        first.close()
+
+
 def test_a_wrong_token_is_refused_and_counted(endpoint: Endpoint) -> None:
     before = endpoint.node.endpoint_status()["badTokens"]
 
@@ -282,11 +365,23 @@ def test_the_blocking_client_from_several_threads(endpoint: Endpoint) -> None:
                 done.set()
 
         subscription = bus.subscribe("client.SyncHappened", on_event)
-        for n in range(3):
-            bus.publish("client.SyncHappened", {"n": n})
+        positions = [bus.publish("client.SyncHappened", {"n": n}) for n in range(3)]
         assert done.wait(30)
         assert seen == [{"n": 0}, {"n": 1}, {"n": 2}]
         bus.unsubscribe(subscription)
+
+        replayed: list[Any] = []
+        again = threading.Event()
+
+        def on_replayed(payload: Any) -> None:
+            replayed.append(payload)
+            if len(replayed) == 2:
+                again.set()
+
+        replay = bus.subscribe_from("client.SyncHappened", positions[1], on_replayed)
+        assert again.wait(30)
+        assert replayed == [{"n": 1}, {"n": 2}]
+        bus.unsubscribe(replay)
 
         serving = bus.serve("client.SyncServed", lambda payload: {"twice": payload["x"] * 2})
         assert endpoint.node.query("client.SyncServed", {"x": 21}) == {"twice": 42}

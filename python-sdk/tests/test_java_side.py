@@ -89,7 +89,7 @@ def test_bus_calls_from_python(node: JavaNode) -> None:
     answer = node.query("bus.calls")
     assert answer["answer"] == {"answer": "SELL"}
     assert answer["many"] == [0, 1, 2, 3]
-    assert answer["position"] == 0  # this node has no journal
+    assert answer["position"] > 0  # the journal's position of the event
     assert answer["missing"] == "NO_HANDLER"
 
 

@@ -1,6 +1,11 @@
 package io.commbus.process;
 
 import io.commbus.bus.CommBus;
+import io.commbus.bus.CommBusOptions;
+import io.commbus.bus.journal.EventJournal;
+import io.commbus.bus.journal.file.FileJournal;
+import io.commbus.bus.journal.file.FileJournalOptions;
+import io.commbus.bus.journal.file.FsyncPolicy;
 import io.commbus.bus.Message;
 import io.commbus.bus.QueryStream;
 import io.commbus.bus.StreamSink;
@@ -41,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Commands: {@code deploy} (name, module, function, path, callbacks), {@code query} and
  * {@code stream} (type, payload or payload_b64, timeout_ms), {@code children} (name),
  * {@code undeploy} (name), {@code endpoint} (starts a client endpoint: tokens [{name, token,
- * allow, serve}], tls {certificate, key, clientCa}, max_connections, max_in_flight,
+ * allow, serve}], socket, tls {certificate, key, clientCa}, max_connections, max_in_flight,
  * stall_timeout_ms, write_queue_bytes; answers its socket, tcp port and token file),
  * {@code endpoint_status}, {@code endpoint_stop}, {@code quit}. Answers: {@code {"ok": ...}} or {@code {"error":
  * {"code", "message", "remoteType", "remoteTrace", "reason"}}}.
@@ -57,9 +62,10 @@ public final class SdkTestNode {
   private ClientEndpoint endpoint;
   private String endpointDeployment;
 
-  private SdkTestNode(Vertx vertx, Path runtime, PrintStream out) {
+  private SdkTestNode(Vertx vertx, EventJournal journal, Path runtime, PrintStream out) {
     this.vertx = vertx;
-    this.bus = CommBus.create(vertx);
+    // A journal, so that publish answers positions and replay has something to replay.
+    this.bus = CommBus.create(vertx, new CommBusOptions().setJournal(journal));
     this.runtime = runtime;
     this.out = out;
   }
@@ -69,7 +75,9 @@ public final class SdkTestNode {
     System.setOut(System.err);
     Path runtime = Path.of(args.length > 0 ? args[0] : System.getProperty("java.io.tmpdir"));
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    SdkTestNode node = new SdkTestNode(vertx, runtime, out);
+    EventJournal journal = FileJournal.open(vertx, new FileJournalOptions(runtime.resolve("journal"))
+        .setFsync(FsyncPolicy.NEVER)).await(30, TimeUnit.SECONDS);
+    SdkTestNode node = new SdkTestNode(vertx, journal, runtime, out);
     node.registerTestHandlers();
     out.println(new JsonObject().put("ok", "ready").encode());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -158,6 +166,9 @@ public final class SdkTestNode {
     if (tls != null) {
       options.setTcp("127.0.0.1", 0).setTls(new ClientEndpointOptions.TlsFiles(Path.of(tls.getString("certificate")),
           Path.of(tls.getString("key")), tls.containsKey("clientCa") ? Path.of(tls.getString("clientCa")) : null));
+    }
+    if (command.containsKey("socket")) {
+      options.setSocket(Path.of(command.getString("socket")));
     }
     if (command.containsKey("max_connections")) {
       options.setMaxConnections(command.getInteger("max_connections"));

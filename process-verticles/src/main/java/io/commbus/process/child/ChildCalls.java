@@ -104,6 +104,9 @@ final class ChildCalls {
         case SUBSCRIBE:
           subscribe(id, credit, type);
           break;
+        case REPLAY:
+          replay(id, credit, type, Headers.requirePositiveLong(frame, Protocol.FROM));
+          break;
         case SERVE:
           serve(id, frame, type);
           break;
@@ -266,6 +269,12 @@ final class ChildCalls {
         detach = null;
       }
     }
+  }
+
+  private void replay(long id, int credit, String type, long from) {
+    ForwardedReplay call = new ForwardedReplay(id, credit, this, writer);
+    open.put(id, call);
+    call.follow(bus.subscribeFrom(type, from, call::deliver));
   }
 
   private void subscribe(long id, int credit, String type) {

@@ -96,6 +96,8 @@ public final class Protocol {
   public static final String CLIENT = "client";
   /** {@code welcome} to a client: the {@link Permission}s its token grants. */
   public static final String ALLOW = "allow";
+  /** {@code call} with op {@code replay}: the journal position to start from (inclusive). */
+  public static final String FROM = "from";
   /** {@code call} with op {@code serve}: requests the client takes at once. */
   public static final String CONCURRENCY = "concurrency";
   /** {@code bye}: milliseconds the child has to finish. */
@@ -156,6 +158,8 @@ public final class Protocol {
   /** The {@link #OP} of a {@code call}: what the child asks the parent to do on the bus. */
   public enum CallOp {
     PUBLISH, SEND, QUERY, STREAM, CALLBACK, SUBSCRIBE,
+    /** Events of a type from a journal position on, then live, paced by credit. */
+    REPLAY,
     /** A client serves a type: the node sends it {@code req}s of that type until it cancels the call. Not for children. */
     SERVE;
 
@@ -224,7 +228,7 @@ public final class Protocol {
     SEND,
     /** {@code query}, {@code stream} and {@code callback} calls. */
     QUERY,
-    /** {@code subscribe} calls. */
+    /** {@code subscribe} and {@code replay} calls. */
     SUBSCRIBE,
     /** {@code serve} calls, for the types under the token's serve prefixes. */
     SERVE;
@@ -252,6 +256,7 @@ public final class Protocol {
         case CALLBACK:
           return QUERY;
         case SUBSCRIBE:
+        case REPLAY:
           return SUBSCRIBE;
         case SERVE:
           return SERVE;

@@ -1,0 +1,79 @@
+package io.commbus.process.child;
+
+import io.commbus.bus.JournalFollow;
+import io.commbus.bus.Message;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameTooLarge;
+import io.commbus.process.wire.Protocol;
+import io.commbus.process.wire.Protocol.FrameKind;
+
+/**
+ * The journal from a position for the peer ({@code replay} calls): one {@code item} per event
+ * with its type and position, as a subscription's, but paced by the peer's credit: the journal
+ * follow pauses when the credit is spent and goes on when more is granted, so a replay of a
+ * long journal holds nothing beyond one event here, however slowly the peer reads.
+ */
+final class ForwardedReplay implements InboundCall {
+
+  private final long id;
+  private final ChildCalls calls;
+  private final FrameWriter writer;
+  private long credit;
+  private JournalFollow follow;
+
+  ForwardedReplay(long id, int credit, ChildCalls calls, FrameWriter writer) {
+    this.id = id;
+    this.credit = credit;
+    this.calls = calls;
+    this.writer = writer;
+  }
+
+  void follow(JournalFollow started) {
+    this.follow = started;
+    if (credit <= 0) {
+      started.pause();
+    }
+    started.ready().onFailure(e -> {
+      if (calls.isOpen(id, this)) {
+        String why = e instanceof CommBusException ? e.getMessage() : "replay needs the node's journal: "
+            + e.getMessage();
+        calls.fail(id, this, e instanceof CommBusException ? (CommBusException) e
+            : CommBusException.of(ErrorCode.UNAVAILABLE, why));
+      }
+    });
+  }
+
+  void deliver(Message event) {
+    if (!calls.isOpen(id, this)) {
+      return;
+    }
+    try {
+      writer.write(Frame.withValue(FrameKind.ITEM, Frame.header(FrameKind.ITEM, id).put(Protocol.TYPE, event.type())
+          .put(Protocol.POSITION, event.position()), event.body()));
+    } catch (FrameTooLarge e) {
+      stop();
+      calls.fail(id, this, e);
+      return;
+    }
+    if (--credit <= 0) {
+      follow.pause();
+    }
+  }
+
+  @Override
+  public void credit(int n) {
+    credit += n;
+    if (credit > 0 && follow != null) {
+      follow.resume();
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (follow != null) {
+      follow.unregister();
+    }
+  }
+}
