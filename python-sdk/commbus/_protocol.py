@@ -108,6 +108,9 @@ class Key:
     CONCURRENCY: Final = "concurrency"
     # replay
     FROM: Final = "from"
+    # group calls, and the req of a group's event
+    TYPES: Final = "types"
+    GROUP: Final = "group"
     # bye
     GRACE: Final = "grace"
 
@@ -130,6 +133,8 @@ class Op:
     SUBSCRIBE: Final = "subscribe"
     #: Events of a type from a journal position on, then live, paced by credit.
     REPLAY: Final = "replay"
+    #: Clients only: join a consumer group; its events come as ``req`` frames with ``group``.
+    GROUP: Final = "group"
     #: Clients only: serve a type; the node sends ``req`` frames of it until the call is cancelled.
     SERVE: Final = "serve"
 

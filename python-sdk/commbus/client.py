@@ -25,7 +25,7 @@ import platform
 import random
 import ssl
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, Final
@@ -154,10 +154,19 @@ class Serving:
     to stop taking its requests; requests already running finish."""
 
     def __init__(
-        self, type: str, handler: Callable[..., Any], concurrency: int, on_close: Callable[[Serving], None]
+        self,
+        type: str,
+        handler: Callable[..., Any],
+        concurrency: int,
+        on_close: Callable[[Serving], None],
+        group_types: frozenset[str] | None = None,
     ) -> None:
-        #: The served message type.
+        #: The served message type, or the consumer group's name (``join_group``).
         self.type = type
+        #: For a group membership, the event types it takes (empty: every type); None when serving a type.
+        self.group_types = group_types
+        #: Where the node's requests for it are routed: the type, or the group.
+        self.route: tuple[str, str] = ("group", type) if group_types is not None else ("type", type)
         #: How the handler runs: ``sync``, ``async`` or ``stream``.
         self.kind = detect_kind(handler)
         self.handler = handler
@@ -219,8 +228,8 @@ class Client:
         self._connect_timeout = connect_timeout
         self._conn: Connection | None = None
         self._caller: Caller | None = None
-        self._servers: dict[str, Server] = {}
-        self._servings: dict[str, Serving] = {}
+        self._servers: dict[tuple[str, str], Server] = {}
+        self._servings: dict[tuple[str, str], Serving] = {}
         self._subscriptions: set[Subscription] = set()
         self._executor: ThreadPoolExecutor | None = None
         self._welcome: asyncio.Future[Frame] | None = None
@@ -326,7 +335,7 @@ class Client:
                 try:
                     await self._start_serving(serving)
                 except CommBusError as exc:
-                    self._servings.pop(serving.type, None)
+                    self._servings.pop(serving.route, None)
                     _log(f"serving {serving.type} again after reconnecting failed: {exc}")
             self._up.set()
             return
@@ -429,8 +438,13 @@ class Client:
     # ---- serving: requests the node sends
 
     def _on_req(self, frame: Frame) -> None:
-        request_type = frame.header.get(Key.TYPE)
-        server = self._servers.get(request_type) if isinstance(request_type, str) else None
+        header = frame.header
+        request_type = header.get(Key.TYPE)
+        group = header.get(Key.GROUP)
+        if isinstance(group, str):
+            server = self._servers.get(("group", group))
+        else:
+            server = self._servers.get(("type", request_type)) if isinstance(request_type, str) else None
         if server is None:
             request_id = frame.header.get(Key.ID)
             if type(request_id) is not int:
@@ -558,44 +572,67 @@ class Client:
         node routes requests here; after a reconnect the client serves the type again."""
         if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
             raise ValueError(f"concurrency is a positive number of requests, got {concurrency!r}")
-        if type in self._servings:
-            raise ValueError(f"this client already serves {type}")
-        serving = Serving(type, handler, concurrency, self._stopped_serving)
+        return await self._attach(Serving(type, handler, concurrency, self._stopped_serving))
+
+    async def join_group(
+        self,
+        name: str,
+        handler: Callable[[Any], Any],
+        *,
+        types: Iterable[str] = (),
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> Serving:
+        """Joins consumer group ``name`` for event ``types`` (none: every type): the group's
+        events are shared among its members on every node, each to one member, and this client
+        gets its share, up to ``concurrency`` at once. ``handler(payload)`` returning
+        acknowledges the event; raising makes the group try it again later (and park it as a
+        dead letter after its last attempt). Delivery is at least once: a member that leaves
+        or loses its connection before answering gets its events redelivered, to it or
+        another member. The group's checkpoint is the node's, so the group resumes where it
+        was after a restart; after a reconnect the client is a member again. Returns once the
+        client is a member; close the result to leave."""
+        if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+            raise ValueError(f"concurrency is a positive number of events, got {concurrency!r}")
+        if detect_kind(handler) is HandlerKind.STREAM:
+            raise TypeError("a group member's handler is a function or coroutine function, not an async generator")
+        return await self._attach(Serving(name, handler, concurrency, self._stopped_serving, frozenset(types)))
+
+    async def _attach(self, serving: Serving) -> Serving:
+        if serving.route in self._servings:
+            what = "is a member of group" if serving.group_types is not None else "serves"
+            raise ValueError(f"this client already {what} {serving.type}")
         await self._start_serving(serving)
         # Held here: a serve call whose stream is collected is cancelled, and serving would stop unseen.
-        self._servings[type] = serving
+        self._servings[serving.route] = serving
         return serving
 
     def _stopped_serving(self, serving: Serving) -> None:
-        if self._servings.get(serving.type) is serving:
-            del self._servings[serving.type]
+        if self._servings.get(serving.route) is serving:
+            del self._servings[serving.route]
 
     async def _start_serving(self, serving: Serving) -> None:
-        """Sends the serve call on the current connection and waits for the node to confirm it."""
-        type = serving.type
+        """Sends the serve (or group) call on the current connection and waits for the node to confirm it."""
+        name = serving.type
         server = Server(self._require_conn(), serving.handler, serving.kind, self._executor_for)
-        stream = self._require_caller().stream(
-            Op.SERVE,
-            type,
-            None,
-            None,
-            1,
-            extra={Key.HANDLER_KIND: serving.kind.value, Key.CONCURRENCY: serving.concurrency},
-        )
-        self._servers[type] = server
+        extra: dict[str, Any] = {Key.HANDLER_KIND: serving.kind.value, Key.CONCURRENCY: serving.concurrency}
+        if serving.group_types is not None:
+            extra[Key.TYPES] = sorted(serving.group_types)
+        op = Op.GROUP if serving.group_types is not None else Op.SERVE
+        stream = self._require_caller().stream(op, name, None, None, 1, extra=extra)
+        self._servers[serving.route] = server
         try:
             confirmation = await stream.__anext__()
         except StopAsyncIteration:
-            self._servers.pop(type, None)
-            raise UnavailableError(f"the node ended serving {type} before it began") from None
+            self._servers.pop(serving.route, None)
+            raise UnavailableError(f"the node ended {op} {name} before it began") from None
         except BaseException:
-            self._servers.pop(type, None)
+            self._servers.pop(serving.route, None)
             stream.close()
             raise
-        if not isinstance(confirmation, dict) or confirmation.get("serving") != type:
+        if not isinstance(confirmation, dict) or confirmation.get("serving") != name:
             stream.close()
-            self._servers.pop(type, None)
-            raise ProtocolError(f"the node confirmed serve {type} with {confirmation!r}")
+            self._servers.pop(serving.route, None)
+            raise ProtocolError(f"the node confirmed {op} {name} with {confirmation!r}")
         serving._attached(stream, server)
 
     # ---- closing

@@ -19,7 +19,7 @@ import asyncio
 import os
 import ssl
 import threading
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
@@ -171,6 +171,17 @@ class SyncClient:
     def serve(self, type: str, handler: Callable[..., Any], *, concurrency: int = DEFAULT_CONCURRENCY) -> Serving:
         """Serves queries of ``type`` with ``handler``; ``stop_serving`` ends it."""
         return self._run(self._client.serve(type, handler, concurrency=concurrency))
+
+    def join_group(
+        self,
+        name: str,
+        handler: Callable[[Any], Any],
+        *,
+        types: Iterable[str] = (),
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> Serving:
+        """Joins consumer group ``name`` (``Client.join_group``); ``stop_serving`` leaves it."""
+        return self._run(self._client.join_group(name, handler, types=types, concurrency=concurrency))
 
     def stop_serving(self, serving: Serving) -> None:
         """Stops taking requests of a served type."""

@@ -114,6 +114,41 @@ def test_subscribe_from_replays_then_follows_paced_by_the_handler(endpoint: Endp
     run(main())
 
 
+def test_two_clients_share_a_consumer_group_and_a_failed_event_comes_again(endpoint: Endpoint) -> None:
+    async def main() -> None:
+        async with commbus.connect(endpoint.url, token=TOKENS["all"]) as one, commbus.connect(
+            endpoint.url, token=TOKENS["all"]
+        ) as two:
+            handled: dict[int, list[str]] = {}
+            failed_once: set[int] = set()
+            all_in = asyncio.Event()
+
+            def member(name: str) -> Any:
+                async def handle(payload: Any) -> None:
+                    n = payload["n"]
+                    if n % 10 == 3 and n not in failed_once:
+                        failed_once.add(n)
+                        raise RuntimeError(f"event {n} fails its first time")
+                    handled.setdefault(n, []).append(name)
+                    if len(handled) == 40:
+                        all_in.set()
+
+                return handle
+
+            await one.join_group("client-billing", member("one"), types=["client.Billed"], concurrency=4)
+            await two.join_group("client-billing", member("two"), types=["client.Billed"], concurrency=4)
+            for n in range(40):
+                await one.publish("client.Billed", {"n": n})
+            await asyncio.wait_for(all_in.wait(), 30)
+            assert sorted(handled) == list(range(40))
+            assert all(len(by) == 1 for by in handled.values()), handled  # once each, none lost
+            members = {name for by in handled.values() for name in by}
+            assert members == {"one", "two"}, "the two members share the group's events"
+            assert failed_once == {3, 13, 23, 33}
+
+    run(main())
+
+
 def test_a_stream_stopped_early_is_cancelled_and_the_connection_goes_on(endpoint: Endpoint) -> None:
     async def main() -> None:
         async with commbus.connect(endpoint.url, token=TOKENS["all"]) as bus:

@@ -19,6 +19,7 @@ import io.commbus.process.CallbackHandler;
 import io.commbus.process.CallbackRegistry;
 import io.commbus.process.ProcessVerticle;
 import io.commbus.process.client.ClientEndpoint;
+import io.commbus.process.client.GroupStores;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -262,7 +263,9 @@ public final class Node {
     if (!config.getClients().isEnabled()) {
       return Future.succeededFuture();
     }
-    ClientEndpoint endpoint = new ClientEndpoint(bus, config.getClients());
+    // Groups clients join keep their checkpoints where the configured groups keep theirs.
+    ClientEndpoint endpoint = new ClientEndpoint(bus, config.getClients(), new GroupStores(
+        config.getJournal().checkpoints(vertx), config.getJournal().leases(vertx)));
     return vertx.deployVerticle(endpoint)
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot open the client endpoint: "
             + e.getMessage(), e)))

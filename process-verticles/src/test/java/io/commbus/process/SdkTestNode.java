@@ -2,18 +2,20 @@ package io.commbus.process;
 
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
-import io.commbus.bus.journal.EventJournal;
-import io.commbus.bus.journal.file.FileJournal;
-import io.commbus.bus.journal.file.FileJournalOptions;
-import io.commbus.bus.journal.file.FsyncPolicy;
 import io.commbus.bus.Message;
 import io.commbus.bus.QueryStream;
 import io.commbus.bus.StreamSink;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.journal.EventJournal;
+import io.commbus.bus.journal.file.FileCheckpointStore;
+import io.commbus.bus.journal.file.FileJournal;
+import io.commbus.bus.journal.file.FileJournalOptions;
+import io.commbus.bus.journal.file.FsyncPolicy;
 import io.commbus.process.client.ClientEndpoint;
 import io.commbus.process.client.ClientEndpointOptions;
 import io.commbus.process.client.ClientGrant;
+import io.commbus.process.client.GroupStores;
 import io.commbus.process.wire.Protocol.Permission;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -182,7 +184,8 @@ public final class SdkTestNode {
     if (command.containsKey("write_queue_bytes")) {
       options.setWriteQueueBytes(command.getInteger("write_queue_bytes"));
     }
-    endpoint = new ClientEndpoint(bus, options);
+    endpoint = new ClientEndpoint(bus, options, new GroupStores(new FileCheckpointStore(vertx,
+        runtime.resolve("checkpoints")), null));
     return vertx.deployVerticle(endpoint).map(id -> {
       endpointDeployment = id;
       JsonObject started = new JsonObject().put("socket", endpoint.socketPath().toString())

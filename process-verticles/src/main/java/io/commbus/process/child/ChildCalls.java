@@ -16,11 +16,14 @@ import io.commbus.process.wire.ProtocolViolation;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -109,6 +112,9 @@ final class ChildCalls {
           break;
         case SERVE:
           serve(id, frame, type);
+          break;
+        case GROUP:
+          group(id, frame, type);
           break;
         default:
           throw new IllegalStateException("call op " + op + " has no handling");
@@ -240,9 +246,36 @@ final class ChildCalls {
       throw CommBusException.of(ErrorCode.REJECTED, "a child serves its entry function through its pool; serve is for "
           + "clients of the node's client endpoint");
     }
+    attached(id, type, serving.attach(type, kind, concurrency, self));
+  }
+
+  private void group(long id, Frame frame, String group) {
+    Set<String> types = new HashSet<>();
+    Object listed = frame.header().getValue(Protocol.TYPES);
+    if (listed != null) {
+      if (!(listed instanceof JsonArray)) {
+        throw new ProtocolViolation("group call needs " + Protocol.TYPES + " as a list of strings");
+      }
+      for (Object type : (JsonArray) listed) {
+        if (!(type instanceof String) || ((String) type).isBlank()) {
+          throw new ProtocolViolation("group call needs " + Protocol.TYPES + " as a list of strings");
+        }
+        types.add((String) type);
+      }
+    }
+    int concurrency = Headers.optionalPositiveInt(frame, Protocol.CONCURRENCY, Protocol.DEFAULT_CONCURRENCY);
+    if (serving == null) {
+      throw CommBusException.of(ErrorCode.REJECTED, "consumer groups of children are configured on the node; the "
+          + "group call is for clients of the node's client endpoint");
+    }
+    attached(id, group, serving.joinGroup(group, types, concurrency, self));
+  }
+
+  /** Answers a serve or group call with its one item once {@code attaching} completes; the call's end undoes it. */
+  private void attached(long id, String name, Future<Runnable> attaching) {
     ServeCall call = new ServeCall();
     open.put(id, call);
-    serving.attach(type, kind, concurrency, self).onComplete(ar -> {
+    attaching.onComplete(ar -> {
       if (!isOpen(id, call)) {
         if (ar.succeeded()) {
           ar.result().run(); // cancelled, or the connection ended, while attaching
@@ -254,11 +287,11 @@ final class ChildCalls {
         return;
       }
       call.detach = ar.result();
-      writer.write(Frame.withValue(FrameKind.ITEM, id, new JsonObject().put(Protocol.SERVING, type)));
+      writer.write(Frame.withValue(FrameKind.ITEM, id, new JsonObject().put(Protocol.SERVING, name)));
     });
   }
 
-  /** A {@code serve} call: open while the peer serves the type; its end detaches the peer. */
+  /** A {@code serve} or {@code group} call: open while the peer serves the type or is in the group; its end undoes it. */
   private static final class ServeCall implements InboundCall {
     Runnable detach;
 

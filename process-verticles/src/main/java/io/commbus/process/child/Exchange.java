@@ -20,6 +20,10 @@ public interface Exchange {
   /** The traceparent to send. */
   String traceparent();
 
+  /** Adds what else this request's {@code req} header says (a group's event: its group and position); nothing by default. */
+  default void addToHeader(io.vertx.core.json.JsonObject header) {
+  }
+
   /** True when the answer may be a stream, so credit is granted. */
   boolean streamed();
 

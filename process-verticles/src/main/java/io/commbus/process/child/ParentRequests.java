@@ -54,6 +54,7 @@ final class ParentRequests {
       header.put(Protocol.TRACEPARENT, exchange.traceparent());
     }
     header.put(Protocol.DEADLINE, exchange.deadlineMillis());
+    exchange.addToHeader(header);
     if (exchange.streamed()) {
       header.put(Protocol.CREDIT, window);
     }

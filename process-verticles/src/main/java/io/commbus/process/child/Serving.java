@@ -3,6 +3,8 @@ package io.commbus.process.child;
 import io.commbus.process.wire.Protocol.HandlerKind;
 import io.vertx.core.Future;
 
+import java.util.Set;
+
 /**
  * Where a client's {@code serve} calls lead: a type served on the bus by every connection that
  * serves it, each taking up to its concurrency of requests. Children serve their entry
@@ -28,4 +30,11 @@ public interface Serving {
    * requests of the type. Fails with a bus error (REJECTED, DUPLICATE_HANDLER, ...) when the type cannot be served so.
    */
   Future<Runnable> attach(String type, HandlerKind kind, int concurrency, Worker worker);
+
+  /**
+   * Makes {@code worker} a member of consumer group {@code group} for {@code types} (empty:
+   * every type), handling up to {@code concurrency} of its events at once; each event is a
+   * request whose answer acknowledges it. The future's value leaves the group.
+   */
+  Future<Runnable> joinGroup(String group, Set<String> types, int concurrency, Worker worker);
 }

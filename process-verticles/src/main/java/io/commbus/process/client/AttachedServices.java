@@ -1,6 +1,8 @@
 package io.commbus.process.client;
 
 import io.commbus.bus.CommBus;
+import io.commbus.bus.Message;
+import io.commbus.bus.journal.ConsumerGroupOptions;
 import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
@@ -8,10 +10,12 @@ import io.commbus.process.child.Serving;
 import io.commbus.process.wire.Protocol.HandlerKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The types this node's clients serve ({@code serve} calls), one {@link AttachedService} each,
@@ -21,13 +25,22 @@ import java.util.Map;
 final class AttachedServices implements Serving {
 
   private final CommBus bus;
+  private final CommBus nodeBus;
+  private final GroupStores groups;
   private final Context context;
   private final ClientEndpointOptions options;
   private final Map<String, AttachedService> services = new HashMap<>();
   private final Map<String, Future<AttachedService>> registering = new HashMap<>();
 
-  AttachedServices(CommBus bus, Context context, ClientEndpointOptions options) {
+  /**
+   * @param bus     the bus served types are registered on
+   * @param nodeBus the node's bus, whose journal consumer groups follow
+   * @param groups  where groups keep checkpoints; null: clients may not join groups here
+   */
+  AttachedServices(CommBus bus, CommBus nodeBus, GroupStores groups, Context context, ClientEndpointOptions options) {
     this.bus = bus;
+    this.nodeBus = nodeBus;
+    this.groups = groups;
     this.context = context;
     this.options = options;
   }
@@ -43,6 +56,27 @@ final class AttachedServices implements Serving {
         }
       };
     });
+  }
+
+  @Override
+  public Future<Runnable> joinGroup(String group, Set<String> types, int concurrency, Worker worker) {
+    if (groups == null) {
+      return Future.failedFuture(CommBusException.of(ErrorCode.REJECTED, "this node keeps no consumer group "
+          + "checkpoints for clients"));
+    }
+    ConsumerGroupOptions options;
+    try {
+      options = new ConsumerGroupOptions(group, groups.checkpoints()).setLeases(groups.leases()).setTypes(types)
+          .setMaxInFlight(concurrency);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(CommBusException.of(ErrorCode.INVALID_MESSAGE, e.getMessage()));
+    }
+    long timeout = options.getHandlerTimeout().toMillis();
+    return nodeBus.joinGroup(options, (Message event) -> {
+      Promise<Object> handled = Promise.promise();
+      worker.request(new GroupDelivery(group, event, handled, timeout));
+      return handled.future();
+    }).map(membership -> membership::unregister);
   }
 
   private Future<AttachedService> service(String type, HandlerKind kind) {

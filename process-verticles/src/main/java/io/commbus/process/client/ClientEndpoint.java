@@ -43,6 +43,7 @@ public final class ClientEndpoint extends VerticleBase {
   private static final int GENERATED_TOKEN_BYTES = 32;
 
   private final CommBus bus;
+  private final GroupStores groups;
   private final ClientEndpointOptions options;
   private final Set<ClientLink> links = new LinkedHashSet<>();
   private AttachedServices serving;
@@ -56,15 +57,21 @@ public final class ClientEndpoint extends VerticleBase {
   private long refused;
   private long badTokens;
 
-  /** An endpoint whose clients' calls go to {@code bus}, the node's. */
+  /** An endpoint whose clients' calls go to {@code bus}, the node's; its clients may not join consumer groups. */
   public ClientEndpoint(CommBus bus, ClientEndpointOptions options) {
+    this(bus, options, null);
+  }
+
+  /** An endpoint whose clients may also join consumer groups, kept in {@code groups} (null: they may not). */
+  public ClientEndpoint(CommBus bus, ClientEndpointOptions options, GroupStores groups) {
     this.bus = bus;
+    this.groups = groups;
     this.options = new ClientEndpointOptions(options);
   }
 
   @Override
   public Future<?> start() {
-    serving = new AttachedServices(CommBus.create(vertx), context, options);
+    serving = new AttachedServices(CommBus.create(vertx), bus, groups, context, options);
     return vertx.executeBlocking(this::prepareFiles).compose(path -> {
       socketPath = path;
       unixServer = vertx.createNetServer().connectHandler(this::connected);

@@ -98,6 +98,10 @@ public final class Protocol {
   public static final String ALLOW = "allow";
   /** {@code call} with op {@code replay}: the journal position to start from (inclusive). */
   public static final String FROM = "from";
+  /** {@code call} with op {@code group}: the event types the group takes (absent: every type). */
+  public static final String TYPES = "types";
+  /** {@code req} of a group's event: the group it is delivered for. */
+  public static final String GROUP = "group";
   /** {@code call} with op {@code serve}: requests the client takes at once. */
   public static final String CONCURRENCY = "concurrency";
   /** {@code bye}: milliseconds the child has to finish. */
@@ -161,7 +165,9 @@ public final class Protocol {
     /** Events of a type from a journal position on, then live, paced by credit. */
     REPLAY,
     /** A client serves a type: the node sends it {@code req}s of that type until it cancels the call. Not for children. */
-    SERVE;
+    SERVE,
+    /** A client joins a consumer group: the node sends it the group's events as {@code req}s, each acknowledged by its answer. Not for children. */
+    GROUP;
 
     private static final WireNames<CallOp> NAMES = new WireNames<>(CallOp.class);
 
@@ -228,7 +234,7 @@ public final class Protocol {
     SEND,
     /** {@code query}, {@code stream} and {@code callback} calls. */
     QUERY,
-    /** {@code subscribe} and {@code replay} calls. */
+    /** {@code subscribe}, {@code replay} and {@code group} calls. */
     SUBSCRIBE,
     /** {@code serve} calls, for the types under the token's serve prefixes. */
     SERVE;
@@ -257,6 +263,7 @@ public final class Protocol {
           return QUERY;
         case SUBSCRIBE:
         case REPLAY:
+        case GROUP:
           return SUBSCRIBE;
         case SERVE:
           return SERVE;
