@@ -62,6 +62,24 @@ VALID: list[tuple[str, str, bytes, bytes | None]] = [
     ("ping.frame", "parent", b'{"t":"ping","id":1}', None),
     ("pong.frame", "child", b'{"t":"pong","id":1}', None),
     ("bye.frame", "parent", b'{"t":"bye","grace":5000}', None),
+    # What a client and the node's client endpoint send (docs/protocol.md, "Clients").
+    ("hello_client.frame", "client",
+     b'{"t":"hello","v":1,"token":"' + TOKEN.encode() + b'","pid":4243,"runtime":"python 3.11.7","client":"notebook"}',
+     None),
+    ("welcome_client.frame", "node",
+     b'{"t":"welcome","v":1,"client":"client web#3 (notebook)","allow":["publish","query","serve"],'
+     b'"maxFrame":16777216}', None),
+    ("call_serve.frame", "client",
+     b'{"t":"call","id":3,"op":"serve","type":"ml.Embed","credit":1,"kind":"async","concurrency":8}', None),
+    ("call_replay.frame", "client",
+     b'{"t":"call","id":4,"op":"replay","type":"trading.OrderPlaced","credit":256,"from":1001}', None),
+    ("call_group.frame", "client",
+     b'{"t":"call","id":5,"op":"group","type":"billing","credit":1,"kind":"sync","concurrency":4,'
+     b'"types":["trading.OrderPlaced"]}', None),
+    ("req_group.frame", "node",
+     b'{"t":"req","id":12,"type":"trading.OrderPlaced","dl":1767225600000,"group":"billing","pos":1042,"b":"j"}',
+     b'{"order":17}'),
+    ("bye_client.frame", "client", b'{"t":"bye","grace":0}', None),
 ]
 
 # (file, whole file bytes, error code, reason)

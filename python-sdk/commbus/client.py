@@ -265,6 +265,7 @@ class Client:
             return self
         await self._open_connection()
         self._closed = False
+        self._closing.clear()
         self._up.set()
         return self
 

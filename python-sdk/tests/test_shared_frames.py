@@ -154,6 +154,29 @@ def test_the_sdks_header_builders_write_the_samples_of_what_a_child_sends() -> N
     assert written(protocol.err_header(7, header["code"], header["message"], header["etype"], header["traceback"])) == data
 
 
+def test_a_clients_frames_are_the_samples_of_what_a_client_sends() -> None:
+    token = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+    hello = protocol.hello_header(token, 4243, "python 3.11.7")
+    hello[protocol.Key.CLIENT] = "notebook"  # as commbus.connect(name=...) adds it
+
+    def call(call_id: int, op: str, type: str, credit: int, extra: dict[str, Any]) -> bytes:
+        header = protocol.call_header(call_id, op, type, credit=credit)
+        header.update(extra)  # as Caller.stream(..., extra=...) adds it
+        return written(header)
+
+    built = {
+        "hello_client.frame": written(hello),
+        "call_serve.frame": call(3, protocol.Op.SERVE, "ml.Embed", 1, {"kind": "async", "concurrency": 8}),
+        "call_replay.frame": call(4, protocol.Op.REPLAY, "trading.OrderPlaced", 256, {"from": 1001}),
+        "call_group.frame": call(
+            5, protocol.Op.GROUP, "billing", 1, {"kind": "sync", "concurrency": 4, "types": ["trading.OrderPlaced"]}
+        ),
+        "bye_client.frame": written(protocol.bye_header(0)),
+    }
+    for name, data in built.items():
+        assert data == sample_by_file(name)[1], name
+
+
 def test_the_preformatted_headers_of_the_hot_paths_write_the_samples() -> None:
     def frame(head: bytes, body: bytes = b"") -> bytes:
         """What ``Connection.send_frame`` writes."""

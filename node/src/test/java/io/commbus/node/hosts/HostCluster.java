@@ -41,6 +41,10 @@ final class HostCluster implements AutoCloseable {
   static final int EVENT_BUS_PORT = 5801;
   /** The type of the events the consumer group of hosts 2 and 3 handles. */
   static final String WORK = "test.Work";
+  /** The TLS port of host 1's client endpoint. */
+  static final int CLIENT_TLS_PORT = 7443;
+  /** The type prefix the workers attached to host 1's client endpoint may serve. */
+  static final String ATTACHED_PREFIX = "test.Attached";
   /** Where each run's node output is left, relative to the module (Maven's working directory for tests). */
   private static final Path LOGS = Path.of("target", "host-logs");
 
@@ -49,6 +53,8 @@ final class HostCluster implements AutoCloseable {
   private final TestNetwork network;
   private final String table;
   private final List<HostNode> nodes = new ArrayList<>();
+  /** Host 1's client endpoint's certificate, key and a client token. */
+  private ClientTls clientTls;
   /** Every node started, restarts and the nodes they replaced included, for the logs. */
   private final List<HostNode> started = new ArrayList<>();
 
@@ -70,6 +76,7 @@ final class HostCluster implements AutoCloseable {
     }
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     HostCluster hosts = new HostCluster(dir, adminToken(dir), TestNetwork.start(), name + "_" + suffix);
+    hosts.clientTls = ClientTls.make(dir, hosts.network.host(1).address());
     try {
       String cluster = "commbus-" + name + "-" + suffix;
       for (TestHost host : hosts.network.hosts()) {
@@ -128,6 +135,14 @@ final class HostCluster implements AutoCloseable {
       pools.add(TestConfigs.pool("ticks", "test.TickThree", "tick_three", 1).put("module", "host_workers")
           .put("callbacks", new JsonArray().add("test.Ticker")));
       config.put("callbackHandlers", new JsonArray().add(SpreadCallback.class.getName()));
+      // Clients from other hosts attach over TLS; the token may serve the attached types only.
+      config.put("clients", new JsonObject()
+          .put("tcp", new JsonObject().put("host", host.address()).put("port", CLIENT_TLS_PORT))
+          .put("tls", new JsonObject().put("certificate", clientTls.certificate().toString())
+              .put("key", clientTls.key().toString()))
+          .put("tokens", new JsonArray().add(new JsonObject().put("name", "gpu")
+              .put("tokenFile", clientTls.token().toString()).put("allow", new JsonArray().add("serve"))
+              .put("serve", new JsonArray().add(ATTACHED_PREFIX)))));
     }
     if (host.index() == 3) {
       config.put("callbackHandlers", new JsonArray().add(TickerCallback.class.getName()));
@@ -186,6 +201,11 @@ final class HostCluster implements AutoCloseable {
   /** The file host 1's stall worker writes once it has a call of test.Stall. */
   Path stallMarker() {
     return stallMarker(nodeDir(network.hosts().get(0)));
+  }
+
+  /** Host 1's client endpoint's TLS files and the attached workers' token. */
+  ClientTls clientTls() {
+    return clientTls;
   }
 
   TestNetwork network() {

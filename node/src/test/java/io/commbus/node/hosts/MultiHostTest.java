@@ -1,6 +1,7 @@
 package io.commbus.node.hosts;
 
 import io.commbus.node.TestConfigs;
+import io.commbus.testhosts.HostProcess;
 import io.commbus.testhosts.SystemCommand;
 import io.commbus.testhosts.TestHost;
 import io.commbus.testhosts.TestNetwork;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * hosts' addresses, one PostgreSQL journal reached through the server's Unix socket (the file
  * system is shared, the machine's loopback is not). Host 1 runs the pricing pool; every host
  * runs a subscriber of {@code test.Tick}; host 3 serves a callback host 1's child iterates; hosts
- * 2 and 3 are the members of a consumer group. Needs root; it fails, never skips, without it.
+ * 2 and 3 are the members of a consumer group; a Python worker in host 3's namespace attaches to
+ * host 1's client endpoint over TLS. Needs root; it fails, never skips, without it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,6 +52,9 @@ class MultiHostTest {
 
   private HostCluster hosts;
   private List<HostNode> nodes = List.of();
+  private static final Path CLIENT_SESSION = TestConfigs.PYTHON.resolve("client_session.py");
+  private static final Path SDK = Path.of("../python-sdk").toAbsolutePath().normalize();
+
   /** Static: JUnit fills an instance field only after {@code @BeforeAll} ran, even per class. */
   @TempDir
   static Path dir;
@@ -174,6 +182,39 @@ class MultiHostTest {
       SystemCommand listening = node.host().run(Duration.ofSeconds(10),
           List.of("ss", "-ltnH", "sport = :" + HostCluster.EVENT_BUS_PORT));
       assertTrue(listening.succeeded() && !listening.lines().isEmpty(), node.host() + ": " + listening.describe());
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aPythonWorkerOnHost3AttachedOverTlsToHost1ServesQueriesFromHost2() throws Exception {
+    TestHost host1 = node(1).host();
+    TestHost host3 = node(3).host();
+    ClientTls tls = hosts.clientTls();
+    String type = HostCluster.ATTACHED_PREFIX + ".Gpu";
+    // Nothing of host 3's node is used: the worker reaches host 1 across the hosts' network, as a GPU host with no JVM would.
+    try (HostProcess worker = host3.start(List.of("python3", CLIENT_SESSION.toString(),
+        "tls://" + host1.address() + ":" + HostCluster.CLIENT_TLS_PORT, tls.token().toString(), type,
+        tls.certificate().toString()), Map.of("PYTHONPATH", SDK.toString(), "HOST_NAME", host3.name()), dir)) {
+      Matcher serving = worker.awaitLine(Pattern.compile("\\{\"serving\": \"" + Pattern.quote(type)
+          + "\", \"client\": \"(client gpu#\\d+ \\(node-test\\))\"}"), Duration.ofSeconds(30));
+      assertTrue(worker.awaitLine(Pattern.compile("\\{\"publish\": \"FORBIDDEN\"}"), Duration.ofSeconds(10))
+          .matches(), "the token may serve only");
+      String query = new JsonObject().put("type", type).put("payload", new JsonObject().put("x", 1))
+          .put("timeoutMs", 10_000).encode();
+      List<HostNode.Reply> replies = node(2).calls("POST", "/query", query, 20);
+      for (HostNode.Reply reply : replies) {
+        assertEquals(200, reply.status(), reply.body().encode());
+        JsonObject answer = reply.body().getJsonObject("reply");
+        assertEquals(host3.name(), answer.getString("host"), answer.encode());
+        assertEquals(worker.pid(), answer.getLong("pid"), "answered by the attached worker: " + answer.encode());
+      }
+      HostNode.Reply health = node(1).get("/health");
+      assertEquals(1, health.body().getJsonObject("clients").getJsonObject("served").getJsonObject(type)
+          .getInteger("clients"), health.body().encode());
+      double[] ms = replies.stream().mapToDouble(HostNode.Reply::ms).sorted().toArray();
+      System.out.printf("MultiHostTest: %s on host 3 over TLS to host 1 answered host 2's queries: p50 %.2f ms,"
+          + " max %.2f ms%n", serving.group(1), ms[ms.length / 2], ms[ms.length - 1]);
     }
   }
 

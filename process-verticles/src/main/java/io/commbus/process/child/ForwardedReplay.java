@@ -4,10 +4,7 @@ import io.commbus.bus.JournalFollow;
 import io.commbus.bus.Message;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
-import io.commbus.process.wire.Frame;
 import io.commbus.process.wire.FrameTooLarge;
-import io.commbus.process.wire.Protocol;
-import io.commbus.process.wire.Protocol.FrameKind;
 
 /**
  * The journal from a position for the peer ({@code replay} calls): one {@code item} per event
@@ -35,14 +32,8 @@ final class ForwardedReplay implements InboundCall {
     if (credit <= 0) {
       started.pause();
     }
-    started.ready().onFailure(e -> {
-      if (calls.isOpen(id, this)) {
-        String why = e instanceof CommBusException ? e.getMessage() : "replay needs the node's journal: "
-            + e.getMessage();
-        calls.fail(id, this, e instanceof CommBusException ? (CommBusException) e
-            : CommBusException.of(ErrorCode.UNAVAILABLE, why));
-      }
-    });
+    // No journal, or one that cannot be read: the replay ends with why.
+    started.ready().onFailure(e -> calls.fail(id, this, CommBusException.wrap(e, ErrorCode.UNAVAILABLE)));
   }
 
   void deliver(Message event) {
@@ -50,8 +41,7 @@ final class ForwardedReplay implements InboundCall {
       return;
     }
     try {
-      writer.write(Frame.withValue(FrameKind.ITEM, Frame.header(FrameKind.ITEM, id).put(Protocol.TYPE, event.type())
-          .put(Protocol.POSITION, event.position()), event.body()));
+      writer.write(ForwardedSubscription.eventItem(id, event));
     } catch (FrameTooLarge e) {
       stop();
       calls.fail(id, this, e);

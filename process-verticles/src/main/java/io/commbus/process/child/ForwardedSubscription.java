@@ -48,10 +48,15 @@ final class ForwardedSubscription implements InboundCall {
     }
   }
 
+  /** The {@code item} that carries {@code event} on exchange {@code id}: its type and position in the header. */
+  static Frame eventItem(long id, Message event) {
+    return Frame.withValue(FrameKind.ITEM, Frame.header(FrameKind.ITEM, id).put(Protocol.TYPE, event.type())
+        .put(Protocol.POSITION, event.position()), event.body());
+  }
+
   private void send(Message event) {
     try {
-      writer.write(Frame.withValue(FrameKind.ITEM, Frame.header(FrameKind.ITEM, id).put(Protocol.TYPE, event.type())
-          .put(Protocol.POSITION, event.position()), event.body()));
+      writer.write(eventItem(id, event));
     } catch (FrameTooLarge e) {
       // An event the child cannot take ends this subscription alone, as falling behind does.
       buffered.clear();
