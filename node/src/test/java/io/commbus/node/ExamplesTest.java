@@ -6,12 +6,17 @@ import io.commbus.node.config.ConfigReader;
 import io.commbus.node.config.JournalConfig;
 import io.commbus.node.config.NodeConfig;
 import io.commbus.node.config.PoolConfig;
+import io.commbus.process.client.ClientEndpoint;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.commbus.node.TestConfigs.await;
@@ -23,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExamplesTest {
 
   private static final Path EXAMPLES = Path.of("../examples/node").toAbsolutePath().normalize();
+  private static final Path CLIENTS = Path.of("../examples/clients").toAbsolutePath().normalize();
+  private static final Path SDK = Path.of("../python-sdk").toAbsolutePath().normalize();
 
   @TempDir
   Path dir;
@@ -67,6 +74,44 @@ class ExamplesTest {
     assertEquals(List.of(8081, 8082), List.of(a.getAdminPort(), b.getAdminPort()));
     assertEquals("pricing.Quote", a.getPools().get(0).getPool().getType());
     assertTrue(b.getPools().isEmpty());
+  }
+
+  @Test
+  void theClientExampleQuotesReadsTheJournalAndServesAGreeting() throws Exception {
+    NodeConfig config = ConfigReader.read(EXAMPLES.resolve("node.yaml")).setAdminPort(0);
+    config.getJournal().setFile(new FileJournalOptions(config.getJournal().getFile()).setDirectory(dir.resolve("journal")));
+    config.getClients().setRuntimeDirectory(dir);
+    Node node = await(Node.start(config, AdminServer::new));
+    Process example = null;
+    try {
+      ClientEndpoint clients = node.clients().orElseThrow();
+      ProcessBuilder python = new ProcessBuilder("python3", CLIENTS.resolve("quotes.py").toString(),
+          "unix://" + clients.socketPath(), clients.generatedTokenFile().toString())
+          .redirectError(ProcessBuilder.Redirect.INHERIT);
+      python.environment().put("PYTHONPATH", SDK.toString());
+      example = python.start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(example.getInputStream(), StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        lines.add(line);
+        if (line.startsWith("serving examples.Greeting")) {
+          break;
+        }
+      }
+      assertTrue(lines.get(0).startsWith("connected as client local#"), lines.toString());
+      assertEquals(List.of("journaled: ACME", "journaled: INITECH", "journaled: UMBRELLA"),
+          lines.stream().filter(l -> l.startsWith("journaled: ")).toList(), lines.toString());
+      NodeTest.Cli greeting = NodeTest.cli("query", "examples.Greeting", "{\"name\":\"test\"}", "--node",
+          node.adminUrl());
+      assertEquals(0, greeting.status(), greeting.err());
+      assertEquals("hello, test, from a client of the node",
+          new JsonObject(greeting.out().trim()).getJsonObject("reply").getString("greeting"));
+    } finally {
+      if (example != null) {
+        example.destroyForcibly();
+      }
+      await(node.stop());
+    }
   }
 
   @Test
