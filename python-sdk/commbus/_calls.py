@@ -73,7 +73,7 @@ class Caller:
     async def request(self, op: str, type: str, payload: Any, timeout: float | None = None) -> Any:
         """Starts a call answered by one ``res`` and returns its body."""
         call_id = self._start(op, type, payload, timeout, None)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Any] = self._conn.loop.create_future()
         self._open[call_id] = future
         try:
             return await future

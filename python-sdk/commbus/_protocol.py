@@ -164,6 +164,8 @@ class FailReason:
     TIMEOUT: Final = "timeout"
     #: The node is at its connection limit.
     OVERLOADED: Final = "overloaded"
+    #: The node is stopping.
+    STOPPING: Final = "stopping"
 
 
 class ExitStatus(enum.IntEnum):

@@ -232,7 +232,6 @@ class Client:
         self._servings: dict[tuple[str, str], Serving] = {}
         self._subscriptions: set[Subscription] = set()
         self._executor: ThreadPoolExecutor | None = None
-        self._welcome: asyncio.Future[Frame] | None = None
         self._closed = False
         self._reconnect_enabled = reconnect
         self._reconnect_delay = reconnect_delay
@@ -270,21 +269,23 @@ class Client:
         return self
 
     async def _open_connection(self) -> None:
-        """Connects and shakes hands; the connection is this client's from then on."""
+        """Connects and shakes hands. The connection becomes this client's only once the node
+        has welcomed it: until then calls go to the previous one (and fail, if it is gone)."""
         loop = asyncio.get_running_loop()
         welcome: asyncio.Future[Frame] = loop.create_future()
-        self._welcome = welcome
+        conn: Connection
+        caller: Caller
         conn = Connection(
             {
-                FrameKind.WELCOME: self._on_welcome,
-                FrameKind.FAIL: self._on_fail,
+                FrameKind.WELCOME: lambda frame: self._on_welcome(conn, welcome, frame),
+                FrameKind.FAIL: lambda frame: self._on_fail(welcome, frame),
                 FrameKind.PING: self._on_ping,
                 FrameKind.BYE: self._on_bye,
                 FrameKind.REQ: self._on_req,
                 FrameKind.CREDIT: self._on_credit,
                 FrameKind.CANCEL: self._on_cancel,
             },
-            lambda exc: self._on_closed(conn, exc),
+            lambda exc: self._on_closed(conn, caller, welcome, exc),
         )
         caller = Caller(conn)
         conn.routes.update(
@@ -296,7 +297,6 @@ class Client:
                 FrameKind.ERR: caller.on_err,
             }
         )
-        self._conn, self._caller, self._servers = conn, caller, {}
         try:
             async with asyncio.timeout(self._connect_timeout):
                 await self._open_socket(loop, conn)
@@ -306,7 +306,6 @@ class Client:
                 conn.send_now(header)
                 await welcome
         except BaseException as exc:
-            self._conn = self._caller = None
             conn.abort(exc)
             if welcome.done() and not welcome.cancelled():
                 welcome.exception()  # seen: the error raised below says it
@@ -315,31 +314,43 @@ class Client:
             if isinstance(exc, OSError) and not isinstance(exc, CommBusError):
                 raise UnavailableError(f"cannot reach the node at {self.url}: {exc}") from exc
             raise
+        self._conn, self._caller, self._servers = conn, caller, {}
         self.connections += 1
 
     async def _reconnect(self) -> None:
         """Connects again with backoff until it works or the client is closed, then serves
-        again what it served; subscriptions reopen their streams themselves (``_reopen``)."""
+        again what it served (subscriptions reopen their streams themselves). One runs at a
+        time; a connection lost while it serves again has it start over."""
         delay = self._reconnect_delay
         while not self._closed:
             try:
                 await self._open_connection()
-            except (CommBusError, OSError) as exc:
-                if isinstance(exc, ForbiddenError):
-                    _log(f"the node at {self.url} refuses this client's token now; it stops reconnecting: {exc}")
-                    await self.close()
-                    return
+                await self._serve_again()
+            except ForbiddenError as exc:
+                _log(f"the node at {self.url} refuses this client's token now; it stops reconnecting: {exc}")
+                await self.close()
+                return
+            except (CommBusError, OSError):
                 await asyncio.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, self._max_reconnect_delay)
                 continue
-            for serving in list(self._servings.values()):
-                try:
-                    await self._start_serving(serving)
-                except CommBusError as exc:
-                    self._servings.pop(serving.route, None)
-                    _log(f"serving {serving.type} again after reconnecting failed: {exc}")
-            self._up.set()
-            return
+            if self.is_connected:
+                self._up.set()
+                return
+
+    async def _serve_again(self) -> None:
+        """Serves again, on a new connection, each type and group still served; one the node
+        now refuses is given up (and said so), a lost connection raises ``UnavailableError``."""
+        for serving in list(self._servings.values()):
+            if serving.closed:
+                continue
+            try:
+                await self._start_serving(serving)
+            except UnavailableError:
+                raise
+            except CommBusError as exc:
+                self._servings.pop(serving.route, None)
+                _log(f"serving {serving.type} again after reconnecting failed: {exc}")
 
     async def wait_connected(self) -> bool:
         """Waits until the client is connected (at once when it is); False once it is closed."""
@@ -370,9 +381,9 @@ class Client:
             server_hostname=(self._server_hostname or host) if self._ssl is not None else None,
         )
 
-    def _on_welcome(self, frame: Frame) -> None:
+    def _on_welcome(self, conn: Connection, welcome: asyncio.Future[Frame], frame: Frame) -> None:
         header = frame.header
-        if self._welcome is None or self._welcome.done():
+        if welcome.done():
             raise ProtocolError("a second 'welcome' from the node")
         if header.get(Key.VERSION) != VERSION:
             raise ProtocolError(f"the node speaks protocol version {header.get(Key.VERSION)!r}; this SDK speaks {VERSION}")
@@ -380,14 +391,14 @@ class Client:
         if max_frame is not None:
             if type(max_frame) is not int or max_frame < MIN_MAX_FRAME:
                 raise ProtocolError(f"'welcome' has an unusable maxFrame {max_frame!r}")
-            self._require_conn().set_max_frame(max_frame)
+            conn.set_max_frame(max_frame)
         client_id = header.get(Key.CLIENT)
         self.client_id = client_id if isinstance(client_id, str) else None
         allowed = header.get(Key.ALLOW, [])
         self.allowed = frozenset(a for a in allowed if isinstance(a, str)) if isinstance(allowed, list) else frozenset()
-        self._welcome.set_result(frame)
+        welcome.set_result(frame)
 
-    def _on_fail(self, frame: Frame) -> None:
+    def _on_fail(self, welcome: asyncio.Future[Frame], frame: Frame) -> None:
         header = frame.header
         reason = str(header.get(Key.REASON, "unknown"))
         message = str(header.get(Key.MESSAGE, reason))
@@ -396,12 +407,14 @@ class Client:
             error = ForbiddenError(f"the node at {self.url} refused the token: {message}")
         elif reason == FailReason.OVERLOADED:
             error = OverloadedError(f"the node at {self.url} refused the connection: {message}")
+        elif reason == FailReason.STOPPING:
+            error = UnavailableError(f"the node at {self.url} is stopping: {message}")
         elif reason == FailReason.TIMEOUT:
             error = Timeout(f"the node at {self.url} gave up on the handshake: {message}")
         else:
             error = ProtocolError(f"the node at {self.url} refused the connection ({reason}): {message}")
-        if self._welcome is not None and not self._welcome.done():
-            self._welcome.set_exception(error)
+        if not welcome.done():
+            welcome.set_exception(error)
             return
         raise ProtocolError(f"the node sent 'fail' after the handshake: {message}")
 
@@ -416,25 +429,30 @@ class Client:
         seconds = grace / 1000.0 if isinstance(grace, (int, float)) and not isinstance(grace, bool) else 0.0
         asyncio.get_running_loop().create_task(self._finish(seconds))
 
-    def _on_closed(self, conn: Connection, exc: BaseException | None) -> None:
-        if conn is not self._conn:
-            return  # an earlier connection, already replaced
-        if self._welcome is not None and not self._welcome.done():
-            reason = exc if isinstance(exc, CommBusError) else None
-            self._welcome.set_exception(
-                reason or UnavailableError(f"the node at {self.url} closed the connection before the handshake ended")
+    def _on_closed(
+        self, conn: Connection, caller: Caller, welcome: asyncio.Future[Frame], exc: BaseException | None
+    ) -> None:
+        reason = f"the connection to the node at {self.url} closed"
+        if not welcome.done():
+            welcome.set_exception(
+                exc if isinstance(exc, CommBusError)
+                else UnavailableError(f"the node at {self.url} closed the connection before the handshake ended")
             )
+        if conn is not self._conn:
+            caller.fail_all(reason)  # an attempt that never became the client's, or one already replaced
             return
         self._up.clear()
-        if self._caller is not None:
-            self._caller.fail_all(f"the connection to the node at {self.url} closed")
+        caller.fail_all(reason)
         for server in self._servers.values():
             server.abandon()
         if self._closed or not self._reconnect_enabled:
             for subscription in list(self._subscriptions):
                 subscription.close()
             return
-        self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect(), name=f"commbus reconnect {self.url}")
+        if self._reconnecting is None or self._reconnecting.done():
+            self._reconnecting = asyncio.get_running_loop().create_task(
+                self._reconnect(), name=f"commbus reconnect {self.url}"
+            )
 
     # ---- serving: requests the node sends
 
@@ -548,10 +566,14 @@ class Client:
         self, type: str, handler: Callable[[Any], Any], open_stream: Callable[[int | None], ItemStream]
     ) -> Subscription:
         stream = open_stream(None)
+        on = [self._conn]  # the connection the stream runs on
 
         async def reopen(last: int | None) -> ItemStream | None:
+            if on[0] is self._conn and self.is_connected:
+                return None  # the node ended it (UNAVAILABLE of its own): not a lost connection
             if not await self.wait_connected():
                 return None
+            on[0] = self._conn
             return open_stream(last)
 
         try:
@@ -644,18 +666,20 @@ class Client:
         return self._executor
 
     async def _finish(self, grace: float) -> None:
-        for server in self._servers.values():
+        # The connection and servers of now: a reconnect may replace them while this waits.
+        conn, servers = self._conn, list(self._servers.values())
+        for server in servers:
             server.stop_accepting()
-        await asyncio.gather(*(server.shutdown(grace) for server in self._servers.values()))
-        if self._conn is not None:
+        await asyncio.gather(*(server.shutdown(grace) for server in servers))
+        if conn is not None and conn.is_open:
             # `bye` tells the node this side is leaving, so the node closes the socket: over TLS the
             # close then completes at once instead of waiting for the node's close_notify.
-            self._conn.send_now(bye_header(0))
-            self._conn.close()
+            conn.send_now(bye_header(0))
+            conn.close()
             try:
-                await asyncio.wait_for(asyncio.shield(self._conn.closed), _CLOSE_WAIT)
+                await asyncio.wait_for(asyncio.shield(conn.closed), _CLOSE_WAIT)
             except TimeoutError:
-                self._conn.abort(UnavailableError("the node did not close the connection"))
+                conn.abort(UnavailableError("the node did not close the connection"))
 
     async def close(self) -> None:
         """Stops serving (requests running get a few seconds to finish), unsubscribes, and

@@ -32,8 +32,9 @@ __all__ = ["connect_sync", "SyncClient", "SyncStream"]
 
 T = TypeVar("T")
 
-# How long closing waits for the loop thread to finish its work before it lets go.
-_CLOSE_WAIT: Final = 10.0
+# How long closing waits for the client to close (its served requests' grace and the node's close,
+# 5 s each at most) and for the loop thread to end, before it lets go.
+_CLOSE_WAIT: Final = 15.0
 
 
 def connect_sync(
@@ -149,8 +150,8 @@ class SyncClient:
         return SyncStream(self, stream)
 
     def subscribe(self, type: str, handler: Callable[[Any], Any], *, window: int = DEFAULT_WINDOW) -> Subscription:
-        """Calls ``handler(payload)`` for each event of ``type``; close the result
-        (``client.unsubscribe(sub)``) to stop."""
+        """Calls ``handler(payload)`` for each event of ``type``; ``unsubscribe(sub)`` stops it
+        (the result's own methods belong to the client's loop thread: use this client's)."""
         return self._run(self._call(lambda: self._client.subscribe(type, handler, window=window)))
 
     def subscribe_from(
@@ -161,8 +162,12 @@ class SyncClient:
         return self._run(self._call(lambda: self._client.subscribe_from(type, position, handler, window=window)))
 
     def wait_connected(self, timeout: float | None = None) -> bool:
-        """Blocks until the client is connected (again, after the node restarted); False once closed."""
-        return self._run(asyncio.wait_for(self._client.wait_connected(), timeout))
+        """Blocks until the client is connected (again, after the node restarted); False once
+        it is closed, or when ``timeout`` seconds pass first."""
+        try:
+            return self._run(asyncio.wait_for(self._client.wait_connected(), timeout))
+        except TimeoutError:
+            return False
 
     def unsubscribe(self, subscription: Subscription) -> None:
         """Ends a subscription made by ``subscribe`` and waits until its handler is idle."""

@@ -25,7 +25,7 @@ from java_node import JavaError, JavaNode
 
 FRAMES = Path(__file__).resolve().parents[2] / "protocol" / "frames"
 
-EVERYTHING = ["publish", "send", "query", "subscribe", "serve"]
+EVERYTHING = ["publish", "send", "query", "subscribe", "serve", "group"]
 TOKENS = {
     "all": "all-" + "a" * 28,
     "reader": "reader-" + "b" * 24,
@@ -34,7 +34,7 @@ TOKENS = {
 GRANTS = [
     {"name": "all", "token": TOKENS["all"], "allow": EVERYTHING},
     {"name": "reader", "token": TOKENS["reader"], "allow": ["query"]},
-    {"name": "ml", "token": TOKENS["ml"], "allow": ["query", "serve"], "serve": ["ml."]},
+    {"name": "ml", "token": TOKENS["ml"], "allow": ["query", "serve", "group"], "serve": ["ml."], "groups": ["ml-"]},
 ]
 
 
@@ -284,12 +284,20 @@ def test_a_token_allows_only_its_verbs_and_a_refusal_ends_only_that_call(endpoin
                 await subscription.wait()
             with pytest.raises(errors.ForbiddenError):
                 await bus.serve("client.Mine", lambda payload: payload)
+            with pytest.raises(errors.ForbiddenError, match="group"):
+                await bus.join_group("client-anything", lambda payload: None)
             assert await bus.query("test.Ask", {"what": "still here"}) == {"answer": "STILL HERE"}
         async with commbus.connect(endpoint.url, token=TOKENS["ml"]) as bus:
             async with await bus.serve("ml.Embed", lambda payload: {"v": [1, 2]}):
                 assert await bus.query("ml.Embed", {}) == {"v": [1, 2]}
             with pytest.raises(errors.ForbiddenError, match="ml."):
                 await bus.serve("trading.Quote", lambda payload: payload)
+            async with await bus.join_group("ml-jobs", lambda payload: None, types=["ml.Job"]):
+                pass
+            with pytest.raises(errors.ForbiddenError, match="ml-"):
+                await bus.join_group("billing", lambda payload: None)
+            with pytest.raises(errors.InvalidMessageError, match="concurrency 5000"):
+                await bus.serve("ml.Huge", lambda payload: payload, concurrency=5000)
 
     run(main())
 
@@ -485,6 +493,34 @@ def test_malformed_frames_from_clients_leave_the_node_and_other_clients_unharmed
     run(main())
 
 
+def test_a_malformed_field_of_a_call_is_a_protocol_error_that_closes_only_that_connection(endpoint: Endpoint) -> None:
+    hello = _frame({"t": "hello", "v": 1, "token": TOKENS["all"], "pid": os.getpid(), "runtime": "test"})
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(30)
+        sock.connect(endpoint.socket)
+        sock.sendall(hello + _frame({"t": "call", "id": 1, "op": "serve", "type": "client.Odd", "kind": "banana"}))
+        received = _read_until_closed_or(sock, b"never")
+        assert b'"welcome"' in received and b'"serving"' not in received, received
+    with pytest.raises(JavaError) as caught:
+        endpoint.node.query("client.Odd", {})
+    assert caught.value.code == "NO_HANDLER"
+
+
+def test_hellos_after_a_refused_one_in_the_same_write_are_not_looked_at(endpoint: Endpoint) -> None:
+    before = endpoint.node.endpoint_status()["badTokens"]
+    guesses = b"".join(
+        _frame({"t": "hello", "v": 1, "token": f"guess-{n:026d}", "pid": os.getpid(), "runtime": "x"}) for n in range(200)
+    )
+    good = _frame({"t": "hello", "v": 1, "token": TOKENS["all"], "pid": os.getpid(), "runtime": "x"})
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(30)
+        sock.connect(endpoint.socket)
+        sock.sendall(guesses + good)
+        received = _read_until_closed_or(sock, b"never")
+    assert b'"bad-token"' in received and b'"welcome"' not in received, received
+    assert endpoint.node.endpoint_status()["badTokens"] == before + 1
+
+
 def test_a_client_that_stops_reading_is_disconnected() -> None:
     with JavaNode() as node:
         started = node.endpoint(tokens=GRANTS, stall_timeout_ms=400, write_queue_bytes=64 * 1024)
@@ -492,9 +528,13 @@ def test_a_client_that_stops_reading_is_disconnected() -> None:
             stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             stuck.connect(started["socket"])
             stuck.sendall(_frame({"t": "hello", "v": 1, "token": TOKENS["all"], "pid": os.getpid(), "runtime": "x"}))
-            # A stream of far more than any buffer holds, with all the credit it could want, never read.
-            stuck.sendall(_frame({"t": "call", "id": 1, "op": "callback", "type": "test.Numbers",
-                                  "credit": 10_000_000, "b": "j"}, b'{"n":10000000}'))
+            # Streams of far more than any buffer holds, with all the credit they may ask (4096 items
+            # each: a larger grant counts as that), never read.
+            stuck.sendall(b"".join(
+                _frame({"t": "call", "id": n, "op": "callback", "type": "test.Numbers", "credit": 10_000_000,
+                        "b": "j"}, b'{"n":10000000}')
+                for n in range(1, 65)
+            ))
             run(_until(lambda: node.endpoint_status()["accepted"] == 1))
             run(_until(lambda: node.endpoint_status()["connections"] == 0))
             # What the node had queued for it is dropped: the socket ends (after what the kernel holds).

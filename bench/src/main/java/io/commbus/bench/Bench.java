@@ -29,9 +29,9 @@ public final class Bench {
   }
 
   public Report run() {
-    // Process verticles need the native transport for Unix sockets. The local event bus and the
-    // file journal do not use a transport at all; only the PostgreSQL client's TCP connection
-    // moves from NIO to epoll.
+    // Process verticles and the client endpoint need the native transport for Unix sockets. The
+    // local event bus and the file journal do not use a transport at all; only the PostgreSQL
+    // client's TCP connection moves from NIO to epoll.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       Loops loops = await(Loops.start(vertx), "start the event loops");
@@ -78,6 +78,8 @@ public final class Bench {
         return new DispatchScenario(vertx, loops, options.queryWindow(), options.latencyCount());
       case PROCESS:
         return new ProcessScenario(vertx, loops, options.process(), options.queryWindow());
+      case CLIENTS:
+        return new ClientScenario(vertx, loops, options.clients(), options.queryWindow());
       default:
         return new LatencyScenario(vertx, loops);
     }

@@ -52,13 +52,20 @@ final class Environment {
               + options.queryWindow() + " in flight) requests, " + process.items() + " stream items each way, "
               + process.callbacks() + " callbacks, " + process.starts() + " cold start(s) per run and side");
           break;
+        case CLIENTS:
+          ClientSizes clients = options.clients();
+          sizes.add("clients " + clients.sequential() + " sequential and " + clients.requests() + " windowed ("
+              + options.queryWindow() + " in flight) requests per run and side; " + clients.publishes()
+              + " client publishes (" + clients.publishes() * ClientScenario.JAVA_PUBLISH_FACTOR
+              + " Java API) per run, " + options.queryWindow() + " in flight, fsync=" + ClientScenario.FSYNC);
+          break;
         default:
           sizes.add("latency " + options.latencyCount() + " sequential queries per round");
           break;
       }
     }
     lines.add("- N per run: " + String.join("; ", sizes));
-    if (options.suites().contains(Suite.PROCESS)) {
+    if (options.suites().contains(Suite.PROCESS) || options.suites().contains(Suite.CLIENTS)) {
       lines.add("- process: children run " + pythonVersion() + " (the interpreter python3 on the PATH resolves to, "
           + "shims skipped), one child per pool; Vert.x on its native transport");
     }

@@ -43,9 +43,19 @@ final class LoopPlacement {
     }
     Thread target = Thread.currentThread();
     AtomicReference<Thread> startedOn = new AtomicReference<>();
-    Deployable recorded = context -> {
-      startedOn.set(Thread.currentThread());
-      return verticle.deploy(context);
+    // Both methods forwarded: Deployable's undeploy has a default that does nothing, so a lambda
+    // here would undeploy without ever stopping the verticle (a pool's children and directory).
+    Deployable recorded = new Deployable() {
+      @Override
+      public Future<?> deploy(Context context) throws Exception {
+        startedOn.set(Thread.currentThread());
+        return verticle.deploy(context);
+      }
+
+      @Override
+      public Future<?> undeploy(Context context) throws Exception {
+        return verticle.undeploy(context);
+      }
     };
     return alignTo(target).compose(v -> vertx.deployVerticle(recorded))
         .compose(id -> verify(id, startedOn.get(), target));

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The process suite's Python files (from {@code bench/python}), copied out of the jar into a
- * temporary directory: a child needs them as files, and the jar may run from anywhere. Blocks;
- * call from a worker.
+ * The process and clients suites' Python files (from {@code bench/python}), copied out of the
+ * jar into a temporary directory: a child needs them as files, and the jar may run from
+ * anywhere. Blocks; call from a worker.
  */
 final class PythonFiles {
 
@@ -22,9 +22,12 @@ final class PythonFiles {
   static final String ECHO_CHILD = "echo_child.py";
   /** The minimal stream and callback child. */
   static final String PROTOCOL_CHILD = "protocol_child.py";
+  /** The clients suite's external programs: attached worker and publisher. */
+  static final String CLIENT_WORKER = "client_worker.py";
 
   private static final String RESOURCES = "/bench-python/";
-  private static final List<String> FILES = List.of(SDK_HANDLERS + ".py", ECHO_CHILD, PROTOCOL_CHILD);
+  private static final List<String> FILES = List.of(SDK_HANDLERS + ".py", ECHO_CHILD, PROTOCOL_CHILD,
+      CLIENT_WORKER);
 
   private final Path directory;
 

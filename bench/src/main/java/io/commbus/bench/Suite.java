@@ -11,7 +11,8 @@ public enum Suite {
   LATENCY("latency"),
   JOURNAL("journal"),
   DISPATCH("dispatch"),
-  PROCESS("process");
+  PROCESS("process"),
+  CLIENTS("clients");
 
   private final String cliName;
 

@@ -26,7 +26,7 @@ class BenchSmokeTest {
     Report report = new Bench(BenchOptions.quick(EnumSet.allOf(Suite.class)), line -> { }).run();
 
     List<String> operations = report.rows().stream().map(Row::operation).toList();
-    assertEquals(27, operations.size(), () -> "rows: " + operations);
+    assertEquals(32, operations.size(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("publish")), () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("send")).count(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("query (")), () -> "rows: " + operations);
@@ -44,6 +44,11 @@ class BenchSmokeTest {
     assertEquals(2, operations.stream().filter(op -> op.startsWith("stream ")).count(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("callback round trips")), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("python child cold start")),
+        () -> "rows: " + operations);
+    // The client endpoint: attached worker over the Unix socket and over TLS at 1 and 64 in flight, and publish.
+    assertEquals(4, operations.stream().filter(op -> op.startsWith("attached worker")).count(),
+        () -> "rows: " + operations);
+    assertTrue(operations.stream().anyMatch(op -> op.startsWith("external client publish")),
         () -> "rows: " + operations);
     for (Row row : report.rows()) {
       assertTrue(row.commbus() > 0 && Double.isFinite(row.commbus()), () -> "commbus side of " + row);

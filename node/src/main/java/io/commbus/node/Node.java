@@ -90,6 +90,7 @@ public final class Node {
   private volatile CommBus bus;
   private volatile CommBusCoordinatorVerticle coordinator;
   private volatile ClientEndpoint clients;
+  private GroupStores groupStores;
   private volatile NodeFront front;
   private volatile List<ProcessVerticle> pools = List.of();
   /**
@@ -251,7 +252,7 @@ public final class Node {
     if (config.getGroups().isEmpty()) {
       return Future.succeededFuture();
     }
-    return groupMembers.join(bus, config.getJournal().checkpoints(vertx), config.getJournal().leases(vertx), pools)
+    return groupMembers.join(bus, groupStores().checkpoints(), groupStores().leases(), pools)
         .map(joined -> {
           undoLater("consumer groups", () -> Future.join(joined.stream().map(Registration::unregister).toList()));
           return null;
@@ -263,9 +264,8 @@ public final class Node {
     if (!config.getClients().isEnabled()) {
       return Future.succeededFuture();
     }
-    // Groups clients join keep their checkpoints where the configured groups keep theirs.
-    ClientEndpoint endpoint = new ClientEndpoint(bus, config.getClients(), new GroupStores(
-        config.getJournal().checkpoints(vertx), config.getJournal().leases(vertx)));
+    // Groups clients join keep their checkpoints in the same store as the configured groups.
+    ClientEndpoint endpoint = new ClientEndpoint(bus, config.getClients(), groupStores());
     return vertx.deployVerticle(endpoint)
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot open the client endpoint: "
             + e.getMessage(), e)))
@@ -274,6 +274,14 @@ public final class Node {
           undoLater("client endpoint", () -> vertx.undeploy(id));
           return null;
         });
+  }
+
+  /** Where consumer groups keep checkpoints and who dispatches them: one store for the node (each holds connections). */
+  private GroupStores groupStores() {
+    if (groupStores == null) {
+      groupStores = new GroupStores(config.getJournal().checkpoints(vertx), config.getJournal().leases(vertx));
+    }
+    return groupStores;
   }
 
   private Future<Void> startFront() {

@@ -97,7 +97,7 @@ class NodeClientsTest {
             - {name: a, tokenFile: a.token, allow: [query, admin]}
         """));
     assertEquals("clients.tokens[0].allow", unknown.field());
-    assertTrue(unknown.getMessage().contains("\"admin\" is not one of publish, send, query, subscribe, serve"),
+    assertTrue(unknown.getMessage().contains("\"admin\" is not one of publish, send, query, subscribe, serve, group"),
         unknown.getMessage());
     ConfigException tls = assertThrows(ConfigException.class, () -> read("""
         clients:

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Commands: {@code deploy} (name, module, function, path, callbacks), {@code query} and
  * {@code stream} (type, payload or payload_b64, timeout_ms), {@code children} (name),
  * {@code undeploy} (name), {@code endpoint} (starts a client endpoint: tokens [{name, token,
- * allow, serve}], socket, tls {certificate, key, clientCa}, max_connections, max_in_flight,
+ * allow, serve, groups}], socket, tls {certificate, key, clientCa}, max_connections, max_in_flight,
  * stall_timeout_ms, write_queue_bytes; answers its socket, tcp port and token file),
  * {@code endpoint_status}, {@code endpoint_stop}, {@code quit}. Answers: {@code {"ok": ...}} or {@code {"error":
  * {"code", "message", "remoteType", "remoteTrace", "reason"}}}.
@@ -162,7 +162,9 @@ public final class SdkTestNode {
       }
       List<String> serve = new ArrayList<>();
       token.getJsonArray("serve", new JsonArray()).forEach(prefix -> serve.add((String) prefix));
-      options.addGrant(new ClientGrant(token.getString("name"), token.getString("token"), allowed, serve));
+      List<String> groups = new ArrayList<>();
+      token.getJsonArray("groups", new JsonArray()).forEach(prefix -> groups.add((String) prefix));
+      options.addGrant(new ClientGrant(token.getString("name"), token.getString("token"), allowed, serve, groups));
     }
     JsonObject tls = command.getJsonObject("tls");
     if (tls != null) {

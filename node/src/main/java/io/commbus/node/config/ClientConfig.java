@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * The {@code clients} section: the client endpoint's settings, its tokens (each read from a
- * file only its owner may read: {@code name}, {@code tokenFile}, {@code allow}, {@code serve}),
+ * file only its owner may read: {@code name}, {@code tokenFile}, {@code allow}, {@code serve},
+ * {@code groups}),
  * its TCP address ({@code tcp.host}, {@code tcp.port}) and TLS files ({@code tls.certificate},
  * {@code tls.key}, {@code tls.clientCa}). Blocks on the file system.
  */
@@ -89,7 +90,7 @@ final class ClientConfig {
       }
       allowed.add(permission);
     }
-    return new ClientGrant(name, secret, allowed, token.strings("serve"));
+    return new ClientGrant(name, secret, allowed, token.strings("serve"), token.strings("groups"));
   }
 
   /** A token file others can read is a token others hold. */

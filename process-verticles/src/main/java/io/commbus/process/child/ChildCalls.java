@@ -48,6 +48,7 @@ final class ChildCalls {
   private final Serving serving;
   private final Serving.Worker self;
   private final int maxOpen;
+  private final int maxCredit;
   private final Map<Long, InboundCall> open = new HashMap<>();
 
   /** {@code self}: this connection, as the worker a {@code serve} call attaches. */
@@ -61,6 +62,7 @@ final class ChildCalls {
     this.serving = spec.serving();
     this.self = self;
     this.maxOpen = spec.maxOpenCalls();
+    this.maxCredit = spec.maxCredit();
   }
 
   /** Starts the call a {@code call} frame asks for. */
@@ -77,7 +79,7 @@ final class ChildCalls {
     }
     Object payload = frame.value();
     Duration timeout = timeoutOf(frame);
-    int credit = Headers.optionalPositiveInt(frame, Protocol.CREDIT, window);
+    int credit = Math.min(Headers.optionalPositiveInt(frame, Protocol.CREDIT, window), maxCredit);
     // Read before the try: a malformed field is the child's protocol violation, not this call's error.
     String traceparent = Headers.optionalString(frame, Protocol.TRACEPARENT);
     if (open.size() >= maxOpen) {
@@ -119,6 +121,9 @@ final class ChildCalls {
         default:
           throw new IllegalStateException("call op " + op + " has no handling");
       }
+    } catch (ProtocolViolation e) {
+      open.remove(id);
+      throw e; // a malformed field of an op's own: the peer's violation, as the ones read above
     } catch (CommBusException e) {
       open.remove(id);
       writer.write(ErrorFrames.of(id, e));
@@ -133,7 +138,7 @@ final class ChildCalls {
   /** The child granted more items on a call it started. */
   void credit(Frame frame) {
     long id = Headers.requireLong(frame, Protocol.ID);
-    int n = Headers.requirePositiveInt(frame, Protocol.COUNT);
+    int n = Math.min(Headers.requirePositiveInt(frame, Protocol.COUNT), maxCredit);
     InboundCall call = open.get(id);
     if (call != null) {
       call.credit(n);
@@ -241,7 +246,7 @@ final class ChildCalls {
     if (kind == null) {
       throw new ProtocolViolation("serve call has unknown handler kind \"" + kindName + "\"");
     }
-    int concurrency = Headers.optionalPositiveInt(frame, Protocol.CONCURRENCY, Protocol.DEFAULT_CONCURRENCY);
+    int concurrency = concurrency(frame);
     if (serving == null) {
       throw CommBusException.of(ErrorCode.REJECTED, "a child serves its entry function through its pool; serve is for "
           + "clients of the node's client endpoint");
@@ -263,12 +268,22 @@ final class ChildCalls {
         types.add((String) type);
       }
     }
-    int concurrency = Headers.optionalPositiveInt(frame, Protocol.CONCURRENCY, Protocol.DEFAULT_CONCURRENCY);
+    int concurrency = concurrency(frame);
     if (serving == null) {
       throw CommBusException.of(ErrorCode.REJECTED, "consumer groups of children are configured on the node; the "
           + "group call is for clients of the node's client endpoint");
     }
     attached(id, group, serving.joinGroup(group, types, concurrency, self));
+  }
+
+  /** A serve or group call's concurrency: at most {@link Protocol#MAX_CONCURRENCY}, which bounds what one call may hold. */
+  private static int concurrency(Frame frame) {
+    int concurrency = Headers.optionalPositiveInt(frame, Protocol.CONCURRENCY, Protocol.DEFAULT_CONCURRENCY);
+    if (concurrency > Protocol.MAX_CONCURRENCY) {
+      throw CommBusException.of(ErrorCode.INVALID_MESSAGE, "concurrency " + concurrency + " is over the most, "
+          + Protocol.MAX_CONCURRENCY);
+    }
+    return concurrency;
   }
 
   /** Answers a serve or group call with its one item once {@code attaching} completes; the call's end undoes it. */

@@ -32,8 +32,9 @@ final class ForwardedReplay implements InboundCall {
     if (credit <= 0) {
       started.pause();
     }
-    // No journal, or one that cannot be read: the replay ends with why.
-    started.ready().onFailure(e -> calls.fail(id, this, CommBusException.wrap(e, ErrorCode.UNAVAILABLE)));
+    // No journal, or one that cannot be read: the replay ends with why (STORAGE, not UNAVAILABLE:
+    // a client takes that as its connection lost, and would replay again at once).
+    started.ready().onFailure(e -> calls.fail(id, this, CommBusException.wrap(e, ErrorCode.STORAGE)));
   }
 
   void deliver(Message event) {
@@ -43,12 +44,20 @@ final class ForwardedReplay implements InboundCall {
     try {
       writer.write(ForwardedSubscription.eventItem(id, event));
     } catch (FrameTooLarge e) {
+      calls.fail(id, this, e); // first: stopping fails the follow's ready() too, with a vaguer reason
       stop();
-      calls.fail(id, this, e);
       return;
     }
     if (--credit <= 0) {
       follow.pause();
+    } else if (writer.backlogged()) {
+      // The peer grants more than it reads: the socket's queue, not the credit, says to wait.
+      follow.pause();
+      writer.onDrain(() -> {
+        if (credit > 0 && calls.isOpen(id, this)) {
+          follow.resume();
+        }
+      });
     }
   }
 

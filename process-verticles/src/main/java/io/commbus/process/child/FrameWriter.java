@@ -32,6 +32,7 @@ final class FrameWriter {
   private final NetSocket socket;
   private final int maxFrameSize;
   private final Set<Source> ready = new LinkedHashSet<>();
+  private final List<Runnable> waitingForDrain = new ArrayList<>();
   private Buffer pending = Buffer.buffer();
   private boolean flushScheduled;
   private boolean closed;
@@ -80,6 +81,28 @@ final class FrameWriter {
    */
   long writes() {
     return writes;
+  }
+
+  /** Whether the socket's write queue is full: the peer reads less than is written to it. */
+  boolean backlogged() {
+    return socket.writeQueueFull();
+  }
+
+  /** Runs {@code drained} once the socket's write queue has room again (at once if it has). */
+  void onDrain(Runnable drained) {
+    if (!socket.writeQueueFull()) {
+      drained.run();
+      return;
+    }
+    waitingForDrain.add(drained);
+    if (waitingForDrain.size() == 1) {
+      socket.drainHandler(v -> {
+        List<Runnable> waiting = new ArrayList<>(waitingForDrain);
+        waitingForDrain.clear();
+        socket.drainHandler(null);
+        waiting.forEach(Runnable::run);
+      });
+    }
   }
 
   /** Writes what is queued now, then stops writing for good. */

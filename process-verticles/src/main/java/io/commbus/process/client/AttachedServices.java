@@ -13,7 +13,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,6 +34,8 @@ final class AttachedServices implements Serving {
   private final ClientEndpointOptions options;
   private final Map<String, AttachedService> services = new HashMap<>();
   private final Map<String, Future<AttachedService>> registering = new HashMap<>();
+  /** Group memberships of clients, until they leave: the endpoint's stop waits for them to be left. */
+  private final Set<Registration> memberships = new HashSet<>();
 
   /**
    * @param bus     the bus served types are registered on
@@ -76,7 +81,14 @@ final class AttachedServices implements Serving {
       Promise<Object> handled = Promise.promise();
       worker.request(new GroupDelivery(group, event, handled, timeout));
       return handled.future();
-    }).map(membership -> membership::unregister);
+    }).map(membership -> {
+      memberships.add(membership);
+      return () -> {
+        if (memberships.remove(membership)) {
+          membership.unregister();
+        }
+      };
+    });
   }
 
   private Future<AttachedService> service(String type, HandlerKind kind) {
@@ -117,10 +129,13 @@ final class AttachedServices implements Serving {
     return served;
   }
 
-  /** Unregisters every served type. */
+  /** Unregisters every served type and leaves every group, once each has saved what it must. */
   Future<Void> closeAll() {
-    Future<?>[] closing = services.values().stream().map(AttachedService::close).toArray(Future[]::new);
+    List<Future<?>> closing = new ArrayList<>();
+    services.values().forEach(service -> closing.add(service.close()));
     services.clear();
-    return Future.join(java.util.Arrays.asList(closing)).mapEmpty();
+    memberships.forEach(membership -> closing.add(membership.unregister()));
+    memberships.clear();
+    return Future.join(closing).mapEmpty();
   }
 }

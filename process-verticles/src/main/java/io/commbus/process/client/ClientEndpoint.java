@@ -4,7 +4,9 @@ import io.commbus.bus.CommBus;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.process.pool.RuntimeDirectory;
+import io.commbus.process.wire.Protocol.FailReason;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +22,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -41,6 +47,8 @@ public final class ClientEndpoint extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(ClientEndpoint.class.getName());
   private static final int GENERATED_TOKEN_BYTES = 32;
+  /** How long clients have, once told {@code bye}, to finish what they serve and go. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
   private final CommBus bus;
   private final GroupStores groups;
@@ -56,6 +64,8 @@ public final class ClientEndpoint extends VerticleBase {
   private long accepted;
   private long refused;
   private long badTokens;
+  /** Completed once the last client has gone, while the endpoint stops. */
+  private Promise<Void> allGone;
 
   /** An endpoint whose clients' calls go to {@code bus}, the node's; its clients may not join consumer groups. */
   public ClientEndpoint(CommBus bus, ClientEndpointOptions options) {
@@ -81,7 +91,9 @@ public final class ClientEndpoint extends VerticleBase {
       return null;
     })).compose(v -> listenTcp()).onSuccess(v -> LOG.log(System.Logger.Level.INFO, "clients connect at unix://"
         + socketPath + (tcpServer == null ? "" : " and " + tcpUrl())
-        + (generatedToken == null ? "" : " with the token in " + generatedToken)));
+        + (generatedToken == null ? "" : " with the token in " + generatedToken)))
+        // A start that fails leaves no listener, socket, token or directory behind.
+        .recover(e -> closeListeners().transform(v -> Future.failedFuture(e)));
   }
 
   /** The Unix socket clients connect to; null before start. */
@@ -116,12 +128,27 @@ public final class ClientEndpoint extends VerticleBase {
     }));
   }
 
+  /**
+   * Says {@code bye} to every client, which lets the requests it is serving finish and closes;
+   * after {@link #STOP_GRACE}, or once every client has gone, the listeners close (and with them
+   * what connections are left), the served types are unregistered and the groups left.
+   */
   @Override
   public Future<?> stop() {
-    Duration grace = Duration.ofSeconds(1);
-    for (ClientLink link : new ArrayList<>(links)) {
-      link.bye(grace);
+    Promise<Void> gone = Promise.promise();
+    allGone = gone;
+    if (links.isEmpty()) {
+      gone.complete();
+    } else {
+      for (ClientLink link : new ArrayList<>(links)) {
+        link.bye(STOP_GRACE);
+      }
+      vertx.setTimer(STOP_GRACE.toMillis() + 100, t -> gone.tryComplete());
     }
+    return gone.future().compose(v -> closeListeners());
+  }
+
+  private Future<?> closeListeners() {
     List<Future<?>> closing = new ArrayList<>();
     if (unixServer != null) {
       closing.add(unixServer.close());
@@ -133,8 +160,13 @@ public final class ClientEndpoint extends VerticleBase {
     return Future.join(closing).eventually(() -> vertx.executeBlocking(() -> {
       if (madeDirectory != null) {
         madeDirectory.delete();
-      } else if (socketPath != null) {
+        return null;
+      }
+      if (socketPath != null) {
         Files.deleteIfExists(socketPath);
+      }
+      if (generatedToken != null) {
+        Files.deleteIfExists(generatedToken);
       }
       return null;
     }));
@@ -153,10 +185,12 @@ public final class ClientEndpoint extends VerticleBase {
       Path parent = path.getParent();
       if (!Files.isDirectory(parent)) {
         Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else if (!PosixFilePermissions.toString(Files.getPosixFilePermissions(parent)).endsWith("------")) {
+        throw new IllegalStateException(ClientEndpointOptions.SECTION + ".socket: its directory " + parent
+            + " may be entered by others than its owner; make it private (chmod 700 " + parent + ")");
       }
-      // A socket file left by a node that died cannot be listened on again; nothing else may sit there.
-      if (Files.exists(path) && !Files.isDirectory(path) && !Files.isRegularFile(path)) {
-        Files.delete(path);
+      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        removeStaleSocket(path);
       }
     }
     List<ClientGrant> grants = options.getGrants();
@@ -164,7 +198,7 @@ public final class ClientEndpoint extends VerticleBase {
       byte[] random = new byte[GENERATED_TOKEN_BYTES];
       new SecureRandom().nextBytes(random);
       String secret = HexFormat.of().formatHex(random);
-      generatedToken = path.resolveSibling(ClientEndpointOptions.GENERATED_TOKEN_NAME);
+      generatedToken = path.resolveSibling(path.getFileName() + ClientEndpointOptions.GENERATED_TOKEN_SUFFIX);
       Files.deleteIfExists(generatedToken);
       Files.createFile(generatedToken, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(generatedToken, secret + "\n", StandardCharsets.US_ASCII);
@@ -172,6 +206,23 @@ public final class ClientEndpoint extends VerticleBase {
     }
     tokens = new ClientTokens(grants);
     return path;
+  }
+
+  /**
+   * Removes the socket a node that died left at {@code path}, so it can be listened on again;
+   * refuses anything else there, and a socket that another process still answers on.
+   */
+  private static void removeStaleSocket(Path path) throws IOException {
+    if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+      throw new IllegalStateException(ClientEndpointOptions.SECTION + ".socket: " + path
+          + " exists and is not a socket; the endpoint will not replace it");
+    }
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      throw new IllegalStateException(ClientEndpointOptions.SECTION + ".socket: another process listens on " + path
+          + " (another node?)");
+    } catch (IOException refused) {
+      Files.delete(path); // nobody answers: stale
+    }
   }
 
   private Future<Void> listenTcp() {
@@ -210,9 +261,15 @@ public final class ClientEndpoint extends VerticleBase {
   // ---- connections
 
   private void connected(NetSocket socket) {
+    if (allGone != null) {
+      // A client reconnecting while this endpoint stops would only be cut off again.
+      ClientLink.refuseAtOnce(socket, FailReason.STOPPING, "the node is stopping");
+      return;
+    }
     if (links.size() >= options.getMaxConnections()) {
       refused++;
-      ClientLink.refuseBusy(socket, options.getMaxConnections());
+      ClientLink.refuseAtOnce(socket, FailReason.OVERLOADED, "the node already has " + options.getMaxConnections()
+          + " client connections");
       return;
     }
     accepted++;
@@ -227,6 +284,9 @@ public final class ClientEndpoint extends VerticleBase {
       @Override
       public void closed(ClientLink link) {
         links.remove(link);
+        if (links.isEmpty() && allGone != null) {
+          allGone.tryComplete();
+        }
       }
     });
     links.add(link);

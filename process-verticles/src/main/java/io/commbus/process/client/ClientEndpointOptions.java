@@ -24,8 +24,8 @@ public final class ClientEndpointOptions {
   public static final String SECTION = "clients";
   /** The socket's file name in the private directory made for it when no socket is configured. */
   public static final String DEFAULT_SOCKET_NAME = "bus.sock";
-  /** The generated token's file name beside that socket, when no token is configured. */
-  public static final String GENERATED_TOKEN_NAME = "token";
+  /** Added to the socket's file name for the generated token's, beside it, when no token is configured. */
+  public static final String GENERATED_TOKEN_SUFFIX = ".token";
   public static final int DEFAULT_MAX_CONNECTIONS = 256;
   public static final int MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
@@ -38,6 +38,8 @@ public final class ClientEndpointOptions {
    * one does not hold the node's buffers.
    */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+  /** The most stream items one credit from a client counts for: what one grant can make the node write unasked. */
+  public static final int MAX_CREDIT = 4096;
   /** Bytes queued for a client's socket beyond which the node counts it as not reading. */
   public static final int DEFAULT_WRITE_QUEUE_BYTES = 4 * 1024 * 1024;
 
@@ -168,7 +170,7 @@ public final class ClientEndpointOptions {
   /**
    * The tokens clients authenticate with, each with what it may do. None (the default): the
    * endpoint makes one that may do everything and writes it beside the socket, 0600, for the
-   * machine's user to read ({@value #GENERATED_TOKEN_NAME}).
+   * machine's user to read (the socket's name and {@value #GENERATED_TOKEN_SUFFIX}).
    */
   public List<ClientGrant> getGrants() {
     return List.copyOf(grants);

@@ -29,14 +29,22 @@ public final class ClientGrant implements CallGate {
   private final byte[] secret;
   private final Set<Permission> permissions;
   private final List<String> servePrefixes;
+  private final List<String> groupPrefixes;
+
+  /** A token whose serve calls may name any type and whose group calls any group. */
+  public ClientGrant(String name, String secret, Set<Permission> permissions, List<String> servePrefixes) {
+    this(name, secret, permissions, servePrefixes, List.of());
+  }
 
   /**
    * @param name          how logs and {@code /health} name connections with this token
    * @param secret        16 to 1024 visible ASCII characters
    * @param permissions   what the token may do
    * @param servePrefixes the types a {@code serve} call may name start with one of these; empty: any type
+   * @param groupPrefixes the groups a {@code group} call may name start with one of these; empty: any group
    */
-  public ClientGrant(String name, String secret, Set<Permission> permissions, List<String> servePrefixes) {
+  public ClientGrant(String name, String secret, Set<Permission> permissions, List<String> servePrefixes,
+                     List<String> groupPrefixes) {
     Check.notBlank("name", name);
     if (secret == null || secret.length() < MIN_SECRET_LENGTH || secret.length() > MAX_SECRET_LENGTH
         || !secret.chars().allMatch(c -> c > ' ' && c < 127)) {
@@ -47,6 +55,7 @@ public final class ClientGrant implements CallGate {
     this.secret = secret.getBytes(StandardCharsets.US_ASCII);
     this.permissions = permissions.isEmpty() ? EnumSet.noneOf(Permission.class) : EnumSet.copyOf(permissions);
     this.servePrefixes = List.copyOf(servePrefixes);
+    this.groupPrefixes = List.copyOf(groupPrefixes);
   }
 
   /** A token that may do everything: the endpoint's own when none is configured. */
@@ -70,6 +79,10 @@ public final class ClientGrant implements CallGate {
     return servePrefixes;
   }
 
+  public List<String> groupPrefixes() {
+    return groupPrefixes;
+  }
+
   @Override
   public void check(CallOp op, String type) {
     Permission needed = Permission.of(op);
@@ -79,6 +92,10 @@ public final class ClientGrant implements CallGate {
     }
     if (op == CallOp.SERVE && !servePrefixes.isEmpty() && servePrefixes.stream().noneMatch(type::startsWith)) {
       throw CommBusException.of(ErrorCode.FORBIDDEN, "token " + name + " may serve types under " + servePrefixes
+          + " only, not " + type);
+    }
+    if (op == CallOp.GROUP && !groupPrefixes.isEmpty() && groupPrefixes.stream().noneMatch(type::startsWith)) {
+      throw CommBusException.of(ErrorCode.FORBIDDEN, "token " + name + " may join groups under " + groupPrefixes
           + " only, not " + type);
     }
   }

@@ -60,6 +60,7 @@ final class ClientLink {
   private long handshakeTimer;
   private long stallTimer = -1;
   private boolean closed;
+  private boolean refused;
 
   ClientLink(Context context, NetSocket socket, CommBus bus, ClientEndpointOptions options, ClientTokens tokens,
              AttachedServices serving, long number, Listener listener) {
@@ -128,17 +129,16 @@ final class ClientLink {
     return " (" + (printable.length() > MAX_SELF_NAME ? printable.substring(0, MAX_SELF_NAME) : printable) + ")";
   }
 
-  /** Refuses a connection beyond the endpoint's limit: {@code fail overloaded}, then closed. */
-  static void refuseBusy(NetSocket socket, int limit) {
-    socket.write(FrameCodec.encode(Frame.of(Frame.header(FrameKind.FAIL).put(Protocol.REASON,
-        FailReason.OVERLOADED.wireName()).put(Protocol.MESSAGE, "the node already has " + limit
-        + " client connections"))));
+  /** Refuses a connection before its handshake ({@code fail overloaded} beyond the limit, {@code fail stopping}), then closes it. */
+  static void refuseAtOnce(NetSocket socket, FailReason reason, String message) {
+    socket.write(FrameCodec.encode(Frame.of(Frame.header(FrameKind.FAIL).put(Protocol.REASON, reason.wireName())
+        .put(Protocol.MESSAGE, message))));
     socket.close();
   }
 
   private void frame(Frame frame) {
-    if (closed) {
-      return;
+    if (closed || refused) {
+      return; // refused: whatever else that read carried (more hellos, say) is not looked at
     }
     if (connection != null) {
       if (frame.kind() == FrameKind.BYE) {
@@ -184,7 +184,8 @@ final class ClientLink {
         .put(Protocol.CLIENT, name).put(Protocol.ALLOW, allowed).put(Protocol.MAX_FRAME, options.getMaxFrameSize());
     socket.write(FrameCodec.encode(Frame.of(welcome)));
     ConnectionSpec spec = new ConnectionSpec(options.getMaxFrameSize(), options.getStreamWindow(),
-        options.getCallTimeout(), CallbackPaths::messageTypeOfCall, grant, serving, options.getMaxInFlight());
+        options.getCallTimeout(), CallbackPaths::messageTypeOfCall, grant, serving, options.getMaxInFlight(),
+        ClientEndpointOptions.MAX_CREDIT);
     connection = new ChildConnection(context, socket, bus, name, spec, new ChildConnection.Listener() {
       @Override
       public void broken(ExitCause cause, CommBusException error, String detail) {
@@ -238,6 +239,7 @@ final class ClientLink {
 
   /** Sends {@code fail} and closes; {@code what} is what the client did ("presented a wrong token"). */
   private void refuse(FailReason reason, String what) {
+    refused = true;
     String message = name + " " + what;
     socket.write(FrameCodec.encode(Frame.of(Frame.header(FrameKind.FAIL).put(Protocol.REASON, reason.wireName())
         .put(Protocol.MESSAGE, message))));

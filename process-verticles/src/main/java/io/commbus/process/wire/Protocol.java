@@ -34,6 +34,8 @@ public final class Protocol {
   public static final int MAX_SOCKET_PATH_BYTES = 107;
   /** Requests a client takes at once for a type it serves, when its {@code serve} call names no {@link #CONCURRENCY}. */
   public static final int DEFAULT_CONCURRENCY = 16;
+  /** The most requests a client may take at once for one {@code serve} or {@code group} call. */
+  public static final int MAX_CONCURRENCY = 1024;
   /** Events the parent buffers beyond a subscription's credit before it ends the subscription with OVERLOADED. */
   public static final int SUBSCRIPTION_BUFFER = 1024;
 
@@ -211,7 +213,9 @@ public final class Protocol {
   public enum FailReason {
     BAD_TOKEN, VERSION_MISMATCH, IMPORT, TIMEOUT, CHILD_EXITED, PROTOCOL,
     /** A client endpoint at its connection limit refuses the connection. */
-    OVERLOADED;
+    OVERLOADED,
+    /** A client endpoint that is stopping refuses new connections. */
+    STOPPING;
 
     private static final WireNames<FailReason> NAMES = new WireNames<>(FailReason.class);
 
@@ -234,10 +238,12 @@ public final class Protocol {
     SEND,
     /** {@code query}, {@code stream} and {@code callback} calls. */
     QUERY,
-    /** {@code subscribe}, {@code replay} and {@code group} calls. */
+    /** {@code subscribe} and {@code replay} calls. */
     SUBSCRIBE,
     /** {@code serve} calls, for the types under the token's serve prefixes. */
-    SERVE;
+    SERVE,
+    /** {@code group} calls, for the groups under the token's group prefixes. */
+    GROUP;
 
     private static final WireNames<Permission> NAMES = new WireNames<>(Permission.class);
 
@@ -263,10 +269,11 @@ public final class Protocol {
           return QUERY;
         case SUBSCRIBE:
         case REPLAY:
-        case GROUP:
           return SUBSCRIBE;
         case SERVE:
           return SERVE;
+        case GROUP:
+          return GROUP;
         default:
           throw new IllegalArgumentException("call op " + op + " needs no permission this side knows");
       }

@@ -56,6 +56,7 @@ class ClientEndpointTest {
 
   @Test
   void aStaleSocketLeftByADeadNodeIsReplaced() throws Exception {
+    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
     Path socket = directory.resolve("bus.sock");
     // A socket file nobody listens on any more, as a killed node leaves it.
     try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -64,8 +65,41 @@ class ClientEndpointTest {
     assertTrue(Files.exists(socket));
     ClientEndpoint endpoint = new ClientEndpoint(CommBus.create(vertx), new ClientEndpointOptions().setSocket(socket));
     vertx.deployVerticle(endpoint).await(30, TimeUnit.SECONDS);
-    assertTrue(Files.exists(endpoint.generatedTokenFile()));
+    assertEquals(directory.resolve("bus.sock.token"), endpoint.generatedTokenFile());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(endpoint.generatedTokenFile())));
+  }
+
+  @Test
+  void aSocketAnotherProcessListensOnIsLeftAloneAndTheStartFails() throws Exception {
+    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    Path socket = directory.resolve("bus.sock");
+    try (ServerSocketChannel alive = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      alive.bind(UnixDomainSocketAddress.of(socket));
+      ExecutionException refused = assertThrows(ExecutionException.class, () -> start(new ClientEndpointOptions()
+          .setSocket(socket)));
+      assertTrue(refused.getCause().getMessage().contains("another process listens on " + socket),
+          refused.getCause().getMessage());
+      assertTrue(Files.exists(socket), "the live socket is not removed");
+    }
+  }
+
+  @Test
+  void aSocketInADirectoryOthersMayEnterOrOverAFileIsRefused() throws Exception {
+    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ExecutionException shared = assertThrows(ExecutionException.class, () -> start(new ClientEndpointOptions()
+        .setSocket(directory.resolve("bus.sock"))));
+    assertTrue(shared.getCause().getMessage().contains("chmod 700"), shared.getCause().getMessage());
+    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    Path file = Files.writeString(directory.resolve("notes.txt"), "mine");
+    ExecutionException notSocket = assertThrows(ExecutionException.class, () -> start(new ClientEndpointOptions()
+        .setSocket(file)));
+    assertTrue(notSocket.getCause().getMessage().contains("is not a socket"), notSocket.getCause().getMessage());
+    assertEquals("mine", Files.readString(file));
+  }
+
+  private void start(ClientEndpointOptions options) throws Exception {
+    vertx.deployVerticle(new ClientEndpoint(CommBus.create(vertx), options)).toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   @Test
