@@ -4,6 +4,7 @@ import io.commbus.bench.CpuMeter.Metered;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.Message;
+import io.commbus.bus.Registration;
 import io.commbus.bus.journal.EventJournal;
 import io.commbus.bus.journal.file.FileJournal;
 import io.commbus.bus.journal.file.FileJournalOptions;
@@ -20,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -51,6 +53,14 @@ import java.util.stream.Stream;
  * file journal (fsync=interval:10), beside Java's {@code bus.publish} with the same window into
  * the same kind of journal; each run gets a fresh journal (and for the client a fresh bus and
  * endpoint on it, since an endpoint's bus is fixed), as the journal suite does.
+ *
+ * <p><b>Against gRPC:</b> an external client queries a plain Java echo handler on the node over
+ * the Unix socket ({@code bus.query} with {@code window} loops in flight), beside the same
+ * request/reply through gRPC: a grpcio ({@code grpc.aio}) client with as many loops calling a
+ * generic bytes method of a grpc-java server in this JVM ({@link GrpcEcho}) that echoes the
+ * bytes back, over a Unix socket too. Both clients run on {@link #SYSTEM_PYTHON}, where Debian's
+ * {@code python3-grpcio} installs; the SDK is standard library only, so it runs there as well.
+ * Each client times its own runs, from its first call to its last reply.
  */
 final class ClientScenario implements Scenario {
 
@@ -68,19 +78,42 @@ final class ClientScenario implements Scenario {
    * and the endpoint's publish path some 100,000 publishes in, long after the event-bus and
    * Unix-socket code the rounds' own two warm-up runs cover: without these, compiling took
    * 50-200 µs of CPU per TLS request and 15-70 µs per client publish in the first measured
-   * runs. Windowed runs alone do not compile the sequential TLS path.
+   * runs. Windowed runs alone do not compile the sequential TLS path. The gRPC row's querying
+   * client gets as many, since no other row sends queries from a client to a Java handler.
    */
   static final int EXTRA_WARMUPS = 3;
+  /** The external client's queries against gRPC's calls, at {@code window} in flight. */
+  static final double GRPC_GOAL = 3.0;
+  /**
+   * Requests per run through gRPC are the windowed size divided by this: grpcio's calls are two
+   * to three times slower, so a run still lasts a few tenths of a second, and the gRPC side's
+   * long warm-up ({@link #GRPC_WARMUPS} runs) stays short.
+   */
+  static final int GRPC_DIVISOR = 4;
+  /**
+   * Untimed runs of the gRPC side before the rounds (and their two warm-up runs). C2 goes on
+   * compiling grpc-java's server path (shaded Netty's HTTP/2 codec, HPACK, the call machinery)
+   * for some 45,000 calls: over the first runs of 5,000 the JVM spent 220 µs of CPU per call at
+   * first and under 30 µs only from the ninth on, its compilation time rising until about the
+   * tenth, and the compiler's threads took a core from the grpcio client on two cores. With only
+   * the rounds' two warm-up runs, gRPC ran at half its settled rate.
+   */
+  static final int GRPC_WARMUPS = 10;
+  /** The interpreter both clients of the gRPC row run on: Debian's, where python3-grpcio installs. */
+  static final Path SYSTEM_PYTHON = Path.of("/usr/bin/python3");
 
   private static final String UNIX = "unix client";
   private static final String TLS = "tls client";
   private static final String CHILD = "pool child";
   private static final String CLIENT = "python client";
   private static final String JAVA = "java api";
+  private static final String QUERIER = "sdk client";
+  private static final String GRPC = "grpcio client";
   private static final String UNIX_TYPE = "bench.client.unix.echo";
   private static final String TLS_TYPE = "bench.client.tls.echo";
   private static final String CHILD_TYPE = "bench.child.echo";
   private static final String PUBLISH_TYPE = "bench.client.Published";
+  private static final String QUERY_TYPE = "bench.client.query.echo";
   private static final String TOKEN_NAME = "bench";
   private static final long SETUP_SECONDS = 60;
 
@@ -99,6 +132,8 @@ final class ClientScenario implements Scenario {
   private Path sdk;
   private Path journals;
   private SelfSignedCertificate certificate;
+  /** What {@link #SYSTEM_PYTHON} says it is: its version and grpcio's. */
+  private String grpcio;
 
   /** One side of a request/reply comparison: the type that reaches it and the process that answers it. */
   private record Side(String name, String type, long pid) {
@@ -117,6 +152,8 @@ final class ClientScenario implements Scenario {
   @Override
   public Future<Void> open() {
     return vertx.executeBlocking(() -> {
+      // First, so a missing grpcio fails the suite before anything is made that close() must remove.
+      grpcio = grpcioVersions();
       python = PythonInterpreter.resolve();
       files = PythonFiles.extract();
       // The SDK the pools unpack from the jar, so the client and the child run the same code.
@@ -131,6 +168,7 @@ final class ClientScenario implements Scenario {
   public List<Row> measure(Rounds rounds, int count) {
     List<Row> rows = new ArrayList<>(requestRows(rounds));
     rows.add(publishRow(rounds));
+    rows.add(grpcRow(rounds));
     return rows;
   }
 
@@ -321,6 +359,114 @@ final class ClientScenario implements Scenario {
         }, false));
   }
 
+  // ---- against gRPC
+
+  private Row grpcRow(Rounds rounds) {
+    // The same work as the gRPC server: the request's body back, from the endpoint's loop.
+    Registration echo = await(loops.onReceiver(() -> bus.registerHandler(QUERY_TYPE,
+        query -> Future.succeededFuture(query.body()))), "register the Java echo handler");
+    List<ExternalClient> started = new ArrayList<>();
+    GrpcEcho grpc = null;
+    String id = null;
+    Map<String, List<Metered<Long>>> results;
+    try {
+      ClientEndpoint endpoint = new ClientEndpoint(bus, endpointOptions());
+      id = await(loops.onReceiver(() -> placement.deployHere(endpoint)), "start the client endpoint");
+      grpc = await(vertx.executeBlocking(() -> GrpcEcho.start(files.file("grpc.sock")), false),
+          "start the gRPC echo server");
+      String target = grpc.target();
+      ExternalClient querier = await(vertx.executeBlocking(() -> startClient(SYSTEM_PYTHON, "querier", "query",
+          "unix://" + endpoint.socketPath(), QUERY_TYPE), false), "start the querying client");
+      started.add(querier);
+      ExternalClient grpcClient = await(vertx.executeBlocking(() -> startClient(SYSTEM_PYTHON, "grpc-client", "grpc",
+          target, GrpcEcho.PATH), false), "start the gRPC client");
+      started.add(grpcClient);
+      await(vertx.executeBlocking(() -> {
+        querier.expect("ready");
+        String ready = grpcClient.readLine();
+        if (!ready.startsWith("ready grpcio ")) {
+          throw new BenchFailure("the gRPC client printed '" + ready + "' instead of 'ready grpcio VERSION'");
+        }
+        return null;
+      }, false), "have both clients connect");
+      List<Contender<Metered<Long>>> contenders = List.of(
+          new Contender<>(QUERIER, n -> calls(querier, n)),
+          new Contender<>(GRPC, n -> calls(grpcClient, grpcCount(n))));
+      for (int i = 0; i < EXTRA_WARMUPS; i++) {
+        await(loops.onDriver(() -> calls(querier, sizes.requests())), "warm up the querying client");
+      }
+      for (int i = 0; i < GRPC_WARMUPS; i++) {
+        await(loops.onDriver(() -> calls(grpcClient, grpcCount(sizes.requests()))), "warm up the gRPC server");
+      }
+      results = rounds.measure(contenders, sizes.requests());
+    } finally {
+      GrpcEcho server = grpc;
+      await(vertx.executeBlocking(() -> {
+        started.forEach(this::stop);
+        if (server != null) {
+          server.close();
+        }
+        return null;
+      }, false), "stop the gRPC row's clients and server");
+      if (id != null) {
+        await(vertx.undeploy(id), "stop the client endpoint");
+      }
+      await(echo.unregister(), "unregister the Java echo handler");
+    }
+    int ourCount = sizes.requests();
+    int grpcCount = grpcCount(ourCount);
+    List<Double> ours = Throughput.opsPerSecond(ourCount, results.get(QUERIER).stream().map(Metered::result).toList());
+    List<Double> theirs = Throughput.opsPerSecond(grpcCount, results.get(GRPC).stream().map(Metered::result).toList());
+    double ratio = Stats.median(ours) / Stats.median(theirs);
+    String more = String.format(Locale.ROOT, "; CPU per request:%s,%s; %,d requests per run through the SDK, %,d "
+            + "through gRPC; both clients on %s (Python %s), grpc-java %s; goal >= %.2f times gRPC: %s",
+        perOp(QUERIER, ourCount, results.get(QUERIER)), perOp(GRPC, grpcCount, results.get(GRPC)), ourCount,
+        grpcCount, SYSTEM_PYTHON, grpcio, GrpcEcho.VERSION, GRPC_GOAL, ratio >= GRPC_GOAL ? "met" : "missed");
+    return new Row("external client request/reply (" + window + " in flight), unix socket, vs gRPC unix socket",
+        Row.OPS, Stats.median(ours), Stats.median(theirs), true,
+        Throughput.spread(Row.OPS, QUERIER, ours, GRPC, theirs) + more);
+  }
+
+  static int grpcCount(int requests) {
+    return Math.max(1, requests / GRPC_DIVISOR);
+  }
+
+  /** One run of {@code n} calls by a client in {@code query} or {@code grpc} mode, metered around its answer. */
+  private Future<Metered<Long>> calls(ExternalClient client, int n) {
+    return CpuMeter.around(client.pid(), () -> vertx.executeBlocking(() -> client.ask("run " + n + " " + window),
+            false))
+        .compose(answer -> {
+          String[] words = answer.result().split(" ");
+          if (words.length != 3 || !words[0].equals("done") || Long.parseLong(words[1]) != n) {
+            return Future.failedFuture(new BenchFailure("a client answered '" + answer.result() + "' to a run of "
+                + n));
+          }
+          return Future.succeededFuture(new Metered<>(Long.parseLong(words[2]), answer.childNanos(),
+              answer.jvmNanos()));
+        });
+  }
+
+  /** {@link #SYSTEM_PYTHON}'s version and grpcio's; fails, saying how to install it, when grpcio is missing. */
+  private static String grpcioVersions() {
+    String needs = "the clients suite's gRPC row needs grpcio for " + SYSTEM_PYTHON
+        + " (Debian: apt-get install python3-grpcio), but ";
+    try {
+      Process check = new ProcessBuilder(SYSTEM_PYTHON.toString(), "-c",
+          "import sys, grpc; print(sys.version.split()[0] + ', grpcio ' + grpc.__version__)")
+          .redirectErrorStream(true).start();
+      String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!check.waitFor(SETUP_SECONDS, TimeUnit.SECONDS) || check.exitValue() != 0) {
+        throw new BenchFailure(needs + "it cannot import grpc:\n" + said);
+      }
+      return said;
+    } catch (IOException e) {
+      throw new BenchFailure(needs + "it cannot be run (" + e.getMessage() + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchFailure("interrupted while checking " + SYSTEM_PYTHON + " for grpcio", e);
+    }
+  }
+
   // ---- helpers
 
   private ClientEndpointOptions endpointOptions() {
@@ -328,9 +474,14 @@ final class ClientScenario implements Scenario {
         .addGrant(ClientGrant.everything(TOKEN_NAME, token));
   }
 
-  /** Starts an external client (blocks). */
+  /** Starts an external client on the suite's interpreter (blocks). */
   private ExternalClient startClient(String name, String... args) {
-    ExternalClient client = ExternalClient.start(name, python, files, sdk, token, List.of(args));
+    return startClient(python, name, args);
+  }
+
+  /** Starts an external client on {@code interpreter} (blocks). */
+  private ExternalClient startClient(Path interpreter, String name, String... args) {
+    ExternalClient client = ExternalClient.start(name, interpreter, files, sdk, token, List.of(args));
     synchronized (clients) {
       clients.add(client);
     }
@@ -344,15 +495,19 @@ final class ClientScenario implements Scenario {
     }
   }
 
+  /** Processor time per operation of one side over all its measured runs: its process's and the JVM's. */
+  private static <T> String perOp(String side, int count, List<Metered<T>> measured) {
+    double units = (double) count * measured.size();
+    return String.format(Locale.ROOT, " %s %.1f µs + JVM %.1f µs", side,
+        measured.stream().mapToLong(Metered::childNanos).sum() / units / 1e3,
+        measured.stream().mapToLong(Metered::jvmNanos).sum() / units / 1e3);
+  }
+
   /** Processor time per request over every measured run, in the answering process and in the JVM. */
   private static <T> String cpu(String noun, int count, Map<String, List<Metered<T>>> runs, String... sides) {
     List<String> parts = new ArrayList<>();
     for (String side : sides) {
-      List<Metered<T>> measured = runs.get(side);
-      double units = (double) count * measured.size();
-      parts.add(String.format(Locale.ROOT, " %s %.1f µs + JVM %.1f µs", side,
-          measured.stream().mapToLong(Metered::childNanos).sum() / units / 1e3,
-          measured.stream().mapToLong(Metered::jvmNanos).sum() / units / 1e3));
+      parts.add(perOp(side, count, runs.get(side)));
     }
     return "; CPU per " + noun + ":" + String.join(",", parts);
   }

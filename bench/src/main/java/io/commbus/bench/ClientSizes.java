@@ -4,7 +4,9 @@ package io.commbus.bench;
  * How much one run of each client-endpoint row does. Request/reply as in the process suite,
  * whose pool child is the baseline; publishes are those of the Python client, and the Java
  * API beside it publishes {@link ClientScenario#JAVA_PUBLISH_FACTOR} times as many per run,
- * since it is that much faster and a run must last a few tenths of a second either way.
+ * since it is that much faster and a run must last a few tenths of a second either way. The
+ * gRPC row's external client makes {@code requests} queries per run, and its grpcio baseline
+ * {@link ClientScenario#GRPC_DIVISOR} times fewer calls, for the same reason the other way round.
  *
  * @param sequential request/reply exchanges per run with one in flight
  * @param requests   request/reply exchanges per run with many in flight

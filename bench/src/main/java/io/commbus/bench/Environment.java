@@ -57,7 +57,10 @@ final class Environment {
           sizes.add("clients " + clients.sequential() + " sequential and " + clients.requests() + " windowed ("
               + options.queryWindow() + " in flight) requests per run and side; " + clients.publishes()
               + " client publishes (" + clients.publishes() * ClientScenario.JAVA_PUBLISH_FACTOR
-              + " Java API) per run, " + options.queryWindow() + " in flight, fsync=" + ClientScenario.FSYNC);
+              + " Java API) per run, " + options.queryWindow() + " in flight, fsync=" + ClientScenario.FSYNC
+              + "; against gRPC " + clients.requests() + " client queries and "
+              + ClientScenario.grpcCount(clients.requests()) + " gRPC calls per run, " + options.queryWindow()
+              + " in flight");
           break;
         default:
           sizes.add("latency " + options.latencyCount() + " sequential queries per round");

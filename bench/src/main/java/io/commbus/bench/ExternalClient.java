@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Python program the node did not start ({@code bench/python/client_worker.py}): it connects
- * to the client endpoint with the SDK like any outside program, and the harness drives it over
+ * to the client endpoint with the SDK like any outside program (or, as the gRPC row's baseline,
+ * to a gRPC server with grpcio), and the harness drives it over
  * its stdin and stdout, one line each way, so the bus carries only what is measured. Its stderr
  * goes to a file beside the bench's Python files and is quoted when it fails. All methods
  * block; call them from a worker or the main thread.

@@ -26,7 +26,7 @@ class BenchSmokeTest {
     Report report = new Bench(BenchOptions.quick(EnumSet.allOf(Suite.class)), line -> { }).run();
 
     List<String> operations = report.rows().stream().map(Row::operation).toList();
-    assertEquals(32, operations.size(), () -> "rows: " + operations);
+    assertEquals(33, operations.size(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("publish")), () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("send")).count(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("query (")), () -> "rows: " + operations);
@@ -50,6 +50,9 @@ class BenchSmokeTest {
         () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("external client publish")),
         () -> "rows: " + operations);
+    // An external client's queries against gRPC's calls (grpcio against grpc-java), 64 in flight.
+    assertTrue(operations.stream().anyMatch(op -> op.startsWith("external client request/reply")
+        && op.endsWith("vs gRPC unix socket")), () -> "rows: " + operations);
     for (Row row : report.rows()) {
       assertTrue(row.commbus() > 0 && Double.isFinite(row.commbus()), () -> "commbus side of " + row);
       assertTrue(row.raw() > 0 && Double.isFinite(row.raw()), () -> "raw side of " + row);
