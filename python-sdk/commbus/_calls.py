@@ -15,10 +15,11 @@ from typing import Any, Final
 
 from ._connection import Connection
 from ._context import _current
-from ._protocol import CANCEL_HEAD, CREDIT_HEAD, DEFAULT_WINDOW, Body, Key, call_header
+from ._protocol import CANCEL_HEAD, CREDIT_HEAD, DEFAULT_WINDOW, Body, Key, call_head, call_header, json_string
+from ._answers import RAW_TYPES
 from ._streams import Event, ItemStream, _Inbound
 from .errors import CommBusError, ProtocolError, UnavailableError, error_from
-from .frames import Frame
+from .frames import Frame, encode_json
 
 __all__ = ["Caller"]
 
@@ -27,6 +28,8 @@ _ID: Final = Key.ID
 _BODY: Final = Key.BODY
 _COUNT: Final = Key.COUNT
 _JSON: Final = Body.JSON
+# Types whose JSON string a connection keeps; past this many (a program making up types) it starts over.
+_TYPES_KEPT: Final = 1024
 
 
 class Caller:
@@ -37,6 +40,8 @@ class Caller:
         self._next_id = 1
         self._open: dict[int, asyncio.Future[Any] | _Inbound] = {}
         self._gone: CommBusError | None = None
+        # Each type's JSON string, encoded once: a program calls a few types many times.
+        self._type_json: dict[str, str] = {}
 
     # ---- starting calls
 
@@ -55,18 +60,29 @@ class Caller:
             raise ValueError(f"a message type is a non-empty string, got {type!r}")
         call_id = self._next_id
         request = _current.get()
-        header = call_header(
-            call_id,
-            op,
-            type,
-            None if timeout is None else _milliseconds(timeout),
-            credit,
-            None if request is None else request.traceparent,
-            None if request is None else request.deadline_ms,
-        )
+        timeout_ms = None if timeout is None else _milliseconds(timeout)
+        traceparent = None if request is None else request.traceparent
+        deadline_ms = None if request is None else request.deadline_ms
         if extra:
+            header = call_header(call_id, op, type, timeout_ms, credit, traceparent, deadline_ms)
             header.update(extra)
-        self._conn.send(header, payload)  # raises CodecError before anything is queued
+            self._conn.send(header, payload)  # raises CodecError before anything is queued
+        else:
+            type_json = self._type_json.get(type)
+            if type_json is None:
+                if len(self._type_json) >= _TYPES_KEPT:
+                    self._type_json.clear()
+                type_json = self._type_json[type] = json_string(type)
+            if payload is None:
+                body, data = None, b""
+            elif isinstance(payload, RAW_TYPES):
+                body, data = Body.RAW, payload
+            else:
+                body, data = _JSON, encode_json(payload)  # raises CodecError before anything is queued
+            # The same bytes as call_header's dict through the encoder (test_protocol holds them to it).
+            self._conn.send_frame(
+                call_head(call_id, op, type_json, timeout_ms, credit, traceparent, deadline_ms, body), data
+            )
         self._next_id = call_id + 1
         return call_id
 

@@ -260,6 +260,38 @@ def call_header(
     return header
 
 
+def call_head(
+    call_id: int,
+    op: str,
+    type_json: str,
+    timeout_ms: int | None,
+    credit: int | None,
+    traceparent: str | None,
+    deadline_ms: int | None,
+    body: str | None,
+) -> bytes:
+    """The encoded header ``call_header`` builds (with ``b``), written without a dict or an
+    encoder: every call pays for its header. ``type_json`` is the type as a JSON string
+    (``json_string``), which callers keep per type; ``traceparent`` is ASCII from the wire."""
+    head = '{"t":"call","id":%d,"op":"%s","type":%s' % (call_id, op, type_json)
+    if timeout_ms is not None:
+        head += ',"timeout":%d' % timeout_ms
+    if credit is not None:
+        head += ',"credit":%d' % credit
+    if traceparent is not None:
+        head += ',"tp":' + _encode_header(traceparent)
+    if deadline_ms is not None:
+        head += ',"dl":%d' % deadline_ms
+    if body is not None:
+        head += ',"b":"%s"' % body
+    return (head + "}").encode("ascii")
+
+
+def json_string(text: str) -> str:
+    """``text`` as a JSON string, as ``encode_header`` writes it (ASCII, escaped)."""
+    return _encode_header(text)
+
+
 def err_header(
     exchange_id: int, code: str, message: str, etype: str | None = None, traceback: str | None = None
 ) -> dict[str, Any]:

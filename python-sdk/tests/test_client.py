@@ -603,6 +603,7 @@ def test_a_client_over_tls(certificate: tuple[Path, Path]) -> None:
     with JavaNode() as node:
         started = node.endpoint(tokens=GRANTS, tls={"certificate": str(cert), "key": str(key)})
         url = f"tls://127.0.0.1:{started['tcpPort']}"
+        assert node.endpoint_status()["tlsEngine"] == "openssl"  # BoringSSL ships with the node
 
         async def main() -> None:
             async with commbus.connect(url, token=TOKENS["all"], cafile=str(cert)) as bus:

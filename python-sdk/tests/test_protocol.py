@@ -4,6 +4,7 @@ builders and the header encoder write, and the credit rule."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,20 @@ def test_handler_kinds_travel_as_their_names() -> None:
 @pytest.mark.parametrize("window,batch", [(1, 1), (2, 1), (3, 1), (8, 4), (256, 128), (257, 128)])
 def test_credit_is_granted_again_once_half_a_window_is_taken(window: int, batch: int) -> None:
     assert protocol.credit_batch(window) == batch
+
+
+@pytest.mark.parametrize("type_", ["trading.Quote", 'odd "quoted" \\ type', "z\u00fcrich.\u65e5\u672c", "tab\tand\nnewline"])
+@pytest.mark.parametrize("timeout_ms", [None, 2000])
+@pytest.mark.parametrize("credit", [None, 256])
+@pytest.mark.parametrize("traceparent", [None, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"])
+@pytest.mark.parametrize("deadline_ms", [None, 1767225600000])
+@pytest.mark.parametrize("body", [None, "j", "r"])
+def test_the_preformatted_call_header_is_the_builders_header_encoded(
+    type_: str, timeout_ms: Any, credit: Any, traceparent: Any, deadline_ms: Any, body: Any
+) -> None:
+    header = protocol.call_header(7, protocol.Op.QUERY, type_, timeout_ms, credit, traceparent, deadline_ms)
+    if body is not None:
+        header[protocol.Key.BODY] = body
+    assert protocol.call_head(
+        7, protocol.Op.QUERY, protocol.json_string(type_), timeout_ms, credit, traceparent, deadline_ms, body
+    ) == protocol.encode_header(header)

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
@@ -123,6 +124,9 @@ public final class ClientEndpoint extends VerticleBase {
           .put("badTokens", badTokens).put("clients", connections).put("served", serving.describe());
       if (tcpServer != null) {
         status.put("tcp", tcpUrl());
+        if (options.getTls() != null) {
+          status.put("tlsEngine", OpenSSLEngineOptions.isAvailable() ? "openssl" : "jdk");
+        }
       }
       promise.complete(status);
     }));
@@ -242,6 +246,9 @@ public final class ClientEndpoint extends VerticleBase {
       NetServerOptions server = new NetServerOptions().setHost(options.getTcpHost()).setPort(options.getTcpPort());
       ClientEndpointOptions.TlsFiles tls = options.getTls();
       if (tls != null) {
+        if (OpenSSLEngineOptions.isAvailable()) {
+          server.setSslEngineOptions(new OpenSSLEngineOptions());
+        }
         server.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certificate().toString())
             .setKeyPath(tls.key().toString()));
         if (tls.clientCa() != null) {
