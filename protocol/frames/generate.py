@@ -80,6 +80,8 @@ VALID: list[tuple[str, str, bytes, bytes | None]] = [
      b'{"t":"req","id":12,"type":"trading.OrderPlaced","dl":1767225600000,"group":"billing","pos":1042,"b":"j"}',
      b'{"order":17}'),
     ("bye_client.frame", "client", b'{"t":"bye","grace":0}', None),
+    ("call_publish_id.frame", "either",
+     b'{"t":"call","id":6,"op":"publish","type":"orders.Placed","mid":"order-17-placed","b":"j"}', b'{"order":17}'),
 ]
 
 # (file, whole file bytes, error code, reason)

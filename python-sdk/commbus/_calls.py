@@ -86,9 +86,11 @@ class Caller:
         self._next_id = call_id + 1
         return call_id
 
-    async def request(self, op: str, type: str, payload: Any, timeout: float | None = None) -> Any:
-        """Starts a call answered by one ``res`` and returns its body."""
-        call_id = self._start(op, type, payload, timeout, None)
+    async def request(
+        self, op: str, type: str, payload: Any, timeout: float | None = None, extra: dict[str, Any] | None = None
+    ) -> Any:
+        """Starts a call answered by one ``res`` and returns its body; ``extra`` adds header fields."""
+        call_id = self._start(op, type, payload, timeout, None, extra)
         future: asyncio.Future[Any] = self._conn.loop.create_future()
         self._open[call_id] = future
         try:

@@ -106,6 +106,8 @@ class Key:
     CLIENT: Final = "client"
     ALLOW: Final = "allow"
     CONCURRENCY: Final = "concurrency"
+    # publish: the event's id, chosen by the caller
+    MESSAGE_ID: Final = "mid"
     # replay
     FROM: Final = "from"
     # group calls, and the req of a group's event

@@ -503,13 +503,28 @@ class Client:
             raise UnavailableError(f"not connected to {self.url}: use `async with commbus.connect(...)` or await it")
         return self._caller
 
-    async def publish(self, type: str, payload: Any = None) -> int:
-        """Publishes an event; returns its journal position (0 when the node has no journal)."""
-        body = await self._require_caller().request(Op.PUBLISH, type, payload)
-        if isinstance(body, dict) and isinstance(body.get("position"), int):
-            position: int = body["position"]
-            return position
-        return 0
+    async def publish(self, type: str, payload: Any = None, *, id: str | None = None) -> int:
+        """Publishes an event; returns its journal position (0 when the node has no journal).
+
+        With an ``id`` (unique per event, chosen by you) the publish is idempotent: the journal
+        keeps one event of an id, and a second publish of it answers the first one's position.
+        So a publish with an id whose connection is lost before its answer is sent again once
+        the client is back, instead of failing; one without an id fails with ``UnavailableError``.
+        """
+        if id is None:
+            return _position(await self._require_caller().request(Op.PUBLISH, type, payload))
+        if not isinstance(id, str) or not id.strip():
+            raise ValueError(f"an event id is a non-blank string, got {id!r}")
+        while True:
+            sent_on = self._conn
+            try:
+                return _position(
+                    await self._require_caller().request(Op.PUBLISH, type, payload, extra={Key.MESSAGE_ID: id})
+                )
+            except UnavailableError:
+                lost = sent_on is not self._conn or not self.is_connected
+                if not lost or not self._reconnect_enabled or not await self.wait_connected():
+                    raise
 
     async def send(self, type: str, payload: Any = None) -> None:
         """Sends a command to its one handler; returns once the handler's node has it."""
@@ -701,6 +716,13 @@ class Client:
     def __repr__(self) -> str:
         state = "connected" if self.is_connected else "not connected"
         return f"<commbus.Client {self.url} {state}>"
+
+
+def _position(body: Any) -> int:
+    if isinstance(body, dict) and isinstance(body.get("position"), int):
+        position: int = body["position"]
+        return position
+    return 0
 
 
 def _parse(url: str) -> tuple[str, str]:

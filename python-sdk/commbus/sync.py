@@ -130,9 +130,10 @@ class SyncClient:
     def is_connected(self) -> bool:
         return self._client.is_connected
 
-    def publish(self, type: str, payload: Any = None) -> int:
-        """Publishes an event; returns its journal position."""
-        return self._run(self._client.publish(type, payload))
+    def publish(self, type: str, payload: Any = None, *, id: str | None = None) -> int:
+        """Publishes an event; returns its journal position. With an ``id`` it is idempotent
+        and sent again across a reconnect (``Client.publish``)."""
+        return self._run(self._client.publish(type, payload, id=id))
 
     def send(self, type: str, payload: Any = None) -> None:
         """Sends a command to its one handler."""

@@ -334,13 +334,20 @@ def test_the_client_reconnects_across_a_node_restart_and_replay_goes_on_without_
             await asyncio.to_thread(first.close)  # the node stops: `bye`, then its socket goes
             with pytest.raises(errors.UnavailableError):
                 await bus.query("test.Ask", {"what": "while away"})
+            # A publish with an id waits for the node and is sent again; one without fails at once.
+            with pytest.raises(errors.UnavailableError):
+                await bus.publish("client.AcrossRestart", {"n": -1})
+            pending = asyncio.ensure_future(bus.publish("client.AcrossRestart", {"n": 100}, id="across-100"))
             second = await asyncio.to_thread(JavaNode, runtime)
             try:
                 await asyncio.to_thread(second.endpoint, tokens=GRANTS, socket=socket_path)
                 assert await asyncio.wait_for(bus.wait_connected(), 30)
                 assert bus.connections == 2
-                for n in range(100, 200):
+                position = await asyncio.wait_for(pending, 30)
+                for n in range(101, 200):
                     await bus.publish("client.AcrossRestart", {"n": n})
+                # Sent again, it is journaled once: the same position, and no second delivery.
+                assert await bus.publish("client.AcrossRestart", {"n": 100}, id="across-100") == position
                 await asyncio.wait_for(reached[200].wait(), 30)
                 assert seen == list(range(200)), "a gap or a duplicate across the restart"
                 # What it served, it serves again.

@@ -172,6 +172,10 @@ def test_a_clients_frames_are_the_samples_of_what_a_client_sends() -> None:
             5, protocol.Op.GROUP, "billing", 1, {"kind": "sync", "concurrency": 4, "types": ["trading.OrderPlaced"]}
         ),
         "bye_client.frame": written(protocol.bye_header(0)),
+        "call_publish_id.frame": written(
+            {**protocol.call_header(6, protocol.Op.PUBLISH, "orders.Placed"), protocol.Key.MESSAGE_ID: "order-17-placed"},
+            {"order": 17},
+        ),
     }
     for name, data in built.items():
         assert data == sample_by_file(name)[1], name

@@ -90,10 +90,13 @@ final class ChildCalls {
     try (Scope ignored = TraceScope.enter(traceparent)) {
       gate.check(op, type);
       switch (op) {
-        case PUBLISH:
-          unary(id, bus.publish(Message.of(Category.EVENT, type, body(type, payload)))
+        case PUBLISH: {
+          Message event = Message.of(Category.EVENT, type, body(type, payload));
+          String eventId = Headers.optionalString(frame, Protocol.MESSAGE_ID);
+          unary(id, bus.publish(eventId == null ? event : event.withId(eventId))
               .map(position -> new JsonObject().put(Protocol.PUBLISHED_POSITION, position)));
           break;
+        }
         case SEND:
           unary(id, bus.send(Message.of(Category.COMMAND, type, body(type, payload))).map(v -> null));
           break;

@@ -98,6 +98,11 @@ public final class Protocol {
   public static final String CLIENT = "client";
   /** {@code welcome} to a client: the {@link Permission}s its token grants. */
   public static final String ALLOW = "allow";
+  /**
+   * {@code call} with op {@code publish}: the event's id, chosen by the caller so that sending
+   * the call again (after a lost connection) journals the event once.
+   */
+  public static final String MESSAGE_ID = "mid";
   /** {@code call} with op {@code replay}: the journal position to start from (inclusive). */
   public static final String FROM = "from";
   /** {@code call} with op {@code group}: the event types the group takes (absent: every type). */
