@@ -68,7 +68,7 @@ VALID: list[tuple[str, str, bytes, bytes | None]] = [
      None),
     ("welcome_client.frame", "node",
      b'{"t":"welcome","v":1,"client":"client web#3 (notebook)","allow":["publish","query","serve"],'
-     b'"maxFrame":16777216}', None),
+     b'"maxFrame":16777216,"ping":15000}', None),
     ("call_serve.frame", "client",
      b'{"t":"call","id":3,"op":"serve","type":"ml.Embed","credit":1,"kind":"async","concurrency":8}', None),
     ("call_replay.frame", "client",

@@ -105,6 +105,7 @@ class Key:
     # handshake of a client, and its serve calls
     CLIENT: Final = "client"
     ALLOW: Final = "allow"
+    PING_INTERVAL: Final = "ping"
     CONCURRENCY: Final = "concurrency"
     # publish: the event's id, chosen by the caller
     MESSAGE_ID: Final = "mid"

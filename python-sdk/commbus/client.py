@@ -76,6 +76,9 @@ DEFAULT_MAX_RECONNECT_DELAY: Final = 5.0
 _SHUTDOWN_GRACE: Final = 5.0
 #: Seconds closing waits for the node to close its end before it cuts the connection.
 _CLOSE_WAIT: Final = 5.0
+#: Ping intervals the client lets pass without a ping before it takes the node as gone: the
+#: node pings every interval (``welcome``'s ``ping``), and a host that vanished sends nothing.
+_SILENT_PINGS: Final = 3
 
 
 def connect(
@@ -241,6 +244,7 @@ class Client:
         self._closing = asyncio.Event()
         #: How many times the client has connected (1 after the first connect; more after reconnects).
         self.connections = 0
+        self._pinged = False
         #: The node's name for this connection (``"client local#3"``), once connected.
         self.client_id: str | None = None
         #: What the token allows (``publish``, ``send``, ``query``, ``subscribe``, ``serve``).
@@ -394,6 +398,11 @@ class Client:
             conn.set_max_frame(max_frame)
         client_id = header.get(Key.CLIENT)
         self.client_id = client_id if isinstance(client_id, str) else None
+        interval = header.get(Key.PING_INTERVAL)
+        if interval is not None:
+            if type(interval) is not int or interval <= 0:
+                raise ProtocolError(f"'welcome' has an unusable ping interval {interval!r}")
+            self._watch_pings(conn, interval / 1000.0)
         allowed = header.get(Key.ALLOW, [])
         self.allowed = frozenset(a for a in allowed if isinstance(a, str)) if isinstance(allowed, list) else frozenset()
         welcome.set_result(frame)
@@ -423,6 +432,27 @@ class Client:
         if type(ping_id) is not int:
             raise ProtocolError("'ping' frame without an integer id")
         self._require_conn().send_frame(PONG_HEAD % ping_id)
+        self._pinged = True
+
+    def _watch_pings(self, conn: Connection, interval: float) -> None:
+        """Cuts ``conn`` once ``_SILENT_PINGS`` intervals pass without a ping from the node."""
+        loop = asyncio.get_running_loop()
+        self._pinged = True
+        silent = 0
+
+        def check() -> None:
+            nonlocal silent
+            if not conn.is_open:
+                return
+            silent = 0 if self._pinged else silent + 1
+            if silent >= _SILENT_PINGS:
+                _log(f"no ping from the node at {self.url} for {silent * interval:.1f} s; taking it as gone")
+                conn.abort(UnavailableError(f"the node at {self.url} stopped pinging"))
+                return
+            self._pinged = False
+            loop.call_later(interval, check)
+
+        loop.call_later(interval, check)
 
     def _on_bye(self, frame: Frame) -> None:
         grace = frame.header.get(Key.GRACE, 0)

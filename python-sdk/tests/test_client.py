@@ -11,6 +11,7 @@ import os
 import socket
 import struct
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -558,6 +559,61 @@ def test_a_client_that_stops_reading_is_disconnected() -> None:
                 assert await bus.query("test.Ask", {"what": "next"}) == {"answer": "NEXT"}
 
         run(main())
+
+
+def test_the_node_pings_its_clients_and_lets_go_of_one_that_does_not_answer() -> None:
+    with JavaNode() as node:
+        started = node.endpoint(tokens=GRANTS, ping_interval_ms=100)
+
+        async def main() -> None:
+            async with commbus.connect("unix://" + started["socket"], token=TOKENS["all"]) as bus:
+                # A client answers each ping from its loop...
+                await _until(lambda: node.endpoint_status()["clients"][0]["pongs"] >= 3)
+                assert bus.is_connected and bus.connections == 1
+                # ...and a peer that never does is disconnected at the next ping.
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as mute:
+                    mute.settimeout(30)
+                    mute.connect(started["socket"])
+                    mute.sendall(_frame({"t": "hello", "v": 1, "token": TOKENS["all"], "pid": os.getpid(),
+                                         "runtime": "mute"}))
+                    received = _read_until_closed_or(mute, b"never")
+                    assert b'"welcome"' in received and b'"ping"' in received, received
+                assert bus.is_connected
+
+        run(main())
+
+
+def test_a_client_takes_a_node_that_stopped_pinging_as_gone() -> None:
+    # A peer that welcomes the client, says it pings every 50 ms, and then says nothing: a node
+    # whose host vanished looks like this from the client.
+    async def main() -> None:
+        welcomed = asyncio.Event()
+
+        async def silent_node(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.read(4096)  # the hello
+            writer.write(_frame({"t": "welcome", "v": 1, "client": "client x#1", "allow": ["query"],
+                                 "maxFrame": 16777216, "ping": 50}))
+            await writer.drain()
+            welcomed.set()
+            await reader.read()  # until the client cuts it
+            writer.close()
+
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "silent.sock")
+            server = await asyncio.start_unix_server(silent_node, path)
+            async with server:
+                bus = await commbus.connect("unix://" + path, token="t" * 32, reconnect=False)
+                await welcomed.wait()
+                started = time.monotonic()
+                while bus.is_connected:
+                    assert time.monotonic() - started < 10, "the client never gave up on the silent node"
+                    await asyncio.sleep(0.02)
+                assert time.monotonic() - started >= 0.1  # three intervals without a ping, not at once
+                with pytest.raises(errors.UnavailableError):
+                    await bus.query("test.Ask", {})
+                await bus.close()
+
+    run(main())
 
 
 def test_connections_beyond_the_limit_are_refused() -> None:

@@ -12,4 +12,10 @@ public interface JournalFollow extends Registration {
 
   /** Goes on delivering from where {@link #pause()} stopped. */
   JournalFollow resume();
+
+  /**
+   * Completes once the follow is unregistered; fails when it stopped because the journal
+   * could not be read (before or after it caught up), with why.
+   */
+  io.vertx.core.Future<Void> ended();
 }

@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * {@code stream} (type, payload or payload_b64, timeout_ms), {@code children} (name),
  * {@code undeploy} (name), {@code endpoint} (starts a client endpoint: tokens [{name, token,
  * allow, serve, groups}], socket, tls {certificate, key, clientCa}, max_connections, max_in_flight,
- * stall_timeout_ms, write_queue_bytes; answers its socket, tcp port and token file),
+ * stall_timeout_ms, write_queue_bytes, ping_interval_ms; answers its socket, tcp port and token file),
  * {@code endpoint_status}, {@code endpoint_stop}, {@code quit}. Answers: {@code {"ok": ...}} or {@code {"error":
  * {"code", "message", "remoteType", "remoteTrace", "reason"}}}.
  */
@@ -182,6 +182,9 @@ public final class SdkTestNode {
     }
     if (command.containsKey("stall_timeout_ms")) {
       options.setStallTimeout(Duration.ofMillis(command.getLong("stall_timeout_ms")));
+    }
+    if (command.containsKey("ping_interval_ms")) {
+      options.setPingInterval(Duration.ofMillis(command.getLong("ping_interval_ms")));
     }
     if (command.containsKey("write_queue_bytes")) {
       options.setWriteQueueBytes(command.getInteger("write_queue_bytes"));

@@ -42,6 +42,11 @@ final class FailedRegistration implements JournalFollow {
   }
 
   @Override
+  public Future<Void> ended() {
+    return Future.failedFuture(reason);
+  }
+
+  @Override
   public Future<Void> unregister() {
     return Future.succeededFuture();
   }

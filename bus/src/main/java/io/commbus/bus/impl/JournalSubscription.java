@@ -37,6 +37,7 @@ final class JournalSubscription implements JournalFollow {
   private final Handler<Message> handler;
   private final Consumer<Throwable> onHandlerFailure;
   private final Promise<Void> ready = Promise.promise();
+  private final Promise<Void> ended = Promise.promise();
   private AutoCloseable watch;
   private long next;
   private boolean reading;
@@ -129,6 +130,7 @@ final class JournalSubscription implements JournalFollow {
       }
       if (ar.failed()) {
         ready.tryFail(ar.cause());
+        ended.tryFail(ar.cause());
         stop();
         return;
       }
@@ -178,12 +180,18 @@ final class JournalSubscription implements JournalFollow {
   }
 
   @Override
+  public Future<Void> ended() {
+    return ended.future();
+  }
+
+  @Override
   public Future<Void> unregister() {
     Promise<Void> done = Promise.promise();
     // Inline when already on the context: a verticle's stop() runs there while it undeploys.
     VertxInternals.runOn(root, () -> {
       stop();
       ready.tryFail("unregistered before catching up");
+      ended.tryComplete();
       if (released != null) {
         released.run();
       }

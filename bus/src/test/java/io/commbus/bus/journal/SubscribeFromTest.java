@@ -19,6 +19,8 @@ import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** subscribeFrom: replay from the journal, then live, with no gap and no duplicate. */
 class SubscribeFromTest extends JournaledBusFixture {
@@ -75,6 +77,20 @@ class SubscribeFromTest extends JournaledBusFixture {
     follow[0].resume();
     await(done.future());
     assertEquals(LongStream.rangeClosed(1, 800).boxed().collect(Collectors.toList()), positions);
+  }
+
+  @Test
+  void aFollowEndsWhenUnregisteredAndFailsWhenTheJournalCannotBeRead() {
+    publish("Ended", 1, 3);
+    JournalFollow follow = bus.subscribeFrom("Ended", 1, m -> { });
+    await(follow.ready());
+    await(follow.unregister());
+    await(follow.ended());
+
+    await(journal.close());
+    JournalFollow unreadable = bus.subscribeFrom("Ended", 1, m -> { });
+    Throwable why = assertThrows(Throwable.class, () -> await(unreadable.ended()));
+    assertTrue(why.getMessage().contains("closed"), why.toString());
   }
 
   @Test

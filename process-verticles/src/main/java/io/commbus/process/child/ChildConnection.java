@@ -134,7 +134,7 @@ public final class ChildConnection implements Serving.Worker {
   }
 
   /** Sends a liveness ping; the future completes when the child's loop answers. */
-  Future<Void> ping() {
+  public Future<Void> ping() {
     Promise<Void> promise = Promise.promise();
     long id = nextPingId++;
     pings.put(id, promise);

@@ -32,9 +32,9 @@ final class ForwardedReplay implements InboundCall {
     if (credit <= 0) {
       started.pause();
     }
-    // No journal, or one that cannot be read: the replay ends with why (STORAGE, not UNAVAILABLE:
-    // a client takes that as its connection lost, and would replay again at once).
-    started.ready().onFailure(e -> calls.fail(id, this, CommBusException.wrap(e, ErrorCode.STORAGE)));
+    // No journal, or one that cannot be read, now or after catching up: the replay ends with why
+    // (STORAGE, not UNAVAILABLE: a client takes that as its connection lost, and would replay again).
+    started.ended().onFailure(e -> calls.fail(id, this, CommBusException.wrap(e, ErrorCode.STORAGE)));
   }
 
   void deliver(Message event) {

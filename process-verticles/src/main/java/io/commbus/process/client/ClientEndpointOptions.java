@@ -42,6 +42,12 @@ public final class ClientEndpointOptions {
   public static final int MAX_CREDIT = 4096;
   /** Bytes queued for a client's socket beyond which the node counts it as not reading. */
   public static final int DEFAULT_WRITE_QUEUE_BYTES = 4 * 1024 * 1024;
+  /**
+   * How often the node pings a client; one that has not answered by the next ping is
+   * disconnected, so a client whose host vanished is let go within two intervals, not when the
+   * kernel gives up on the connection.
+   */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
 
   private boolean enabled = true;
   private Path socket;
@@ -59,6 +65,7 @@ public final class ClientEndpointOptions {
   private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
   private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
   private int writeQueueBytes = DEFAULT_WRITE_QUEUE_BYTES;
+  private Duration pingInterval = DEFAULT_PING_INTERVAL;
 
   /** PEM files for TLS: the node's certificate chain and key, and optionally the CA that client certificates must chain to. */
   public record TlsFiles(Path certificate, Path key, Path clientCa) {
@@ -89,6 +96,7 @@ public final class ClientEndpointOptions {
     this.callTimeout = other.callTimeout;
     this.stallTimeout = other.stallTimeout;
     this.writeQueueBytes = other.writeQueueBytes;
+    this.pingInterval = other.pingInterval;
   }
 
   /** Whether the node listens for clients at all (default true). */
@@ -276,11 +284,21 @@ public final class ClientEndpointOptions {
     return this;
   }
 
+  /** How often the node pings each client (default 15 s); one that misses a ping is disconnected at the next. */
+  public Duration getPingInterval() {
+    return pingInterval;
+  }
+
+  public ClientEndpointOptions setPingInterval(Duration pingInterval) {
+    this.pingInterval = Check.positive("pingInterval", pingInterval);
+    return this;
+  }
+
   /**
    * Takes the plain settings {@code section} holds: {@code enabled}, {@code socket},
    * {@code maxConnections}, {@code maxFrameSize}, {@code maxInFlight}, {@code maxQueued},
    * {@code streamWindow}, {@code handshakeTimeout}, {@code callTimeout}, {@code stallTimeout},
-   * {@code writeQueueBytes}. Tokens and TLS name files, which the node reads.
+   * {@code writeQueueBytes}, {@code pingInterval}. Tokens and TLS name files, which the node reads.
    */
   public ClientEndpointOptions readFrom(ConfigSection section) {
     section.applyBool("enabled", this::setEnabled);
@@ -294,6 +312,7 @@ public final class ClientEndpointOptions {
     section.applyDuration("callTimeout", this::setCallTimeout);
     section.applyDuration("stallTimeout", this::setStallTimeout);
     section.applyInt("writeQueueBytes", this::setWriteQueueBytes);
+    section.applyDuration("pingInterval", this::setPingInterval);
     return this;
   }
 }

@@ -59,6 +59,8 @@ final class ClientLink {
   private ChildConnection connection;
   private long handshakeTimer;
   private long stallTimer = -1;
+  private long pingTimer = -1;
+  private long pongs;
   private boolean closed;
   private boolean refused;
 
@@ -96,7 +98,7 @@ final class ClientLink {
   JsonObject describe() {
     JsonObject json = new JsonObject().put("name", name).put("remote", String.valueOf(socket.remoteAddress()));
     if (connection != null) {
-      json.put("inFlight", connection.inFlight());
+      json.put("inFlight", connection.inFlight()).put("pongs", pongs);
     }
     return json;
   }
@@ -181,7 +183,8 @@ final class ClientLink {
       allowed.add(permission.wireName());
     }
     JsonObject welcome = Frame.header(FrameKind.WELCOME).put(Protocol.VERSION_FIELD, Protocol.VERSION)
-        .put(Protocol.CLIENT, name).put(Protocol.ALLOW, allowed).put(Protocol.MAX_FRAME, options.getMaxFrameSize());
+        .put(Protocol.CLIENT, name).put(Protocol.ALLOW, allowed).put(Protocol.MAX_FRAME, options.getMaxFrameSize())
+        .put(Protocol.PING_INTERVAL, options.getPingInterval().toMillis());
     socket.write(FrameCodec.encode(Frame.of(welcome)));
     ConnectionSpec spec = new ConnectionSpec(options.getMaxFrameSize(), options.getStreamWindow(),
         options.getCallTimeout(), CallbackPaths::messageTypeOfCall, grant, serving, options.getMaxInFlight(),
@@ -203,6 +206,30 @@ final class ClientLink {
       }
     });
     watchForStall();
+    keepPinging();
+  }
+
+  /** Pings the client every interval; one that has not answered the last ping by the next is gone. */
+  private void keepPinging() {
+    long interval = options.getPingInterval().toMillis();
+    boolean[] waiting = new boolean[1];
+    pingTimer = context.owner().setPeriodic(interval, t -> {
+      if (closed) {
+        return;
+      }
+      if (waiting[0]) {
+        LOG.log(System.Logger.Level.WARNING, name + " did not answer a ping within " + interval
+            + " ms; disconnected");
+        close(CommBusException.of(ErrorCode.UNAVAILABLE, name + " stopped answering pings"));
+        abort();
+        return;
+      }
+      waiting[0] = true;
+      connection.ping().onSuccess(v -> {
+        waiting[0] = false;
+        pongs++;
+      });
+    });
   }
 
   /** Disconnects a client whose socket's write queue stays full past the stall timeout. */
@@ -257,6 +284,9 @@ final class ClientLink {
     context.owner().cancelTimer(handshakeTimer);
     if (stallTimer >= 0) {
       context.owner().cancelTimer(stallTimer);
+    }
+    if (pingTimer >= 0) {
+      context.owner().cancelTimer(pingTimer);
     }
     if (connection != null) {
       // What the client was serving fails now, rather than at each request's deadline.

@@ -96,6 +96,8 @@ public final class Protocol {
   public static final String TRACEBACK = "traceback";
   /** {@code welcome} to a client: the connection's id in the node's logs. */
   public static final String CLIENT = "client";
+  /** {@code welcome} to a client: milliseconds between the node's pings; a client that hears none for long may take the node as gone. */
+  public static final String PING_INTERVAL = "ping";
   /** {@code welcome} to a client: the {@link Permission}s its token grants. */
   public static final String ALLOW = "allow";
   /**
