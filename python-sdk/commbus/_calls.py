@@ -118,7 +118,7 @@ class Caller:
     ) -> ItemStream:
         """Starts a call answered by a stream and returns the iterator over its items;
         ``extra`` adds header fields the call's op needs (``serve``'s kind and concurrency)."""
-        if not isinstance(window, int) or window < 1:
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
             raise ValueError(f"window must be a positive number of items, got {window!r}")
         call_id = self._start(op, type, payload, timeout, window, extra)
         inbound = _Inbound(call_id, op, type, window, events, self._send_credit, self._cancel)

@@ -64,6 +64,8 @@ class Connection(asyncio.BufferedProtocol):
         self._drain_waiters: list[asyncio.Future[None]] = []
         self._ended = False
         self.closed: asyncio.Future[None] = self._loop.create_future()
+        #: Set by whoever answers the other side's pings, for a watchdog that wants to hear them.
+        self.pinged = False
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:

@@ -244,7 +244,6 @@ class Client:
         self._closing = asyncio.Event()
         #: How many times the client has connected (1 after the first connect; more after reconnects).
         self.connections = 0
-        self._pinged = False
         #: The node's name for this connection (``"client local#3"``), once connected.
         self.client_id: str | None = None
         #: What the token allows (``publish``, ``send``, ``query``, ``subscribe``, ``serve``).
@@ -283,7 +282,7 @@ class Client:
             {
                 FrameKind.WELCOME: lambda frame: self._on_welcome(conn, welcome, frame),
                 FrameKind.FAIL: lambda frame: self._on_fail(welcome, frame),
-                FrameKind.PING: self._on_ping,
+                FrameKind.PING: lambda frame: self._on_ping(conn, frame),
                 FrameKind.BYE: self._on_bye,
                 FrameKind.REQ: self._on_req,
                 FrameKind.CREDIT: self._on_credit,
@@ -309,6 +308,9 @@ class Client:
                     header[Key.CLIENT] = self._name
                 conn.send_now(header)
                 await welcome
+                if not conn.is_open:
+                    # Welcomed, then closed before this could take it (the node went at once).
+                    raise UnavailableError(f"the node at {self.url} closed the connection just after welcoming it")
         except BaseException as exc:
             conn.abort(exc)
             if welcome.done() and not welcome.cancelled():
@@ -361,6 +363,8 @@ class Client:
         while not self._closed:
             if self.is_connected and self._up.is_set():
                 return True
+            if self._up.is_set():
+                self._up.clear()  # set for a connection that has gone since: wait for the next
             waiter = asyncio.ensure_future(self._up.wait())
             closing = asyncio.ensure_future(self._closing.wait())
             try:
@@ -427,29 +431,29 @@ class Client:
             return
         raise ProtocolError(f"the node sent 'fail' after the handshake: {message}")
 
-    def _on_ping(self, frame: Frame) -> None:
+    def _on_ping(self, conn: Connection, frame: Frame) -> None:
         ping_id = frame.header.get(Key.ID)
         if type(ping_id) is not int:
             raise ProtocolError("'ping' frame without an integer id")
-        self._require_conn().send_frame(PONG_HEAD % ping_id)
-        self._pinged = True
+        conn.send_frame(PONG_HEAD % ping_id)  # on the connection it came by, which may not be the client's yet
+        conn.pinged = True
 
     def _watch_pings(self, conn: Connection, interval: float) -> None:
         """Cuts ``conn`` once ``_SILENT_PINGS`` intervals pass without a ping from the node."""
         loop = asyncio.get_running_loop()
-        self._pinged = True
+        conn.pinged = True
         silent = 0
 
         def check() -> None:
             nonlocal silent
-            if not conn.is_open:
+            if not conn.is_open or self._closed:
                 return
-            silent = 0 if self._pinged else silent + 1
+            silent = 0 if conn.pinged else silent + 1
             if silent >= _SILENT_PINGS:
                 _log(f"no ping from the node at {self.url} for {silent * interval:.1f} s; taking it as gone")
                 conn.abort(UnavailableError(f"the node at {self.url} stopped pinging"))
                 return
-            self._pinged = False
+            conn.pinged = False
             loop.call_later(interval, check)
 
         loop.call_later(interval, check)
@@ -552,9 +556,9 @@ class Client:
                     await self._require_caller().request(Op.PUBLISH, type, payload, extra={Key.MESSAGE_ID: id})
                 )
             except UnavailableError:
-                lost = sent_on is not self._conn or not self.is_connected
+                lost = sent_on is not None and (sent_on is not self._conn or not self.is_connected)
                 if not lost or not self._reconnect_enabled or not await self.wait_connected():
-                    raise
+                    raise  # never connected, closed, or the node's own answer
 
     async def send(self, type: str, payload: Any = None) -> None:
         """Sends a command to its one handler; returns once the handler's node has it."""

@@ -383,6 +383,13 @@ def test_an_unreachable_node_is_unavailable() -> None:
             await commbus.connect("unix:///nonexistent/commbus/bus.sock", token="t" * 32)
 
     run(main())
+
+    async def never_connected() -> None:
+        client = commbus.connect("unix:///nonexistent/commbus/bus.sock", token="t" * 32)
+        with pytest.raises(errors.UnavailableError, match="not connected"):
+            await client.publish("client.Never", {}, id="never-1")  # fails at once, waits for nothing
+
+    run(never_connected())
     with pytest.raises(ValueError, match="unix:///path"):
         commbus.connect("http://localhost:8080", token="t" * 32)
 

@@ -132,6 +132,9 @@ final class JournalSubscription implements JournalFollow {
         ready.tryFail(ar.cause());
         ended.tryFail(ar.cause());
         stop();
+        if (released != null) {
+          released.run(); // the bus forgets a follow that ended
+        }
         return;
       }
       List<JournalRecord> records = ar.result();

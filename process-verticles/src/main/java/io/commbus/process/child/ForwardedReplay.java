@@ -34,7 +34,10 @@ final class ForwardedReplay implements InboundCall {
     }
     // No journal, or one that cannot be read, now or after catching up: the replay ends with why
     // (STORAGE, not UNAVAILABLE: a client takes that as its connection lost, and would replay again).
-    started.ended().onFailure(e -> calls.fail(id, this, CommBusException.wrap(e, ErrorCode.STORAGE)));
+    started.ended().onFailure(e -> {
+      calls.fail(id, this, CommBusException.wrap(e, ErrorCode.STORAGE));
+      started.unregister(); // the bus forgets it; the call is no longer open for stopAll to
+    });
   }
 
   void deliver(Message event) {

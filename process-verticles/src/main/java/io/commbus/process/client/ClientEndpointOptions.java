@@ -48,6 +48,8 @@ public final class ClientEndpointOptions {
    * kernel gives up on the connection.
    */
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+  /** The shortest ping interval taken. */
+  public static final Duration MIN_PING_INTERVAL = Duration.ofMillis(100);
 
   private boolean enabled = true;
   private Path socket;
@@ -290,7 +292,12 @@ public final class ClientEndpointOptions {
   }
 
   public ClientEndpointOptions setPingInterval(Duration pingInterval) {
-    this.pingInterval = Check.positive("pingInterval", pingInterval);
+    Check.positive("pingInterval", pingInterval);
+    if (pingInterval.compareTo(MIN_PING_INTERVAL) < 0) {
+      throw new InvalidSettingException("pingInterval", "must be at least " + MIN_PING_INTERVAL.toMillis()
+          + " ms: shorter, a client's busy loop reads as a dead one");
+    }
+    this.pingInterval = pingInterval;
     return this;
   }
 

@@ -61,6 +61,8 @@ final class ClientLink {
   private long stallTimer = -1;
   private long pingTimer = -1;
   private long pongs;
+  /** Whether a frame came from the client since the last ping tick: a client that talks is alive. */
+  private boolean heard;
   private boolean closed;
   private boolean refused;
 
@@ -142,6 +144,7 @@ final class ClientLink {
     if (closed || refused) {
       return; // refused: whatever else that read carried (more hellos, say) is not looked at
     }
+    heard = true;
     if (connection != null) {
       if (frame.kind() == FrameKind.BYE) {
         // The client is leaving: what it still serves or waits for fails now, and the socket closes.
@@ -209,7 +212,11 @@ final class ClientLink {
     keepPinging();
   }
 
-  /** Pings the client every interval; one that has not answered the last ping by the next is gone. */
+  /**
+   * Pings the client every interval. One is gone when it has not answered the last ping by the
+   * next and sent nothing else meanwhile, while nothing holds the ping back on this side (a full
+   * write queue is the stall watch's to judge).
+   */
   private void keepPinging() {
     long interval = options.getPingInterval().toMillis();
     boolean[] waiting = new boolean[1];
@@ -217,11 +224,15 @@ final class ClientLink {
       if (closed) {
         return;
       }
+      boolean silent = !heard;
+      heard = false;
       if (waiting[0]) {
-        LOG.log(System.Logger.Level.WARNING, name + " did not answer a ping within " + interval
-            + " ms; disconnected");
-        close(CommBusException.of(ErrorCode.UNAVAILABLE, name + " stopped answering pings"));
-        abort();
+        if (silent && !socket.writeQueueFull()) {
+          LOG.log(System.Logger.Level.WARNING, name + " did not answer a ping within " + interval
+              + " ms and sent nothing else; disconnected");
+          close(CommBusException.of(ErrorCode.UNAVAILABLE, name + " stopped answering pings"));
+          abort();
+        }
         return;
       }
       waiting[0] = true;

@@ -121,6 +121,13 @@ class ClientEndpointTest {
   }
 
   @Test
+  void aPingIntervalTooShortToTellABusyClientFromADeadOneIsRefused() {
+    InvalidSettingException refused = assertThrows(InvalidSettingException.class,
+        () -> new ClientEndpointOptions().setPingInterval(java.time.Duration.ofMillis(10)));
+    assertTrue(refused.getMessage().contains("at least 100 ms"), refused.getMessage());
+  }
+
+  @Test
   void aSocketPathTooLongForTheKernelIsRefusedWhenSet() {
     InvalidSettingException refused = assertThrows(InvalidSettingException.class,
         () -> new ClientEndpointOptions().setSocket(Path.of("/tmp/" + "x".repeat(120) + "/bus.sock")));
