@@ -668,6 +668,42 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return cert, key
 
 
+def _openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def test_a_node_that_asks_for_client_certificates_takes_only_clients_its_ca_signed(
+    certificate: tuple[Path, Path], tmp_path: Path
+) -> None:
+    cert, key = certificate
+    ca_key, ca_cert = tmp_path / "ca.key", tmp_path / "ca.pem"
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=commbus test clients CA",
+             "-keyout", str(ca_key), "-out", str(ca_cert))
+    client_key, client_csr, client_cert = tmp_path / "app.key", tmp_path / "app.csr", tmp_path / "app.pem"
+    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=app", "-keyout", str(client_key),
+             "-out", str(client_csr))
+    _openssl("x509", "-req", "-in", str(client_csr), "-CA", str(ca_cert), "-CAkey", str(ca_key), "-CAcreateserial",
+             "-days", "1", "-out", str(client_cert))
+    with JavaNode() as node:
+        started = node.endpoint(tokens=GRANTS, tls={"certificate": str(cert), "key": str(key),
+                                                    "clientCa": str(ca_cert)})
+        url = f"tls://127.0.0.1:{started['tcpPort']}"
+
+        async def main() -> None:
+            async with commbus.connect(url, token=TOKENS["all"], cafile=str(cert), certfile=str(client_cert),
+                                       keyfile=str(client_key)) as bus:
+                assert await bus.query("test.Ask", {"what": "mutual"}) == {"answer": "MUTUAL"}
+            # Without a certificate, or with one the CA did not sign, the TLS handshake fails: no token is looked at.
+            with pytest.raises((errors.CommBusError, OSError)):
+                await commbus.connect(url, token=TOKENS["all"], cafile=str(cert), connect_timeout=5)
+            with pytest.raises((errors.CommBusError, OSError)):
+                await commbus.connect(url, token=TOKENS["all"], cafile=str(cert), certfile=str(cert),
+                                      keyfile=str(key), connect_timeout=5)
+
+        run(main())
+        assert node.endpoint_status()["badTokens"] == 0
+
+
 def test_a_client_over_tls(certificate: tuple[Path, Path]) -> None:
     cert, key = certificate
     with JavaNode() as node:
