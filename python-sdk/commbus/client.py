@@ -246,7 +246,7 @@ class Client:
         self.connections = 0
         #: The node's name for this connection (``"client local#3"``), once connected.
         self.client_id: str | None = None
-        #: What the token allows (``publish``, ``send``, ``query``, ``subscribe``, ``serve``).
+        #: What the token allows (``publish``, ``send``, ``query``, ``subscribe``, ``serve``, ``group``).
         self.allowed: frozenset[str] = frozenset()
 
     # ---- connecting
@@ -507,18 +507,22 @@ class Client:
         server.on_req(frame)
 
     def _on_credit(self, frame: Frame) -> None:
-        request_id = frame.header.get(Key.ID)
-        for server in self._servers.values():
-            if server.serves(request_id):
-                server.on_credit(frame)
-                return
+        server = self._server_of(frame)
+        if server is not None:
+            server.on_credit(frame)
 
     def _on_cancel(self, frame: Frame) -> None:
+        server = self._server_of(frame)
+        if server is not None:
+            server.on_cancel(frame)
+
+    def _server_of(self, frame: Frame) -> Server | None:
+        """The server of the request a ``credit`` or ``cancel`` is for; None for one that ended."""
         request_id = frame.header.get(Key.ID)
         for server in self._servers.values():
             if server.serves(request_id):
-                server.on_cancel(frame)
-                return
+                return server
+        return None
 
     # ---- the bus
 

@@ -16,13 +16,11 @@ import io.commbus.process.wire.ProtocolViolation;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -258,19 +256,7 @@ final class ChildCalls {
   }
 
   private void group(long id, Frame frame, String group) {
-    Set<String> types = new HashSet<>();
-    Object listed = frame.header().getValue(Protocol.TYPES);
-    if (listed != null) {
-      if (!(listed instanceof JsonArray)) {
-        throw new ProtocolViolation("group call needs " + Protocol.TYPES + " as a list of strings");
-      }
-      for (Object type : (JsonArray) listed) {
-        if (!(type instanceof String) || ((String) type).isBlank()) {
-          throw new ProtocolViolation("group call needs " + Protocol.TYPES + " as a list of strings");
-        }
-        types.add((String) type);
-      }
-    }
+    Set<String> types = Headers.optionalNonBlankStrings(frame, Protocol.TYPES);
     int concurrency = concurrency(frame);
     if (serving == null) {
       throw CommBusException.of(ErrorCode.REJECTED, "consumer groups of children are configured on the node; the "

@@ -7,12 +7,12 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.process.child.Serving;
 import io.commbus.process.pool.PoolRequest;
+import io.commbus.process.pool.WaitingRequests;
 import io.commbus.process.wire.Protocol.HandlerKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +41,6 @@ final class AttachedService {
   private final class Assignment {
     PoolRequest request;
     Attached to;
-    long queueTimer = -1;
 
     void answered() {
       release(this);
@@ -58,7 +57,7 @@ final class AttachedService {
   private final Context context;
   private final ClientEndpointOptions options;
   private final List<Attached> attached = new ArrayList<>();
-  private final ArrayDeque<Assignment> queue = new ArrayDeque<>();
+  private final WaitingRequests<Assignment> queue;
   private Registration registration;
 
   AttachedService(String type, HandlerKind kind, Context context, ClientEndpointOptions options) {
@@ -66,6 +65,7 @@ final class AttachedService {
     this.kind = kind;
     this.context = context;
     this.options = options;
+    this.queue = new WaitingRequests<>(context.owner());
   }
 
   HandlerKind kind() {
@@ -141,14 +141,9 @@ final class AttachedService {
           + " are at their concurrency and " + queue.size() + " requests wait"));
       return;
     }
-    queue.add(assignment);
-    long delay = Math.max(1, assignment.request.deadlineMillis() - System.currentTimeMillis());
-    assignment.queueTimer = context.owner().setTimer(delay, t -> {
-      if (queue.remove(assignment)) {
-        assignment.request.onError(CommBusException.of(ErrorCode.TIMEOUT, "no client serving " + type
-            + " had room for the request before its deadline"));
-      }
-    });
+    queue.add(assignment, assignment.request.deadlineMillis(), expired -> expired.request.onError(
+        CommBusException.of(ErrorCode.TIMEOUT, "no client serving " + type + " had room for the request before its "
+            + "deadline")));
   }
 
   private void send(Assignment assignment, Attached to) {
@@ -171,9 +166,7 @@ final class AttachedService {
   private void drain() {
     Attached free;
     while (!queue.isEmpty() && (free = roomiest()) != null) {
-      Assignment next = queue.removeFirst();
-      context.owner().cancelTimer(next.queueTimer);
-      send(next, free);
+      send(queue.poll(), free);
     }
   }
 
@@ -201,10 +194,7 @@ final class AttachedService {
   }
 
   private void failQueued(CommBusException error) {
-    List<Assignment> waiting = new ArrayList<>(queue);
-    queue.clear();
-    for (Assignment assignment : waiting) {
-      context.owner().cancelTimer(assignment.queueTimer);
+    for (Assignment assignment : queue.takeAll()) {
       assignment.request.onError(error);
     }
   }

@@ -13,7 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,7 +29,7 @@ public final class ChildPool {
   private final PoolSpec spec;
   private final Supervisor supervisor;
   private final Balancer balancer;
-  private final ArrayDeque<PoolRequest> queue = new ArrayDeque<>();
+  private final WaitingRequests<PoolRequest> queue;
   private final Promise<HandlerKind> firstReady = Promise.promise();
   private final Runnable answered = this::answered;
   private final Consumer<PoolRequest> resend = this::dispatch;
@@ -39,6 +38,7 @@ public final class ChildPool {
 
   public ChildPool(Context context, CommBus bus, PoolSpec spec, RuntimeDirectory directory, PoolListener events) {
     this.context = context;
+    this.queue = new WaitingRequests<>(context.owner());
     this.spec = spec;
     this.balancer = new Balancer(spec.maxInFlight());
     this.supervisor = new Supervisor(context, bus, spec, directory, events, new Supervisor.Pool() {
@@ -174,14 +174,8 @@ public final class ChildPool {
           + spec.maxInFlight() + " requests in flight per child and " + queue.size() + " queued"));
       return;
     }
-    queue.add(request);
-    long delay = Math.max(1, request.deadlineMillis() - System.currentTimeMillis());
-    request.queueTimer = context.owner().setTimer(delay, t -> {
-      if (queue.remove(request)) {
-        request.onError(CommBusException.of(ErrorCode.TIMEOUT, "pool " + spec.name()
-            + " had no free child for " + request.type() + " before its deadline"));
-      }
-    });
+    queue.add(request, request.deadlineMillis(), expired -> expired.onError(CommBusException.of(ErrorCode.TIMEOUT,
+        "pool " + spec.name() + " had no free child for " + expired.type() + " before its deadline")));
   }
 
   /** A request was answered: a queued one may take its place, once the answer has left. */
@@ -197,17 +191,12 @@ public final class ChildPool {
       if (child == null) {
         return;
       }
-      PoolRequest next = queue.removeFirst();
-      context.owner().cancelTimer(next.queueTimer);
-      child.request(next);
+      child.request(queue.poll());
     }
   }
 
   private void failQueued(CommBusException error) {
-    List<PoolRequest> waiting = new ArrayList<>(queue);
-    queue.clear();
-    for (PoolRequest request : waiting) {
-      context.owner().cancelTimer(request.queueTimer);
+    for (PoolRequest request : queue.takeAll()) {
       request.onError(error);
     }
   }

@@ -23,7 +23,6 @@ public final class PoolRequest implements Exchange {
   private final String traceparent;
   private final Runnable answered;
   private final Consumer<PoolRequest> resend;
-  long queueTimer = -1;
   private boolean done;
 
   /**

@@ -1,6 +1,10 @@
 package io.commbus.process.wire;
 
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Reads header fields of a received frame. A field that is required and missing, or present
@@ -70,6 +74,25 @@ public final class Headers {
   /** An optional string field; null when absent. */
   public static String optionalString(Frame frame, String key) {
     return frame.header().getValue(key) == null ? null : requireString(frame, key);
+  }
+
+  /** An optional list of non-blank strings; empty when absent. */
+  public static Set<String> optionalNonBlankStrings(Frame frame, String key) {
+    Object value = frame.header().getValue(key);
+    if (value == null) {
+      return Set.of();
+    }
+    Set<String> strings = new LinkedHashSet<>();
+    if (value instanceof JsonArray) {
+      for (Object item : (JsonArray) value) {
+        if (!(item instanceof String) || ((String) item).isBlank()) {
+          throw violation(frame, "list of non-blank strings", key, value);
+        }
+        strings.add((String) item);
+      }
+      return strings;
+    }
+    throw violation(frame, "list of non-blank strings", key, value);
   }
 
   /** JSON integers decode as Integer, Long or BigInteger; BigInteger does not fit a long here. */
