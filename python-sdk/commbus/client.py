@@ -246,7 +246,7 @@ class Client:
         self.connections = 0
         #: The node's name for this connection (``"client local#3"``), once connected.
         self.client_id: str | None = None
-        #: What the token allows (``publish``, ``send``, ``query``, ``subscribe``, ``serve``, ``group``).
+        #: What the token allows (``publish``, ``send``, ``query``, ``subscribe``, ``serve``, ``group``, ``admin``).
         self.allowed: frozenset[str] = frozenset()
 
     # ---- connecting

@@ -31,11 +31,13 @@ TOKENS = {
     "all": "all-" + "a" * 28,
     "reader": "reader-" + "b" * 24,
     "ml": "ml-" + "c" * 28,
+    "ops": "ops-" + "d" * 28,
 }
 GRANTS = [
     {"name": "all", "token": TOKENS["all"], "allow": EVERYTHING},
     {"name": "reader", "token": TOKENS["reader"], "allow": ["query"]},
     {"name": "ml", "token": TOKENS["ml"], "allow": ["query", "serve", "group"], "serve": ["ml."], "groups": ["ml-"]},
+    {"name": "ops", "token": TOKENS["ops"], "allow": ["publish", "subscribe", "admin"]},
 ]
 
 
@@ -299,6 +301,30 @@ def test_a_token_allows_only_its_verbs_and_a_refusal_ends_only_that_call(endpoin
                 await bus.join_group("billing", lambda payload: None)
             with pytest.raises(errors.InvalidMessageError, match="concurrency 5000"):
                 await bus.serve("ml.Huge", lambda payload: payload, concurrency=5000)
+
+    run(main())
+
+
+def test_commbus_own_types_need_the_admin_permission(endpoint: Endpoint) -> None:
+    async def main() -> None:
+        async with commbus.connect(endpoint.url, token=TOKENS["all"]) as bus:
+            assert "admin" not in bus.allowed
+            # A forged registry event, or a client taking a callback's calls: both refused.
+            with pytest.raises(errors.ForbiddenError, match="admin permission"):
+                await bus.publish("commbus.registry.ServiceRegistered", {"name": "forged"})
+            with pytest.raises(errors.ForbiddenError, match="admin permission"):
+                await bus.serve("commbus.callback.market.MarketData", lambda payload: payload)
+            with pytest.raises(errors.ForbiddenError, match="admin permission"):
+                await bus.query("commbus.callback.market.MarketData", {})
+            assert await bus.query("test.Ask", {"what": "still here"}) == {"answer": "STILL HERE"}
+        async with commbus.connect(endpoint.url, token=TOKENS["ops"]) as bus:
+            assert bus.allowed == {"publish", "subscribe", "admin"}
+            seen: asyncio.Queue[Any] = asyncio.Queue()
+            async with bus.subscribe("commbus.ops.Probe", seen.put_nowait):
+                await bus.publish("commbus.ops.Probe", {"n": 1})  # taken after the subscribe: one connection
+                assert await asyncio.wait_for(seen.get(), 10) == {"n": 1}
+            with pytest.raises(errors.ForbiddenError, match="lacks the query permission"):
+                await bus.query("commbus.ops.Probe", {})  # admin widens the types, not the verbs
 
     run(main())
 

@@ -3,6 +3,7 @@ package io.commbus.coordinator;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
+import io.commbus.bus.SystemTypes;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.vertx.core.Future;
@@ -38,10 +39,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ServiceRegistry {
 
-  public static final String REGISTERED = "commbus.registry.ServiceRegistered";
-  public static final String UNREGISTERED = "commbus.registry.ServiceUnregistered";
-  public static final String HEALTH_CHANGED = "commbus.registry.ServiceHealthChanged";
-  static final String HEARTBEAT_ADDRESS = "commbus.registry.heartbeat";
+  public static final String REGISTERED = SystemTypes.PREFIX + "registry.ServiceRegistered";
+  public static final String UNREGISTERED = SystemTypes.PREFIX + "registry.ServiceUnregistered";
+  public static final String HEALTH_CHANGED = SystemTypes.PREFIX + "registry.ServiceHealthChanged";
+  static final String HEARTBEAT_ADDRESS = "commbus.registry.heartbeat";  // a raw event-bus address, not a type
   /** The field of a registration naming the member that registered the service. */
   static final String OWNER = "owner";
 

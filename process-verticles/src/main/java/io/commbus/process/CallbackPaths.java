@@ -1,5 +1,6 @@
 package io.commbus.process;
 
+import io.commbus.bus.SystemTypes;
 import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class CallbackPaths {
 
-  private static final String PREFIX = "commbus.callback.";
+  private static final String PREFIX = SystemTypes.named("callback.");
   private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
   private static final String SHAPE = "must be module.Type, two identifiers joined by a dot";
 

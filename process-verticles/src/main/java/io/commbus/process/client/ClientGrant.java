@@ -1,5 +1,6 @@
 package io.commbus.process.client;
 
+import io.commbus.bus.SystemTypes;
 import io.commbus.bus.config.Check;
 import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.bus.error.CommBusException;
@@ -89,6 +90,13 @@ public final class ClientGrant implements CallGate {
     if (!permissions.contains(needed)) {
       throw CommBusException.of(ErrorCode.FORBIDDEN, "token " + name + " may not " + op.wireName() + " (it lacks the "
           + needed.wireName() + " permission)");
+    }
+    // A callback's "type" is its path (market.MarketData), which the node maps into the system
+    // types itself; every other op names the type it acts on.
+    if (op != CallOp.CALLBACK && SystemTypes.isSystem(type) && !permissions.contains(Permission.ADMIN)) {
+      throw CommBusException.of(ErrorCode.FORBIDDEN, "token " + name + " may not " + op.wireName() + " " + type
+          + ": types under " + SystemTypes.PREFIX + " are commbus's own and need the " + Permission.ADMIN.wireName()
+          + " permission");
     }
     if (op == CallOp.SERVE && !servePrefixes.isEmpty() && servePrefixes.stream().noneMatch(type::startsWith)) {
       throw CommBusException.of(ErrorCode.FORBIDDEN, "token " + name + " may serve types under " + servePrefixes

@@ -250,7 +250,12 @@ public final class Protocol {
     /** {@code serve} calls, for the types under the token's serve prefixes. */
     SERVE,
     /** {@code group} calls, for the groups under the token's group prefixes. */
-    GROUP;
+    GROUP,
+    /**
+     * Calls that name one of commbus's own types ({@link io.commbus.bus.SystemTypes}: the
+     * registry's events, callbacks' queries), on top of the verb's own permission.
+     */
+    ADMIN;
 
     private static final WireNames<Permission> NAMES = new WireNames<>(Permission.class);
 

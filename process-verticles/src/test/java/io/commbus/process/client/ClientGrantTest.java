@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClientGrantTest {
 
   private static final String SECRET = "0123456789abcdef0123";
+  /** The registry's registration event (the coordinator module is not a dependency here). */
+  private static final String REGISTRY_EVENT = "commbus.registry.ServiceRegistered";
 
   @Test
   void aTokenMayMakeTheCallsOfItsPermissionsOnly() {
@@ -42,6 +44,31 @@ class ClientGrantTest {
     assertDoesNotThrow(() -> ml.check(CallOp.SERVE, "vision.Detect"));
     CommBusException refused = assertThrows(CommBusException.class, () -> ml.check(CallOp.SERVE, "trading.Quote"));
     assertTrue(refused.getMessage().contains("[ml., vision.]"), refused.getMessage());
+  }
+
+  @Test
+  void commbusOwnTypesNeedAdminOnTopOfTheVerb() {
+    ClientGrant app = new ClientGrant("app", SECRET, EnumSet.of(Permission.PUBLISH, Permission.QUERY,
+        Permission.SERVE, Permission.SUBSCRIBE), List.of());
+    CommBusException forged = assertThrows(CommBusException.class,
+        () -> app.check(CallOp.PUBLISH, REGISTRY_EVENT));
+    assertEquals(ErrorCode.FORBIDDEN, forged.code());
+    assertTrue(forged.getMessage().contains("need the admin permission"), forged.getMessage());
+    for (CallOp op : List.of(CallOp.QUERY, CallOp.STREAM, CallOp.SUBSCRIBE, CallOp.SERVE)) {
+      assertEquals(ErrorCode.FORBIDDEN, assertThrows(CommBusException.class,
+          () -> app.check(op, "commbus.callback.market.MarketData")).code(), op.wireName());
+    }
+    // A callback names its path; the node, not the client, maps it to commbus.callback.*.
+    assertDoesNotThrow(() -> app.check(CallOp.CALLBACK, "market.MarketData"));
+    assertDoesNotThrow(() -> app.check(CallOp.PUBLISH, "commbusx.Mine"));
+
+    ClientGrant operator = new ClientGrant("ops", SECRET, EnumSet.of(Permission.SUBSCRIBE, Permission.ADMIN),
+        List.of());
+    assertDoesNotThrow(() -> operator.check(CallOp.SUBSCRIBE, REGISTRY_EVENT));
+    // admin widens the types, not the verbs.
+    assertEquals("token ops may not publish (it lacks the publish permission)", assertThrows(CommBusException.class,
+        () -> operator.check(CallOp.PUBLISH, REGISTRY_EVENT)).getMessage());
+    assertDoesNotThrow(() -> ClientGrant.everything("all", SECRET).check(CallOp.SERVE, "commbus.callback.a.B"));
   }
 
   @Test
