@@ -94,10 +94,10 @@ class NodeClientsTest {
     ConfigException unknown = assertThrows(ConfigException.class, () -> read("""
         clients:
           tokens:
-            - {name: a, tokenFile: a.token, allow: [query, admin]}
+            - {name: a, tokenFile: a.token, allow: [query, manage]}
         """));
     assertEquals("clients.tokens[0].allow", unknown.field());
-    assertTrue(unknown.getMessage().contains("\"admin\" is not one of publish, send, query, subscribe, serve, group"),
+    assertTrue(unknown.getMessage().contains("\"manage\" is not one of publish, send, query, subscribe, serve, group, admin"),
         unknown.getMessage());
     ConfigException tls = assertThrows(ConfigException.class, () -> read("""
         clients:
