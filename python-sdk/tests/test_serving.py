@@ -106,6 +106,30 @@ def test_a_handler_that_does_not_suspend_is_answered_within_the_read() -> None:
     run(scenario)
 
 
+def test_a_burst_of_answers_leaves_sixteen_frames_at_a_time() -> None:
+    async def echo(payload: Any) -> Any:
+        return payload
+
+    async def scenario() -> None:
+        child = _Child(echo)
+        writes: list[int] = []
+        write = child.transport.write
+        feed = FrameFeed()
+
+        def counting(data: Any) -> None:
+            writes.append(len(feed.feed(bytes(data))))
+            write(data)
+
+        child.transport.write = counting  # type: ignore[method-assign]
+        await child.deliver(*(child.req({"n": i}) for i in range(40)))
+        # The first 16 answers go out while the rest are made, so the parent starts on them
+        # meanwhile; the remainder leaves at the end of the read. Order is kept throughout.
+        assert writes == [16, 16, 8]
+        assert [f.body for f in FrameFeed().feed(bytes(child.transport.data))] == [{"n": i} for i in range(40)]
+
+    run(scenario)
+
+
 def test_current_request_in_the_first_step_and_after_suspending() -> None:
     async def handler(payload: Any) -> Any:
         before = commbus.current_request()
