@@ -27,7 +27,7 @@ VALID: list[tuple[str, str, bytes, bytes | None]] = [
      b'{"t":"hello","v":1,"token":"' + TOKEN.encode() + b'","pid":4242,"runtime":"python 3.11.7"}', None),
     ("welcome.frame", "parent",
      b'{"t":"welcome","v":1,"child":"trading#2","entry":{"module":"workers.pricing","function":"handle"},'
-     b'"callbacks":["market.MarketData","trading.DataFetch"],"maxFrame":16777216}', None),
+     b'"callbacks":["market.MarketData","trading.DataFetch"],"maxFrame":16777216,"log":"info"}', None),
     ("ready.frame", "child", b'{"t":"ready","kind":"async"}', None),
     ("fail.frame", "either",
      b'{"t":"fail","reason":"import","message":"cannot import entry module \'workers.pricing\': '
@@ -61,6 +61,10 @@ VALID: list[tuple[str, str, bytes, bytes | None]] = [
     ("cancel.frame", "either", b'{"t":"cancel","id":1}', None),
     ("ping.frame", "parent", b'{"t":"ping","id":1}', None),
     ("pong.frame", "child", b'{"t":"pong","id":1}', None),
+    ("log.frame", "child",
+     b'{"t":"log","level":"error","logger":"workers.pricing","message":"quote failed for ACME",'
+     b'"traceback":"Traceback (most recent call last):\\n  File \\"/srv/workers/pricing.py\\", line 12, in handle\\n'
+     b'ValueError: bad input","tp":"' + TRACEPARENT.encode() + b'","dropped":3}', None),
     ("bye.frame", "parent", b'{"t":"bye","grace":5000}', None),
     # What a client and the node's client endpoint send (docs/protocol.md, "Clients").
     ("hello_client.frame", "client",

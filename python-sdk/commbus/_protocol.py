@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import json
+import logging
 from typing import Any, Final
 
 from .errors import CodecError
@@ -31,6 +32,8 @@ __all__ = [
     "ExitStatus",
     "DEFAULT_MAX_FRAME",
     "MIN_MAX_FRAME",
+    "MAX_LOG_TEXT",
+    "LOG_LEVELS",
     "DEFAULT_WINDOW",
     "credit_batch",
     "encode_header",
@@ -59,6 +62,7 @@ class FrameKind:
     PING: Final = "ping"
     PONG: Final = "pong"
     BYE: Final = "bye"
+    LOG: Final = "log"
 
 
 #: Every frame kind of version 1; anything else in ``t`` is a protocol error.
@@ -116,6 +120,11 @@ class Key:
     GROUP: Final = "group"
     # bye
     GRACE: Final = "grace"
+    # welcome to a child: the least level its logging sends; log frames
+    LOG_LEVEL: Final = "log"
+    LEVEL: Final = "level"
+    LOGGER: Final = "logger"
+    DROPPED: Final = "dropped"
 
 
 class Body:
@@ -188,6 +197,16 @@ class ExitStatus(enum.IntEnum):
 
 #: The parent's default maximum for N (bytes after the length prefix); ``welcome`` may change it.
 DEFAULT_MAX_FRAME: Final = 16 * 1024 * 1024
+#: The most characters of a ``log`` frame's message, and again of its traceback.
+MAX_LOG_TEXT: Final = 64 * 1024
+#: The ``level`` of a ``log`` frame for each of ``logging``'s levels, and the ``log`` of ``welcome``.
+LOG_LEVELS: Final[dict[str, int]] = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+}
 #: The smallest ``maxFrame`` a ``welcome`` may announce: room for any header this SDK sends.
 MIN_MAX_FRAME: Final = 64
 
@@ -239,6 +258,25 @@ def fail_header(reason: str, message: str, traceback: str | None = None) -> dict
     header: dict[str, Any] = {Key.KIND: FrameKind.FAIL, Key.REASON: reason, Key.MESSAGE: message}
     if traceback:
         header[Key.TRACEBACK] = traceback
+    return header
+
+
+def log_header(
+    level: str,
+    logger: str,
+    message: str,
+    traceback: str | None = None,
+    traceparent: str | None = None,
+    dropped: int = 0,
+) -> dict[str, Any]:
+    """A ``log`` frame: one record of the child's ``logging``, for the node's log."""
+    header: dict[str, Any] = {Key.KIND: FrameKind.LOG, Key.LEVEL: level, Key.LOGGER: logger, Key.MESSAGE: message}
+    if traceback:
+        header[Key.TRACEBACK] = traceback
+    if traceparent is not None:
+        header[Key.TRACEPARENT] = traceparent
+    if dropped:
+        header[Key.DROPPED] = dropped
     return header
 
 

@@ -8,6 +8,7 @@ takes it. It decides how the child ends: the exit status is the value of ``exit_
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import threading
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 from ._callbacks import CallbackTree
 from ._calls import Caller
 from ._connection import Connection
-from ._protocol import MIN_MAX_FRAME, PONG_HEAD, VERSION, ExitStatus, FrameKind, HandlerKind, Key, Op
+from ._protocol import LOG_LEVELS, MIN_MAX_FRAME, PONG_HEAD, VERSION, ExitStatus, FrameKind, HandlerKind, Key, Op
 from ._serving import Server
 from ._streams import ItemStream
 from ._subscription import Subscription
@@ -71,6 +72,8 @@ class Session:
         )
         self.server: Server | None = None
         self.callbacks = CallbackTree((), self._open_callback)
+        #: The least level of the child's logging the node takes (``welcome``'s ``log``).
+        self.log_level = logging.INFO
         self.welcome: asyncio.Future[Frame] = self.loop.create_future()
         #: Completes with the process exit status once the session is over.
         self.exit_status: asyncio.Future[int] = self.loop.create_future()
@@ -104,6 +107,10 @@ class Session:
             if type(max_frame) is not int or max_frame < MIN_MAX_FRAME:
                 raise ProtocolError(f"'welcome' has an unusable maxFrame {max_frame!r}")
             self.conn.set_max_frame(max_frame)
+        log_level = header.get(Key.LOG_LEVEL, "info")
+        if log_level not in LOG_LEVELS:
+            raise ProtocolError(f"'welcome' has an unknown log level {log_level!r}")
+        self.log_level = LOG_LEVELS[log_level]
         if isinstance(header.get(Key.CHILD), str):
             self.child_id = header[Key.CHILD]
         self.callbacks = CallbackTree(callbacks, self._open_callback)

@@ -24,7 +24,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
 from . import _runtime
+from ._connection import Connection
 from ._handlers import detect_kind, format_traceback
+from ._logbridge import LogBridge
 from ._protocol import VERSION, ExitStatus, FailReason, Key, fail_header, hello_header, ready_header
 from ._session import ConnectionClosed, HandshakeRefused, Session
 from .errors import ProtocolError
@@ -104,6 +106,17 @@ async def _serve(session: Session, token: str) -> int:
 
     entry = welcome.header[Key.ENTRY]
     _runtime.install(session)
+    # Before the import: what the entry module logs as it loads reaches the node too.
+    bridge = LogBridge(conn, session.log_level)
+    bridge.install()
+    try:
+        return await _start(session, conn, entry)
+    finally:
+        bridge.uninstall()
+
+
+async def _start(session: Session, conn: Connection, entry: dict[str, str]) -> int:
+    """Imports the entry point, says ``ready`` (or ``fail``) and serves until the session ends."""
     # The entry module may subscribe or call at import time; those frames wait until `ready`.
     conn.hold()
     try:

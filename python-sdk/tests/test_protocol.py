@@ -66,7 +66,7 @@ def test_optional_fields_are_left_out() -> None:
 
 def test_every_frame_kind_is_listed() -> None:
     kinds = {value for name, value in vars(FrameKind).items() if name.isupper()}
-    assert protocol.FRAME_KINDS == kinds and len(kinds) == 16
+    assert protocol.FRAME_KINDS == kinds and len(kinds) == 17
 
 
 def test_handler_kinds_travel_as_their_names() -> None:

@@ -152,6 +152,16 @@ def test_the_sdks_header_builders_write_the_samples_of_what_a_child_sends() -> N
     entry, data = sample_by_file("err.frame")
     header = entry["header"]
     assert written(protocol.err_header(7, header["code"], header["message"], header["etype"], header["traceback"])) == data
+    entry, data = sample_by_file("log.frame")
+    header = entry["header"]
+    assert (
+        written(
+            protocol.log_header(
+                header["level"], header["logger"], header["message"], header["traceback"], traceparent, dropped=3
+            )
+        )
+        == data
+    )
 
 
 def test_a_clients_frames_are_the_samples_of_what_a_client_sends() -> None:

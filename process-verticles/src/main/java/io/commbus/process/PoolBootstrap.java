@@ -45,7 +45,7 @@ record PoolBootstrap(RuntimeDirectory directory, PoolSpec spec) {
     ChildSpec child = new ChildSpec(options.getCommand(), options.getWorkingDirectory(), options.getEnvironment(),
         options.getEntry(), options.getCallbacks(), options.getHandshakeTimeout(), options.getMaxFrameSize(),
         options.getStreamWindow(), options.getRequestTimeout(), options.getHangGrace(), options.getShutdownGrace(),
-        CallbackPaths::messageTypeOfCall);
+        CallbackPaths::messageTypeOfCall, options.getLogLevel());
     RestartPolicy restarts = new RestartPolicy(options.getInitialRestartDelay(), options.getMaxRestartDelay(),
         options.getMaxRestarts(), options.getStableAfter(), options.getGivenUpRetryInterval());
     return new PoolSpec(pool.getName(), pool.getType(), pool.getSize(), child, options.getMaxInFlight(),

@@ -6,16 +6,20 @@ import io.commbus.bus.config.ConfigSection;
 import io.commbus.bus.config.InvalidSettingException;
 import io.commbus.process.pool.RuntimeDirectory;
 import io.commbus.process.wire.Protocol;
+import io.commbus.process.wire.Protocol.LogLevel;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * How to start and supervise one kind of child process, whatever its language. Defaults suit
@@ -51,6 +55,7 @@ public class ProcessOptions {
   private Duration stableAfter = Duration.ofSeconds(10);
   private Duration givenUpRetryInterval = Duration.ofMinutes(1);
   private Path runtimeDirectory;
+  private LogLevel logLevel = LogLevel.INFO;
 
   public ProcessOptions() {
   }
@@ -75,6 +80,7 @@ public class ProcessOptions {
     this.stableAfter = other.stableAfter;
     this.givenUpRetryInterval = other.givenUpRetryInterval;
     this.runtimeDirectory = other.runtimeDirectory;
+    this.logLevel = other.logLevel;
   }
 
   /** The argv of the child, program first. It is executed directly, never through a shell. */
@@ -307,10 +313,24 @@ public class ProcessOptions {
   }
 
   /**
+   * The least level of the child's logging that reaches the node's log (default INFO). For a
+   * Python child this is the root logger's level, and records at or above it travel to the node
+   * as {@code log} frames; a logger the program sets lower still sends only what this allows.
+   */
+  public LogLevel getLogLevel() {
+    return logLevel;
+  }
+
+  public ProcessOptions setLogLevel(LogLevel logLevel) {
+    this.logLevel = Objects.requireNonNull(logLevel, "logLevel");
+    return this;
+  }
+
+  /**
    * Takes the settings {@code section} holds: {@code workingDirectory} and {@code runtimeDirectory}
    * (relative to the configuration file), {@code callbacks}, {@code maxInFlight},
    * {@code maxQueued}, {@code requestTimeout}, {@code handshakeTimeout}, {@code shutdownGrace},
-   * {@code hangGrace}, and the restart policy: {@code initialRestartDelay},
+   * {@code hangGrace}, {@code logLevel}, and the restart policy: {@code initialRestartDelay},
    * {@code maxRestartDelay}, {@code maxRestarts}, {@code stableAfter} and
    * {@code givenUpRetryInterval}; the others keep their values.
    */
@@ -324,6 +344,7 @@ public class ProcessOptions {
     section.applyDuration("handshakeTimeout", this::setHandshakeTimeout);
     section.applyDuration("shutdownGrace", this::setShutdownGrace);
     section.applyDuration("hangGrace", this::setHangGrace);
+    section.applyString("logLevel", name -> setLogLevel(logLevel(name)));
     section.applyDuration("initialRestartDelay", this::setInitialRestartDelay);
     section.applyDuration("maxRestartDelay", this::setMaxRestartDelay);
     section.applyInt("maxRestarts", this::setMaxRestarts);
@@ -335,6 +356,15 @@ public class ProcessOptions {
       throw new ConfigException(section.field(e.setting()), e.problem(), e);
     }
     return this;
+  }
+
+  private static LogLevel logLevel(String name) {
+    LogLevel level = LogLevel.fromWireName(name.toLowerCase(Locale.ROOT));
+    if (level == null) {
+      throw new InvalidSettingException("logLevel", "must be one of " + Arrays.stream(LogLevel.values())
+          .map(LogLevel::wireName).collect(Collectors.joining(", ")) + ", was \"" + name + "\"");
+    }
+    return level;
   }
 
   /** The one check across two settings, which no setter can make alone (either may be set first). */

@@ -58,6 +58,7 @@ public final class ChildProcess {
   private final Path socketPath;
   private final String token;
   private final Listener listener;
+  private final ChildLog log;
   private final Promise<HandlerKind> readiness = Promise.promise();
   private final Promise<Void> exit = Promise.promise();
 
@@ -84,6 +85,7 @@ public final class ChildProcess {
     this.socketPath = socketPath;
     this.token = token;
     this.listener = listener;
+    this.log = new ChildLog(childId);
   }
 
   public State state() {
@@ -203,6 +205,14 @@ public final class ChildProcess {
   }
 
   private void frame(Frame frame) {
+    if (frame.kind() == FrameKind.LOG && (connection != null || handshake.welcomed())) {
+      try {
+        log.record(frame);
+      } catch (ProtocolViolation e) {
+        parserError(e);
+      }
+      return;
+    }
     if (connection != null) {
       connection.handle(frame);
       return;

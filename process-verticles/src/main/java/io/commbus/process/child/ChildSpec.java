@@ -1,5 +1,6 @@
 package io.commbus.process.child;
 
+import io.commbus.process.wire.Protocol.LogLevel;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -24,11 +25,12 @@ import java.util.function.UnaryOperator;
  * @param hangGrace        time to answer a liveness ping
  * @param shutdownGrace    after {@code bye}, and again after SIGTERM
  * @param callbackType     the bus message type a callback path is served under
+ * @param logLevel         the least level of the child's logging that reaches the node's log
  */
 public record ChildSpec(List<String> command, Path workingDirectory, Map<String, String> environment,
                         JsonObject entry, List<String> callbacks, Duration handshakeTimeout, int maxFrameSize,
                         int streamWindow, Duration callTimeout, Duration hangGrace, Duration shutdownGrace,
-                        UnaryOperator<String> callbackType) {
+                        UnaryOperator<String> callbackType, LogLevel logLevel) {
 
   public ChildSpec {
     command = List.copyOf(command);

@@ -45,6 +45,7 @@ final class Handshake {
   private final ChildSpec spec;
   private final Listener listener;
   private boolean helloSeen;
+  private boolean welcomed;
 
   Handshake(NetSocket socket, String childId, String token, ChildSpec spec, Listener listener) {
     this.socket = socket;
@@ -96,8 +97,14 @@ final class Handshake {
     JsonObject welcome = Frame.header(FrameKind.WELCOME).put(Protocol.VERSION_FIELD, Protocol.VERSION)
         .put(Protocol.CHILD, childId).put(Protocol.ENTRY, spec.entry().copy())
         .put(Protocol.CALLBACKS, new JsonArray(new ArrayList<>(spec.callbacks())))
-        .put(Protocol.MAX_FRAME, spec.maxFrameSize());
+        .put(Protocol.MAX_FRAME, spec.maxFrameSize()).put(Protocol.LOG_LEVEL, spec.logLevel().wireName());
     socket.write(FrameCodec.encode(Frame.of(welcome)));
+    welcomed = true;
+  }
+
+  /** Whether the child presented its token and was welcomed: from then on it may send {@code log} frames. */
+  boolean welcomed() {
+    return welcomed;
   }
 
   private void ready(Frame frame) {

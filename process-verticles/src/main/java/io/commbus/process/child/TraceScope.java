@@ -42,6 +42,17 @@ public final class TraceScope {
     return context.makeCurrent();
   }
 
+  /** The trace id {@code traceparent} names (32 hex digits); null for null or garbage. */
+  public static String traceId(String traceparent) {
+    if (traceparent == null) {
+      return null;
+    }
+    Context context = W3CTraceContextPropagator.getInstance()
+        .extract(Context.root(), Map.of(TRACEPARENT, traceparent), GETTER);
+    var span = Span.fromContext(context).getSpanContext();
+    return span.isValid() ? span.getTraceId() : null;
+  }
+
   /** The traceparent to send: the current span's when one is recording, else the message's own. */
   public static String outgoing(String messageTraceparent) {
     Span span = Span.current();

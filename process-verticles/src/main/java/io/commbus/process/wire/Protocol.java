@@ -115,6 +115,16 @@ public final class Protocol {
   public static final String CONCURRENCY = "concurrency";
   /** {@code bye}: milliseconds the child has to finish. */
   public static final String GRACE = "grace";
+  /** {@code welcome} to a child: the least {@link LogLevel} its logging sends in {@code log} frames. */
+  public static final String LOG_LEVEL = "log";
+  /** {@code log}: the record's {@link LogLevel}. */
+  public static final String LEVEL = "level";
+  /** {@code log}: the name of the logger that made the record ({@code root} for the root logger). */
+  public static final String LOGGER = "logger";
+  /** {@code log}: how many records the child dropped before this one, its socket being full. */
+  public static final String DROPPED = "dropped";
+  /** The most characters of a {@code log} frame's message, and again of its traceback, a child sends. */
+  public static final int MAX_LOG_TEXT = 64 * 1024;
 
   // ---- body fields
 
@@ -144,11 +154,13 @@ public final class Protocol {
 
   /** What a frame is, from its {@link #KIND}. */
   public enum FrameKind {
-    HELLO, WELCOME, READY, FAIL, REQ, CALL, RES, ITEM, ITEMS, END, ERR, CREDIT, CANCEL, PING, PONG, BYE;
+    HELLO, WELCOME, READY, FAIL, REQ, CALL, RES, ITEM, ITEMS, END, ERR, CREDIT, CANCEL, PING, PONG, BYE,
+    /** A record of the child's logging, for the node's log; a child sends it any time after {@code hello}. */
+    LOG;
 
     /** Every kind a child may send; the parent's parser refuses the others. */
     public static final Set<FrameKind> FROM_CHILD = EnumSet.of(
-        HELLO, READY, FAIL, RES, ITEM, ITEMS, END, ERR, CALL, CREDIT, CANCEL, PONG);
+        HELLO, READY, FAIL, RES, ITEM, ITEMS, END, ERR, CALL, CREDIT, CANCEL, PONG, LOG);
     /**
      * Every kind a client may send: a child's, but for the two a client has no use for (it runs
      * no entry function), and {@code bye}: the client is leaving.
@@ -234,6 +246,41 @@ public final class Protocol {
     public static FailReason fromWireName(String name) {
       FailReason reason = NAMES.parse(name);
       return reason == null ? PROTOCOL : reason;
+    }
+  }
+
+  /**
+   * The level of a {@code log} frame, as Python's {@code logging} names them, and the level of
+   * the node's log record it becomes.
+   */
+  public enum LogLevel {
+    DEBUG(System.Logger.Level.DEBUG),
+    INFO(System.Logger.Level.INFO),
+    WARNING(System.Logger.Level.WARNING),
+    ERROR(System.Logger.Level.ERROR),
+    /** Python's highest; the node's log has no level above ERROR. */
+    CRITICAL(System.Logger.Level.ERROR);
+
+    private static final WireNames<LogLevel> NAMES = new WireNames<>(LogLevel.class);
+
+    private final System.Logger.Level nodeLevel;
+
+    LogLevel(System.Logger.Level nodeLevel) {
+      this.nodeLevel = nodeLevel;
+    }
+
+    public String wireName() {
+      return NAMES.of(this);
+    }
+
+    /** The level the node logs a record of this level at. */
+    public System.Logger.Level nodeLevel() {
+      return nodeLevel;
+    }
+
+    /** The level spelled {@code name}; null when there is none. */
+    public static LogLevel fromWireName(String name) {
+      return NAMES.parse(name);
     }
   }
 
