@@ -4,6 +4,7 @@ import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.journal.file.FsyncPolicy;
 import io.commbus.cluster.ClusterSettings;
 import io.commbus.process.PythonProcessConfig;
+import io.commbus.process.wire.Protocol.LogLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +53,7 @@ class ConfigReaderTest {
            "version": "2.1.0", "heartbeatInterval": "1s", "maxInFlight": 8, "maxQueued": 16,
            "requestTimeout": "1500ms", "handshakeTimeout": "20s", "shutdownGrace": "3s", "maxRestarts": 4,
            "initialRestartDelay": "200ms", "maxRestartDelay": "30s", "stableAfter": "1m",
-           "givenUpRetryInterval": "5m", "lifecycleEvents": false}
+           "givenUpRetryInterval": "5m", "lifecycleEvents": false, "logLevel": "debug"}
         ]
       }
       """;
@@ -119,6 +120,7 @@ class ConfigReaderTest {
           stableAfter: 1m
           givenUpRetryInterval: 5m
           lifecycleEvents: false
+          logLevel: debug
       """;
 
   @Test
@@ -166,6 +168,7 @@ class ConfigReaderTest {
     assertNull(pool.getWorker().getProcess().getRuntimeDirectory());
     assertEquals(10, pool.getWorker().getProcess().getMaxRestarts());
     assertEquals(Duration.ofMinutes(1), pool.getWorker().getProcess().getGivenUpRetryInterval());
+    assertEquals(LogLevel.INFO, pool.getWorker().getProcess().getLogLevel());
   }
 
   @Test
@@ -227,6 +230,7 @@ class ConfigReaderTest {
     assertEquals(Duration.ofSeconds(30), worker.getProcess().getMaxRestartDelay());
     assertEquals(Duration.ofMinutes(1), worker.getProcess().getStableAfter());
     assertEquals(Duration.ofMinutes(5), worker.getProcess().getGivenUpRetryInterval());
+    assertEquals(LogLevel.DEBUG, worker.getProcess().getLogLevel());
     assertEquals(dir.resolve("run"), worker.getProcess().getRuntimeDirectory());
     assertTrue(pool.isServeAsService());
     assertEquals(List.of("quote", "python"), pool.getCapabilities());
@@ -341,6 +345,7 @@ class ConfigReaderTest {
       "{'pools': [{'name': 'p', 'module': 'm', 'requestTimeout': 'soon'}]}       | pools[0].requestTimeout: must be a duration like 500ms",
       "{'pools': [{'name': 'p', 'module': 'm', 'requestTimeout': '0s'}]}         | pools[0].requestTimeout: must be longer than zero",
       "{'pools': [{'name': 'p', 'module': 'm', 'maxInFlight': 0}]}               | pools[0].maxInFlight: must be at least 1",
+      "{'pools': [{'name': 'p', 'module': 'm', 'logLevel': 'verbose'}]}          | pools[0].logLevel: must be one of debug, info, warning, error, critical, was \"verbose\"",
       "{'pools': [{'name': 'p', 'module': 'm', 'maxRestarts': -1}]}              | pools[0].maxRestarts: must be at least 0, was -1",
       "{'pools': [{'name': 'p', 'module': 'm', 'initialRestartDelay': '0s'}]}    | pools[0].initialRestartDelay: must be longer than zero",
       "{'pools': [{'name': 'p', 'module': 'm', 'stableAfter': 'later'}]}         | pools[0].stableAfter: must be a duration like 500ms",
