@@ -31,7 +31,8 @@ VALID: list[tuple[str, str, bytes, bytes | None]] = [
     ("ready.frame", "child", b'{"t":"ready","kind":"async"}', None),
     ("fail.frame", "either",
      b'{"t":"fail","reason":"import","message":"cannot import entry module \'workers.pricing\': '
-     b'ModuleNotFoundError: No module named \'workers\'","traceback":"Traceback (most recent call last):\\n'
+     b'ModuleNotFoundError: No module named \'workers\'","etype":"ModuleNotFoundError",'
+     b'"traceback":"Traceback (most recent call last):\\n'
      b'  File \\"<frozen importlib._bootstrap>\\", line 1140, in _find_and_load_unlocked\\n'
      b'ModuleNotFoundError: No module named \'workers\'\\n"}', None),
     ("req_json.frame", "parent",

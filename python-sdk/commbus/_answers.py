@@ -11,7 +11,7 @@ import asyncio
 from typing import Any, Final
 
 from ._connection import Connection
-from ._handlers import format_traceback
+from ._handlers import format_traceback, type_name
 from ._protocol import (
     ITEM_JSON_HEAD,
     ITEMS_HEAD,
@@ -53,11 +53,11 @@ def send_error(conn: Connection, request_id: int, exc: BaseException) -> None:
     if isinstance(exc, CommBusError):
         code = exc.code
         message = exc.message
-        etype = exc.remote_type or type(exc).__name__
+        etype = exc.remote_type or type_name(exc)
     else:
         code = HandlerFailedError.CODE
-        message = str(exc) or type(exc).__name__
-        etype = type(exc).__name__
+        etype = type_name(exc)
+        message = str(exc) or etype
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + "...(shortened)"
     try:

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from ._protocol import HandlerKind
 
-__all__ = ["detect_kind", "format_traceback", "log_failure"]
+__all__ = ["detect_kind", "format_traceback", "log_failure", "type_name"]
 
 # Tracebacks travel in a header; keep them well inside any sensible frame limit.
 _MAX_TRACEBACK: Final = 64 * 1024
@@ -50,6 +50,14 @@ _PLUMBING: Final = (
     _package_dir(asyncio.__file__),
     _package_dir(concurrent.futures.__file__),
 )
+
+
+def type_name(exc: BaseException) -> str:
+    """The exception's qualified name as callers see it (``remoteType``): ``package.module.Class``,
+    or the bare name of a builtin (``ValueError``), as a traceback's last line writes it."""
+    cls = type(exc)
+    module = cls.__module__
+    return cls.__qualname__ if module in ("builtins", "__main__") else f"{module}.{cls.__qualname__}"
 
 
 def format_traceback(exc: BaseException) -> str:

@@ -254,8 +254,10 @@ def ready_header(kind: HandlerKind) -> dict[str, Any]:
     return {Key.KIND: FrameKind.READY, Key.HANDLER_KIND: kind.value}
 
 
-def fail_header(reason: str, message: str, traceback: str | None = None) -> dict[str, Any]:
+def fail_header(reason: str, message: str, traceback: str | None = None, etype: str | None = None) -> dict[str, Any]:
     header: dict[str, Any] = {Key.KIND: FrameKind.FAIL, Key.REASON: reason, Key.MESSAGE: message}
+    if etype:
+        header[Key.ETYPE] = etype
     if traceback:
         header[Key.TRACEBACK] = traceback
     return header

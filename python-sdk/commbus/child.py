@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from . import _runtime
 from ._connection import Connection
-from ._handlers import detect_kind, format_traceback
+from ._handlers import detect_kind, format_traceback, type_name
 from ._logbridge import LogBridge
 from ._protocol import VERSION, ExitStatus, FailReason, Key, fail_header, hello_header, ready_header
 from ._session import ConnectionClosed, HandshakeRefused, Session
@@ -57,7 +57,9 @@ def load_entry(module_name: str, function_name: str) -> Callable[..., Any]:
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
-        raise EntryError(f"cannot import entry module {module_name!r}: {type(exc).__name__}: {exc}") from exc
+        raise EntryError(
+            f"cannot import entry module {module_name!r}: {type_name(exc)}: {exc}{_missing_path_entries(exc)}"
+        ) from exc
     for part in function_name.split("."):
         try:
             target = getattr(target, part)
@@ -67,6 +69,18 @@ def load_entry(module_name: str, function_name: str) -> Callable[..., Any]:
         raise EntryError(f"entry {module_name}.{function_name} is a {type(target).__name__}, not a function")
     function: Callable[..., Any] = target
     return function
+
+
+def _missing_path_entries(exc: BaseException) -> str:
+    """For a module not found: the configured path entries (``PYTHONPATH``, which the node builds
+    from ``pythonPath``) that do not exist, the usual cause; empty otherwise."""
+    if not isinstance(exc, ModuleNotFoundError):
+        return ""
+    entries = [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+    missing = [entry for entry in entries if not os.path.exists(entry)]
+    if not missing:
+        return ""
+    return f" (these pythonPath entries do not exist: {', '.join(missing)})"
 
 
 def _log(child_id: str, message: str) -> None:
@@ -126,7 +140,7 @@ async def _start(session: Session, conn: Connection, entry: dict[str, str]) -> i
         cause = exc.__cause__ or exc
         trace = format_traceback(cause) if exc.__cause__ is not None else ""
         session.log(f"{exc}\n{trace}".rstrip())
-        conn.send_now(fail_header(FailReason.IMPORT, str(exc), trace))
+        conn.send_now(fail_header(FailReason.IMPORT, str(exc), trace, type_name(cause)))
         session.close()
         await conn.closed
         return EXIT_IMPORT

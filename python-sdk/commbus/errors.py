@@ -25,6 +25,7 @@ __all__ = [
     "HandlerFailedError",
     "RejectedError",
     "ForbiddenError",
+    "StartFailedError",
     "OverloadedError",
     "CodecError",
     "ProtocolError",
@@ -200,6 +201,14 @@ class ForbiddenError(CommBusError, builtins.PermissionError):
     CODE = "FORBIDDEN"
 
 
+class StartFailedError(CommBusError):
+    """A child process could not be started: its entry module did not import, its function is
+    missing, or it exited before it was ready. ``remote_type`` and ``remote_traceback`` are the
+    import's, when that failed."""
+
+    CODE = "START_FAILED"
+
+
 class InternalError(CommBusError):
     """An error without a more precise code, including codes this SDK does not know."""
 
@@ -237,6 +246,7 @@ _BY_CODE: dict[str, type[CommBusError]] = {
         StorageError,
         NodeLeftError,
         ForbiddenError,
+        StartFailedError,
         InternalError,
     )
 }

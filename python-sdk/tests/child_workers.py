@@ -24,6 +24,10 @@ def sync_handler(payload: Any) -> Any:
     return {"echo": payload, "type": request.type if request else None, "thread": threading.current_thread().name}
 
 
+class QuoteError(Exception):
+    """An exception of the program's own: callers see it by its qualified name."""
+
+
 async def async_handler(payload: Any) -> Any:
     action = payload.get("do") if isinstance(payload, dict) else None
     if action is None:
@@ -36,6 +40,8 @@ async def async_handler(payload: Any) -> Any:
         raise ValueError("bad input")
     if action == "reject":
         raise errors.Rejected("not today")
+    if action == "fail_own":
+        raise QuoteError("no quote for ACME")
     if action == "context":
         request = commbus.current_request()
         assert request is not None

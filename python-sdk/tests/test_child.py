@@ -180,7 +180,20 @@ def test_commbus_error_from_a_handler_keeps_its_code():
     async def scenario(parent: FakeParent):
         await parent.handshake()
         err = await parent.answer(parent.request({"do": "reject"}))
-        assert (err.header["code"], err.header["message"], err.header["etype"]) == ("REJECTED", "not today", "RejectedError")
+        assert (err.header["code"], err.header["message"], err.header["etype"]) == (
+            "REJECTED",
+            "not today",
+            "commbus.errors.RejectedError",
+        )
+
+    run_with_parent(scenario)
+
+
+def test_an_exception_of_the_programs_own_travels_by_its_qualified_name():
+    async def scenario(parent: FakeParent):
+        await parent.handshake()
+        err = await parent.answer(parent.request({"do": "fail_own"}))
+        assert (err.header["code"], err.header["etype"]) == ("HANDLER_FAILED", "child_workers.QuoteError")
 
     run_with_parent(scenario)
 

@@ -23,6 +23,7 @@ CODES = {
     "STORAGE": errors.Storage,
     "NODE_LEFT": errors.NodeLeft,
     "FORBIDDEN": errors.ForbiddenError,
+    "START_FAILED": errors.StartFailedError,
     "INTERNAL": errors.Internal,
 }
 

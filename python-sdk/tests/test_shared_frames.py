@@ -148,7 +148,7 @@ def test_the_sdks_header_builders_write_the_samples_of_what_a_child_sends() -> N
         assert data == sample_by_file(name)[1], name
     entry, data = sample_by_file("fail.frame")
     header = entry["header"]
-    assert written(protocol.fail_header(header["reason"], header["message"], header["traceback"])) == data
+    assert written(protocol.fail_header(header["reason"], header["message"], header["traceback"], header["etype"])) == data
     entry, data = sample_by_file("err.frame")
     header = entry["header"]
     assert written(protocol.err_header(7, header["code"], header["message"], header["etype"], header["traceback"])) == data

@@ -1,2 +1,8 @@
 """A worker module that cannot be imported: the handshake must report it with the traceback."""
-raise RuntimeError("configuration file trading.toml is missing")
+
+
+class ConfigMissing(RuntimeError):
+    """An exception of the module's own: the failure names it by its qualified name."""
+
+
+raise ConfigMissing("configuration file trading.toml is missing")

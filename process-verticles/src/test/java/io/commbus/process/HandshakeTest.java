@@ -55,8 +55,26 @@ class HandshakeTest extends ProcessFixture {
     HandshakeException error = deployFails(ProcessVerticle.python(bus, new PoolOptions("broken"), broken));
 
     assertEquals(Reason.IMPORT, error.reason());
+    assertEquals(ErrorCode.START_FAILED, error.code());
+    assertEquals("broken_module.ConfigMissing", error.remoteType());
     assertTrue(error.remoteTrace().contains("trading.toml is missing"), error.remoteTrace());
     assertTrue(error.remoteTrace().contains("broken_module.py"), error.remoteTrace());
+  }
+
+  @Test
+  void aModuleNotFoundNamesThePythonPathEntriesThatDoNotExist() {
+    Path nowhere = runtime.resolve("no-such-dir");
+    PythonProcessConfig lost = new PythonProcessConfig("pricing_engine", "handle").addPythonPath(PYTHON)
+        .addPythonPath(nowhere).setProcess(fastOptions());
+
+    HandshakeException error = deployFails(ProcessVerticle.python(bus, new PoolOptions("lost"), lost));
+
+    assertEquals(ErrorCode.START_FAILED, error.code());
+    assertEquals("ModuleNotFoundError", error.remoteType());
+    assertTrue(error.getMessage().contains("No module named 'pricing_engine'"), error.getMessage());
+    assertTrue(error.getMessage().contains("these pythonPath entries do not exist: " + nowhere), error.getMessage());
+    assertFalse(error.getMessage().contains(PYTHON.toString()), "an entry that exists is not blamed: "
+        + error.getMessage());
   }
 
   @Test
@@ -64,6 +82,7 @@ class HandshakeTest extends ProcessFixture {
     HandshakeException error = deployFails(ProcessVerticle.python(bus, new PoolOptions("nofn"), worker("no_such_fn")));
 
     assertEquals(Reason.IMPORT, error.reason());
+    assertEquals(ErrorCode.START_FAILED, error.code());
     assertTrue(error.getMessage().contains("no_such_fn"), error.getMessage());
   }
 

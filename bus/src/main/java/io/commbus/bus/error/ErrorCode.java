@@ -41,6 +41,12 @@ public enum ErrorCode {
    * permission for the verb, or for the type it names. The caller's other calls go on.
    */
   FORBIDDEN,
+  /**
+   * A child process could not be started: its entry module did not import, its function is
+   * missing, or it exited before it was ready. The message names the child and the cause;
+   * the remote type and traceback are Python's when the import failed.
+   */
+  START_FAILED,
   /** An error without a more precise code, including codes this node does not know. */
   INTERNAL;
 

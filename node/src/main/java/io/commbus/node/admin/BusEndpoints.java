@@ -163,6 +163,7 @@ final class BusEndpoints {
       case HANDLER_FAILED:
       case CHILD_EXITED:
       case PROTOCOL:
+      case START_FAILED:
         return 502;
       default:
         return 500;

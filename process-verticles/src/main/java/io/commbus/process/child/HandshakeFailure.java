@@ -30,8 +30,9 @@ public final class HandshakeFailure extends CommBusException {
     switch (reason) {
       case TIMEOUT:
         return ErrorCode.TIMEOUT;
+      case IMPORT:
       case CHILD_EXITED:
-        return ErrorCode.CHILD_EXITED;
+        return ErrorCode.START_FAILED;
       default:
         return ErrorCode.PROTOCOL;
     }
