@@ -1,11 +1,13 @@
 """``commbus.market.MarketData(payload)``: callback paths as attributes.
 
-The parent lists the callback paths this child may use in ``welcome`` (``callbacks``). Each
-path becomes a chain of attributes below the ``commbus`` module: ``"market.MarketData"``
-makes the namespace ``commbus.market`` with the callable ``MarketData``. Calling it starts
-a ``callback`` call and returns the stream of its answer. A name that is not listed raises
-``AttributeError`` naming what is, which turns a typo into a readable error instead of a
-``NO_HANDLER`` from the far side.
+Any path ``module.Type`` is an attribute chain below the ``commbus`` module:
+``commbus.market.MarketData`` is the callable for ``"market.MarketData"``. Calling it starts a
+``callback`` call and returns the stream of its answer. A callback needs no declaration on
+this side: its handler may be registered on any node of the bus, before or after this child
+started, and the call finds it (or fails with ``NoHandlerError`` naming the path).
+
+The paths the parent lists in ``welcome`` (``callbacks``: the node's own callback handlers and
+those a pool names) are what ``dir()`` shows and what an error names as known.
 """
 
 from __future__ import annotations
@@ -49,16 +51,22 @@ class CallbackNamespace:
         self._tree = tree
 
     def __getattr__(self, name: str) -> CallbackNamespace | CallbackHandle:
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise AttributeError(name)
         child = self._children.get(name)
         if child is None:
-            raise AttributeError(
-                f"commbus has no callback {self._prefix}.{name}; {self._tree.known()}"
-            )
+            # Not listed, and still a path: its handler may live on another node, or have been
+            # registered after this child started. The call finds out.
+            return CallbackHandle(f"{self._prefix}.{name}", self._tree.opener)
         if isinstance(child, str):
             return CallbackHandle(child, self._tree.opener)
         return child
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            f"commbus.{self._prefix} is not a function of commbus but a namespace of callbacks: a callback "
+            f"path is module.Type, called as commbus.{self._prefix}.Type(payload); {self._tree.known()}"
+        )
 
     def __dir__(self) -> list[str]:
         return sorted(self._children)
@@ -93,10 +101,14 @@ class CallbackTree:
         level._children.setdefault(parts[-1], path)
 
     def lookup(self, name: str) -> CallbackNamespace | CallbackHandle:
-        """The top-level attribute ``commbus.<name>``; ``AttributeError`` if no path starts so."""
+        """The top-level attribute ``commbus.<name>``: a listed path's namespace, or the namespace
+        of paths under ``name`` the parent did not list; ``AttributeError`` for a name no path
+        can start with."""
         child = self._root._children.get(name)
         if child is None:
-            raise AttributeError(f"module 'commbus' has no attribute {name!r}; {self.known()}")
+            if not name.isidentifier() or name.startswith("_"):
+                raise AttributeError(f"module 'commbus' has no attribute {name!r}; {self.known()}")
+            return CallbackNamespace(name, self)
         if isinstance(child, str):
             return CallbackHandle(child, self.opener)
         return child
@@ -107,5 +119,5 @@ class CallbackTree:
 
     def known(self) -> str:
         if not self.paths:
-            return "this child has no callbacks (the parent listed none in 'welcome')"
+            return "the parent listed no callbacks"
         return "known callbacks: " + ", ".join(sorted(self.paths))

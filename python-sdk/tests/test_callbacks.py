@@ -31,25 +31,32 @@ def test_paths_become_namespaces_and_callables():
     assert tree.names() == ["a", "market", "trading"]
 
 
-def test_unknown_namespace_names_the_known_paths():
-    tree = CallbackTree(["market.MarketData", "trading.DataFetch"], opened()[1])
-    with pytest.raises(AttributeError) as caught:
-        tree.lookup("martket")
-    assert "'martket'" in str(caught.value)
-    assert "known callbacks: market.MarketData, trading.DataFetch" in str(caught.value)
+def test_a_path_the_parent_did_not_list_is_still_callable():
+    calls, opener = opened()
+    tree = CallbackTree(["market.MarketData"], opener)
+    # Its handler may be on another node, or registered after the child started.
+    later = tree.lookup("trading").DataFetch
+    assert isinstance(later, CallbackHandle) and later.path == "trading.DataFetch"
+    assert later({"symbol": "ACME"}) == "stream of trading.DataFetch"
+    assert tree.lookup("market").Depth.path == "market.Depth"
+    assert calls[0][0] == "trading.DataFetch"
+    assert tree.names() == ["market"]  # dir() shows what was listed
 
 
-def test_unknown_type_names_the_known_paths():
+def test_calling_a_namespace_says_what_a_callback_path_is():
     tree = CallbackTree(["market.MarketData"], opened()[1])
-    with pytest.raises(AttributeError) as caught:
-        tree.lookup("market").MarketDta
-    assert "no callback market.MarketDta" in str(caught.value)
+    with pytest.raises(TypeError) as caught:
+        tree.lookup("qeury")("a.B", {})
+    assert "commbus.qeury is not a function of commbus but a namespace of callbacks" in str(caught.value)
     assert "known callbacks: market.MarketData" in str(caught.value)
 
 
-def test_no_callbacks_at_all_says_so():
-    with pytest.raises(AttributeError, match="has no callbacks"):
-        CallbackTree([], opened()[1]).lookup("market")
+def test_a_name_no_path_can_start_with_is_an_attribute_error():
+    tree = CallbackTree([], opened()[1])
+    with pytest.raises(AttributeError, match="the parent listed no callbacks"):
+        tree.lookup("_private")
+    with pytest.raises(AttributeError):
+        tree.lookup("market")._hidden
 
 
 def test_dunder_probes_fail_plainly():

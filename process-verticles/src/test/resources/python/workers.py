@@ -88,6 +88,11 @@ async def callback_slow_consumer(payload):
     return {"seen": seen}
 
 
+async def callback_later(payload):
+    """Calls a callback the pool never declared, whose handler the test registers only later."""
+    return {"items": [item async for item in commbus.test.Later({"n": payload["n"]})]}
+
+
 async def callback_remote(payload):
     return {"items": [item async for item in commbus.test.Remote({"n": payload["n"]})]}
 

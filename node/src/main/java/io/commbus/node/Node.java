@@ -227,6 +227,8 @@ public final class Node {
     List<Future<String>> starts = new ArrayList<>();
     PoolServices services = coordinator == null ? null : new PoolServices(vertx, coordinator);
     for (PoolConfig pool : config.getPools()) {
+      // Each child is told of this node's callbacks (for dir() and its errors); it may call others too.
+      callbackHandlers.forEach(handler -> pool.getWorker().getProcess().addCallback(handler.path()));
       ProcessVerticle verticle = ProcessVerticle.python(bus, pool.getPool(), pool.getWorker());
       verticles.add(verticle);
       boolean served = pool.isServeAsService() && services != null;

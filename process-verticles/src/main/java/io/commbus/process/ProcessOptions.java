@@ -141,7 +141,12 @@ public class ProcessOptions {
     return this;
   }
 
-  /** Callback paths ({@code "market.MarketData"}) the child is told about in the handshake. */
+  /**
+   * Callback paths ({@code "market.MarketData"}) the child is told about in the handshake: what
+   * {@code dir(commbus)} shows and errors name as known. Optional: a child calls any path, and
+   * the bus finds its handler wherever and whenever it was registered. A node lists its own
+   * callback handlers here for every pool.
+   */
   public List<String> getCallbacks() {
     return callbacks;
   }
@@ -155,8 +160,12 @@ public class ProcessOptions {
     return this;
   }
 
+  /** Adds {@code path} to {@link #getCallbacks()} unless it is there already. */
   public ProcessOptions addCallback(String path) {
-    callbacks.add(CallbackPaths.check("callbacks[" + callbacks.size() + "]", path));
+    CallbackPaths.check("callbacks[" + callbacks.size() + "]", path);
+    if (!callbacks.contains(path)) {
+      callbacks.add(path);
+    }
     return this;
   }
 

@@ -128,13 +128,23 @@ class CallbackTest extends ProcessFixture {
   }
 
   @Test
-  void anUnknownCallbackNamespaceNamesTheKnownPaths() {
-    PythonProcessConfig worker = worker("callback_collect");
-    deploy("py.nocallbacks", worker);
+  void aCallbackNeedsNoDeclarationAndItsHandlerMayComeAfterTheChildStarted() {
+    deploy("py.later", worker("callback_later"));  // no addCallback("test.Later")
 
-    CommBusException error = failure(bus.query(Message.query("py.nocallbacks", new JsonObject().put("n", 1))));
+    CommBusException missing = failure(bus.query(Message.query("py.later", new JsonObject().put("n", 2))));
+    assertEquals(ErrorCode.NO_HANDLER, missing.code());
+    assertTrue(missing.getMessage().contains("no node of the bus has a handler for callback test.Later"),
+        missing.getMessage());
 
-    assertEquals(ErrorCode.HANDLER_FAILED, error.code());
-    assertEquals("AttributeError", error.remoteType());
+    await(CallbackRegistry.register(bus, CallbackHandler.<JsonObject, JsonObject>of("test.Later", JsonObject.class,
+        (request, sink) -> {
+          for (int i = 0; i < request.getInteger("n"); i++) {
+            sink.write(new JsonObject().put("later", i));
+          }
+          sink.end();
+        })));
+    JsonObject reply = await(bus.query(Message.query("py.later", new JsonObject().put("n", 2)))).json();
+    assertEquals(new JsonArray().add(new JsonObject().put("later", 0)).add(new JsonObject().put("later", 1)),
+        reply.getJsonArray("items"));
   }
 }

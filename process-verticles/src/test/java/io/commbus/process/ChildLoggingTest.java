@@ -74,8 +74,10 @@ class ChildLoggingTest extends ProcessFixture {
         .setProcess(fastOptions()));
     JsonObject reply = await(bus.query(Message.query("py.logs", new JsonObject()))).json();
     String traceId = reply.getString("traceparent").split("-")[1];
-    awaitRecord("stray stderr sync");
+    // Three sources, each in order but not with each other: the socket, stdout's pipe, stderr's.
     awaitRecord("failed sync");
+    awaitRecord("printed sync");
+    awaitRecord("stray stderr sync");
 
     List<LogRecord> mine = under("python.logging_workers.orders");
     assertEquals(List.of(Level.INFO, Level.WARNING, Level.SEVERE, Level.SEVERE, Level.SEVERE),

@@ -114,8 +114,7 @@ public final class TradingDemo {
     await(CallbackRegistry.register(bus, new PositionCheckHandler()));
     PythonProcessConfig strategy = new PythonProcessConfig("strategy", "execute_trade")
         .addPythonPath(unpackStrategy(work));
-    strategy.getProcess().addCallback("market.MarketData").addCallback("risk.PositionCheck")
-        .setRuntimeDirectory(work);
+    strategy.getProcess().setRuntimeDirectory(work);  // the callbacks need no listing: registered is enough
     ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions("trading").setType("trading.ExecuteTrade")
         .setSize(2), strategy);
     long poolStart = System.nanoTime();

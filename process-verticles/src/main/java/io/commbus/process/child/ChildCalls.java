@@ -102,10 +102,11 @@ final class ChildCalls {
           unary(id, bus.query(Message.of(Category.QUERY, type, body(type, payload)), timeout).map(Message::body));
           break;
         case STREAM:
-          stream(id, credit, Message.of(Category.QUERY, type, body(type, payload)), timeout);
+          stream(id, credit, Message.of(Category.QUERY, type, body(type, payload)), timeout, null);
           break;
         case CALLBACK:
-          stream(id, credit, Message.of(Category.QUERY, callbackType.apply(type), body(type, payload)), timeout);
+          stream(id, credit, Message.of(Category.QUERY, callbackType.apply(type), body(type, payload)), timeout,
+              type);
           break;
         case SUBSCRIBE:
           subscribe(id, credit, type);
@@ -223,7 +224,8 @@ final class ChildCalls {
     });
   }
 
-  private void stream(long id, int credit, Message query, Duration timeout) {
+  /** {@code callbackPath}: the path of a callback call, for its error when nobody handles it; null for a stream. */
+  private void stream(long id, int credit, Message query, Duration timeout, String callbackPath) {
     ForwardedStream call = new ForwardedStream(id, this, writer);
     open.put(id, call);
     bus.queryStream(query, timeout).onComplete(ar -> {
@@ -234,7 +236,13 @@ final class ChildCalls {
         return;
       }
       if (ar.failed()) {
-        fail(id, call, CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL));
+        CommBusException error = CommBusException.wrap(ar.cause(), ErrorCode.INTERNAL);
+        if (callbackPath != null && error.code() == ErrorCode.NO_HANDLER) {
+          error = CommBusException.of(ErrorCode.NO_HANDLER, "no node of the bus has a handler for callback "
+              + callbackPath + " (register a CallbackHandler for it: CallbackRegistry.register, or the node's "
+              + "callbackHandlers)");
+        }
+        fail(id, call, error);
         return;
       }
       call.open(ar.result(), credit);

@@ -19,12 +19,16 @@ class ProtocolTest {
   @Test
   void wireNamesAreTheSpecsSpelling() {
     assertEquals(List.of("hello", "welcome", "ready", "fail", "req", "call", "res", "item", "items", "end", "err",
-        "credit", "cancel", "ping", "pong", "bye"), EnumSet.allOf(FrameKind.class).stream().map(FrameKind::wireName)
+        "credit", "cancel", "ping", "pong", "bye", "log"), EnumSet.allOf(FrameKind.class).stream().map(FrameKind::wireName)
         .toList());
     assertEquals("subscribe", CallOp.SUBSCRIBE.wireName());
     assertEquals("stream", HandlerKind.STREAM.wireName());
     assertEquals("bad-token", FailReason.BAD_TOKEN.wireName());
     assertEquals("version-mismatch", FailReason.VERSION_MISMATCH.wireName());
+    // Python's logging level names, in lower case; the node's log has nothing above ERROR.
+    assertEquals(List.of("debug", "info", "warning", "error", "critical"), EnumSet.allOf(Protocol.LogLevel.class)
+        .stream().map(Protocol.LogLevel::wireName).toList());
+    assertEquals(System.Logger.Level.ERROR, Protocol.LogLevel.CRITICAL.nodeLevel());
   }
 
   @Test
