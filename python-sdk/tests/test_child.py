@@ -444,12 +444,17 @@ def test_items_on_a_subscription_are_a_protocol_error():
     run_with_parent(scenario)
 
 
-def test_unknown_callback_attribute_names_the_known_paths():
+def test_a_callback_the_parent_did_not_list_is_still_called():
     async def scenario(parent: FakeParent):
         await parent.handshake()
-        res = await parent.answer(parent.request({"do": "callback_unknown"}))
-        assert "market.MarketDta" in res.body
-        assert "known callbacks: market.MarketData, trading.DataFetch" in res.body
+        request_id = parent.request({"do": "callback_unknown"})
+        call = await parent.expect("call")
+        assert (call.header["op"], call.header["type"]) == ("callback", "market.MarketDta")
+        parent.send({"t": "err", "id": call.header["id"], "code": "NO_HANDLER",
+                     "message": "no node of the bus has a handler for callback market.MarketDta"})
+        res = await parent.answer(request_id)
+        assert res.body == {"error": "NO_HANDLER: no node of the bus has a handler for callback market.MarketDta",
+                            "listed": ["MarketData"]}
 
     run_with_parent(scenario)
 

@@ -61,8 +61,9 @@ async def callback_partial(payload):
 
 async def unknown_namespace(payload):
     try:
-        commbus.nowhere.Thing({})
-    except AttributeError as e:
+        async for _ in commbus.nowhere.Thing({}):
+            pass
+    except commbus.errors.NoHandlerError as e:
         return {"error": str(e)}
     return {"error": None}
 

@@ -41,7 +41,11 @@ public class ProcessOptions {
   private Duration handshakeTimeout = Duration.ofSeconds(10);
   private int maxFrameSize = Protocol.DEFAULT_MAX_FRAME_SIZE;
   private int maxInFlight = 256;
-  private int maxQueued = 1024;
+  /**
+   * Sized for a burst: 2,000 requests fired at once at a pool of one child (256 in flight) wait
+   * here rather than fail, with room to spare; a queued request costs its message and little else.
+   */
+  private int maxQueued = 4096;
   private int streamWindow = Protocol.DEFAULT_CREDIT;
   private Duration requestTimeout = Duration.ofSeconds(30);
   private Duration hangGrace = Duration.ofSeconds(2);
@@ -199,7 +203,10 @@ public class ProcessOptions {
     return this;
   }
 
-  /** Requests a pool holds while every child is at its limit; beyond: OVERLOADED. Default 1024. */
+  /**
+   * Requests a pool holds while every child is at its limit; beyond: OVERLOADED. Default 4096.
+   * A pool takes a burst of {@code size × maxInFlight + maxQueued} requests at once.
+   */
   public int getMaxQueued() {
     return maxQueued;
   }

@@ -286,7 +286,29 @@ class SupervisionTest extends ProcessFixture {
     CommBusException rejected = failure(bus.query(Message.query("py.slow", new JsonObject().put("seconds", 0))));
 
     assertEquals(ErrorCode.OVERLOADED, rejected.code());
+    // The message says which settings to raise, and how far they reach.
+    assertTrue(rejected.getMessage().contains("pool py.slow is full: 1 child with maxInFlight 2 each and 3 requests "
+        + "queued (maxQueued); it takes a burst of size × maxInFlight + maxQueued = 5 requests at once: raise "
+        + "maxQueued, or size, for larger bursts"), rejected.getMessage());
     await(Future.all(accepted));
+  }
+
+  @Test
+  void theDefaultLimitsAbsorbABurstOfTwoThousandRequestsOnAPoolOfTwo() {
+    PythonProcessConfig echo = worker("async_echo");  // default maxInFlight and maxQueued
+    deploy(new PoolOptions("py.burst").setSize(2), echo);
+
+    List<Future<Message>> burst = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      burst.add(bus.query(Message.query("py.burst", new JsonObject().put("i", i))));
+    }
+    await(Future.join(burst));
+
+    for (int i = 0; i < burst.size(); i++) {
+      assertTrue(burst.get(i).succeeded(), () -> "a request of the burst failed: " + burst.stream()
+          .filter(Future::failed).findFirst().map(f -> f.cause().getMessage()).orElse(""));
+      assertEquals(i, burst.get(i).result().json().getJsonObject("echo").getInteger("i"));
+    }
   }
 
   /** Waits, polling, until a child has written {@code file}. */

@@ -170,8 +170,12 @@ public final class ChildPool {
     }
     if (queue.size() >= spec.maxQueued()) {
       rejected++;
-      request.onError(CommBusException.of(ErrorCode.OVERLOADED, "pool " + spec.name() + " has "
-          + spec.maxInFlight() + " requests in flight per child and " + queue.size() + " queued"));
+      int children = supervisor.slots().size();
+      request.onError(CommBusException.of(ErrorCode.OVERLOADED, "pool " + spec.name() + " is full: " + children
+          + (children == 1 ? " child" : " children") + " with maxInFlight " + spec.maxInFlight() + " each and "
+          + queue.size() + " requests queued (maxQueued); it takes a burst of size × maxInFlight + maxQueued = "
+          + ((long) children * spec.maxInFlight() + spec.maxQueued()) + " requests at once: raise maxQueued, "
+          + "or size, for larger bursts"));
       return;
     }
     queue.add(request, request.deadlineMillis(), expired -> expired.onError(CommBusException.of(ErrorCode.TIMEOUT,
