@@ -22,7 +22,7 @@ subclasses named after the bus's error codes (``NoHandlerError``, ``Timeout``, .
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _runtime
 from ._callbacks import CallbackHandle, CallbackNamespace
@@ -33,6 +33,10 @@ from ._subscription import Subscription
 from .client import Client, Serving, connect
 from .errors import CommBusError, error_from
 from .sync import SyncClient, connect_sync
+
+if TYPE_CHECKING:
+    # The callbacks of a node, typed, where `commbus stubs` wrote them (none in the SDK itself).
+    from ._callback_types import *  # noqa: F403
 
 __version__ = "0.1.0"
 
@@ -86,7 +90,7 @@ async def query(type: str, payload: Any = None, timeout: float | None = None) ->
 
 def query_stream(
     type: str, payload: Any = None, timeout: float | None = None, *, window: int = DEFAULT_WINDOW
-) -> ItemStream:
+) -> ItemStream[Any]:
     """Asks the stream handler of ``type`` for a stream of replies.
 
     Use the result in ``async for`` (and, to be sure the exchange ends when you stop
@@ -106,7 +110,7 @@ def subscribe(type: str, handler: Callable[[Any], Any], *, window: int = DEFAULT
 
 def callback_handle(
     path: str, payload: Any = None, *, timeout: float | None = None, window: int = DEFAULT_WINDOW
-) -> ItemStream:
+) -> ItemStream[Any]:
     """Starts the callback at ``path`` (e.g. ``"trading.DataFetch"``) and returns the async
     iterator over its items. Works for any path, listed in ``welcome`` or not;
     ``commbus.trading.DataFetch(payload)`` is the same for listed paths.

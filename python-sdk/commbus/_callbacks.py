@@ -20,7 +20,7 @@ from ._streams import ItemStream
 
 __all__ = ["CallbackHandle", "CallbackNamespace", "CallbackTree"]
 
-Opener = Callable[[str, Any, "float | None", int], ItemStream]
+Opener = Callable[[str, Any, "float | None", int], ItemStream[Any]]
 
 
 class CallbackHandle:
@@ -32,7 +32,7 @@ class CallbackHandle:
         self.path = path
         self._open = opener
 
-    def __call__(self, payload: Any = None, *, timeout: float | None = None, window: int = DEFAULT_WINDOW) -> ItemStream:
+    def __call__(self, payload: Any = None, *, timeout: float | None = None, window: int = DEFAULT_WINDOW) -> ItemStream[Any]:
         """Starts the callback and returns the async iterator over its items."""
         return self._open(self.path, payload, timeout, window)
 

@@ -115,7 +115,7 @@ class Caller:
         window: int = DEFAULT_WINDOW,
         events: bool = False,
         extra: dict[str, Any] | None = None,
-    ) -> ItemStream:
+    ) -> ItemStream[Any]:
         """Starts a call answered by a stream and returns the iterator over its items;
         ``extra`` adds header fields the call's op needs (``serve``'s kind and concurrency)."""
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:

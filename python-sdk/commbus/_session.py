@@ -207,7 +207,7 @@ class Session:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def _open_callback(self, path: str, payload: Any, timeout: float | None, window: int) -> ItemStream:
+    def _open_callback(self, path: str, payload: Any, timeout: float | None, window: int) -> ItemStream[Any]:
         return self.caller.stream(Op.CALLBACK, path, payload, timeout, window)
 
     def subscribe(self, type: str, handler: Callable[[Any], Any], window: int) -> Subscription:

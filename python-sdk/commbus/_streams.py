@@ -23,12 +23,15 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ._protocol import credit_batch
 from .errors import ProtocolError
 
 __all__ = ["Event", "ItemStream"]
+
+#: What a stream yields; ``commbus stubs`` types a callback's stream by its Java item type.
+T_co = TypeVar("T_co", covariant=True)
 
 
 class Event:
@@ -169,8 +172,9 @@ class _Inbound:
                 pass  # the loop closed meanwhile
 
 
-class ItemStream:
-    """An async iterator over the items of a stream answer (``callback``, ``query_stream``).
+class ItemStream(Generic[T_co]):
+    """An async iterator over the items of a stream answer (``callback``, ``query_stream``),
+    each a ``T_co`` (``Any`` unless typed stubs say more).
 
     Use it in ``async for``; breaking out, ``aclose()``, leaving ``async with``, or letting
     it be garbage-collected cancels the exchange on the parent. An ``err`` answer raises the
@@ -193,15 +197,18 @@ class ItemStream:
         """True once the stream ended, failed or was cancelled (buffered items may remain)."""
         return self._inbound.finished
 
-    def __aiter__(self) -> ItemStream:
+    def __aiter__(self) -> ItemStream[T_co]:
         return self
 
-    async def __anext__(self) -> Any:
+    async def __anext__(self) -> T_co:
         items = self._items
+        item: T_co  # the wire's JSON; the type is what the stream's stubs promise
         if items:
             self._inbound.took()
-            return items.popleft()
-        return await self._inbound.next_item()
+            item = items.popleft()
+            return item
+        item = await self._inbound.next_item()
+        return item
 
     def close(self) -> None:
         """Cancels the exchange now (synchronously) if it is still open."""
@@ -211,10 +218,10 @@ class ItemStream:
         """Cancels the exchange if it is still open."""
         self._inbound.cancel()
 
-    async def __aenter__(self) -> ItemStream:
+    async def __aenter__(self) -> ItemStream[T_co]:
         return self
 
-    def __await__(self) -> Generator[Any, None, ItemStream]:
+    def __await__(self) -> Generator[Any, None, ItemStream[T_co]]:
         """``await commbus.callback_handle(...)``, the form of earlier versions, still gives
         the stream itself, at once."""
         yield from ()

@@ -27,7 +27,7 @@ __all__ = ["Subscription", "Reopen"]
 
 #: Opens the subscription's stream again after its connection was lost, given the position of
 #: the last event handled (None before the first); None when it is not to go on.
-Reopen = Callable[[int | None], Awaitable[ItemStream | None]]
+Reopen = Callable[[int | None], Awaitable[ItemStream[Any] | None]]
 
 
 class Subscription:
@@ -37,7 +37,7 @@ class Subscription:
         self,
         type: str,
         handler: Callable[[Any], Any],
-        stream: ItemStream,
+        stream: ItemStream[Any],
         executor: Callable[[], Executor],
         on_done: Callable[[Subscription], None],
         reopen: Reopen | None = None,
@@ -83,7 +83,7 @@ class Subscription:
                 print(f"commbus: subscription to {self.type} ended: {exc}", file=sys.stderr, flush=True)
                 return
 
-    async def _drain(self, stream: ItemStream) -> None:
+    async def _drain(self, stream: ItemStream[Any]) -> None:
         loop = asyncio.get_running_loop()
         handler = self._handler
         async for event in stream:

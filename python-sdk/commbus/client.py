@@ -175,11 +175,11 @@ class Serving:
         self.handler = handler
         self.concurrency = concurrency
         self._on_close = on_close
-        self._stream: ItemStream | None = None
+        self._stream: ItemStream[Any] | None = None
         self._server: Server | None = None
         self.closed = False
 
-    def _attached(self, stream: ItemStream, server: Server) -> None:
+    def _attached(self, stream: ItemStream[Any], server: Server) -> None:
         self._stream, self._server = stream, server
 
     @property
@@ -574,13 +574,13 @@ class Client:
 
     def query_stream(
         self, type: str, payload: Any = None, timeout: float | None = None, *, window: int = DEFAULT_WINDOW
-    ) -> ItemStream:
+    ) -> ItemStream[Any]:
         """Asks the stream handler of ``type`` for its items: ``async for item in bus.query_stream(...)``."""
         return self._require_caller().stream(Op.STREAM, type, payload, timeout, window)
 
     def callback(
         self, path: str, payload: Any = None, *, timeout: float | None = None, window: int = DEFAULT_WINDOW
-    ) -> ItemStream:
+    ) -> ItemStream[Any]:
         """Calls the callback handler at ``path`` (e.g. ``"market.MarketData"``), as a child's
         ``commbus.market.MarketData(payload)`` does."""
         return self._require_caller().stream(Op.CALLBACK, path, payload, timeout, window)
@@ -591,7 +591,7 @@ class Client:
         threads. After a reconnect it goes on with what is published from then: events
         published while the client was away are not delivered (``subscribe_from`` does that)."""
 
-        def open_stream(last: int | None) -> ItemStream:
+        def open_stream(last: int | None) -> ItemStream[Any]:
             return self._require_caller().stream(Op.SUBSCRIBE, type, None, None, window, events=True)
 
         return self._subscribe(type, handler, open_stream)
@@ -607,7 +607,7 @@ class Client:
         if isinstance(position, bool) or not isinstance(position, int) or position < 1:
             raise ValueError(f"position is a journal position, 1 or more, got {position!r}")
 
-        def open_stream(last: int | None) -> ItemStream:
+        def open_stream(last: int | None) -> ItemStream[Any]:
             start = position if last is None else last + 1
             return self._require_caller().stream(
                 Op.REPLAY, type, None, None, window, events=True, extra={Key.FROM: start}
@@ -616,12 +616,12 @@ class Client:
         return self._subscribe(type, handler, open_stream)
 
     def _subscribe(
-        self, type: str, handler: Callable[[Any], Any], open_stream: Callable[[int | None], ItemStream]
+        self, type: str, handler: Callable[[Any], Any], open_stream: Callable[[int | None], ItemStream[Any]]
     ) -> Subscription:
         stream = open_stream(None)
         on = [self._conn]  # the connection the stream runs on
 
-        async def reopen(last: int | None) -> ItemStream | None:
+        async def reopen(last: int | None) -> ItemStream[Any] | None:
             if on[0] is self._conn and self.is_connected:
                 return None  # the node ended it (UNAVAILABLE of its own): not a lost connection
             if not await self.wait_connected():

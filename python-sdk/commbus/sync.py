@@ -73,7 +73,7 @@ class SyncStream:
     """The items of a stream, one blocking ``next`` at a time. Close it (or leave the
     ``with``) to cancel a stream you stop reading early."""
 
-    def __init__(self, owner: SyncClient, stream: ItemStream) -> None:
+    def __init__(self, owner: SyncClient, stream: ItemStream[Any]) -> None:
         self._owner = owner
         self._stream = stream
 

@@ -1,5 +1,6 @@
 package io.commbus.process.pool;
 
+import io.commbus.process.PythonSdk;
 import io.commbus.process.wire.Protocol;
 
 import java.io.IOException;
@@ -39,8 +40,6 @@ import java.util.stream.Stream;
  */
 public final class RuntimeDirectory {
 
-  private static final String SDK_RESOURCE = "commbus-python/commbus/__init__.py";
-  private static final Object JAR_LOCK = new Object();
   private static final String NAME_PREFIX = "cb-";
   private static final int RANDOM_CHARS = 8;
   private static final int RADIX = 36;
@@ -128,68 +127,7 @@ public final class RuntimeDirectory {
 
   /** Copies the SDK shipped in the jar into {@code sdk/}; returns the directory to put on the path. */
   public Path extractPythonSdk() {
-    URL marker = RuntimeDirectory.class.getClassLoader().getResource(SDK_RESOURCE);
-    if (marker == null) {
-      throw new IllegalStateException("the commbus Python SDK is missing from the classpath (" + SDK_RESOURCE + ")");
-    }
-    Path target = root.resolve("sdk");
-    try {
-      URI uri = marker.toURI();
-      if ("jar".equals(uri.getScheme())) {
-        copyFromJar(uri, target.resolve("commbus"));
-      } else {
-        copyTree(Paths.get(uri).getParent(), target.resolve("commbus"));
-      }
-      return target;
-    } catch (IOException | URISyntaxException e) {
-      throw new IllegalStateException("cannot unpack the commbus Python SDK into " + target + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * A jar's file system exists once per JVM: pools starting together take turns opening it,
-   * and one left open by someone else is used as it is and not closed.
-   */
-  private static void copyFromJar(URI uri, Path target) throws IOException {
-    synchronized (JAR_LOCK) {
-      FileSystem opened = null;
-      FileSystem jar;
-      try {
-        jar = FileSystems.getFileSystem(uri);
-      } catch (FileSystemNotFoundException e) {
-        opened = FileSystems.newFileSystem(uri, Map.of());
-        jar = opened;
-      }
-      try {
-        copyTree(jar.provider().getPath(uri).getParent(), target);
-      } finally {
-        if (opened != null) {
-          opened.close();
-        }
-      }
-    }
-  }
-
-  private static void copyTree(Path source, Path target) throws IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(source)) {
-      files = walk.collect(Collectors.toList());
-    }
-    for (Path file : files) {
-      String relative = source.relativize(file).toString();
-      if (relative.contains("__pycache__")) {
-        continue;
-      }
-      Path destination = target.resolve(relative);
-      if (Files.isDirectory(file)) {
-        Files.createDirectories(destination);
-      } else {
-        Files.createDirectories(destination.getParent());
-        try (InputStream in = Files.newInputStream(file)) {
-          Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    return PythonSdk.copyInto(root.resolve("sdk"));
   }
 
   /** Removes the directory and everything in it. */
