@@ -17,6 +17,7 @@ import io.commbus.node.config.PoolConfig;
 import io.commbus.node.pools.PoolServices;
 import io.commbus.process.CallbackHandler;
 import io.commbus.process.CallbackRegistry;
+import io.commbus.process.stubs.PythonStubs;
 import io.commbus.process.ProcessVerticle;
 import io.commbus.process.client.ClientEndpoint;
 import io.commbus.process.client.GroupStores;
@@ -127,6 +128,7 @@ public final class Node {
       UserClasses classes = UserClasses.from(config.getClassPath());
       handlers = CallbackHandlers.load(config, classes);
       groups = GroupMembers.load(config, classes);
+      NodeStubs.pools(config, classes);  // a pool's requestType or replyType that does not load fails the start
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -348,6 +350,11 @@ public final class Node {
 
   public NodeConfig config() {
     return config;
+  }
+
+  /** The typed Python stubs of this node's callbacks and pools ({@link NodeStubs}); {@code origin} names the node in them. */
+  public PythonStubs stubs(String origin, boolean dataclasses) {
+    return NodeStubs.of(config, callbackHandlers, UserClasses.from(config.getClassPath()), origin, dataclasses);
   }
 
   public State state() {

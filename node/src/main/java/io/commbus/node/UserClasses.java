@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The classes a configuration names (callback handlers, consumer-group handlers): loaded from
+ * The classes a configuration names (callback handlers, consumer-group handlers, pools' types): loaded from
  * the node's class path and the configured {@code classPath}, checked to be what their setting
  * wants, and made with their public no-argument constructor. Every problem is a
  * {@link ConfigException} naming the setting, found before anything starts.
@@ -48,17 +48,21 @@ final class UserClasses {
     return new UserClasses(new URLClassLoader("commbus-user-classes", urls, parent));
   }
 
-  /** A new instance of {@code className}, which must implement {@code wanted}; {@code field} names the setting. */
-  <T> T make(String field, String className, Class<T> wanted) {
-    Class<?> type;
+  /** The class {@code className}; {@code field} names the setting. */
+  Class<?> load(String field, String className) {
     try {
-      type = Class.forName(className, true, loader);
+      return Class.forName(className, true, loader);
     } catch (ClassNotFoundException e) {
       throw new ConfigException(field, "no class " + className + " on the class path (add its jar or directory to"
           + " classPath)");
     } catch (LinkageError e) {
       throw new ConfigException(field, "class " + className + " cannot be loaded: " + e, e);
     }
+  }
+
+  /** A new instance of {@code className}, which must implement {@code wanted}; {@code field} names the setting. */
+  <T> T make(String field, String className, Class<T> wanted) {
+    Class<?> type = load(field, className);
     if (!wanted.isAssignableFrom(type)) {
       throw new ConfigException(field, className + " does not implement " + wanted.getName());
     }

@@ -59,7 +59,7 @@ public final class AdminServer extends VerticleBase implements NodeFront {
 
   private static Map<String, String> endpoints() {
     Map<String, String> endpoints = new LinkedHashMap<>();
-    for (String path : List.of("/health", "/metrics", "/services", "/processes", "/journal", "/subscribe")) {
+    for (String path : List.of("/health", "/metrics", "/services", "/processes", "/journal", "/subscribe", "/stubs")) {
       endpoints.put(path, "GET");
     }
     for (String path : List.of("/publish", "/send", "/query", "/queryStream")) {
@@ -122,6 +122,9 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     router.post("/queryStream").handler(body).handler(ctx -> streams.queryStream(ctx,
         here(IncomingTrace.around(ctx.request(), () -> calls.queryStream(ctx.body().buffer())))));
     router.get("/subscribe").handler(streams::subscribe);
+    // Introspecting the classes is reflection: a worker's job, not the event loop's.
+    router.get("/stubs").handler(ctx -> reply(ctx, here(vertx.executeBlocking(() -> stubs(
+        "true".equals(ctx.queryParams().get("dataclasses")))))));
     router.route().last().handler(AdminServer::noSuchEndpoint);
     router.errorHandler(413, ctx -> json(ctx, 413, ErrorReplies.invalid("the request body is larger than "
         + MAX_BODY_BYTES + " bytes")));
@@ -221,6 +224,13 @@ public final class AdminServer extends VerticleBase implements NodeFront {
         fail(ctx, ar.cause());
       }
     }));
+  }
+
+  /** {@code {"origin", "files": {path: text}}}: the node's typed Python stubs, as {@code commbus stubs --node} writes them. */
+  private JsonObject stubs(boolean dataclasses) {
+    String origin = "the node at " + url();
+    return new JsonObject().put("origin", origin)
+        .put("files", new JsonObject(new LinkedHashMap<>(node.stubs(origin, dataclasses).files())));
   }
 
   private void services(RoutingContext ctx) {

@@ -34,6 +34,7 @@ public final class Main {
     register(new SubCommand(environment));
     register(new DemoCommand());
     register(new JournalCommand(environment));
+    register(new StubsCommand(environment));
     register(new BenchCommand());
   }
 

@@ -246,7 +246,8 @@ public final class ConfigReader {
     worker.getProcess().setRuntimeDirectory(runtimeDirectory);
     worker.readFrom(section);
     PoolConfig config = new PoolConfig().setPool(pool).setWorker(worker)
-        .setServeAsService(section.bool("serveAsService", false));
+        .setServeAsService(section.bool("serveAsService", false))
+        .setRequestType(section.string("requestType", null)).setReplyType(section.string("replyType", null));
     config.getService().readFrom(section);
     section.rejectUnknown();
     return config;

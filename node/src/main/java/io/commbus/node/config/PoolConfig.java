@@ -19,6 +19,8 @@ public final class PoolConfig {
   private PythonProcessConfig worker = new PythonProcessConfig();
   private boolean serveAsService;
   private final PoolServiceOptions service = new PoolServiceOptions();
+  private String requestType;
+  private String replyType;
 
   public PoolOptions getPool() {
     return pool;
@@ -45,6 +47,29 @@ public final class PoolConfig {
 
   public PoolConfig setServeAsService(boolean serveAsService) {
     this.serveAsService = serveAsService;
+    return this;
+  }
+
+  /**
+   * The Java class (a name on the node's class path) of the requests the pool's children take,
+   * for the typed Python stubs of {@code commbus stubs}; null: any JSON.
+   */
+  public String getRequestType() {
+    return requestType;
+  }
+
+  public PoolConfig setRequestType(String requestType) {
+    this.requestType = requestType;
+    return this;
+  }
+
+  /** The Java class of the replies the pool's children give, for the stubs; null: any JSON. */
+  public String getReplyType() {
+    return replyType;
+  }
+
+  public PoolConfig setReplyType(String replyType) {
+    this.replyType = replyType;
     return this;
   }
 

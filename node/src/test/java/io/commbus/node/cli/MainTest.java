@@ -39,7 +39,7 @@ class MainTest {
 
   @Test
   void everyNewCommandHasItsOwnHelp() {
-    for (String command : List.of("node", "publish", "send", "query", "sub", "bench")) {
+    for (String command : List.of("node", "publish", "send", "query", "sub", "bench", "stubs")) {
       out.reset();
       assertEquals(0, run(command, "--help"));
       assertTrue(out().startsWith("usage: commbus " + command), out());

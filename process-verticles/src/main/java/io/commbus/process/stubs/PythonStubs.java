@@ -107,16 +107,27 @@ public final class PythonStubs {
     return files;
   }
 
-  /** Writes the SDK and {@link #files()} into {@code directory}; returns the files written, relative to it. */
-  public List<String> writeTo(Path directory) {
+  /** Writes the SDK and {@link #files()} into {@code directory}; returns the paths written. */
+  public List<Path> writeTo(Path directory) {
+    return write(directory, files());
+  }
+
+  /**
+   * Writes the SDK and {@code files} (as {@link #files()} made them, here or on a node) into
+   * {@code directory}, creating it; returns the paths of the files, the SDK's not listed.
+   */
+  public static List<Path> write(Path directory, Map<String, String> files) {
     PythonSdk.copyInto(directory);
-    List<String> written = new ArrayList<>();
+    List<Path> written = new ArrayList<>();
     try {
-      for (Map.Entry<String, String> file : files().entrySet()) {
-        Path path = directory.resolve(file.getKey());
+      for (Map.Entry<String, String> file : files.entrySet()) {
+        Path path = directory.resolve(file.getKey()).normalize();
+        if (!path.startsWith(directory.normalize())) {
+          throw new IllegalArgumentException("a stub file must lie inside " + directory + ", not " + file.getKey());
+        }
         Files.createDirectories(path.getParent());
         Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
-        written.add(file.getKey());
+        written.add(path);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the stubs into " + directory + ": " + e.getMessage(), e);

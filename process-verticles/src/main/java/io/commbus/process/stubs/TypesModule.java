@@ -29,7 +29,7 @@ final class TypesModule {
   }
 
   private String write(String origin, List<Shape> shapes, Map<String, PyType> aliases, boolean dataclasses) {
-    line("\"\"\"The Java types of " + origin + "'s callbacks and pools, as their JSON looks from Python.");
+    line("\"\"\"The Java types of the callbacks and pools of " + origin + ", as their JSON looks from Python.");
     line("");
     line("Written by `commbus stubs`; write it again rather than edit it. What Java writes (a reply, a");
     line("callback's items, a pool's request) has every key, unless Java leaves empty values out; what");
@@ -49,7 +49,9 @@ final class TypesModule {
     if (dataclasses) {
       shapes.stream().filter(shape -> !shape.isChoice()).forEach(shape -> exported.add(shape.name() + DATA));
     }
-    line("__all__ = [" + String.join(", ", exported.stream().map(PythonNames::literal).toList()) + "]");
+    line("__all__ = [");
+    exported.forEach(name -> line("    " + PythonNames.literal(name) + ","));
+    line("]");
     for (Shape shape : shapes) {
       line("");
       if (shape.isChoice()) {
