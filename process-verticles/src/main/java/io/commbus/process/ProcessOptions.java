@@ -60,6 +60,7 @@ public class ProcessOptions {
   private Duration givenUpRetryInterval = Duration.ofMinutes(1);
   private Path runtimeDirectory;
   private LogLevel logLevel = LogLevel.INFO;
+  private StartMode startMode = StartMode.SPAWN;
 
   public ProcessOptions() {
   }
@@ -85,6 +86,7 @@ public class ProcessOptions {
     this.givenUpRetryInterval = other.givenUpRetryInterval;
     this.runtimeDirectory = other.runtimeDirectory;
     this.logLevel = other.logLevel;
+    this.startMode = other.startMode;
   }
 
   /** The argv of the child, program first. It is executed directly, never through a shell. */
@@ -342,11 +344,21 @@ public class ProcessOptions {
     return this;
   }
 
+  /** How the pool starts its children (default {@link StartMode#SPAWN}); {@link StartMode#FORK} is for Python workers. */
+  public StartMode getStartMode() {
+    return startMode;
+  }
+
+  public ProcessOptions setStartMode(StartMode startMode) {
+    this.startMode = Objects.requireNonNull(startMode, "startMode");
+    return this;
+  }
+
   /**
    * Takes the settings {@code section} holds: {@code workingDirectory} and {@code runtimeDirectory}
    * (relative to the configuration file), {@code callbacks}, {@code maxInFlight},
    * {@code maxQueued}, {@code requestTimeout}, {@code handshakeTimeout}, {@code shutdownGrace},
-   * {@code hangGrace}, {@code logLevel}, and the restart policy: {@code initialRestartDelay},
+   * {@code hangGrace}, {@code logLevel}, {@code startMode}, and the restart policy: {@code initialRestartDelay},
    * {@code maxRestartDelay}, {@code maxRestarts}, {@code stableAfter} and
    * {@code givenUpRetryInterval}; the others keep their values.
    */
@@ -361,6 +373,7 @@ public class ProcessOptions {
     section.applyDuration("shutdownGrace", this::setShutdownGrace);
     section.applyDuration("hangGrace", this::setHangGrace);
     section.applyString("logLevel", name -> setLogLevel(logLevel(name)));
+    section.applyString("startMode", name -> setStartMode(startMode(name)));
     section.applyDuration("initialRestartDelay", this::setInitialRestartDelay);
     section.applyDuration("maxRestartDelay", this::setMaxRestartDelay);
     section.applyInt("maxRestarts", this::setMaxRestarts);
@@ -372,6 +385,14 @@ public class ProcessOptions {
       throw new ConfigException(section.field(e.setting()), e.problem(), e);
     }
     return this;
+  }
+
+  private static StartMode startMode(String name) {
+    StartMode mode = StartMode.fromWireName(name);
+    if (mode == null) {
+      throw new InvalidSettingException("startMode", "must be spawn or fork, was \"" + name + "\"");
+    }
+    return mode;
   }
 
   private static LogLevel logLevel(String name) {

@@ -148,6 +148,7 @@ public class ProcessVerticle extends VerticleBase {
     Future<Void> unregistered = backHere(Future.join(hooks)).<Void>mapEmpty().recover(e -> Future.succeededFuture())
         .compose(v -> registration == null ? Future.succeededFuture() : registration.unregister());
     return unregistered.eventually(() -> children == null ? Future.succeededFuture() : children.stop())
+        .eventually(() -> spec == null ? Future.succeededFuture() : spec.child().launcher().close())
         .eventually(this::deleteDirectory);
   }
 

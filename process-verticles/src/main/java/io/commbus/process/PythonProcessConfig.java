@@ -23,6 +23,11 @@ import java.util.Objects;
  */
 public class PythonProcessConfig {
 
+  /** The SDK's module a child runs: {@code python -m commbus.child}. */
+  static final String CHILD_MODULE = "commbus.child";
+  /** The SDK's module a pool's template runs in fork mode. */
+  static final String FORK_SERVER_MODULE = "commbus.forkserver";
+
   private static final String PYTHONPATH = "PYTHONPATH";
   private static final String PYTHONUNBUFFERED = "PYTHONUNBUFFERED";
 
@@ -137,7 +142,7 @@ public class PythonProcessConfig {
       throw new IllegalArgumentException("module: the Python module to import must be set");
     }
     ProcessOptions options = new ProcessOptions(process);
-    options.setCommand(List.of(python, "-m", "commbus.child"));
+    options.setCommand(List.of(python, "-m", CHILD_MODULE));
     options.setEntry(new JsonObject().put(Protocol.ENTRY_MODULE, module).put(Protocol.ENTRY_FUNCTION, function));
     List<String> path = new ArrayList<>();
     path.add(sdkDirectory.toString());

@@ -22,14 +22,22 @@ final class ChildEnvironment {
   /** Replaces the contents of {@code target} (a ProcessBuilder's environment) with the child's. */
   static void fill(Map<String, String> target, Map<String, String> configured, Path socket, String token,
                    String childId) {
+    fillTemplate(target, configured);
+    target.put(Protocol.ENV_SOCKET, socket.toString());
+    target.put(Protocol.ENV_TOKEN, token);
+    target.put(Protocol.ENV_CHILD_ID, childId);
+  }
+
+  /**
+   * The environment of a fork server: the child's without the protocol's variables, which the
+   * server sets in each child it forks.
+   */
+  static void fillTemplate(Map<String, String> target, Map<String, String> configured) {
     String path = target.get(PATH);
     target.clear();
     if (path != null) {
       target.put(PATH, path);
     }
     target.putAll(configured);
-    target.put(Protocol.ENV_SOCKET, socket.toString());
-    target.put(Protocol.ENV_TOKEN, token);
-    target.put(Protocol.ENV_CHILD_ID, childId);
   }
 }

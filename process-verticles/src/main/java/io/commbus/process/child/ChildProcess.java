@@ -67,7 +67,7 @@ public final class ChildProcess {
   private NetSocket socket;
   private Handshake handshake;
   private ChildConnection connection;
-  private SpawnedProcess process;
+  private ChildRun process;
   private long handshakeTimer = -1;
   private CommBusException startFailure;
   private HandlerKind handlerKind;
@@ -124,8 +124,7 @@ public final class ChildProcess {
     startedAt = System.currentTimeMillis();
     server = context.owner().createNetServer().connectHandler(this::connected);
     listen()
-        .compose(s -> context.owner().executeBlocking(() -> SpawnedProcess.spawn(spec, socketPath, token, childId),
-            false))
+        .compose(s -> spec.launcher().launch(context, spec, socketPath, token, childId))
         .onSuccess(spawned -> {
           process = spawned;
           spawned.onExit(context, status -> exited(spawned, status));
@@ -140,7 +139,9 @@ public final class ChildProcess {
           // Whether it is the first start or a restart, it fails now, and the pool hears of it
           // as of any run that ended: nothing waits for a child that never came to be.
           String description = ExitCause.SPAWN_FAILED.describe(childId, -1, -1, String.valueOf(e.getMessage()));
-          failStart(new HandshakeFailure(FailReason.CHILD_EXITED, description));
+          // A fork server says why itself (its module did not import, say); a failed spawn is an exit before ready.
+          failStart(e instanceof HandshakeFailure said ? said : new HandshakeFailure(FailReason.CHILD_EXITED,
+              description));
           State previous = state;
           state = State.EXITED;
           killCause = ExitCause.SPAWN_FAILED;
@@ -347,7 +348,7 @@ public final class ChildProcess {
     } else {
       failStart(new HandshakeFailure(FailReason.CHILD_EXITED, "child " + childId + " was stopped before it was ready"));
     }
-    SpawnedProcess target = process;
+    ChildRun target = process;
     long term = context.owner().setTimer(wasReady ? grace : 1, t -> target.signal(context, false));
     long hardAfter = (wasReady ? grace : 1) + grace;
     long hard = context.owner().setTimer(hardAfter, t -> kill(ExitCause.STOPPED, hardAfter + " ms"));
@@ -368,7 +369,7 @@ public final class ChildProcess {
     }
   }
 
-  private void exited(SpawnedProcess ended, int status) {
+  private void exited(ChildRun ended, int status) {
     State previous = state;
     ExitCause cause = killCause != null ? killCause
         : previous == State.STOPPING ? ExitCause.STOPPED

@@ -26,11 +26,12 @@ import java.util.function.UnaryOperator;
  * @param shutdownGrace    after {@code bye}, and again after SIGTERM
  * @param callbackType     the bus message type a callback path is served under
  * @param logLevel         the least level of the child's logging that reaches the node's log
+ * @param launcher         what starts each run's process: {@link Launcher#SPAWN}, or a pool's fork server
  */
 public record ChildSpec(List<String> command, Path workingDirectory, Map<String, String> environment,
                         JsonObject entry, List<String> callbacks, Duration handshakeTimeout, int maxFrameSize,
                         int streamWindow, Duration callTimeout, Duration hangGrace, Duration shutdownGrace,
-                        UnaryOperator<String> callbackType, LogLevel logLevel) {
+                        UnaryOperator<String> callbackType, LogLevel logLevel, Launcher launcher) {
 
   public ChildSpec {
     command = List.copyOf(command);

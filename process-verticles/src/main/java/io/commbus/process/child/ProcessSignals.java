@@ -15,7 +15,7 @@ public final class ProcessSignals {
   }
 
   /** SIGKILL when {@code force}, else SIGTERM. */
-  public static void kill(Process process, boolean force) {
+  public static void kill(ProcessHandle process, boolean force) {
     List<ProcessHandle> descendants = process.descendants().collect(Collectors.toList());
     signalGroup(process.pid(), force);
     for (ProcessHandle handle : descendants) {

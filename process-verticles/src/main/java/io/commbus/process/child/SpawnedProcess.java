@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  * its minimal environment, its output copied to the log, its exit, and the signals that end it
  * and whatever it started.
  */
-final class SpawnedProcess {
+final class SpawnedProcess implements ChildRun {
 
   private static final String SETSID = "/usr/bin/setsid";
   /** How long the output pumps may take to drain after an exit, so a crashing child's last lines are kept. */
@@ -54,7 +54,8 @@ final class SpawnedProcess {
     return spawned;
   }
 
-  long pid() {
+  @Override
+  public long pid() {
     return process.pid();
   }
 
@@ -63,28 +64,29 @@ final class SpawnedProcess {
    * The JDK's reaper reports the exit as it happens; the output pumps get a moment to drain, off
    * the event loop, so the last lines a crashing child printed are kept.
    */
-  void onExit(Context context, IntConsumer handler) {
+  @Override
+  public void onExit(Context context, IntConsumer handler) {
     process.onExit().thenRunAsync(() -> {
       stdout.awaitEnd(OUTPUT_DRAIN_MILLIS);
       stderr.awaitEnd(OUTPUT_DRAIN_MILLIS);
     }).whenComplete((p, e) -> context.runOnContext(v -> handler.accept(process.exitValue())));
   }
 
-  /** The last lines the child wrote to stderr, oldest first. */
-  List<String> lastErrorLines() {
+  @Override
+  public List<String> lastErrorLines() {
     return stderr.lastLines();
   }
 
-  /** Signals the child, its group and its descendants: SIGKILL when {@code force}, else SIGTERM. */
-  Future<Void> signal(Context context, boolean force) {
+  @Override
+  public Future<Void> signal(Context context, boolean force) {
     return context.owner().executeBlocking(() -> {
-      ProcessSignals.kill(process, force);
+      ProcessSignals.kill(process.toHandle(), force);
       return null;
     }, false);
   }
 
-  /** SIGKILLs whatever the exited child left running in its process group: no orphans. */
-  Future<Void> killLeftovers(Context context) {
+  @Override
+  public Future<Void> killLeftovers(Context context) {
     long groupId = process.pid();
     return context.owner().executeBlocking(() -> {
       ProcessSignals.killGroup(groupId);

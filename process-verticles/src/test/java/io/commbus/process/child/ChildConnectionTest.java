@@ -40,7 +40,7 @@ class ChildConnectionTest {
 
   private static final ChildSpec SPEC = new ChildSpec(List.of("none"), null, Map.of(), new JsonObject(), List.of(),
       Duration.ofSeconds(5), Protocol.DEFAULT_MAX_FRAME_SIZE, Protocol.DEFAULT_CREDIT, Duration.ofSeconds(5),
-      Duration.ofSeconds(1), Duration.ofSeconds(1), UnaryOperator.identity(), Protocol.LogLevel.INFO);
+      Duration.ofSeconds(1), Duration.ofSeconds(1), UnaryOperator.identity(), Protocol.LogLevel.INFO, Launcher.SPAWN);
 
   private Vertx vertx;
   private NetServer server;

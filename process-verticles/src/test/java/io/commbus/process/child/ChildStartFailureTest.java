@@ -55,7 +55,7 @@ class ChildStartFailureTest {
     // A handshake timeout far beyond the waits below: the start must fail by itself.
     return new ChildSpec(command, null, Map.of(), new JsonObject(), List.of(), Duration.ofSeconds(60),
         Protocol.DEFAULT_MAX_FRAME_SIZE, Protocol.DEFAULT_CREDIT, Duration.ofSeconds(5), Duration.ofSeconds(1),
-        Duration.ofSeconds(1), UnaryOperator.identity(), Protocol.LogLevel.INFO);
+        Duration.ofSeconds(1), UnaryOperator.identity(), Protocol.LogLevel.INFO, Launcher.SPAWN);
   }
 
   private HandshakeFailure startFails(ChildSpec spec, Path socket) throws Exception {
