@@ -4,6 +4,7 @@ import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.journal.file.FsyncPolicy;
 import io.commbus.cluster.ClusterSettings;
 import io.commbus.process.PythonProcessConfig;
+import io.commbus.process.StartMode;
 import io.commbus.process.wire.Protocol.LogLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class ConfigReaderTest {
            "version": "2.1.0", "heartbeatInterval": "1s", "maxInFlight": 8, "maxQueued": 16,
            "requestTimeout": "1500ms", "handshakeTimeout": "20s", "shutdownGrace": "3s", "maxRestarts": 4,
            "initialRestartDelay": "200ms", "maxRestartDelay": "30s", "stableAfter": "1m",
-           "givenUpRetryInterval": "5m", "lifecycleEvents": false, "logLevel": "debug"}
+           "givenUpRetryInterval": "5m", "lifecycleEvents": false, "logLevel": "debug", "startMode": "fork"}
         ]
       }
       """;
@@ -121,6 +122,7 @@ class ConfigReaderTest {
           givenUpRetryInterval: 5m
           lifecycleEvents: false
           logLevel: debug
+          startMode: fork
       """;
 
   @Test
@@ -169,6 +171,7 @@ class ConfigReaderTest {
     assertEquals(10, pool.getWorker().getProcess().getMaxRestarts());
     assertEquals(Duration.ofMinutes(1), pool.getWorker().getProcess().getGivenUpRetryInterval());
     assertEquals(LogLevel.INFO, pool.getWorker().getProcess().getLogLevel());
+    assertEquals(StartMode.SPAWN, pool.getWorker().getProcess().getStartMode());
   }
 
   @Test
@@ -231,6 +234,7 @@ class ConfigReaderTest {
     assertEquals(Duration.ofMinutes(1), worker.getProcess().getStableAfter());
     assertEquals(Duration.ofMinutes(5), worker.getProcess().getGivenUpRetryInterval());
     assertEquals(LogLevel.DEBUG, worker.getProcess().getLogLevel());
+    assertEquals(StartMode.FORK, worker.getProcess().getStartMode());
     assertEquals(dir.resolve("run"), worker.getProcess().getRuntimeDirectory());
     assertTrue(pool.isServeAsService());
     assertEquals(List.of("quote", "python"), pool.getCapabilities());
@@ -345,6 +349,7 @@ class ConfigReaderTest {
       "{'pools': [{'name': 'p', 'module': 'm', 'requestTimeout': 'soon'}]}       | pools[0].requestTimeout: must be a duration like 500ms",
       "{'pools': [{'name': 'p', 'module': 'm', 'requestTimeout': '0s'}]}         | pools[0].requestTimeout: must be longer than zero",
       "{'pools': [{'name': 'p', 'module': 'm', 'maxInFlight': 0}]}               | pools[0].maxInFlight: must be at least 1",
+      "{'pools': [{'name': 'p', 'module': 'm', 'startMode': 'clone'}]}          | pools[0].startMode: must be spawn or fork, was \"clone\"",
       "{'pools': [{'name': 'p', 'module': 'm', 'logLevel': 'verbose'}]}          | pools[0].logLevel: must be one of debug, info, warning, error, critical, was \"verbose\"",
       "{'pools': [{'name': 'p', 'module': 'm', 'maxRestarts': -1}]}              | pools[0].maxRestarts: must be at least 0, was -1",
       "{'pools': [{'name': 'p', 'module': 'm', 'initialRestartDelay': '0s'}]}    | pools[0].initialRestartDelay: must be longer than zero",
