@@ -5,7 +5,13 @@ handler of that shape costs. The minimal children beside them (``echo_child.py``
 ``protocol_child.py``) do the same jobs on the bare protocol.
 """
 
+import os
+import time
+
 import commbus
+
+# The scale-up row's module is slow to import, as one that loads numpy or a model is; others are not.
+time.sleep(float(os.environ.get("BENCH_IMPORT_SECONDS", "0")))
 
 
 async def echo(payload):

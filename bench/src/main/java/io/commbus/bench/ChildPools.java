@@ -5,8 +5,10 @@ import io.commbus.process.PoolOptions;
 import io.commbus.process.ProcessOptions;
 import io.commbus.process.ProcessVerticle;
 import io.commbus.process.PythonProcessConfig;
+import io.commbus.process.StartMode;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,8 @@ final class ChildPools {
 
   static final String ITEMS = "bench.Items";
   static final String ONE = "bench.One";
+  /** How long {@code sdk_handlers} takes to import, in seconds (sdk_handlers.py reads it). */
+  private static final String IMPORT_SECONDS = "BENCH_IMPORT_SECONDS";
 
   private final CommBus bus;
   private final PythonFiles files;
@@ -37,6 +41,20 @@ final class ChildPools {
         .setPython(python)
         .addPythonPath(files.directory())
         .setProcess(withCallbacks(new ProcessOptions()));
+    return ProcessVerticle.python(bus, pool(type), worker);
+  }
+
+  /**
+   * A pool of one SDK child serving {@code echo} from a module that takes {@code importSeconds}
+   * to import, started in {@code mode}: what the scale-up row resizes.
+   */
+  ProcessVerticle slowImport(String type, StartMode mode, double importSeconds) {
+    PythonProcessConfig worker = new PythonProcessConfig(PythonFiles.SDK_HANDLERS, "echo")
+        .setPython(python)
+        .addPythonPath(files.directory())
+        .putEnvironment(IMPORT_SECONDS, String.valueOf(importSeconds))
+        .setProcess(withCallbacks(new ProcessOptions()).setStartMode(mode)
+            .setHandshakeTimeout(Duration.ofSeconds(30)));
     return ProcessVerticle.python(bus, pool(type), worker);
   }
 

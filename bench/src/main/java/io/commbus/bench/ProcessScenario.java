@@ -5,10 +5,12 @@ import io.commbus.bus.CommBus;
 import io.commbus.bus.Registration;
 import io.commbus.process.CallbackRegistry;
 import io.commbus.process.ProcessVerticle;
+import io.commbus.process.StartMode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +35,12 @@ final class ProcessScenario implements Scenario {
   static final double ITEMS_GOAL = 100_000;
   /** Spawn-to-ready time the SDK aims for, milliseconds. */
   static final double START_GOAL_MILLIS = 150;
+  /** The scale-up goal: every new child of a fork-mode pool ready this soon after the resize. */
+  static final double SCALE_GOAL_MILLIS = 500;
+  private static final int SCALE_ROUNDS = 3;
+  private static final Duration SCALE_TIMEOUT = Duration.ofSeconds(120);
+  private static final String FORK = "fork";
+  private static final String SPAWN = "spawn";
 
   private static final String SDK = "sdk";
   private static final String MINIMAL = "minimal";
@@ -100,7 +108,32 @@ final class ProcessScenario implements Scenario {
         (sdk, minimal) -> rate(rounds, "callback round trips from Python (sequential)", "calls/s", "call",
             sizes.callbacks(), sdk, minimal, type -> k -> runs.callbacks(type, k))));
     rows.add(coldStart(rounds));
+    rows.add(deployed(pools.slowImport("bench.fork.scale", StartMode.FORK, sizes.importSeconds()),
+        pools.slowImport("bench.spawn.scale", StartMode.SPAWN, sizes.importSeconds()),
+        (fork, spawn) -> scaleUp(rounds, fork, spawn)));
     return rows;
+  }
+
+  /**
+   * A pool of one resized to {@code scaleTo}, its module slow to import: fork mode against
+   * spawning. A spawned scale-up lasts the import at least, so this row has rounds of its own,
+   * fewer than the others'.
+   */
+  private Row scaleUp(Rounds rounds, ProcessVerticle fork, ProcessVerticle spawn) {
+    Rounds few = new Rounds(loops, 1, Math.min(SCALE_ROUNDS, rounds.rounds()), SCALE_TIMEOUT);
+    ScaleUps forked = new ScaleUps(fork, sizes.scaleTo());
+    ScaleUps spawned = new ScaleUps(spawn, sizes.scaleTo());
+    Map<String, List<long[]>> millis = few.measure(List.of(
+        new Contender<>(FORK, forked::run), new Contender<>(SPAWN, spawned::run)), 1);
+    long[] forks = Stats.sortedUnion(millis.get(FORK));
+    long[] spawns = Stats.sortedUnion(millis.get(SPAWN));
+    double forkMedian = Stats.median(asDoubles(forks));
+    String spread = String.format(Locale.ROOT, "fork %d..%d ms, spawn %d..%d ms over %d scale-ups each, the module "
+            + "importing for %.1f s; goal fork: all %d ready within %.0f ms: %s", forks[0], forks[forks.length - 1],
+        spawns[0], spawns[spawns.length - 1], forks.length, sizes.importSeconds(), sizes.scaleTo(),
+        SCALE_GOAL_MILLIS, forkMedian <= SCALE_GOAL_MILLIS ? "met" : "missed");
+    return new Row("python pool resize 1 → " + sizes.scaleTo() + ", fork vs spawn (median)", "ms", forkMedian,
+        Stats.median(asDoubles(spawns)), false, spread);
   }
 
   private List<Row> requestRows(Rounds rounds, ChildPool sdk, ChildPool minimal) {
@@ -182,11 +215,17 @@ final class ProcessScenario implements Scenario {
   /** Deploys both pools on the receiver loop, measures against them, undeploys them. */
   private <R> R withPools(ProcessVerticle sdk, ProcessVerticle minimal,
                           BiFunction<ChildPool, ChildPool, R> measurement) {
+    return deployed(sdk, minimal, (a, b) -> measurement.apply(describe(a), describe(b)));
+  }
+
+  /** The same, with the pools themselves handed to the measurement. */
+  private <R> R deployed(ProcessVerticle sdk, ProcessVerticle minimal,
+                         BiFunction<ProcessVerticle, ProcessVerticle, R> measurement) {
     List<String> ids = await(loops.onReceiver(() -> placement.deployHere(sdk)
         .compose(first -> placement.deployHere(minimal).map(second -> List.of(first, second))
             .recover(e -> vertx.undeploy(first).transform(ar -> Future.failedFuture(e))))), "start the pools");
     try {
-      return measurement.apply(describe(sdk), describe(minimal));
+      return measurement.apply(sdk, minimal);
     } finally {
       await(Future.join(ids.stream().map(vertx::undeploy).collect(Collectors.toList())), "stop the pools");
     }

@@ -10,20 +10,24 @@ package io.commbus.bench;
  * @param items stream items per run, in each direction
  * @param callbacks sequential callback round trips per run
  * @param starts cold starts of a child per run
+ * @param scaleTo children the scale-up row resizes a pool of one to
+ * @param importSeconds how long the scale-up row's module takes to import
  */
-public record ProcessSizes(int requests, int sequential, int items, int callbacks, int starts) {
+public record ProcessSizes(int requests, int sequential, int items, int callbacks, int starts, int scaleTo,
+                           double importSeconds) {
 
   public ProcessSizes {
-    if (Math.min(Math.min(requests, sequential), Math.min(Math.min(items, callbacks), starts)) < 1) {
-      throw new IllegalArgumentException("every process size must be at least 1");
+    if (Math.min(Math.min(requests, sequential), Math.min(Math.min(items, callbacks), starts)) < 1 || scaleTo < 2
+        || importSeconds < 0) {
+      throw new IllegalArgumentException("every process size must be at least 1, and a scale-up at least 2");
     }
   }
 
   static ProcessSizes full() {
-    return new ProcessSizes(20_000, 3_000, 150_000, 2_000, 2);
+    return new ProcessSizes(20_000, 3_000, 150_000, 2_000, 2, 8, 2.0);
   }
 
   static ProcessSizes quick() {
-    return new ProcessSizes(500, 100, 2_000, 50, 1);
+    return new ProcessSizes(500, 100, 2_000, 50, 1, 3, 0.2);
   }
 }

@@ -1,6 +1,5 @@
 package io.commbus.process.pool;
 
-import io.commbus.process.PythonSdk;
 import io.commbus.process.wire.Protocol;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.commbus.process.stubs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.commbus.process.CallbackPaths;
-import io.commbus.process.PythonSdk;
+import io.commbus.process.pool.PythonSdk;
 import io.commbus.process.stubs.PythonShapes.Shape;
 import io.commbus.process.stubs.PythonShapes.Writer;
 import io.vertx.core.json.jackson.DatabindCodec;

@@ -196,7 +196,7 @@ class PythonStubsTest {
 
   @Test
   void theNamesACallbackNamespaceCannotTakeAreTheSdksOwn(@TempDir Path dir) throws Exception {
-    io.commbus.process.PythonSdk.copyInto(dir);
+    io.commbus.process.pool.PythonSdk.copyInto(dir);
     Run listed = run(dir, List.of(PYTHON, "-c", "import commbus, pkgutil; print(' '.join(sorted("
         + "{n for n in dir(commbus) if not n.startswith('_')} | "
         + "{m.name for m in pkgutil.iter_modules(commbus.__path__) if not m.name.startswith('_')})))"));

@@ -1,4 +1,4 @@
-package io.commbus.process;
+package io.commbus.process.pool;
 
 import java.io.IOException;
 import java.io.InputStream;
