@@ -117,6 +117,27 @@ class HandshakeTest extends ProcessFixture {
   }
 
   @Test
+  void poolsShareOneCopyOfTheSdkAndItsBytecode() throws Exception {
+    ProcessVerticle first = deploy(new PoolOptions("sdk.a"), worker("echo"));
+    ProcessVerticle second = deploy(new PoolOptions("sdk.b"), worker("echo"));
+
+    String a = pythonPath(await(first.children()).getJsonObject(0).getLong("pid"));
+    String b = pythonPath(await(second.children()).getJsonObject(0).getLong("pid"));
+    String sdk = a.split(":")[0];
+    assertEquals(sdk, b.split(":")[0], "both children import the same copy");
+    assertTrue(Path.of(sdk).getFileName().toString().startsWith("commbus-sdk-"), sdk);
+    try (Stream<Path> compiled = Files.list(Path.of(sdk, "commbus", "__pycache__"))) {
+      assertTrue(compiled.anyMatch(p -> p.getFileName().toString().startsWith("child.")),
+          "the bytecode is kept beside the shared sources, for the next child");
+    }
+  }
+
+  private static String pythonPath(long pid) throws Exception {
+    return Files.readString(Path.of("/proc/" + pid + "/environ")).lines().flatMap(l -> Stream.of(l.split("\0")))
+        .filter(v -> v.startsWith("PYTHONPATH=")).findFirst().orElseThrow().substring("PYTHONPATH=".length());
+  }
+
+  @Test
   void aFailedDeploymentLeavesNoSocketFilesBehind() throws Exception {
     deployFails(new ProcessVerticle(bus, new PoolOptions("bad"), script("bad_token.py", o -> { })));
 

@@ -1,62 +1,145 @@
 package io.commbus.process.pool;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The Python SDK the jar carries ({@code commbus-python/commbus}), copied out where Python can
- * import it: a pool's private directory for its children, or the directory {@code commbus stubs}
- * writes for type checkers and IDEs.
+ * import it: once per SDK version into a directory pools share ({@link #shared}), so its
+ * bytecode is compiled once and every child after the first starts warm; or into a directory
+ * of one's own ({@link #copyInto}), as {@code commbus stubs} writes it.
  */
 public final class PythonSdk {
 
   private static final String SDK_RESOURCE = "commbus-python/commbus/__init__.py";
+  private static final String PACKAGE = "commbus";
+  private static final String SHARED_PREFIX = "commbus-sdk-";
+  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
   private static final Object JAR_LOCK = new Object();
 
   private PythonSdk() {
   }
 
   /**
-   * Copies the SDK shipped in the jar into {@code directory/commbus}; returns {@code directory},
-   * the entry to put on a Python path.
+   * Copies the SDK into {@code directory/commbus}; returns {@code directory}, the entry to put on
+   * a Python path.
    */
   public static Path copyInto(Path directory) {
-    URL marker = PythonSdk.class.getClassLoader().getResource(SDK_RESOURCE);
-    if (marker == null) {
-      throw new IllegalStateException("the commbus Python SDK is missing from the classpath (" + SDK_RESOURCE + ")");
-    }
     try {
-      URI uri = marker.toURI();
-      if ("jar".equals(uri.getScheme())) {
-        copyFromJar(uri, directory.resolve("commbus"));
-      } else {
-        copyTree(Paths.get(uri).getParent(), directory.resolve("commbus"));
-      }
+      write(read(), directory.resolve(PACKAGE));
       return directory;
-    } catch (IOException | URISyntaxException e) {
-      throw new IllegalStateException("cannot unpack the commbus Python SDK into " + directory + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot unpack the commbus Python SDK into " + directory + ": "
+          + e.getMessage(), e);
     }
   }
 
   /**
-   * A jar's file system exists once per JVM: pools starting together take turns opening it,
-   * and one left open by someone else is used as it is and not closed.
+   * The SDK under {@code parent/commbus-sdk-<hash of its files>}, unpacked the first time and
+   * found there after, by this node or another of the same user; returns the entry to put on a
+   * Python path. The directory is the node user's, mode 0700: one that is not (someone else made
+   * it) is not used, and the SDK is copied into {@code fallback} instead. Python writes the
+   * bytecode beside the sources, so every child but the first imports the SDK compiled.
    */
-  private static void copyFromJar(URI uri, Path target) throws IOException {
+  public static Path shared(Path parent, Path fallback) {
+    try {
+      Map<String, byte[]> files = read();
+      Path directory = parent.resolve(SHARED_PREFIX + hash(files));
+      if (usable(directory, files)) {
+        return directory;
+      }
+      if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+        return copyInto(fallback);  // not ours, or not whole: left alone
+      }
+      // Unpacked beside it, then renamed into place: a pool starting at the same time finds it whole or not at all.
+      Path unpacking = Files.createTempDirectory(parent, SHARED_PREFIX, PosixFilePermissions.asFileAttribute(PRIVATE));
+      write(files, unpacking.resolve(PACKAGE));
+      try {
+        Files.move(unpacking, directory, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
+        delete(unpacking);
+        return usable(directory, files) ? directory : copyInto(fallback);
+      }
+      return directory;
+    } catch (IOException e) {
+      return copyInto(fallback);
+    }
+  }
+
+  /** Whether {@code directory} is ours, private, a real directory, and holds every file of the SDK. */
+  private static boolean usable(Path directory, Map<String, byte[]> files) throws IOException {
+    if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+        || !Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+        || !Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE)) {
+      return false;
+    }
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Path copy = directory.resolve(PACKAGE).resolve(file.getKey());
+      if (!Files.isRegularFile(copy, LinkOption.NOFOLLOW_LINKS) || Files.size(copy) != file.getValue().length) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String hash(Map<String, byte[]> files) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        digest.update(file.getKey().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(file.getValue());
+      }
+      return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-256 in this JVM", e);
+    }
+  }
+
+  /** The SDK's files by their path under {@code commbus/}, sorted. */
+  private static Map<String, byte[]> read() throws IOException {
+    URL marker = PythonSdk.class.getClassLoader().getResource(SDK_RESOURCE);
+    if (marker == null) {
+      throw new IllegalStateException("the commbus Python SDK is missing from the classpath (" + SDK_RESOURCE + ")");
+    }
+    URI uri;
+    try {
+      uri = marker.toURI();
+    } catch (URISyntaxException e) {
+      throw new IOException("the SDK's location " + marker + " is no URI", e);
+    }
+    if (!"jar".equals(uri.getScheme())) {
+      return readTree(Paths.get(uri).getParent());
+    }
+    // A jar's file system exists once per JVM: pools starting together take turns opening it,
+    // and one left open by someone else is used as it is and not closed.
     synchronized (JAR_LOCK) {
       FileSystem opened = null;
       FileSystem jar;
@@ -67,7 +150,7 @@ public final class PythonSdk {
         jar = opened;
       }
       try {
-        copyTree(jar.provider().getPath(uri).getParent(), target);
+        return readTree(jar.provider().getPath(uri).getParent());
       } finally {
         if (opened != null) {
           opened.close();
@@ -76,24 +159,33 @@ public final class PythonSdk {
     }
   }
 
-  private static void copyTree(Path source, Path target) throws IOException {
-    List<Path> files;
+  private static Map<String, byte[]> readTree(Path source) throws IOException {
+    Map<String, byte[]> files = new TreeMap<>();
+    List<Path> found;
     try (Stream<Path> walk = Files.walk(source)) {
-      files = walk.collect(Collectors.toList());
+      found = walk.filter(Files::isRegularFile).collect(Collectors.toList());
     }
-    for (Path file : files) {
+    for (Path file : found) {
       String relative = source.relativize(file).toString();
-      if (relative.contains("__pycache__")) {
-        continue;
+      if (!relative.contains("__pycache__")) {
+        files.put(relative, Files.readAllBytes(file));
       }
-      Path destination = target.resolve(relative);
-      if (Files.isDirectory(file)) {
-        Files.createDirectories(destination);
-      } else {
-        Files.createDirectories(destination.getParent());
-        try (InputStream in = Files.newInputStream(file)) {
-          Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
-        }
+    }
+    return files;
+  }
+
+  private static void write(Map<String, byte[]> files, Path target) throws IOException {
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Path destination = target.resolve(file.getKey());
+      Files.createDirectories(destination.getParent());
+      Files.write(destination, file.getValue());
+    }
+  }
+
+  private static void delete(Path directory) throws IOException {
+    try (Stream<Path> walk = Files.walk(directory)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+        Files.deleteIfExists(path);
       }
     }
   }

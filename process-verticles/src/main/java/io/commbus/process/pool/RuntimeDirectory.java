@@ -124,9 +124,13 @@ public final class RuntimeDirectory {
     return root.resolve(socketName(slot, generation));
   }
 
-  /** Copies the SDK shipped in the jar into {@code sdk/}; returns the directory to put on the path. */
+  /**
+   * The SDK shipped in the jar, where the pool's children import it from: the copy pools under
+   * the same parent share ({@link PythonSdk#shared}), else one in {@code sdk/}; returns the
+   * directory to put on the path.
+   */
   public Path extractPythonSdk() {
-    return PythonSdk.copyInto(root.resolve("sdk"));
+    return PythonSdk.shared(root.getParent(), root.resolve("sdk"));
   }
 
   /** Removes the directory and everything in it. */
