@@ -4,20 +4,15 @@ import io.commbus.bus.Message;
 import io.commbus.bus.config.ConfigException;
 import io.commbus.bus.config.ConfigSection;
 import io.commbus.process.wire.Protocol.LogLevel;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,45 +22,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A Python child's {@code logging} in the node's log: one record per Python record, at its level, under its name. */
 class ChildLoggingTest extends ProcessFixture {
 
-  /** The parent of every child's logger, and of the output pumps' logger, captured while a test runs. */
-  private final Logger python = Logger.getLogger("python");
-  private final Logger output = Logger.getLogger("io.commbus.process.child");
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  private final Map<String, Promise<Void>> expected = new ConcurrentHashMap<>();
-  private Level pythonLevel;
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      records.add(record);
-      expected.forEach((text, seen) -> {
-        if (record.getMessage().contains(text)) {
-          seen.tryComplete();
-        }
-      });
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
+  /** The parent of every child's logger (DEBUG let through), and the output pumps' logger. */
+  private LogCapture log;
+  private LogCapture output;
+  private List<LogRecord> records;
 
   @BeforeEach
   void capture() {
-    pythonLevel = python.getLevel();
-    python.setLevel(Level.ALL);  // so the DEBUG pool's debug records get through to the handler
-    python.addHandler(capture);
-    output.addHandler(capture);
+    log = LogCapture.everything("python");
+    output = LogCapture.of("io.commbus.process.child");
   }
 
   @AfterEach
   void release() {
-    python.removeHandler(capture);
-    output.removeHandler(capture);
-    python.setLevel(pythonLevel);
+    log.close();
+    output.close();
   }
 
   @Test
@@ -75,9 +46,10 @@ class ChildLoggingTest extends ProcessFixture {
     JsonObject reply = await(bus.query(Message.query("py.logs", new JsonObject()))).json();
     String traceId = reply.getString("traceparent").split("-")[1];
     // Three sources, each in order but not with each other: the socket, stdout's pipe, stderr's.
-    awaitRecord("failed sync");
-    awaitRecord("printed sync");
-    awaitRecord("stray stderr sync");
+    await(log.seen("failed sync"));
+    await(output.seen("printed sync"));
+    await(output.seen("stray stderr sync"));
+    records = all();
 
     List<LogRecord> mine = under("python.logging_workers.orders");
     assertEquals(List.of(Level.INFO, Level.WARNING, Level.SEVERE, Level.SEVERE, Level.SEVERE),
@@ -110,7 +82,8 @@ class ChildLoggingTest extends ProcessFixture {
         .setProcess(fastOptions().setLogLevel(LogLevel.DEBUG));
     deploy("py.debug", worker);
     await(bus.query(Message.query("py.debug", new JsonObject())));
-    awaitRecord("failed async");
+    await(log.seen("failed async"));
+    records = all();
 
     List<LogRecord> mine = under("python.logging_workers.orders");
     assertEquals(List.of(Level.FINE, Level.INFO, Level.WARNING, Level.SEVERE, Level.SEVERE, Level.SEVERE),
@@ -137,13 +110,9 @@ class ChildLoggingTest extends ProcessFixture {
         .collect(Collectors.joining("\n"));
   }
 
-  /** Waits until a record containing {@code text} was published. */
-  private void awaitRecord(String text) {
-    Promise<Void> seen = Promise.promise();
-    expected.put(text, seen);
-    if (records.stream().anyMatch(r -> r.getMessage().contains(text))) {
-      seen.tryComplete();
-    }
-    await(seen.future());
+  private List<LogRecord> all() {
+    List<LogRecord> all = new ArrayList<>(log.records());
+    all.addAll(output.records());
+    return all;
   }
 }

@@ -13,10 +13,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -106,35 +102,13 @@ class ForkModeTest extends ProcessFixture {
 
   @Test
   void aForkedChildsOutputReachesTheNodeLogTaggedWithTheChild() {
-    Logger log = Logger.getLogger("io.commbus.process.child");
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Promise<Void> seen = Promise.promise();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-        if (record.getMessage().contains("hello from a fork")) {
-          seen.tryComplete();
-        }
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    log.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.of("io.commbus.process.child")) {
       deploy(new PoolOptions("py.forksay"), forked(runtime.resolve("imports")));
       await(bus.query(Message.query("py.forksay", new JsonObject().put("say", "hello from a fork"))));
-      await(seen.future());
-    } finally {
-      log.removeHandler(capture);
+      await(log.seen("hello from a fork"));
+      assertTrue(log.records().stream().anyMatch(r -> r.getMessage().equals("[py.forksay#0 stdout] hello from a fork")),
+          log.records().toString());
     }
-    assertTrue(lines.contains("[py.forksay#0 stdout] hello from a fork"), lines.toString());
   }
 
   @Test

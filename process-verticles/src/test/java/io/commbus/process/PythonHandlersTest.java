@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,33 +155,13 @@ class PythonHandlersTest extends ProcessFixture {
 
   @Test
   void childOutputReachesTheNodeLogLineByLineTaggedWithTheChild() {
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.commbus.process.child");
-    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Promise<Void> both = Promise.promise();
-    java.util.logging.Handler capture = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        lines.add(record.getMessage());
-        if (lines.stream().filter(l -> l.contains("from python")).count() == 2) {
-          both.tryComplete();
-        }
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    log.addHandler(capture);
-    try {
+    List<String> lines;
+    try (LogCapture log = LogCapture.of("io.commbus.process.child")) {
       deploy("py.chatty", worker("chatty"));
       await(bus.query(Message.query("py.chatty", new JsonObject())));
-      await(both.future());
-    } finally {
-      log.removeHandler(capture);
+      await(log.seen("hello from python"));
+      await(log.seen("warning from python"));
+      lines = log.records().stream().map(LogRecord::getMessage).toList();
     }
 
     assertTrue(lines.contains("[py.chatty#0 stdout] hello from python"), lines.toString());

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -94,12 +93,9 @@ final class JournalFollow {
 
   /** The node's journal head, as its /health reports it (ready or not); null, the reason said, if it cannot be had. */
   private static Long head(NodeTarget target, PrintStream err) throws InterruptedException {
-    HttpRequest.Builder get = HttpRequest.newBuilder(target.endpoint("health")).timeout(Duration.ofSeconds(10)).GET();
-    target.token().ifPresent(token -> get.header("authorization", "Bearer " + token));
     HttpResponse<String> response;
     try {
-      response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-          .send(get.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = target.get("health", Duration.ofSeconds(10));
     } catch (IOException e) {
       target.unreachable("journal", e, err);
       return null;

@@ -12,8 +12,13 @@ import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +78,14 @@ record NodeTarget(URI base, Optional<String> token) {
     }
     Optional<String> given = token(parsed, environment);
     return new NodeTarget(base, given.isPresent() ? given : configured);
+  }
+
+  /** {@code GET} of the admin API's {@code endpoint}, with the token when there is one; the body as text. */
+  HttpResponse<String> get(String endpoint, Duration timeout) throws IOException, InterruptedException {
+    HttpRequest.Builder get = HttpRequest.newBuilder(endpoint(endpoint)).timeout(timeout).GET();
+    token().ifPresent(token -> get.header("authorization", "Bearer " + token));
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+        .send(get.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
   /** The URL of the admin API's {@code endpoint} ({@code query}, {@code subscribe?type=...}). */

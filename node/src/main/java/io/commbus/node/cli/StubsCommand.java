@@ -10,10 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -131,13 +128,9 @@ final class StubsCommand implements Command {
       err.println("commbus stubs: " + e.getMessage());
       return null;
     }
-    HttpRequest.Builder get = HttpRequest.newBuilder(target.endpoint("stubs" + (dataclasses ? "?dataclasses=true" : "")))
-        .timeout(Duration.ofSeconds(30)).GET();
-    target.token().ifPresent(token -> get.header("authorization", "Bearer " + token));
     HttpResponse<String> response;
     try {
-      response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-          .send(get.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = target.get("stubs" + (dataclasses ? "?dataclasses=true" : ""), Duration.ofSeconds(30));
     } catch (IOException e) {
       target.unreachable(name(), e, err);
       return null;

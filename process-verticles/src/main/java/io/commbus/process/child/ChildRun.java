@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 
 /** The operating-system side of one run of a child, however it was started (spawned, or forked from a template). */
@@ -20,9 +21,26 @@ public interface ChildRun {
   /** The last lines the child wrote to stderr, oldest first. */
   List<String> lastErrorLines();
 
-  /** Signals the child, its group and its descendants: SIGKILL when {@code force}, else SIGTERM. */
-  Future<Void> signal(Context context, boolean force);
+  /** The process, while the system still has it. */
+  Optional<ProcessHandle> handle();
 
-  /** SIGKILLs whatever the exited child left running in its process group: no orphans. */
-  Future<Void> killLeftovers(Context context);
+  /** Signals the child, its group and its descendants: SIGKILL when {@code force}, else SIGTERM. */
+  default Future<Void> signal(Context context, boolean force) {
+    return context.owner().executeBlocking(() -> {
+      handle().ifPresent(process -> ProcessSignals.kill(process, force));
+      return null;
+    }, false);
+  }
+
+  /**
+   * SIGKILLs whatever the exited child left running in its process group, which it leads (its
+   * id is the child's pid): no orphans.
+   */
+  default Future<Void> killLeftovers(Context context) {
+    long groupId = pid();
+    return context.owner().executeBlocking(() -> {
+      ProcessSignals.killGroup(groupId);
+      return null;
+    }, false);
+  }
 }

@@ -1,9 +1,9 @@
 package io.commbus.process.child;
 
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 
 /**
@@ -71,18 +71,7 @@ final class ForkedProcess implements ChildRun {
   }
 
   @Override
-  public Future<Void> signal(Context context, boolean force) {
-    return context.owner().executeBlocking(() -> {
-      ProcessHandle.of(pid).ifPresent(handle -> ProcessSignals.kill(handle, force));
-      return null;
-    }, false);
-  }
-
-  @Override
-  public Future<Void> killLeftovers(Context context) {
-    return context.owner().executeBlocking(() -> {
-      ProcessSignals.killGroup(pid);
-      return null;
-    }, false);
+  public Optional<ProcessHandle> handle() {
+    return ProcessHandle.of(pid);
   }
 }

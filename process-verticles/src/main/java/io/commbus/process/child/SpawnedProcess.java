@@ -1,7 +1,6 @@
 package io.commbus.process.child;
 
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 
 /**
@@ -78,19 +78,7 @@ final class SpawnedProcess implements ChildRun {
   }
 
   @Override
-  public Future<Void> signal(Context context, boolean force) {
-    return context.owner().executeBlocking(() -> {
-      ProcessSignals.kill(process.toHandle(), force);
-      return null;
-    }, false);
-  }
-
-  @Override
-  public Future<Void> killLeftovers(Context context) {
-    long groupId = process.pid();
-    return context.owner().executeBlocking(() -> {
-      ProcessSignals.killGroup(groupId);
-      return null;
-    }, false);
+  public Optional<ProcessHandle> handle() {
+    return Optional.of(process.toHandle());
   }
 }

@@ -6,6 +6,7 @@ import io.commbus.process.stubs.PythonShapes.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The text of {@code commbus_types.py}: a {@code TypedDict} per Java class the callbacks and
@@ -157,40 +158,34 @@ final class TypesModule {
 
   /** The expression that turns {@code value}, JSON of {@code type}, into its dataclass form. */
   private static String fromDict(PyType type, String value, int depth) {
-    if (!type.holdsDict()) {
-      return value;
-    }
-    String item = "v" + depth;
-    if (type instanceof PyType.ListOf list) {
-      return "[" + fromDict(list.element(), item, depth + 1) + " for " + item + " in " + value + "]";
-    }
-    if (type instanceof PyType.DictOf dict) {
-      return "{k" + depth + ": " + fromDict(dict.value(), item, depth + 1) + " for k" + depth + ", " + item + " in "
-          + value + ".items()}";
-    }
-    if (type instanceof PyType.Optional optional) {
-      return "None if " + value + " is None else " + fromDict(optional.value(), value, depth);
-    }
-    return ((PyType.Named) type).name() + DATA + ".from_dict(" + value + ")";
+    return convert(type, value, depth, (named, v) -> named.name() + DATA + ".from_dict(" + v + ")");
   }
 
   /** The expression that turns {@code value}, a dataclass form of {@code type}, back into JSON. */
   private static String toDict(PyType type, String value, int depth) {
+    return convert(type, value, depth, (named, v) -> v + ".to_dict()");
+  }
+
+  /**
+   * {@code value} converted through lists, dicts and optionals down to each {@code TypedDict},
+   * which {@code leaf} converts; values that hold none are taken as they are.
+   */
+  private static String convert(PyType type, String value, int depth, BiFunction<PyType.Named, String, String> leaf) {
     if (!type.holdsDict()) {
       return value;
     }
     String item = "v" + depth;
     if (type instanceof PyType.ListOf list) {
-      return "[" + toDict(list.element(), item, depth + 1) + " for " + item + " in " + value + "]";
+      return "[" + convert(list.element(), item, depth + 1, leaf) + " for " + item + " in " + value + "]";
     }
     if (type instanceof PyType.DictOf dict) {
-      return "{k" + depth + ": " + toDict(dict.value(), item, depth + 1) + " for k" + depth + ", " + item + " in "
-          + value + ".items()}";
+      return "{k" + depth + ": " + convert(dict.value(), item, depth + 1, leaf) + " for k" + depth + ", " + item
+          + " in " + value + ".items()}";
     }
     if (type instanceof PyType.Optional optional) {
-      return "None if " + value + " is None else " + toDict(optional.value(), value, depth);
+      return "None if " + value + " is None else " + convert(optional.value(), value, depth, leaf);
     }
-    return value + ".to_dict()";
+    return leaf.apply((PyType.Named) type, value);
   }
 
   private void line(String text) {
