@@ -221,6 +221,9 @@ class Connection(asyncio.BufferedProtocol):
         held, self._held = self._held, None
         if held and not discard:
             self._out.extend(held)
+            # Counted for the early write as if queued now: each frame is two or three parts.
+            self._queued_frames += len(held) // 3 or 1
+            self._queued_bytes += sum(len(part) for part in held)
             if not self._flush_scheduled:
                 self._flush_scheduled = True
                 self._loop.call_soon(self.flush)

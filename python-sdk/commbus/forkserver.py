@@ -7,15 +7,16 @@ child session (``commbus.child``): it connects to its socket, says ``hello`` and
 
 It stays single-threaded and never starts an event loop, since only the forking thread lives
 on in a child: it reads commands, relays the children's output and reaps them in one
-``select`` loop. Lines on stdin (from the node, one at a time)::
+``selectors`` loop. Lines on stdin (from the node)::
 
-    fork CHILD_ID SOCKET_PATH TOKEN
+    fork {"child": CHILD_ID, "socket": SOCKET_PATH, "token": TOKEN}
 
 and lines on stdout (the node's; the forked children's output comes here too, relayed)::
 
     ready PID                     the entry module is imported; forks may come
     failed TEXT                   it could not be imported (TEXT is JSON: message, type, traceback); exits 4
     forked CHILD_ID PID           a child was forked
+    refused CHILD_ID TEXT         that child could not be forked (TEXT is JSON: why)
     exit PID STATUS               a child exited: its code, or 128 + the signal that killed it
     out PID STREAM TEXT           a line the child wrote to stdout or stderr (STREAM), TEXT as JSON
 
@@ -25,13 +26,14 @@ to end as their sockets close.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
-import select
+import selectors
 import signal
 import sys
-from typing import Final, NoReturn, TextIO
+from typing import Any, Final, NoReturn, TextIO
 
 from ._handlers import format_traceback, type_name
 from .child import EntryError, load_entry
@@ -51,10 +53,38 @@ class _Child:
         self.streams = {out_fd: "stdout", err_fd: "stderr"}
 
 
+class _Output(io.TextIOWrapper):
+    """A forked child's stdout or stderr: a pipe to the template, which may die before the
+    child does. Then what the child writes is dropped rather than raising in its handler."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except BrokenPipeError:
+            self._orphaned()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except BrokenPipeError:
+            self._orphaned()
+
+    def _orphaned(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.fileno())
+        os.close(devnull)
+
+
+def _output(fd: int) -> _Output:
+    return _Output(io.BufferedWriter(io.FileIO(fd, "w", closefd=False)), line_buffering=True)
+
+
 class _Server:
     def __init__(self, control: TextIO) -> None:
         self.control = control
         self.children: dict[int, _Child] = {}  # by output fd
+        self.selector = selectors.DefaultSelector()
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_w, False)
         signal.set_wakeup_fd(self.wake_w)
@@ -68,9 +98,10 @@ class _Server:
 
     def serve(self) -> int:
         stdin = sys.stdin.fileno()
+        self.selector.register(stdin, selectors.EVENT_READ)
+        self.selector.register(self.wake_r, selectors.EVENT_READ)
         while True:
-            watched = [stdin, self.wake_r, *self.children]
-            readable, _, _ = select.select(watched, [], [])
+            readable = [key.fd for key, _ in self.selector.select()]
             if self.wake_r in readable:
                 os.read(self.wake_r, 4096)
             self.reap()
@@ -87,23 +118,36 @@ class _Server:
                     self.command(line.decode())
 
     def command(self, line: str) -> None:
-        parts = line.split(" ")
-        if parts[0] != "fork" or len(parts) != 4:
-            self.say("error " + json.dumps(f"unknown command {line[:80]!r}"))
+        verb, _, argument = line.partition(" ")
+        try:
+            request: Any = json.loads(argument) if verb == "fork" else None
+            child_id, socket_path, token = request["child"], request["socket"], request["token"]
+        except (ValueError, TypeError, KeyError):
+            print(f"commbus fork server: unknown command {line[:80]!r}", file=sys.stderr, flush=True)
             return
-        _, child_id, socket_path, token = parts
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
+        try:
+            out_r, out_w = os.pipe()
+            err_r, err_w = os.pipe()
+        except OSError as exc:
+            self.say(f"refused {child_id} {json.dumps(f'cannot make its output pipes: {exc}')}")
+            return
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            for fd in (out_r, out_w, err_r, err_w):
+                os.close(fd)
+            self.say(f"refused {child_id} {json.dumps(f'cannot fork: {exc}')}")
+            return
         if pid == 0:
             self.become_child(child_id, socket_path, token, out_w, err_w, (out_r, err_r))
         os.close(out_w)
         os.close(err_w)
         child = _Child(pid, out_r, err_r)
-        self.children[out_r] = child
-        self.children[err_r] = child
+        for fd in (out_r, err_r):
+            self.children[fd] = child
+            self.selector.register(fd, selectors.EVENT_READ)
         self.say(f"forked {child_id} {pid}")
 
     def become_child(self, child_id: str, socket_path: str, token: str, out_w: int, err_w: int,
@@ -112,8 +156,10 @@ class _Server:
         status = 1
         try:
             os.setsid()  # a process group of its own, as a spawned child has: the node signals the group
+            self.stdin_buffer = b""  # the next forks' lines, their tokens among them, are not this child's
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            self.selector.close()
             for fd in (self.wake_r, self.wake_w, self.control.fileno(), *template_ends, *self.children):
                 os.close(fd)
             devnull = os.open(os.devnull, os.O_RDONLY)
@@ -125,8 +171,8 @@ class _Server:
             os.close(err_w)
             # New file objects over the new fds: the template's buffered ones belong to its pipes.
             sys.stdin = open(0, closefd=False)
-            sys.stdout = open(1, "w", buffering=1, closefd=False)
-            sys.stderr = open(2, "w", buffering=1, closefd=False)
+            sys.stdout = _output(1)
+            sys.stderr = _output(2)
             random.seed()  # the template's state is every child's otherwise
             os.environ["COMMBUS_SOCKET"] = socket_path
             os.environ["COMMBUS_TOKEN"] = token
@@ -135,7 +181,12 @@ class _Server:
 
             status = child.main()
         except SystemExit as exc:
-            status = exc.code if isinstance(exc.code, int) else 1
+            # As the interpreter exits for sys.exit(): None is 0, a message goes to stderr and is 1.
+            if exc.code is None or isinstance(exc.code, int):
+                status = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                status = 1
         except BaseException:  # noqa: BLE001 - whatever happens, this process must not return into the template
             print(format_traceback(sys.exc_info()[1] or RuntimeError()), file=sys.stderr)
         finally:
@@ -159,6 +210,7 @@ class _Server:
             if rest:
                 self.line(child.pid, stream, rest)
             del self.children[fd]
+            self.selector.unregister(fd)
             os.close(fd)
             return False
         buffered = child.pending[fd] + data

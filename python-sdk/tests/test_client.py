@@ -316,6 +316,10 @@ def test_commbus_own_types_need_the_admin_permission(endpoint: Endpoint) -> None
                 await bus.serve("commbus.callback.market.MarketData", lambda payload: payload)
             with pytest.raises(errors.ForbiddenError, match="admin permission"):
                 await bus.query("commbus.callback.market.MarketData", {})
+            with pytest.raises(errors.ForbiddenError, match="name the group's types"):
+                await bus.join_group("client-audit", lambda payload: None)  # every type: commbus's own too
+            with pytest.raises(errors.ForbiddenError, match="admin permission"):
+                await bus.join_group("client-audit", lambda payload: None, types=["commbus.registry.ServiceRegistered"])
             assert await bus.query("test.Ask", {"what": "still here"}) == {"answer": "STILL HERE"}
         async with commbus.connect(endpoint.url, token=TOKENS["ops"]) as bus:
             assert bus.allowed == {"publish", "subscribe", "admin"}

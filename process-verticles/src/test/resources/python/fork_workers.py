@@ -1,4 +1,5 @@
 """Handlers for the fork-mode tests (ForkModeTest): the module notes each import in a file."""
+import asyncio
 import os
 import time
 
@@ -15,4 +16,6 @@ async def where(payload):
     """Says which process answered, and which one imported the module."""
     if payload.get("say"):
         print(payload["say"], flush=True)
-    return {"pid": os.getpid(), "ppid": os.getppid(), "importedBy": IMPORT_PID}
+    await asyncio.sleep(payload.get("hold", 0))
+    return {"pid": os.getpid(), "ppid": os.getppid(), "importedBy": IMPORT_PID,
+            "child": os.environ["COMMBUS_CHILD_ID"]}

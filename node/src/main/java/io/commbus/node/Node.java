@@ -71,6 +71,8 @@ public final class Node {
   private final NodeConfig config;
   private final Vertx vertx;
   private final List<CallbackHandler<?, ?>> callbackHandlers;
+  /** The pools' request and reply types, loaded at start, for the stubs. */
+  private final List<PythonStubs.Pool> poolTypes;
   private final GroupMembers groupMembers;
   private final Function<Node, ? extends NodeFront> makeFront;
   /**
@@ -102,11 +104,13 @@ public final class Node {
   private boolean stopping;
 
   private Node(NodeConfig config, Vertx vertx, Cluster cluster, List<CallbackHandler<?, ?>> callbackHandlers,
-               GroupMembers groupMembers, Function<Node, ? extends NodeFront> makeFront) {
+               List<PythonStubs.Pool> poolTypes, GroupMembers groupMembers,
+               Function<Node, ? extends NodeFront> makeFront) {
     this.config = config;
     this.vertx = vertx;
     this.cluster = cluster;
     this.callbackHandlers = callbackHandlers;
+    this.poolTypes = poolTypes;
     this.groupMembers = groupMembers;
     this.makeFront = makeFront;
     this.context = VertxInternals.newEventLoopContext(vertx);
@@ -122,13 +126,14 @@ public final class Node {
   public static Future<Node> start(NodeConfig config, Function<Node, ? extends NodeFront> makeFront) {
     List<CallbackHandler<?, ?>> handlers;
     GroupMembers groups;
+    List<PythonStubs.Pool> poolTypes;
     try {
       // An admin API bound beyond loopback without a token is refused before anything starts.
       config.getAdmin().checkWrittenHost();
       UserClasses classes = UserClasses.from(config.getClassPath());
       handlers = CallbackHandlers.load(config, classes);
       groups = GroupMembers.load(config, classes);
-      NodeStubs.pools(config, classes);  // a pool's requestType or replyType that does not load fails the start
+      poolTypes = NodeStubs.pools(config, classes);  // a requestType or replyType that does not load fails the start
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -142,7 +147,7 @@ public final class Node {
         : Future.succeededFuture(null);
     return joined.compose(cluster -> {
       Node node = new Node(config, cluster != null ? cluster.vertx() : Vertx.vertx(options), cluster, handlers,
-          groups, makeFront);
+          poolTypes, groups, makeFront);
       // The promise belongs to no context, so a caller on any thread (a main thread, a test) can await it.
       Promise<Node> assembled = Promise.promise();
       node.context.runOnContext(v -> node.assemble().onComplete(ar -> {
@@ -354,7 +359,8 @@ public final class Node {
 
   /** The typed Python stubs of this node's callbacks and pools ({@link NodeStubs}); {@code origin} names the node in them. */
   public PythonStubs stubs(String origin, boolean dataclasses) {
-    return NodeStubs.of(config, callbackHandlers, UserClasses.from(config.getClassPath()), origin, dataclasses);
+    // The classes loaded at start: the same ones the pools and callbacks use, loaded once.
+    return NodeStubs.of(callbackHandlers, poolTypes, origin, dataclasses);
   }
 
   public State state() {

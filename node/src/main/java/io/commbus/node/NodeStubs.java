@@ -28,11 +28,16 @@ public final class NodeStubs {
 
   static PythonStubs of(NodeConfig config, List<CallbackHandler<?, ?>> handlers, UserClasses classes, String origin,
                         boolean dataclasses) {
+    return of(handlers, pools(config, classes), origin, dataclasses);
+  }
+
+  static PythonStubs of(List<CallbackHandler<?, ?>> handlers, List<PythonStubs.Pool> pools, String origin,
+                        boolean dataclasses) {
     List<PythonStubs.Callback> callbacks = new ArrayList<>();
     for (CallbackHandler<?, ?> handler : handlers) {
       callbacks.add(new PythonStubs.Callback(handler.path(), handler.requestType(), handler.itemType()));
     }
-    return new PythonStubs(origin, callbacks, pools(config, classes), dataclasses);
+    return new PythonStubs(origin, callbacks, pools, dataclasses);
   }
 
   /** The pools with their types; a type that cannot be loaded is a {@link ConfigException} naming its setting. */

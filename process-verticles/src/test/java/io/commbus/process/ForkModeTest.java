@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,9 +63,28 @@ class ForkModeTest extends ProcessFixture {
     }
     assertEquals(1, imports(imports).size(), "imported once: " + imports(imports));
 
-    await(pool.resize(5));
-    assertEquals(5, await(pool.children()).size());
+    await(pool.resize(6));
+    assertEquals(6, await(pool.children()).size());
     assertEquals(1, imports(imports).size(), "a resize forks, it does not import again");
+
+    // Six forks asked for at once, each child known by the pid its own fork gave: asked in
+    // parallel, requests spread over the children, and each answer's child runs as that pid.
+    Map<String, Long> pidOf = new HashMap<>();
+    JsonArray all = await(pool.children());
+    for (int i = 0; i < all.size(); i++) {
+      pidOf.put(all.getJsonObject(i).getString("id"), all.getJsonObject(i).getLong("pid"));
+    }
+    List<Future<Message>> spread = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      spread.add(bus.query(Message.query("py.fork", new JsonObject().put("hold", 0.05))));
+    }
+    Set<String> answered = new HashSet<>();
+    for (Future<Message> answer : spread) {
+      JsonObject where = await(answer).json();
+      assertEquals(pidOf.get(where.getString("child")), where.getLong("pid"), where.encode() + " in " + pidOf);
+      answered.add(where.getString("child"));
+    }
+    assertTrue(answered.size() > 1, "the requests spread: " + answered);
   }
 
   @Test

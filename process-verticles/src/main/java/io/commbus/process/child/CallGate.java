@@ -2,6 +2,8 @@ package io.commbus.process.child;
 
 import io.commbus.process.wire.Protocol.CallOp;
 
+import java.util.Set;
+
 /**
  * Whether the peer on a connection may make a call. A child may make every call its protocol
  * has ({@link #OPEN}); a client only those its token grants.
@@ -18,4 +20,11 @@ public interface CallGate {
    * {@link io.commbus.bus.error.CommBusException} (FORBIDDEN) that call alone fails with.
    */
   void check(CallOp op, String type);
+
+  /**
+   * Returns if the peer may join {@code group} for events of {@code types} (empty: every type),
+   * which {@link #check} of the group call has allowed; otherwise throws as {@code check} does.
+   */
+  default void checkGroupTypes(String group, Set<String> types) {
+  }
 }

@@ -265,6 +265,7 @@ final class ChildCalls {
 
   private void group(long id, Frame frame, String group) {
     Set<String> types = Headers.optionalNonBlankStrings(frame, Protocol.TYPES);
+    gate.checkGroupTypes(group, types);
     int concurrency = concurrency(frame);
     if (serving == null) {
       throw CommBusException.of(ErrorCode.REJECTED, "consumer groups of children are configured on the node; the "

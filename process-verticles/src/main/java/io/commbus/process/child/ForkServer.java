@@ -16,12 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +38,7 @@ public final class ForkServer implements Launcher {
 
   private static final System.Logger LOG = System.getLogger(ForkServer.class.getName());
   private static final String SETSID = "/usr/bin/setsid";
+  private static final String OUT = "out ";
 
   private final String name;
   private final List<String> command;
@@ -72,14 +72,16 @@ public final class ForkServer implements Launcher {
   /** One run of the template process. */
   private final class Server {
     private final Promise<Void> ready = Promise.promise();
-    private final Deque<Promise<ChildRun>> forking = new ArrayDeque<>();
-    private final Map<Long, ForkedProcess> children = new HashMap<>();
-    private final Map<Long, List<Object[]>> early = new HashMap<>();
+    /** Forks asked for and not yet answered, by child id: the server answers each by its id. */
+    private final Map<String, Promise<ChildRun>> forking = new HashMap<>();
+    /** Read from the reading thread too, which relays the children's output itself. */
+    private final Map<Long, ForkedProcess> children = new ConcurrentHashMap<>();
     private final long handshakeMillis;
-    private Process process;
-    private OutputStream commands;
-    private OutputPump stderr;
-    private boolean gone;
+    // Set on a worker as the process starts, read on the pool's context and the reading thread.
+    private volatile Process process;
+    private volatile OutputStream commands;
+    private volatile OutputPump stderr;
+    private volatile boolean gone;
 
     Server(ChildSpec spec) {
       this.handshakeMillis = spec.handshakeTimeout().toMillis();
@@ -94,6 +96,7 @@ public final class ForkServer implements Launcher {
         if (!ready.future().isComplete()) {
           ready.tryFail(new HandshakeFailure(FailReason.TIMEOUT, "the fork server of " + name
               + " did not import its entry module within " + handshakeMillis + " ms" + lastOutput()));
+          gone = true;  // the next launch starts another
           kill();
         }
       });
@@ -112,22 +115,36 @@ public final class ForkServer implements Launcher {
         builder.directory(spec.workingDirectory().toFile());
       }
       ChildEnvironment.fillTemplate(builder.environment(), spec.environment());
-      process = builder.start();
-      commands = process.getOutputStream();
+      Process started = builder.start();
+      process = started;
+      if (ready.future().failed()) {
+        // It timed out before it even started (a busy worker pool): not left running.
+        ProcessSignals.killGroup(started.pid());
+        started.destroyForcibly();
+        return null;
+      }
+      commands = started.getOutputStream();
       stderr = new OutputPump(name + " fork server", "stderr", process.getErrorStream());
       stderr.start();
-      Thread reader = new Thread(this::read, "commbus-" + name + "-fork-server");
+      Thread reader = new Thread(() -> read(started), "commbus-" + name + "-fork-server");
       reader.setDaemon(true);
       reader.start();
       return null;
     }
 
-    /** The reading thread: each line the server says, handled on the pool's context. */
-    private void read() {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+    /**
+     * The reading thread: a child's output is logged here, off the event loop, as a spawned
+     * child's is on its pumps' threads; everything else the server says is handled on the pool's context.
+     */
+    private void read(Process server) {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(),
           StandardCharsets.UTF_8))) {
         String line;
         while ((line = lines.readLine()) != null) {
+          if (line.startsWith(OUT)) {
+            relay(line);
+            continue;
+          }
           String said = line;
           context.runOnContext(v -> said(said));
         }
@@ -139,20 +156,37 @@ public final class ForkServer implements Launcher {
     }
 
     private void said(String line) {
-      String[] parts = line.split(" ", 4);
+      String[] parts = line.split(" ", 3);
       try {
         switch (parts[0]) {
           case "ready" -> ready.tryComplete();
           case "failed" -> importFailed(new JsonObject(line.substring("failed ".length())));
           case "forked" -> forked(parts[1], Long.parseLong(parts[2]));
-          case "exit" -> child(Long.parseLong(parts[1]), "exit", Integer.parseInt(parts[2]));
-          case "out" -> child(Long.parseLong(parts[1]), parts[2], (String) Json.decodeValue(parts[3]));
+          case "refused" -> refused(parts[1], (String) Json.decodeValue(parts[2]));
+          case "exit" -> exited(Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
           default -> LOG.log(System.Logger.Level.WARNING, "the fork server of " + name + " said: " + line);
         }
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "the fork server of " + name + " said what this node cannot read: "
-            + line + " (" + e + ")");
+        unreadable(line, e);
       }
+    }
+
+    /** {@code out PID STREAM TEXT}: a line of a child's output; a child no longer known (it exited) is not logged. */
+    private void relay(String line) {
+      String[] parts = line.split(" ", 4);
+      try {
+        ForkedProcess child = children.get(Long.parseLong(parts[1]));
+        if (child != null) {
+          child.output(parts[2], (String) Json.decodeValue(parts[3]));
+        }
+      } catch (RuntimeException e) {
+        unreadable(line, e);
+      }
+    }
+
+    private void unreadable(String line, RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the fork server of " + name + " said what this node cannot read: "
+          + line + " (" + e + ")");
     }
 
     private void importFailed(JsonObject failure) {
@@ -164,33 +198,27 @@ public final class ForkServer implements Launcher {
 
     private void forked(String childId, long pid) {
       ForkedProcess child = new ForkedProcess(pid, childId);
-      children.put(pid, child);
-      // An exit or a line may come before the fork's own answer is read: nothing of it is lost.
-      for (Object[] said : early.getOrDefault(pid, List.of())) {
-        deliver(child, (String) said[0], said[1]);
-      }
-      early.remove(pid);
-      Promise<ChildRun> waiting = forking.poll();
-      if (waiting != null) {
-        waiting.tryComplete(child);
-      }
-    }
-
-    private void child(long pid, String what, Object value) {
-      ForkedProcess child = children.get(pid);
-      if (child == null) {
-        early.computeIfAbsent(pid, p -> new ArrayList<>()).add(new Object[] {what, value});
+      Promise<ChildRun> waiting = forking.remove(childId);
+      if (waiting == null || !waiting.tryComplete(child)) {
+        // Given up on (timed out) while the fork was under way: this run is nobody's.
+        child.signal(context, true);
         return;
       }
-      deliver(child, what, value);
+      children.put(pid, child);
     }
 
-    private void deliver(ForkedProcess child, String what, Object value) {
-      if ("exit".equals(what)) {
-        children.remove(child.pid());
-        child.exited((Integer) value);
-      } else {
-        child.output(what, (String) value);
+    private void refused(String childId, String why) {
+      Promise<ChildRun> waiting = forking.remove(childId);
+      if (waiting != null) {
+        waiting.tryFail(new HandshakeFailure(FailReason.CHILD_EXITED, "the fork server of " + name
+            + " could not fork " + childId + ": " + why));
+      }
+    }
+
+    private void exited(long pid, int status) {
+      ForkedProcess child = children.remove(pid);
+      if (child != null) {
+        child.exited(status);
       }
     }
 
@@ -200,8 +228,17 @@ public final class ForkServer implements Launcher {
             + " is gone" + lastOutput()));
       }
       Promise<ChildRun> forked = Promise.promise();
-      forking.add(forked);
-      String line = "fork " + childId + " " + socket + " " + token + "\n";
+      forking.put(childId, forked);
+      // The same bound as a spawn to its handshake: a server that takes the line and never answers does not hold the child.
+      long timer = context.owner().setTimer(handshakeMillis, t -> {
+        if (forking.remove(childId, forked)) {
+          forked.tryFail(new HandshakeFailure(FailReason.TIMEOUT, "the fork server of " + name + " did not fork "
+              + childId + " within " + handshakeMillis + " ms"));
+        }
+      });
+      forked.future().onComplete(v -> context.owner().cancelTimer(timer));
+      String line = "fork " + new JsonObject().put("child", childId).put("socket", socket.toString())
+          .put("token", token).encode() + "\n";
       context.owner().executeBlocking(() -> {
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         synchronized (this) {
@@ -210,7 +247,7 @@ public final class ForkServer implements Launcher {
         }
         return null;
       }, false).onFailure(e -> {
-        forking.remove(forked);
+        forking.remove(childId, forked);
         forked.tryFail(new HandshakeFailure(FailReason.CHILD_EXITED, "the fork server of " + name
             + " did not take the fork of " + childId + ": " + e.getMessage()));
       });
@@ -223,7 +260,7 @@ public final class ForkServer implements Launcher {
       HandshakeFailure failure = new HandshakeFailure(FailReason.CHILD_EXITED, "the fork server of " + name
           + " exited" + lastOutput());
       ready.tryFail(failure);
-      forking.forEach(p -> p.tryFail(failure));
+      forking.values().forEach(p -> p.tryFail(failure));
       forking.clear();
       children.values().forEach(ForkedProcess::orphaned);
       children.clear();

@@ -84,6 +84,26 @@ public final class ClientGrant implements CallGate {
     return groupPrefixes;
   }
 
+  /** A group's events are its types' events: commbus's own among them need {@code admin}, as a subscription to them does. */
+  @Override
+  public void checkGroupTypes(String group, Set<String> types) {
+    if (permissions.contains(Permission.ADMIN)) {
+      return;
+    }
+    if (types.isEmpty()) {
+      throw CommBusException.of(ErrorCode.FORBIDDEN, "token " + name + " may not join group " + group
+          + " for every type: every type includes commbus's own (" + SystemTypes.PREFIX + "...), which need the "
+          + Permission.ADMIN.wireName() + " permission; name the group's types");
+    }
+    for (String type : types) {
+      if (SystemTypes.isSystem(type)) {
+        throw CommBusException.of(ErrorCode.FORBIDDEN, "token " + name + " may not join group " + group + " for "
+            + type + ": types under " + SystemTypes.PREFIX + " are commbus's own and need the "
+            + Permission.ADMIN.wireName() + " permission");
+      }
+    }
+  }
+
   @Override
   public void check(CallOp op, String type) {
     Permission needed = Permission.of(op);

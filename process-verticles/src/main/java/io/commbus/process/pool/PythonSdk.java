@@ -6,9 +6,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
@@ -80,14 +77,18 @@ public final class PythonSdk {
       }
       // Unpacked beside it, then renamed into place: a pool starting at the same time finds it whole or not at all.
       Path unpacking = Files.createTempDirectory(parent, SHARED_PREFIX, PosixFilePermissions.asFileAttribute(PRIVATE));
-      write(files, unpacking.resolve(PACKAGE));
       try {
+        write(files, unpacking.resolve(PACKAGE));
         Files.move(unpacking, directory, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-        delete(unpacking);
+        return directory;
+      } catch (IOException e) {
+        // Another pool's rename came first (Linux says ENOTEMPTY), or the write failed: use what is there if it is whole.
         return usable(directory, files) ? directory : copyInto(fallback);
+      } finally {
+        if (Files.exists(unpacking, LinkOption.NOFOLLOW_LINKS)) {
+          delete(unpacking);
+        }
       }
-      return directory;
     } catch (IOException e) {
       return copyInto(fallback);
     }
@@ -96,7 +97,7 @@ public final class PythonSdk {
   /** Whether {@code directory} is ours, private, a real directory, and holds every file of the SDK. */
   private static boolean usable(Path directory, Map<String, byte[]> files) throws IOException {
     if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
-        || !Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+        || !Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(ownUid())
         || !Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE)) {
       return false;
     }
@@ -107,6 +108,11 @@ public final class PythonSdk {
       }
     }
     return true;
+  }
+
+  /** This process's user id, as the system says who owns {@code /proc/self} (names may be missing in containers). */
+  private static Object ownUid() throws IOException {
+    return Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
   }
 
   private static String hash(Map<String, byte[]> files) {

@@ -28,9 +28,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A pool's private directory: mode 0700, holding its children's socket files and a copy of
- * the Python SDK taken from the jar. Only the node's user can reach the sockets, and
- * {@link #delete()} leaves nothing behind. All methods block; call them from a worker.
+ * A pool's private directory: mode 0700, holding its children's socket files. Only the node's
+ * user can reach the sockets, and {@link #delete()} leaves nothing behind. The Python SDK its
+ * children import lies beside it, in the copy pools share ({@link PythonSdk#shared}), which
+ * stays as a cache, one per SDK version. All methods block; call them from a worker.
  *
  * <p>Names are short and of bounded length, since a socket path may not exceed
  * {@link Protocol#MAX_SOCKET_PATH_BYTES}: {@code <parent>/cb-<8 random>/c<slot>-<run>.sock}, slot

@@ -121,8 +121,8 @@ public final class PythonStubs {
     List<Path> written = new ArrayList<>();
     try {
       for (Map.Entry<String, String> file : files.entrySet()) {
-        Path path = directory.resolve(file.getKey()).normalize();
-        if (!path.startsWith(directory.normalize())) {
+        Path path = directory.resolve(file.getKey()).toAbsolutePath().normalize();
+        if (!path.startsWith(directory.toAbsolutePath().normalize())) {
           throw new IllegalArgumentException("a stub file must lie inside " + directory + ", not " + file.getKey());
         }
         Files.createDirectories(path.getParent());

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,6 +70,20 @@ class ClientGrantTest {
     assertEquals("token ops may not publish (it lacks the publish permission)", assertThrows(CommBusException.class,
         () -> operator.check(CallOp.PUBLISH, REGISTRY_EVENT)).getMessage());
     assertDoesNotThrow(() -> ClientGrant.everything("all", SECRET).check(CallOp.SERVE, "commbus.callback.a.B"));
+  }
+
+  @Test
+  void aGroupOfEveryTypeOrOfCommbusOwnTypesNeedsAdmin() {
+    ClientGrant workers = new ClientGrant("workers", SECRET, EnumSet.of(Permission.GROUP), List.of());
+    assertDoesNotThrow(() -> workers.checkGroupTypes("billing", Set.of("orders.Placed")));
+    CommBusException every = assertThrows(CommBusException.class, () -> workers.checkGroupTypes("billing", Set.of()));
+    assertEquals(ErrorCode.FORBIDDEN, every.code());
+    assertTrue(every.getMessage().contains("name the group's types"), every.getMessage());
+    assertEquals(ErrorCode.FORBIDDEN, assertThrows(CommBusException.class,
+        () -> workers.checkGroupTypes("audit", Set.of("orders.Placed", REGISTRY_EVENT))).code());
+    ClientGrant operator = new ClientGrant("ops", SECRET, EnumSet.of(Permission.GROUP, Permission.ADMIN), List.of());
+    assertDoesNotThrow(() -> operator.checkGroupTypes("audit", Set.of()));
+    assertDoesNotThrow(() -> operator.checkGroupTypes("audit", Set.of(REGISTRY_EVENT)));
   }
 
   @Test
