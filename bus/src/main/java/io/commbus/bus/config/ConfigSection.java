@@ -212,6 +212,18 @@ public final class ConfigSection {
     return new ConfigSection(field(name), (JsonObject) value, baseDirectory);
   }
 
+  /** A nested object as JSON, taken whole (no field of it is checked here); empty when the field is missing. */
+  public JsonObject object(String name) {
+    Object value = value(name);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject)) {
+      throw wrong(name, "must be an object", value);
+    }
+    return ((JsonObject) value).copy();
+  }
+
   /** A list of objects, each a section named {@code name[i]}. */
   public List<ConfigSection> sections(String name) {
     Object value = value(name);
