@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
@@ -29,15 +30,17 @@ import java.util.stream.Stream;
 
 /**
  * The Python SDK the jar carries ({@code commbus-python/commbus}), copied out where Python can
- * import it: once per SDK version into a directory pools share ({@link #shared}), so its
- * bytecode is compiled once and every child after the first starts warm; or into a directory
- * of one's own ({@link #copyInto}), as {@code commbus stubs} writes it.
+ * import it: once per SDK version into the user's cache ({@link #cache()}), which every pool
+ * shares, so its bytecode is compiled once and every child after the first starts warm; or
+ * into a directory of one's own ({@link #copyInto}), as {@code commbus stubs} writes it.
  */
 public final class PythonSdk {
 
   private static final String SDK_RESOURCE = "commbus-python/commbus/__init__.py";
   private static final String PACKAGE = "commbus";
   private static final String SHARED_PREFIX = "commbus-sdk-";
+  /** Beside the rest of the user's caches, so the runtime directories hold only what a pool leaves behind when it stops: nothing. */
+  private static final String CACHE = "commbus";
   private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
   private static final Object JAR_LOCK = new Object();
 
@@ -59,6 +62,25 @@ public final class PythonSdk {
   }
 
   /**
+   * Where {@link #shared} keeps the SDK by default: {@code $XDG_CACHE_HOME/commbus}, else
+   * {@code ~/.cache/commbus}, made private to the node's user if it is not there yet.
+   */
+  public static Path cache() throws IOException {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Paths.get(xdg) : Paths.get(System.getProperty("user.home"), ".cache");
+    Path cache = base.resolve(CACHE);
+    if (!Files.isDirectory(cache)) {
+      Files.createDirectories(base);
+      try {
+        Files.createDirectory(cache, PosixFilePermissions.asFileAttribute(PRIVATE));
+      } catch (FileAlreadyExistsException e) {
+        // another node of the same user made it meanwhile
+      }
+    }
+    return cache;
+  }
+
+  /**
    * The SDK under {@code parent/commbus-sdk-<hash of its files>}, unpacked the first time and
    * found there after, by this node or another of the same user; returns the entry to put on a
    * Python path. The directory is the node user's, mode 0700: one that is not (someone else made
@@ -76,6 +98,7 @@ public final class PythonSdk {
         return copyInto(fallback);  // not ours, or not whole: left alone
       }
       // Unpacked beside it, then renamed into place: a pool starting at the same time finds it whole or not at all.
+      Files.createDirectories(parent);
       Path unpacking = Files.createTempDirectory(parent, SHARED_PREFIX, PosixFilePermissions.asFileAttribute(PRIVATE));
       try {
         write(files, unpacking.resolve(PACKAGE));

@@ -30,8 +30,9 @@ import java.util.stream.Stream;
 /**
  * A pool's private directory: mode 0700, holding its children's socket files. Only the node's
  * user can reach the sockets, and {@link #delete()} leaves nothing behind. The Python SDK its
- * children import lies beside it, in the copy pools share ({@link PythonSdk#shared}), which
- * stays as a cache, one per SDK version. All methods block; call them from a worker.
+ * children import is the copy pools share in the user's cache ({@link PythonSdk#cache()}),
+ * one per SDK version, or when that cannot be had a copy in {@code sdk/} here. All methods
+ * block; call them from a worker.
  *
  * <p>Names are short and of bounded length, since a socket path may not exceed
  * {@link Protocol#MAX_SOCKET_PATH_BYTES}: {@code <parent>/cb-<8 random>/c<slot>-<run>.sock}, slot
@@ -126,12 +127,17 @@ public final class RuntimeDirectory {
   }
 
   /**
-   * The SDK shipped in the jar, where the pool's children import it from: the copy pools under
-   * the same parent share ({@link PythonSdk#shared}), else one in {@code sdk/}; returns the
+   * The SDK shipped in the jar, where the pool's children import it from: the copy pools share
+   * in the user's cache ({@link PythonSdk#shared}), else one in {@code sdk/}; returns the
    * directory to put on the path.
    */
   public Path extractPythonSdk() {
-    return PythonSdk.shared(root.getParent(), root.resolve("sdk"));
+    Path own = root.resolve("sdk");
+    try {
+      return PythonSdk.shared(PythonSdk.cache(), own);
+    } catch (IOException e) {
+      return PythonSdk.copyInto(own);  // no cache to be had (no home directory, a read-only one)
+    }
   }
 
   /** Removes the directory and everything in it. */
