@@ -1,0 +1,307 @@
+"""Channels between pipeline nodes: items from one process to another over a Unix socket,
+directly, with credit-based back-pressure (docs/pipelines.md).
+
+The downstream node listens (``ChannelReader.listen``), the upstream one connects
+(``ChannelWriter.connect``). Frames are the child protocol's (``frames``): an ``item`` frame per
+item, raw bytes (``b: r``) or JSON (``b: j``), with the item's sequence number, timestamp and
+content type in its header; ``credit`` from the reader, which grants its capacity at once and
+then, as the consumer takes items, half of it at a time (``credit_batch``); ``end`` when the
+writer is done and ``err`` when it failed. The writer never has more items in flight than the
+reader's capacity, so a slow consumer slows its producer, and memory stays bounded by the
+capacity on both sides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import deque
+from typing import Any, Final
+
+from ._protocol import FrameKind, Key, credit_batch
+from .errors import CommBusError, ProtocolError, error_from
+from .frames import Frame, FrameReader, encode_frame
+
+__all__ = ["Item", "ChannelReader", "ChannelWriter"]
+
+_SEQ: Final = "seq"
+_TS: Final = "ts"
+_CONTENT_TYPE: Final = "ct"
+#: The largest item a channel carries, in bytes: a 1 MiB frame of video with room to spare.
+MAX_ITEM: Final = 64 * 1024 * 1024
+
+
+class Item:
+    """One item of a channel: ``data`` (bytes, or a JSON value), its sequence number on the
+    channel (from 0), and the timestamp and content type its producer gave it, if any."""
+
+    __slots__ = ("data", "seq", "ts", "content_type")
+
+    def __init__(self, data: Any, seq: int, ts: float | None = None, content_type: str | None = None) -> None:
+        self.data = data
+        self.seq = seq
+        self.ts = ts
+        self.content_type = content_type
+
+    def __repr__(self) -> str:
+        size = f"{len(self.data)} bytes" if isinstance(self.data, (bytes, bytearray, memoryview)) else "json"
+        return f"Item(seq={self.seq}, {size}, ts={self.ts!r}, content_type={self.content_type!r})"
+
+
+class _Frames(asyncio.BufferedProtocol):
+    """Frames in, routed to ``on_frame``; ``on_end`` once when the connection ends."""
+
+    def __init__(self, on_frame: Any, on_end: Any, on_made: Any = None) -> None:
+        self.reader = FrameReader(MAX_ITEM + 65536)
+        self.on_frame = on_frame
+        self.on_end = on_end
+        self.on_made = on_made
+        self.transport: asyncio.Transport | None = None
+        self.paused = False
+        self.drained: asyncio.Future[None] | None = None
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        if self.on_made is not None:
+            self.on_made()
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self.reader.get_buffer()
+
+    def buffer_updated(self, nbytes: int) -> None:
+        try:
+            for frame in self.reader.received(nbytes):
+                self.on_frame(frame)
+        except (ProtocolError, CommBusError) as exc:
+            self.on_end(exc)
+            if self.transport is not None:
+                self.transport.abort()
+
+    def eof_received(self) -> bool:
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.on_end(exc)
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def pause_writing(self) -> None:
+        self.paused = True
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
+
+    async def drain(self) -> None:
+        if self.paused:
+            self.drained = asyncio.get_running_loop().create_future()
+            await self.drained
+
+
+class ChannelWriter:
+    """The upstream end of a channel: ``await send(data)`` waits for credit, then writes."""
+
+    def __init__(self, frames: _Frames) -> None:
+        self._frames = frames
+        self._credit = 0
+        self._seq = 0
+        self._waiting: asyncio.Future[None] | None = None
+        self._gone: BaseException | None = None
+        self._closed = False
+
+    @classmethod
+    async def connect(cls, path: str) -> ChannelWriter:
+        """Connects to the reader listening at ``path``."""
+        writer: ChannelWriter | None = None
+
+        def frame(received: Frame) -> None:
+            assert writer is not None
+            writer._on_frame(received)
+
+        def end(exc: BaseException | None) -> None:
+            if writer is not None:
+                writer._on_end(exc)
+
+        frames = _Frames(frame, end)
+        await asyncio.get_running_loop().create_unix_connection(lambda: frames, path)
+        writer = cls(frames)
+        return writer
+
+    @property
+    def sent(self) -> int:
+        """Items sent so far."""
+        return self._seq
+
+    def _on_frame(self, frame: Frame) -> None:
+        if frame.t != FrameKind.CREDIT:
+            raise ProtocolError(f"a channel's reader sends credit only, not {frame.t!r}")
+        granted = frame.header.get(Key.COUNT)
+        if type(granted) is not int or granted < 1:
+            raise ProtocolError(f"credit must grant a positive number of items, got {granted!r}")
+        self._credit += granted
+        self._wake()
+
+    def _on_end(self, exc: BaseException | None) -> None:
+        if self._gone is None:
+            self._gone = exc or ConnectionResetError("the channel's reader closed the channel")
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiting is not None and not self._waiting.done():
+            self._waiting.set_result(None)
+
+    async def send(self, data: Any, *, ts: float | None = None, content_type: str | None = None) -> None:
+        """Sends one item (bytes as they are, anything else as JSON) once the reader has room."""
+        if self._closed:
+            raise RuntimeError("this channel writer is closed")
+        while self._credit == 0:
+            if self._gone is not None:
+                raise ConnectionError(f"the channel is gone: {self._gone}")
+            self._waiting = asyncio.get_running_loop().create_future()
+            await self._waiting
+        if self._gone is not None:
+            raise ConnectionError(f"the channel is gone: {self._gone}")
+        header: dict[str, Any] = {Key.KIND: FrameKind.ITEM, _SEQ: self._seq}
+        if ts is not None:
+            header[_TS] = ts
+        if content_type is not None:
+            header[_CONTENT_TYPE] = content_type
+        raw = isinstance(data, (bytes, bytearray, memoryview))
+        if raw and len(data) > MAX_ITEM:
+            raise ValueError(f"an item of {len(data)} bytes is over a channel's most, {MAX_ITEM}")
+        transport = self._frames.transport
+        assert transport is not None
+        transport.write(encode_frame(header, bytes(data) if raw else data))
+        self._credit -= 1
+        self._seq += 1
+        await self._frames.drain()
+
+    async def close(self, error: CommBusError | None = None) -> None:
+        """Ends the channel: ``end``, or ``err`` with ``error``, after the items; then waits
+        until the reader has taken them and let go. Leaving earlier would take the socket away
+        from under the reader's credit, and with it what the reader had not read yet."""
+        if self._closed:
+            return
+        self._closed = True
+        transport = self._frames.transport
+        if transport is not None and not transport.is_closing():
+            if error is None:
+                transport.write(encode_frame({Key.KIND: FrameKind.END}))
+            else:
+                transport.write(encode_frame({Key.KIND: FrameKind.ERR, Key.CODE: error.code,
+                                              Key.MESSAGE: error.message}))
+            transport.write_eof()
+            await self._frames.closed
+
+    async def __aenter__(self) -> ChannelWriter:
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        await self.close()
+
+
+class ChannelReader:
+    """The downstream end of a channel: an async iterator over its items, holding at most
+    ``capacity`` of them; the iteration ends at the writer's ``end`` and raises at its ``err``."""
+
+    def __init__(self, server: asyncio.AbstractServer, capacity: int) -> None:
+        self._server = server
+        self._capacity = capacity
+        self._items: deque[Item] = deque()
+        self._taken = 0
+        self._ended: BaseException | None = None
+        self._finished = False
+        self._waiting: asyncio.Future[None] | None = None
+        self._frames: _Frames | None = None
+
+    @classmethod
+    async def listen(cls, path: str, capacity: int) -> ChannelReader:
+        """Listens at ``path`` (a socket file only its user may use) for the channel's writer."""
+        if capacity < 1:
+            raise ValueError(f"a channel holds at least one item, not {capacity}")
+        reader: ChannelReader | None = None
+
+        def connected() -> _Frames:
+            assert reader is not None
+            return reader._connected()
+
+        server = await asyncio.get_running_loop().create_unix_server(connected, path)
+        os.chmod(path, 0o600)
+        reader = cls(server, capacity)
+        return reader
+
+    def _connected(self) -> _Frames:
+        if self._frames is not None:
+            raise ProtocolError("a channel takes one writer")
+        self._frames = _Frames(self._on_frame, self._on_end, self._writer_came)
+        return self._frames
+
+    def _writer_came(self) -> None:
+        # Closed only now, the connection attached to it: one writer per channel, no one else may connect.
+        self._server.close()
+        self._grant(self._capacity)  # the whole capacity at once
+
+    def _grant(self, n: int) -> None:
+        if self._ended is not None:
+            return  # the writer is done: it takes no more credit
+        if self._frames is not None and self._frames.transport is not None and not self._frames.transport.is_closing():
+            self._frames.transport.write(encode_frame({Key.KIND: FrameKind.CREDIT, Key.COUNT: n}))
+
+    def _on_frame(self, frame: Frame) -> None:
+        kind = frame.t
+        if kind == FrameKind.ITEM:
+            if len(self._items) >= self._capacity:
+                raise ProtocolError(f"the channel's writer sent more than the {self._capacity} items it was granted")
+            header = frame.header
+            self._items.append(Item(frame.body, header.get(_SEQ, -1), header.get(_TS), header.get(_CONTENT_TYPE)))
+        elif kind == FrameKind.END:
+            self._ended = StopAsyncIteration()
+        elif kind == FrameKind.ERR:
+            self._ended = error_from(frame.header.get(Key.CODE, "INTERNAL"), frame.header.get(Key.MESSAGE, ""))
+        else:
+            raise ProtocolError(f"a channel's writer sends items, end and err only, not {kind!r}")
+        if self._waiting is not None and not self._waiting.done():
+            self._waiting.set_result(None)
+
+    def _on_end(self, exc: BaseException | None) -> None:
+        if self._ended is None:
+            self._ended = ConnectionError(f"the channel's writer went away before its end: {exc or 'closed'}")
+        if self._waiting is not None and not self._waiting.done():
+            self._waiting.set_result(None)
+
+    def __aiter__(self) -> ChannelReader:
+        return self
+
+    async def __anext__(self) -> Item:
+        while not self._items:
+            if self._ended is not None:
+                if not self._finished:
+                    self._finished = True
+                    if self._frames is not None and self._frames.transport is not None:
+                        self._frames.transport.close()  # what lets the writer's close return
+                raise self._ended
+            self._waiting = asyncio.get_running_loop().create_future()
+            await self._waiting
+        item = self._items.popleft()
+        self._taken += 1
+        if self._taken >= credit_batch(self._capacity):
+            self._grant(self._taken)
+            self._taken = 0
+        return item
+
+    async def close(self) -> None:
+        """Stops listening and drops the connection; the writer's next send fails."""
+        self._server.close()
+        if self._frames is not None and self._frames.transport is not None:
+            self._frames.transport.close()
+
+    async def __aenter__(self) -> ChannelReader:
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        await self.close()
