@@ -26,7 +26,7 @@ class BenchSmokeTest {
     Report report = new Bench(BenchOptions.quick(EnumSet.allOf(Suite.class)), line -> { }).run();
 
     List<String> operations = report.rows().stream().map(Row::operation).toList();
-    assertEquals(33, operations.size(), () -> "rows: " + operations);
+    assertEquals(34, operations.size(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("publish")), () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("send")).count(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("query (")), () -> "rows: " + operations);
@@ -38,12 +38,14 @@ class BenchSmokeTest {
     assertEquals(3, operations.stream().filter(op -> op.startsWith("postgres journal append")).count(),
         () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("dispatch")).count(), () -> "rows: " + operations);
-    // Request/reply at 1 and 64 in flight, a stream each way, callbacks, and the cold start.
+    // Request/reply at 1 and 64 in flight, a stream each way, callbacks, the cold start, and a scale-up.
     assertEquals(2, operations.stream().filter(op -> op.startsWith("python request/reply")).count(),
         () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("stream ")).count(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("callback round trips")), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("python child cold start")),
+        () -> "rows: " + operations);
+    assertTrue(operations.stream().anyMatch(op -> op.startsWith("python pool resize 1 → ") && op.contains("fork vs spawn")),
         () -> "rows: " + operations);
     // The client endpoint: attached worker over the Unix socket and over TLS at 1 and 64 in flight, and publish.
     assertEquals(4, operations.stream().filter(op -> op.startsWith("attached worker")).count(),
