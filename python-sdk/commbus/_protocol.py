@@ -120,6 +120,10 @@ class Key:
     GROUP: Final = "group"
     # bye
     GRACE: Final = "grace"
+    # item of a pipeline channel: its number on the channel, timestamp and content type
+    SEQ: Final = "seq"
+    TS: Final = "ts"
+    CONTENT_TYPE: Final = "ct"
     # welcome to a child: the least level its logging sends; log frames
     LOG_LEVEL: Final = "log"
     LEVEL: Final = "level"

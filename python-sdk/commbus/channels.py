@@ -24,9 +24,9 @@ from .frames import Frame, FrameReader, encode_frame
 
 __all__ = ["Item", "ChannelReader", "ChannelWriter"]
 
-_SEQ: Final = "seq"
-_TS: Final = "ts"
-_CONTENT_TYPE: Final = "ct"
+_SEQ: Final = Key.SEQ
+_TS: Final = Key.TS
+_CONTENT_TYPE: Final = Key.CONTENT_TYPE
 #: The largest item a channel carries, in bytes: a 1 MiB frame of video with room to spare.
 MAX_ITEM: Final = 64 * 1024 * 1024
 
