@@ -123,6 +123,14 @@ public final class Protocol {
   public static final String LOGGER = "logger";
   /** {@code log}: how many records the child dropped before this one, its socket being full. */
   public static final String DROPPED = "dropped";
+  /** {@code item} of a pipeline channel: its number on the channel, from 0. */
+  public static final String SEQ = "seq";
+  /** {@code item} of a pipeline channel: the timestamp its producer gave it. */
+  public static final String TS = "ts";
+  /** {@code item} of a pipeline channel: its content type ({@code audio/pcm}). */
+  public static final String CONTENT_TYPE = "ct";
+  /** The most bytes of one item of a pipeline channel. */
+  public static final int MAX_CHANNEL_ITEM = 64 * 1024 * 1024;
   /** The most characters of a {@code log} frame's message, and again of its traceback, a child sends. */
   public static final int MAX_LOG_TEXT = 64 * 1024;
 
@@ -161,6 +169,10 @@ public final class Protocol {
     /** Every kind a child may send; the parent's parser refuses the others. */
     public static final Set<FrameKind> FROM_CHILD = EnumSet.of(
         HELLO, READY, FAIL, RES, ITEM, ITEMS, END, ERR, CALL, CREDIT, CANCEL, PONG, LOG);
+    /** Every kind the writing end of a pipeline channel sends: items, then {@code end} or {@code err}. */
+    public static final Set<FrameKind> FROM_CHANNEL_WRITER = EnumSet.of(ITEM, END, ERR);
+    /** Every kind the reading end of a pipeline channel sends: credit. */
+    public static final Set<FrameKind> FROM_CHANNEL_READER = EnumSet.of(CREDIT);
     /**
      * Every kind a client may send: a child's, but for the two a client has no use for (it runs
      * no entry function), and {@code bye}: the client is leaving.

@@ -1,0 +1,185 @@
+package io.commbus.process.pipeline;
+
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameCodec;
+import io.commbus.process.wire.FrameParser;
+import io.commbus.process.wire.Headers;
+import io.commbus.process.wire.Protocol;
+import io.commbus.process.wire.Protocol.FrameKind;
+import io.commbus.process.wire.ProtocolViolation;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.WriteStream;
+
+import java.nio.file.Path;
+
+/**
+ * The writing end of a pipeline channel on the JVM, as a {@link WriteStream} of
+ * {@link ChannelItem}s: it connects to the channel's reader (a Python node or a
+ * {@link ChannelSource}) and writes an item for each credit the reader granted. Without credit
+ * its write queue is full, and the drain handler runs when credit comes, so a
+ * {@code pipeTo} from a faster source is slowed to the reader's pace. {@link #end()} sends
+ * {@code end} and completes once the reader has taken everything and let go. Everything runs on
+ * the context it was made on.
+ */
+public final class ChannelSink implements WriteStream<ChannelItem> {
+
+  private final NetSocket socket;
+  private final Promise<Void> closed = Promise.promise();
+  private long credit;
+  private long seq;
+  private Handler<Void> drainHandler;
+  /** Whether the queue was full when last looked at: a drain is told once per full-to-room change. */
+  private boolean full = true;
+  private Handler<Throwable> exceptionHandler;
+  private Throwable failed;
+  private boolean ending;
+
+  private ChannelSink(NetSocket socket) {
+    this.socket = socket;
+  }
+
+  /** Connects to the reader listening at {@code path}. */
+  public static Future<ChannelSink> connect(Vertx vertx, Path path) {
+    Context context = vertx.getOrCreateContext();
+    Promise<ChannelSink> connected = Promise.promise();
+    context.runOnContext(v -> vertx.createNetClient().connect(SocketAddress.domainSocketAddress(path.toString()))
+        .map(socket -> {
+          ChannelSink sink = new ChannelSink(socket);
+          socket.handler(new FrameParser(65_536, FrameKind.FROM_CHANNEL_READER, sink::frame, sink::violation));
+          socket.closeHandler(x -> sink.gone());
+          socket.drainHandler(x -> sink.drained());
+          return sink;
+        })
+        .onComplete(connected));
+    return connected.future();
+  }
+
+  private void frame(Frame frame) {
+    credit += Headers.requirePositiveLong(frame, Protocol.COUNT);
+    drained();
+  }
+
+  /** Credit came, or the socket drained: the drain handler hears of room once, when it was full. */
+  private void drained() {
+    if (full && !writeQueueFull()) {
+      full = false;
+      if (drainHandler != null) {
+        drainHandler.handle(null);
+      }
+    }
+  }
+
+  private void violation(ProtocolViolation violation) {
+    fail(violation);
+    socket.close();
+  }
+
+  private void gone() {
+    if (!ending) {
+      fail(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's reader went away"));
+    }
+    closed.tryComplete();
+  }
+
+  private void fail(Throwable error) {
+    if (failed == null) {
+      failed = error;
+      if (exceptionHandler != null) {
+        exceptionHandler.handle(error);
+      }
+    }
+  }
+
+  /** Items written so far. */
+  public long sent() {
+    return seq;
+  }
+
+  @Override
+  public ChannelSink exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  /**
+   * Writes {@code item} now when the reader has granted room for it; without room it fails
+   * with OVERLOADED, as the stream's contract is to wait for {@link #drainHandler} while
+   * {@link #writeQueueFull()}. A pipe does.
+   */
+  @Override
+  public Future<Void> write(ChannelItem item) {
+    if (failed != null) {
+      return Future.failedFuture(failed);
+    }
+    if (ending) {
+      return Future.failedFuture(new IllegalStateException("the channel's writing end has ended"));
+    }
+    if (credit == 0) {
+      return Future.failedFuture(CommBusException.of(ErrorCode.OVERLOADED, "the channel's reader has granted no "
+          + "room: wait for the drain handler while writeQueueFull()"));
+    }
+    JsonObject header = Frame.header(FrameKind.ITEM).put(Protocol.SEQ, seq);
+    if (item.ts() != null) {
+      header.put(Protocol.TS, item.ts());
+    }
+    if (item.contentType() != null) {
+      header.put(Protocol.CONTENT_TYPE, item.contentType());
+    }
+    Object data = item.data();
+    if (data instanceof Buffer bytes && bytes.length() > Protocol.MAX_CHANNEL_ITEM) {
+      return Future.failedFuture(CommBusException.of(ErrorCode.CODEC, "an item of " + bytes.length()
+          + " bytes is over a channel's most, " + Protocol.MAX_CHANNEL_ITEM));
+    }
+    credit--;
+    seq++;
+    Future<Void> written = socket.write(FrameCodec.encode(Frame.withValue(FrameKind.ITEM, header, data)));
+    full = writeQueueFull();
+    return written;
+  }
+
+  /** Sends {@code end}; completes once the reader has taken the items before it and let go. */
+  @Override
+  public Future<Void> end() {
+    return finish(Frame.of(Frame.header(FrameKind.END)));
+  }
+
+  /** Ends the channel with {@code error}, which the reader's iteration raises after the items before it. */
+  public Future<Void> fail(CommBusException error) {
+    return finish(Frame.of(Frame.header(FrameKind.ERR).put(Protocol.CODE, error.code().name())
+        .put(Protocol.MESSAGE, error.getMessage())));
+  }
+
+  private Future<Void> finish(Frame last) {
+    if (!ending) {
+      ending = true;
+      socket.write(FrameCodec.encode(last));
+    }
+    return closed.future();
+  }
+
+  @Override
+  public ChannelSink setWriteQueueMaxSize(int maxSize) {
+    return this;  // the reader's credit is the queue's size
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return credit == 0 || socket.writeQueueFull();
+  }
+
+  @Override
+  public ChannelSink drainHandler(Handler<Void> handler) {
+    this.drainHandler = handler;
+    return this;
+  }
+}

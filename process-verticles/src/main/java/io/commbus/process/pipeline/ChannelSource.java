@@ -1,0 +1,203 @@
+package io.commbus.process.pipeline;
+
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.wire.Frame;
+import io.commbus.process.wire.FrameCodec;
+import io.commbus.process.wire.FrameParser;
+import io.commbus.process.wire.Headers;
+import io.commbus.process.wire.Protocol;
+import io.commbus.process.wire.Protocol.FrameKind;
+import io.commbus.process.wire.ProtocolViolation;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The reading end of a pipeline channel on the JVM, as a {@link ReadStream} of
+ * {@link ChannelItem}s: it listens on a Unix socket for the channel's one writer (a Python node
+ * or a {@link ChannelSink}) and grants credit as the stream's handler takes items, so at most
+ * {@code capacity} are held and a paused stream stops the writer. The stream ends at the
+ * writer's {@code end}; an {@code err}, a broken frame or a writer gone without either goes to
+ * the exception handler. Everything runs on the context it was made on.
+ */
+public final class ChannelSource implements ReadStream<ChannelItem> {
+
+  private final Context context;
+  private final NetServer server;
+  private final int capacity;
+  private final Deque<ChannelItem> items = new ArrayDeque<>();
+  private NetSocket socket;
+  private Handler<ChannelItem> handler;
+  private Handler<Void> endHandler;
+  private Handler<Throwable> exceptionHandler;
+  private long demand = Long.MAX_VALUE;
+  private int taken;
+  private boolean ended;
+  private Throwable failed;
+  private boolean done;
+
+  private ChannelSource(Context context, NetServer server, int capacity) {
+    this.context = context;
+    this.server = server;
+    this.capacity = capacity;
+  }
+
+  /** Listens at {@code path} (made {@code 0600}) for the channel's writer; completes once it listens. */
+  public static Future<ChannelSource> listen(Vertx vertx, Path path, int capacity) {
+    if (capacity < 1 || capacity > PipelineSpec.MAX_CAPACITY) {
+      return Future.failedFuture(new IllegalArgumentException("capacity must be 1 to " + PipelineSpec.MAX_CAPACITY
+          + ", was " + capacity));
+    }
+    Context context = vertx.getOrCreateContext();
+    Promise<ChannelSource> listening = Promise.promise();
+    // Made and listening on one context, so its frames and its stream's calls take turns there.
+    context.runOnContext(v -> {
+      NetServer server = vertx.createNetServer();
+      ChannelSource source = new ChannelSource(context, server, capacity);
+      server.connectHandler(source::connected);
+      server.listen(SocketAddress.domainSocketAddress(path.toString()))
+          .compose(bound -> vertx.executeBlocking(() -> {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            return source;
+          }, false))
+          .onComplete(listening);
+    });
+    return listening.future();
+  }
+
+  private void connected(NetSocket accepted) {
+    if (socket != null) {
+      accepted.close();  // one writer per channel
+      return;
+    }
+    // The server stays open while the writer is connected (closing it would close the writer's
+    // connection too); a second writer is turned away above.
+    socket = accepted;
+    accepted.handler(new FrameParser(Protocol.MAX_CHANNEL_ITEM + 65_536, FrameKind.FROM_CHANNEL_WRITER, this::frame,
+        this::violation));
+    accepted.closeHandler(v -> {
+      if (!ended && failed == null) {
+        fail(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's writer went away before its end"));
+      }
+    });
+    grant(capacity);
+  }
+
+  private void frame(Frame frame) {
+    switch (frame.kind()) {
+      case ITEM -> {
+        if (items.size() >= capacity) {
+          violation(new ProtocolViolation("the channel's writer sent more than the " + capacity + " items granted"));
+          return;
+        }
+        items.add(new ChannelItem(frame.value(), Headers.optionalLong(frame, Protocol.SEQ, -1),
+            frame.header().getDouble(Protocol.TS), Headers.optionalString(frame, Protocol.CONTENT_TYPE)));
+      }
+      case END -> ended = true;
+      case ERR -> fail(CommBusException.of(ErrorCode.fromName(Headers.optionalString(frame, Protocol.CODE)),
+          String.valueOf(Headers.optionalString(frame, Protocol.MESSAGE))));
+      default -> violation(new ProtocolViolation("a channel's writer sends items, end and err only"));
+    }
+    deliver();
+  }
+
+  private void violation(ProtocolViolation violation) {
+    fail(violation);
+    server.close();
+  }
+
+  private void fail(Throwable error) {
+    if (failed == null && !done) {
+      failed = error;
+      deliver();
+    }
+  }
+
+  private void grant(int n) {
+    if (socket != null && !ended && failed == null) {
+      socket.write(FrameCodec.encode(Frame.of(Frame.header(FrameKind.CREDIT).put(Protocol.COUNT, n))));
+    }
+  }
+
+  /** Hands items to the handler while there is demand; then the end, or the failure. */
+  private void deliver() {
+    while (demand > 0 && !items.isEmpty() && handler != null) {
+      ChannelItem item = items.poll();
+      if (demand != Long.MAX_VALUE) {
+        demand--;
+      }
+      handler.handle(item);
+      if (++taken >= Math.max(1, capacity / 2)) {
+        grant(taken);
+        taken = 0;
+      }
+    }
+    if (items.isEmpty() && !done && (ended || failed != null)) {
+      done = true;
+      server.close();  // and with it the writer's connection: what lets the writer's end complete
+      if (failed != null) {
+        if (exceptionHandler != null) {
+          exceptionHandler.handle(failed);
+        }
+      } else if (endHandler != null) {
+        endHandler.handle(null);
+      }
+    }
+  }
+
+  @Override
+  public ChannelSource exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public ChannelSource handler(Handler<ChannelItem> handler) {
+    this.handler = handler;
+    context.runOnContext(v -> deliver());
+    return this;
+  }
+
+  @Override
+  public ChannelSource pause() {
+    demand = 0;
+    return this;
+  }
+
+  @Override
+  public ChannelSource resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public ChannelSource fetch(long amount) {
+    demand = amount == Long.MAX_VALUE || demand > Long.MAX_VALUE - amount ? Long.MAX_VALUE : demand + amount;
+    context.runOnContext(v -> deliver());
+    return this;
+  }
+
+  @Override
+  public ChannelSource endHandler(Handler<Void> endHandler) {
+    this.endHandler = endHandler;
+    return this;
+  }
+
+  /** Stops listening and lets go of the writer; the writer's next send fails. */
+  public Future<Void> close() {
+    done = true;
+    return server.close();  // its connections with it
+  }
+}

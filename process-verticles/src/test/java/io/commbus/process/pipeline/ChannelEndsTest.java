@@ -1,0 +1,170 @@
+package io.commbus.process.pipeline;
+
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.pool.PythonSdk;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JVM's ends of a pipeline channel, against each other and against Python's (commbus.channels). */
+@Timeout(60)
+class ChannelEndsTest {
+
+  private static final Path PYTHON = Path.of("src/test/resources/python").toAbsolutePath();
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  /** Writes {@code n} raw items, each waiting for room as a pipe would. */
+  private Future<Void> writeAll(ChannelSink sink, int n) {
+    Promise<Void> done = Promise.promise();
+    writeFrom(sink, 0, n, done);
+    return done.future().compose(v -> sink.end());
+  }
+
+  private void writeFrom(ChannelSink sink, int from, int n, Promise<Void> done) {
+    int i = from;
+    while (i < n && !sink.writeQueueFull()) {
+      sink.write(ChannelItem.of(Buffer.buffer().appendLong(i).appendBytes(new byte[632])).with((double) i, "audio/pcm"));
+      i++;
+    }
+    if (i == n) {
+      sink.drainHandler(null);
+      done.complete();
+      return;
+    }
+    int next = i;
+    sink.drainHandler(v -> writeFrom(sink, next, n, done));
+  }
+
+  @Test
+  void itemsCrossInOrderAndAPausedReaderHoldsTheWriterAtItsCapacity() throws Exception {
+    Path path = dir.resolve("c.sock");
+    ChannelSource source = ChannelSource.listen(vertx, path, 16).await();
+    List<ChannelItem> items = new ArrayList<>();
+    Promise<Void> ended = Promise.promise();
+    source.endHandler(ended::complete).exceptionHandler(ended::tryFail);
+    source.pause();
+    source.handler(items::add);
+    ChannelSink sink = ChannelSink.connect(vertx, path).await();
+    Future<Void> written = writeAll(sink, 2000);
+
+    // Paused, the reader takes nothing: the writer stops once it has used the capacity.
+    Promise<Void> full = Promise.promise();
+    long timer = vertx.setPeriodic(5, t -> {
+      if (sink.sent() == 16 && sink.writeQueueFull()) {
+        full.tryComplete();
+      }
+    });
+    full.future().await(10, TimeUnit.SECONDS);
+    vertx.cancelTimer(timer);
+    assertEquals(0, items.size());
+    assertEquals(16, sink.sent());
+
+    source.resume();
+    ended.future().await(30, TimeUnit.SECONDS);
+    written.await(30, TimeUnit.SECONDS);
+    assertEquals(2000, items.size());
+    for (int i = 0; i < items.size(); i++) {
+      ChannelItem item = items.get(i);
+      assertEquals(i, item.seq());
+      assertEquals(i, ((Buffer) item.data()).getLong(0));
+      assertEquals(640, ((Buffer) item.data()).length());
+      assertEquals((double) i, item.ts());
+      assertEquals("audio/pcm", item.contentType());
+    }
+  }
+
+  @Test
+  void anErrorFromTheWriterReachesTheReadersExceptionHandlerAfterTheItems() throws Exception {
+    Path path = dir.resolve("c.sock");
+    ChannelSource source = ChannelSource.listen(vertx, path, 8).await();
+    List<ChannelItem> items = new ArrayList<>();
+    Promise<Throwable> failed = Promise.promise();
+    source.handler(items::add).exceptionHandler(failed::complete).endHandler(v -> failed.fail("ended"));
+    ChannelSink sink = ChannelSink.connect(vertx, path).await();
+    Promise<Void> credit = Promise.promise();
+    vertx.setPeriodic(5, t -> {
+      if (!sink.writeQueueFull()) {
+        credit.tryComplete();
+        vertx.cancelTimer(t);
+      }
+    });
+    credit.future().await(10, TimeUnit.SECONDS);
+    sink.write(ChannelItem.json(new JsonObject().put("n", 1)));
+    sink.write(ChannelItem.json(new JsonObject().put("n", 2)));
+    sink.fail(CommBusException.of(ErrorCode.REJECTED, "the camera went dark"));
+
+    CommBusException error = assertInstanceOf(CommBusException.class, failed.future().await(10, TimeUnit.SECONDS));
+    assertEquals(ErrorCode.REJECTED, error.code());
+    assertTrue(error.getMessage().contains("the camera went dark"), error.getMessage());
+    assertEquals(2, items.size());
+  }
+
+  @Test
+  void aPythonWriterFeedsTheJvmAndTheJvmFeedsAPythonReader() throws Exception {
+    Path sdk = PythonSdk.copyInto(dir.resolve("sdk"));
+    Path in = dir.resolve("in.sock");
+    ChannelSource source = ChannelSource.listen(vertx, in, 32).await();
+    List<ChannelItem> items = new ArrayList<>();
+    Promise<Void> ended = Promise.promise();
+    source.handler(items::add).endHandler(ended::complete).exceptionHandler(ended::tryFail);
+    Process writer = python(sdk, "write", in.toString(), "500");
+    ended.future().await(30, TimeUnit.SECONDS);
+    assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, writer.exitValue());
+    assertEquals(500, items.size());
+    assertEquals(new JsonObject().put("i", 499), items.get(499).data());
+    assertEquals("application/json", items.get(0).contentType());
+
+    Path out = dir.resolve("out.sock");
+    Process reader = python(sdk, "read", out.toString(), "8");
+    BufferedReader lines = new BufferedReader(new InputStreamReader(reader.getInputStream(), StandardCharsets.UTF_8));
+    assertEquals("listening", lines.readLine());
+    ChannelSink sink = ChannelSink.connect(vertx, out).await();
+    writeAll(sink, 1000).await(30, TimeUnit.SECONDS);
+    assertEquals("1000 " + (999L * 1000 / 2), lines.readLine(), "every item, once, in order");
+    assertTrue(reader.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, reader.exitValue());
+  }
+
+  private static Process python(Path sdk, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("python3", PYTHON.resolve("channel_ends.py").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().put("PYTHONPATH", sdk.toString());
+    return builder.start();
+  }
+}
