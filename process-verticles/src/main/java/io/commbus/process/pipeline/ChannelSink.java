@@ -16,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.WriteStream;
@@ -33,6 +34,11 @@ import java.nio.file.Path;
  */
 public final class ChannelSink implements WriteStream<ChannelItem> {
 
+  /**
+   * Held for as long as the channel is: Vert.x closes an unreferenced client's connections when
+   * the garbage collector finds it, which would cut the channel at a random moment.
+   */
+  private final NetClient client;
   private final NetSocket socket;
   private final Promise<Void> closed = Promise.promise();
   private long credit;
@@ -44,7 +50,8 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   private Throwable failed;
   private boolean ending;
 
-  private ChannelSink(NetSocket socket) {
+  private ChannelSink(NetClient client, NetSocket socket) {
+    this.client = client;
     this.socket = socket;
   }
 
@@ -52,15 +59,23 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   public static Future<ChannelSink> connect(Vertx vertx, Path path) {
     Context context = vertx.getOrCreateContext();
     Promise<ChannelSink> connected = Promise.promise();
-    context.runOnContext(v -> vertx.createNetClient().connect(SocketAddress.domainSocketAddress(path.toString()))
-        .map(socket -> {
-          ChannelSink sink = new ChannelSink(socket);
-          socket.handler(new FrameParser(65_536, FrameKind.FROM_CHANNEL_READER, sink::frame, sink::violation));
-          socket.closeHandler(x -> sink.gone());
-          socket.drainHandler(x -> sink.drained());
-          return sink;
-        })
-        .onComplete(connected));
+    context.runOnContext(v -> {
+      NetClient client = vertx.createNetClient();
+      client.connect(SocketAddress.domainSocketAddress(path.toString()))
+          .map(socket -> {
+            ChannelSink sink = new ChannelSink(client, socket);
+            socket.handler(new FrameParser(65_536, FrameKind.FROM_CHANNEL_READER, sink::frame, sink::violation));
+            socket.closeHandler(x -> sink.gone());
+            socket.drainHandler(x -> sink.drained());
+            return sink;
+          })
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              client.close();
+            }
+            connected.handle(ar);
+          });
+    });
     return connected.future();
   }
 
@@ -88,6 +103,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     if (!ending) {
       fail(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's reader went away"));
     }
+    client.close();
     closed.tryComplete();
   }
 
