@@ -172,19 +172,22 @@ class ChannelWriter:
         if content_type is not None:
             header[_CONTENT_TYPE] = content_type
         raw = isinstance(data, (bytes, bytearray, memoryview))
-        if raw and len(data) > MAX_ITEM:
-            raise ValueError(f"an item of {len(data)} bytes is over a channel's most, {MAX_ITEM}")
+        frame = encode_frame(header, bytes(data) if raw else data)
+        if len(frame) > MAX_ITEM:
+            raise ValueError(f"an item of {len(frame)} bytes is over a channel's most, {MAX_ITEM}")
         transport = self._frames.transport
         assert transport is not None
-        transport.write(encode_frame(header, bytes(data) if raw else data))
+        if self._closed:
+            raise RuntimeError("this channel writer is closed")
+        transport.write(frame)
         self._credit -= 1
         self._seq += 1
         await self._frames.drain()
 
     async def close(self, error: CommBusError | None = None) -> None:
         """Ends the channel: ``end``, or ``err`` with ``error``, after the items; then waits
-        until the reader has taken them and let go. Leaving earlier would take the socket away
-        from under the reader's credit, and with it what the reader had not read yet."""
+        until the reader has received them and let go. Leaving earlier would take the socket
+        away from under the reader's credit, and with it what the reader had not read yet."""
         if self._closed:
             return
         self._closed = True
@@ -254,6 +257,8 @@ class ChannelReader:
 
     def _on_frame(self, frame: Frame) -> None:
         kind = frame.t
+        if self._ended is not None:
+            raise ProtocolError(f"the channel's writer sent {kind!r} after its end")
         if kind == FrameKind.ITEM:
             if len(self._items) >= self._capacity:
                 raise ProtocolError(f"the channel's writer sent more than the {self._capacity} items it was granted")
@@ -270,7 +275,8 @@ class ChannelReader:
 
     def _on_end(self, exc: BaseException | None) -> None:
         if self._ended is None:
-            self._ended = ConnectionError(f"the channel's writer went away before its end: {exc or 'closed'}")
+            self._ended = exc if isinstance(exc, ProtocolError) else ConnectionError(
+                f"the channel's writer went away before its end: {exc or 'closed'}")
         if self._waiting is not None and not self._waiting.done():
             self._waiting.set_result(None)
 

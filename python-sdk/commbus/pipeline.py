@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from .channels import ChannelReader, ChannelWriter, Item
-from .errors import CommBusError, HandlerFailedError
+from .errors import CommBusError, HandlerFailedError, UnavailableError
 
 __all__ = ["Ports", "run_node"]
 
@@ -111,13 +111,15 @@ async def run_node(
     """Runs ``function`` over the node's channels: ``inputs`` maps each input port to the socket
     path it listens at and its capacity, ``outputs`` each output port to the path it connects to.
     ``on_ready`` is called once every channel is in place."""
-    readers = {port: await ChannelReader.listen(path, capacity) for port, (path, capacity) in inputs.items()}
+    readers: dict[str, ChannelReader] = {}
     writers: dict[str, ChannelWriter] = {}
     error: CommBusError | None = None
     try:
+        for port, (path, capacity) in inputs.items():
+            readers[port] = await ChannelReader.listen(path, capacity)
         deadline = time.monotonic() + connect_timeout
-        connected = await asyncio.gather(*(_connect(path, deadline) for path in outputs.values()))
-        writers = dict(zip(outputs, connected))
+        for port, path in outputs.items():  # each waits for its reader; all of them together within the deadline
+            writers[port] = await _connect(path, deadline)
         if on_ready is not None:
             on_ready()
         try:
@@ -128,9 +130,16 @@ async def run_node(
         except Exception as exc:
             error = HandlerFailedError(f"{type(exc).__name__}: {exc}")
             raise
+        except BaseException:
+            # Cancelled or interrupted: what went downstream is not the whole stream, and must not look it.
+            error = UnavailableError("the node was stopped before it finished")
+            raise
     finally:
         for writer in writers.values():
-            await writer.close(error)
+            try:
+                await writer.close(error)
+            except Exception:  # noqa: BLE001 - one writer's failure must not keep the others open
+                pass
         for reader in readers.values():
             await reader.close()
 
@@ -146,12 +155,13 @@ async def _run(function: Callable[..., Any], config: Any, readers: dict[str, Cha
                         "(async def node(ports, config))")
     arguments = ([_items(next(iter(readers.values())))] if readers else []) + [config]
     writer = next(iter(writers.values()), None)
-    if inspect.isasyncgenfunction(function):
-        async for value in function(*arguments):
+    result = function(*arguments)
+    if inspect.isasyncgen(result):
+        async for value in result:
             if writer is None:
                 raise TypeError(f"{function.__qualname__} yields, but this node has no output")
             await _send(writer, value)
-    else:
-        result = function(*arguments)
-        if inspect.isawaitable(result):
-            await result
+    elif inspect.isawaitable(result):
+        await result  # a sink: done when it returns
+    elif result is not None:
+        raise TypeError(f"{function.__qualname__} is neither an async generator nor a coroutine function")

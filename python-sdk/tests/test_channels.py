@@ -50,6 +50,21 @@ def test_items_cross_intact_and_in_order(tmp_path: Path) -> None:
     run(scenario())
 
 
+def test_a_channel_of_one_item_takes_turns_and_loses_nothing(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        path = tmp_path / "c.sock"
+        async with await ChannelReader.listen(str(path), capacity=1) as reader:
+            writer = await peer(path, 300, 64)
+            seen = 0
+            async for item in reader:
+                check(item, seen)
+                seen += 1
+            assert seen == 300
+            await writer.wait()
+
+    run(scenario())
+
+
 def test_large_items_cross_intact(tmp_path: Path) -> None:
     async def scenario() -> None:
         path = tmp_path / "c.sock"

@@ -106,7 +106,7 @@ def test_a_transform_with_two_outputs_is_told_to_take_ports(tmp_path: Path) -> N
     async def scenario() -> None:
         await run_node(gate, {}, {}, {"a": str(tmp_path / "a"), "b": str(tmp_path / "b")}, connect_timeout=0.05)
 
-    with pytest.raises(TimeoutError):  # nobody listens at a or b
+    with pytest.raises(TimeoutError, match="no node listened"):  # nobody listens at a or b
         run(scenario())
 
     async def two_outputs() -> list[Any]:

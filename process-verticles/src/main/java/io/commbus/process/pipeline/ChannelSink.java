@@ -80,7 +80,12 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   }
 
   private void frame(Frame frame) {
-    credit += Headers.requirePositiveLong(frame, Protocol.COUNT);
+    try {
+      credit += Headers.requirePositiveLong(frame, Protocol.COUNT);
+    } catch (ProtocolViolation e) {
+      violation(e);
+      return;
+    }
     drained();
   }
 
@@ -95,19 +100,20 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   }
 
   private void violation(ProtocolViolation violation) {
-    fail(violation);
+    failLocally(violation);
     socket.close();
   }
 
   private void gone() {
     if (!ending) {
-      fail(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's reader went away"));
+      failLocally(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's reader went away"));
     }
     client.close();
     closed.tryComplete();
   }
 
-  private void fail(Throwable error) {
+  /** This end failed (the reader went away, or broke the protocol): the exception handler hears it, and every call after it fails. */
+  private void failLocally(Throwable error) {
     if (failed == null) {
       failed = error;
       if (exceptionHandler != null) {
@@ -176,6 +182,9 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   }
 
   private Future<Void> finish(Frame last) {
+    if (failed != null) {
+      return Future.failedFuture(failed);
+    }
     if (!ending) {
       ending = true;
       socket.write(FrameCodec.encode(last));

@@ -97,19 +97,30 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
   }
 
   private void frame(Frame frame) {
-    switch (frame.kind()) {
-      case ITEM -> {
-        if (items.size() >= capacity) {
-          violation(new ProtocolViolation("the channel's writer sent more than the " + capacity + " items granted"));
-          return;
-        }
-        items.add(new ChannelItem(frame.value(), Headers.optionalLong(frame, Protocol.SEQ, -1),
-            frame.header().getDouble(Protocol.TS), Headers.optionalString(frame, Protocol.CONTENT_TYPE)));
+    try {
+      if (ended || failed != null) {
+        throw new ProtocolViolation("the channel's writer sent " + frame.kind().wireName() + " after its end");
       }
-      case END -> ended = true;
-      case ERR -> fail(CommBusException.of(ErrorCode.fromName(Headers.optionalString(frame, Protocol.CODE)),
-          String.valueOf(Headers.optionalString(frame, Protocol.MESSAGE))));
-      default -> violation(new ProtocolViolation("a channel's writer sends items, end and err only"));
+      switch (frame.kind()) {
+        case ITEM -> {
+          if (items.size() >= capacity) {
+            throw new ProtocolViolation("the channel's writer sent more than the " + capacity + " items granted");
+          }
+          Object ts = frame.header().getValue(Protocol.TS);
+          if (ts != null && !(ts instanceof Number)) {
+            throw new ProtocolViolation("an item's ts must be a number, was " + ts);
+          }
+          items.add(new ChannelItem(frame.value(), Headers.optionalLong(frame, Protocol.SEQ, -1),
+              ts == null ? null : ((Number) ts).doubleValue(), Headers.optionalString(frame, Protocol.CONTENT_TYPE)));
+        }
+        case END -> ended = true;
+        case ERR -> fail(CommBusException.of(ErrorCode.fromName(Headers.optionalString(frame, Protocol.CODE)),
+            String.valueOf(Headers.optionalString(frame, Protocol.MESSAGE))));
+        default -> throw new ProtocolViolation("a channel's writer sends items, end and err only");
+      }
+    } catch (ProtocolViolation e) {
+      violation(e);
+      return;
     }
     deliver();
   }
@@ -134,18 +145,21 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
 
   /** Hands items to the handler while there is demand; then the end, or the failure. */
   private void deliver() {
-    while (demand > 0 && !items.isEmpty() && handler != null) {
+    while (demand > 0 && !items.isEmpty() && handler != null && !done) {
       ChannelItem item = items.poll();
       if (demand != Long.MAX_VALUE) {
         demand--;
       }
-      handler.handle(item);
+      // Counted before the handler runs: one that throws must not cost the writer its credit.
       if (++taken >= Math.max(1, capacity / 2)) {
         grant(taken);
         taken = 0;
       }
+      handler.handle(item);
     }
-    if (items.isEmpty() && !done && (ended || failed != null)) {
+    // The end is told once someone listens for it: a writer may end before the handlers are set.
+    boolean heard = failed != null ? exceptionHandler != null : endHandler != null;
+    if (items.isEmpty() && !done && (ended || failed != null) && heard) {
       done = true;
       server.close();  // and with it the writer's connection: what lets the writer's end complete
       if (failed != null) {
@@ -161,6 +175,7 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
   @Override
   public ChannelSource exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler;
+    context.runOnContext(v -> deliver());
     return this;
   }
 
@@ -192,6 +207,7 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
   @Override
   public ChannelSource endHandler(Handler<Void> endHandler) {
     this.endHandler = endHandler;
+    context.runOnContext(v -> deliver());
     return this;
   }
 

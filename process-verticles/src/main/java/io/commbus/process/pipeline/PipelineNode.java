@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  */
 public final class PipelineNode {
 
-  /** What node ids, port names and pipeline names are made of. */
+  /** What pipeline names are made of. */
   static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  /** What node ids are made of: no dot, since a connection writes {@code node.port}. */
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern PORT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
   private static final Pattern PYTHON = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.]*");
   private static final Pattern JAVA = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.]*");
@@ -107,8 +109,9 @@ public final class PipelineNode {
 
   private static PipelineNode make(String id, Kind kind, JsonObject config, List<String> inputs, List<String> outputs,
                                    String placement, UnaryOperator<String> fields) {
-    if (id == null || !ID.matcher(id).matches()) {
-      throw new ConfigException(fields.apply("id"), "must be 1 to 64 letters, digits, '_', '.' and '-', was "
+    if (id == null || !NODE_ID.matcher(id).matches()) {
+      throw new ConfigException(fields.apply("id"), "must be 1 to 64 letters, digits, '_' and '-' (no '.', which "
+          + "separates a node from its port), was "
           + (id == null ? "missing" : "\"" + id + "\""));
     }
     Pattern target = kind.language() == Language.PYTHON ? PYTHON : JAVA;

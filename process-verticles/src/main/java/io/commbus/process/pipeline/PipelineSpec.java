@@ -218,7 +218,8 @@ public final class PipelineSpec {
         }
       }
       List<Channel> channels = new ArrayList<>();
-      Map<Port, String> taken = new HashMap<>();
+      // By direction: a node's input and output may share a name, and each takes its own channel.
+      Map<String, String> taken = new HashMap<>();
       for (int i = 0; i < connections.size(); i++) {
         String field = "connections[" + i + "]";
         int capacity = capacities.get(i);
@@ -229,7 +230,8 @@ public final class PipelineSpec {
         Port from = port(byId, field + ".from", connections.get(i)[0], false);
         Port to = port(byId, field + ".to", connections.get(i)[1], true);
         for (Port port : List.of(from, to)) {
-          String earlier = taken.putIfAbsent(port, field);
+          String use = (port == from ? "out " : "in ") + port;
+          String earlier = taken.putIfAbsent(use, field);
           if (earlier != null) {
             throw new ConfigException(fields.apply(field + (port == from ? ".from" : ".to")), "port " + port
                 + " is used by " + earlier + " already: a port takes one channel");

@@ -145,6 +145,35 @@ class ChannelEndsTest {
   }
 
   @Test
+  void aChannelOfOneItemTakesTurnsAndLosesNothing() throws Exception {
+    Path path = dir.resolve("one.sock");
+    List<ChannelItem> items = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Promise<Void> ended = Promise.promise();
+    onLoop(() -> ChannelSource.listen(vertx, path, 1).map(source -> source.handler(items::add)
+        .endHandler(ended::complete).exceptionHandler(ended::tryFail))).await();
+    Future<Void> written = onLoop(() -> ChannelSink.connect(vertx, path).compose(sink -> writeAll(sink, 300)));
+    ended.future().await(30, TimeUnit.SECONDS);
+    written.await(30, TimeUnit.SECONDS);
+    assertEquals(300, items.size());
+    assertEquals(299, ((Buffer) items.get(299).data()).getLong(0));
+  }
+
+  @Test
+  void aReaderThatGoesAwayFailsTheWriterAndItsEnd() throws Exception {
+    Path path = dir.resolve("gone.sock");
+    ChannelSource source = onLoop(() -> ChannelSource.listen(vertx, path, 4)).await();
+    Promise<Throwable> heard = Promise.promise();
+    ChannelSink sink = onLoop(() -> ChannelSink.connect(vertx, path)
+        .map(connected -> connected.exceptionHandler(heard::tryComplete))).await();
+    onLoop(source::close).await();
+
+    CommBusException gone = assertInstanceOf(CommBusException.class, heard.future().await(10, TimeUnit.SECONDS));
+    assertEquals(ErrorCode.UNAVAILABLE, gone.code());
+    Throwable ending = onLoop(sink::end).transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertEquals(gone, ending, "an end after the reader went away fails with why");
+  }
+
+  @Test
   void aPythonWriterFeedsTheJvmAndTheJvmFeedsAPythonReader() throws Exception {
     Path sdk = PythonSdk.copyInto(dir.resolve("sdk"));
     Path in = dir.resolve("in.sock");

@@ -82,6 +82,7 @@ class PipelineSpecTest {
       "{'name': 'p', 'nodes': [{'id': 'a', 'python': 'm:f', 'java': 'X'}]}                 | nodes[0].java: a node runs Python",
       "{'name': 'p', 'nodes': [{'id': 'a', 'python': 'nomodule'}]}                         | nodes[0].python: must be module:function",
       "{'name': 'p', 'nodes': [{'id': 'a b', 'python': 'm:f'}]}                            | nodes[0].id: must be 1 to 64",
+      "{'name': 'p', 'nodes': [{'id': 'a.b', 'python': 'm:f'}]}                            | nodes[0].id: must be 1 to 64 letters, digits, '_' and '-' (no '.'",
       "{'name': 'p', 'nodes': [{'id': 'a', 'python': 'm:f', 'inputs': ['x', 'x']}]}        | nodes[0].inputs: port \"x\" is named twice",
       "{'name': 'p', 'nodes': [{'id': 'a', 'python': 'm:f', 'inputs': [], 'outputs': []}]} | nodes[0].inputs: node a has neither",
       "{'name': 'p', 'nodes': [{'id': 'a', 'python': 'm:f', 'colour': 'red'}]}             | nodes[0].colour",
@@ -100,6 +101,16 @@ class PipelineSpecTest {
     ConfigException wrong = assertThrows(ConfigException.class,
         () -> PipelineSpec.read(new JsonObject(json.replace('\'', '"'))));
     assertTrue(wrong.getMessage().startsWith(expected.replace("\\\"", "\"")), wrong.getMessage());
+  }
+
+  @Test
+  void aNodesInputAndOutputMayShareAName() {
+    PipelineSpec loop = PipelineSpec.builder("p")
+        .node(PipelineNode.python("a", "m:f").withInputs("x").withOutputs("x"))
+        .node(PipelineNode.python("b", "m:g").withInputs("x").withOutputs("x"))
+        .connect("a.x", "b.x").build();
+    assertEquals(List.of(new Port("a", "x")), loop.inputs());
+    assertEquals(List.of(new Port("b", "x")), loop.outputs());
   }
 
   @Test
