@@ -38,7 +38,7 @@ final class ChildLog {
     if (level == null) {
       throw new ProtocolViolation("log frame has unknown level \"" + levelName + "\"");
     }
-    String message = Headers.requireString(frame, Protocol.MESSAGE);
+    String message = clip(Headers.requireString(frame, Protocol.MESSAGE));
     System.Logger logger = logger(Headers.optionalString(frame, Protocol.LOGGER));
     if (!logger.isLoggable(level.nodeLevel())) {
       return;
@@ -53,7 +53,7 @@ final class ChildLog {
       text.append(" [").append(dropped).append(dropped == 1 ? " record" : " records")
           .append(" dropped before this one: the child's socket was full]");
     }
-    String traceback = Headers.optionalString(frame, Protocol.TRACEBACK);
+    String traceback = clip(Headers.optionalString(frame, Protocol.TRACEBACK));
     if (traceback != null && !traceback.isEmpty()) {
       text.append('\n').append(traceback.stripTrailing());
     }
@@ -73,5 +73,17 @@ final class ChildLog {
       loggers.put(name, logger);
     }
     return logger;
+  }
+
+  /**
+   * The protocol's bound on a record's text, held here too: a child that does not keep to it
+   * (not the SDK, which clips its own) cannot put megabytes into one line of the node's log.
+   */
+  private static String clip(String text) {
+    if (text == null || text.length() <= Protocol.MAX_LOG_TEXT) {
+      return text;
+    }
+    return text.substring(0, Protocol.MAX_LOG_TEXT) + "... (" + (text.length() - Protocol.MAX_LOG_TEXT)
+        + " more characters not logged)";
   }
 }

@@ -117,7 +117,8 @@ public final class ChildProcess {
   }
 
   /**
-   * Spawns the child; completes with its handler kind once it is ready, or fails with a
+   * Starts the child through its spec's {@link Launcher} (spawned, or forked from a template);
+   * completes with its handler kind once it is ready, or fails with a
    * {@link HandshakeFailure} naming why it is not.
    */
   public Future<HandlerKind> start() {
