@@ -5,6 +5,7 @@ import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.JournalFollow;
 import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,10 @@ class SubscribeFromTest extends JournaledBusFixture {
     Promise<Void> paused = Promise.promise();
     Promise<Void> done = Promise.promise();
     JournalFollow[] follow = new JournalFollow[1];
-    follow[0] = bus.subscribeFrom("Paced", 1, m -> {
+    // Made on the context it delivers on, so the handler cannot run before follow[0] is set
+    // (from the test's thread, a descheduled moment after subscribeFrom returned was enough).
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> follow[0] = bus.subscribeFrom("Paced", 1, m -> {
       positions.add(m.position());
       if (positions.size() == 300) {
         follow[0].pause(); // in the middle of a read batch
@@ -69,10 +73,10 @@ class SubscribeFromTest extends JournaledBusFixture {
       if (positions.size() == 800) {
         done.complete();
       }
-    });
+    }));
     await(paused.future());
     publish("Paced", 701, 800); // the journal grows while the follow is paused
-    await(Future.future(p -> vertx.runOnContext(v -> p.complete())));
+    await(Future.future(p -> context.runOnContext(v -> p.complete())));  // a turn of the follow's own loop
     assertEquals(300, positions.size(), "nothing is delivered while paused");
     follow[0].resume();
     await(done.future());
