@@ -112,6 +112,7 @@ class ChannelWriter:
         self._seq = 0
         self._waiting: asyncio.Future[None] | None = None
         self._gone: BaseException | None = None
+        self._failure: ConnectionError | None = None
         self._closed = False
 
     @classmethod
@@ -131,6 +132,11 @@ class ChannelWriter:
         await asyncio.get_running_loop().create_unix_connection(lambda: frames, path)
         writer = cls(frames)
         return writer
+
+    @property
+    def failure(self) -> ConnectionError | None:
+        """The error ``send`` raised when the reader had gone away, or None."""
+        return self._failure
 
     @property
     def sent(self) -> int:
@@ -159,13 +165,12 @@ class ChannelWriter:
         """Sends one item (bytes as they are, anything else as JSON) once the reader has room."""
         if self._closed:
             raise RuntimeError("this channel writer is closed")
-        while self._credit == 0:
-            if self._gone is not None:
-                raise ConnectionError(f"the channel is gone: {self._gone}")
+        while self._credit == 0 and self._gone is None:
             self._waiting = asyncio.get_running_loop().create_future()
             await self._waiting
         if self._gone is not None:
-            raise ConnectionError(f"the channel is gone: {self._gone}")
+            self._failure = ConnectionError(f"the channel is gone: {self._gone}")
+            raise self._failure
         header: dict[str, Any] = {Key.KIND: FrameKind.ITEM, _SEQ: self._seq}
         if ts is not None:
             header[_TS] = ts
@@ -279,6 +284,12 @@ class ChannelReader:
                 f"the channel's writer went away before its end: {exc or 'closed'}")
         if self._waiting is not None and not self._waiting.done():
             self._waiting.set_result(None)
+
+    @property
+    def failure(self) -> BaseException | None:
+        """The error the writer ended the channel with (an ``err``, or its going away), or None."""
+        ended = self._ended
+        return None if ended is None or isinstance(ended, StopAsyncIteration) else ended
 
     def __aiter__(self) -> ChannelReader:
         return self

@@ -26,6 +26,11 @@ __all__ = [
     "RejectedError",
     "ForbiddenError",
     "StartFailedError",
+    "InitTimeoutError",
+    "NodeCrashedError",
+    "ResourceLimitError",
+    "PipelineTerminatedError",
+    "SessionNotFoundError",
     "OverloadedError",
     "CodecError",
     "ProtocolError",
@@ -209,6 +214,38 @@ class StartFailedError(CommBusError):
     CODE = "START_FAILED"
 
 
+class InitTimeoutError(CommBusError):
+    """A pipeline session's node did not report ready within the spec's init timeout."""
+
+    CODE = "INIT_TIMEOUT"
+
+
+class NodeCrashedError(CommBusError):
+    """A pipeline session's node failed while it started (its process exited, or its function
+    did not import or raised); the message names the node."""
+
+    CODE = "NODE_CRASHED"
+
+
+class ResourceLimitError(CommBusError):
+    """A configured limit would be passed: sessions on the node, or processes in one session."""
+
+    CODE = "RESOURCE_LIMIT"
+
+
+class PipelineTerminatedError(CommBusError):
+    """A pipeline session ended because one of its nodes failed; the message names the node
+    and the cause."""
+
+    CODE = "PIPELINE_TERMINATED"
+
+
+class SessionNotFoundError(CommBusError, builtins.LookupError):
+    """No pipeline session of that id runs on the node. Also a builtin ``LookupError``."""
+
+    CODE = "SESSION_NOT_FOUND"
+
+
 class InternalError(CommBusError):
     """An error without a more precise code, including codes this SDK does not know."""
 
@@ -247,6 +284,11 @@ _BY_CODE: dict[str, type[CommBusError]] = {
         NodeLeftError,
         ForbiddenError,
         StartFailedError,
+        InitTimeoutError,
+        NodeCrashedError,
+        ResourceLimitError,
+        PipelineTerminatedError,
+        SessionNotFoundError,
         InternalError,
     )
 }

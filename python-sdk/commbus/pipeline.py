@@ -19,6 +19,10 @@ A node function takes one of two forms:
 ``run_node`` listens on the node's input channels, connects its output channels (waiting for
 their readers to listen, up to a deadline), runs the function, and ends every output channel
 when the function returns: with ``end``, or with ``err`` when it raised.
+
+``serve_node`` is the entry of a session's node process: the node sends it one request naming
+the function and the channels, and it answers with a stream of the node's events (``ready``,
+then ``failed`` if the function raised) that ends when the node is done.
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ import asyncio
 import inspect
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
+from ._handlers import format_traceback, type_name
 from .channels import ChannelReader, ChannelWriter, Item
+from .child import load_entry
 from .errors import CommBusError, HandlerFailedError, UnavailableError
 
-__all__ = ["Ports", "run_node"]
+__all__ = ["Ports", "run_node", "serve_node"]
 
 # How often an output port tries its reader again while the reader's node is still starting.
 _CONNECT_RETRY = 0.01
@@ -107,10 +113,14 @@ async def run_node(
     *,
     connect_timeout: float = 30.0,
     on_ready: Callable[[], None] | None = None,
+    on_failure: Callable[[CommBusError, BaseException, str], None] | None = None,
 ) -> None:
     """Runs ``function`` over the node's channels: ``inputs`` maps each input port to the socket
     path it listens at and its capacity, ``outputs`` each output port to the path it connects to.
-    ``on_ready`` is called once every channel is in place."""
+    ``on_ready`` is called once every channel is in place; ``on_failure``, when the function
+    raised, with the error the outputs end with, the exception, and where it came from:
+    ``"input"`` (an input's error passing through: a node upstream failed), ``"output"`` (an
+    output's reader went away: a node downstream failed) or ``"node"`` (this node failed)."""
     readers: dict[str, ChannelReader] = {}
     writers: dict[str, ChannelWriter] = {}
     error: CommBusError | None = None
@@ -124,11 +134,10 @@ async def run_node(
             on_ready()
         try:
             await _run(function, config, readers, writers)
-        except CommBusError as exc:
-            error = exc
-            raise
         except Exception as exc:
-            error = HandlerFailedError(f"{type(exc).__name__}: {exc}")
+            error = exc if isinstance(exc, CommBusError) else HandlerFailedError(f"{type(exc).__name__}: {exc}")
+            if on_failure is not None:
+                on_failure(error, exc, _origin(exc, readers, writers))
             raise
         except BaseException:
             # Cancelled or interrupted: what went downstream is not the whole stream, and must not look it.
@@ -142,6 +151,15 @@ async def run_node(
                 pass
         for reader in readers.values():
             await reader.close()
+
+
+def _origin(exc: BaseException, readers: Mapping[str, ChannelReader], writers: Mapping[str, ChannelWriter]) -> str:
+    """Where a node's failure came from: an input's error, an output's loss, or the node itself."""
+    if any(reader.failure is exc for reader in readers.values()):
+        return "input"
+    if any(writer.failure is exc for writer in writers.values()):
+        return "output"
+    return "node"
 
 
 async def _run(function: Callable[..., Any], config: Any, readers: dict[str, ChannelReader],
@@ -165,3 +183,47 @@ async def _run(function: Callable[..., Any], config: Any, readers: dict[str, Cha
         await result  # a sink: done when it returns
     elif result is not None:
         raise TypeError(f"{function.__qualname__} is neither an async generator nor a coroutine function")
+
+
+#: The events a node process streams to the session (``serve_node``'s items), by ``event``.
+READY: Final = "ready"
+FAILED: Final = "failed"
+
+
+async def serve_node(node: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    """The entry function of a session's node process (docs/pipelines.md): ``node`` names the
+    function (``module``, ``function``), its ``config``, its channels (``inputs``: port to
+    ``{path, capacity}``; ``outputs``: port to path) and ``connectTimeout`` in milliseconds.
+    Streams ``{"event": "ready"}`` once the channels are in place and, when the function raised,
+    ``{"event": "failed", ...}`` with its code, message, type, traceback and origin (see
+    ``run_node``); ends when the node is done. A function that does not import fails the
+    request itself."""
+    function = load_entry(node["module"], node["function"])
+    inputs = {port: (spec["path"], int(spec["capacity"])) for port, spec in node.get("inputs", {}).items()}
+    outputs = dict(node.get("outputs", {}))
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    def failed(error: CommBusError, exc: BaseException, origin: str) -> None:
+        events.put_nowait({"event": FAILED, "code": error.code, "message": error.message, "type": type_name(exc),
+                           "trace": format_traceback(exc), "origin": origin})
+
+    run = asyncio.ensure_future(run_node(
+        function, node.get("config"), inputs, outputs, connect_timeout=node.get("connectTimeout", 30000) / 1000.0,
+        on_ready=lambda: events.put_nowait({"event": READY}), on_failure=failed))
+    try:
+        while True:
+            next_event = asyncio.ensure_future(events.get())
+            await asyncio.wait({next_event, run}, return_when=asyncio.FIRST_COMPLETED)
+            if next_event.done():
+                yield next_event.result()
+                continue
+            next_event.cancel()
+            while not events.empty():
+                yield events.get_nowait()
+            if run.exception() is not None and not isinstance(run.exception(), Exception):
+                run.result()  # cancelled or interrupted: not the node's own failure, which it reported
+            return
+    finally:
+        if not run.done():
+            run.cancel()
+            await asyncio.gather(run, return_exceptions=True)

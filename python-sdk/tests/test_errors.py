@@ -24,6 +24,11 @@ CODES = {
     "NODE_LEFT": errors.NodeLeft,
     "FORBIDDEN": errors.ForbiddenError,
     "START_FAILED": errors.StartFailedError,
+    "INIT_TIMEOUT": errors.InitTimeoutError,
+    "NODE_CRASHED": errors.NodeCrashedError,
+    "RESOURCE_LIMIT": errors.ResourceLimitError,
+    "PIPELINE_TERMINATED": errors.PipelineTerminatedError,
+    "SESSION_NOT_FOUND": errors.SessionNotFoundError,
     "INTERNAL": errors.Internal,
 }
 

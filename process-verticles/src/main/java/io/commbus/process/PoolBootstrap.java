@@ -1,16 +1,11 @@
 package io.commbus.process;
 
 import io.commbus.process.child.ChildSpec;
-import io.commbus.process.child.ForkServer;
-import io.commbus.process.child.Launcher;
 import io.commbus.process.pool.PoolSpec;
 import io.commbus.process.pool.RestartPolicy;
 import io.commbus.process.pool.RuntimeDirectory;
-import io.commbus.process.wire.Protocol;
-import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What a pool needs before its first child starts, made on a worker thread: its private
@@ -46,29 +41,8 @@ record PoolBootstrap(RuntimeDirectory directory, PoolSpec spec) {
     }
   }
 
-  /**
-   * Spawns each child, or in fork mode forks it from a template that runs the same interpreter
-   * with {@code -m commbus.forkserver MODULE FUNCTION} instead of {@code -m commbus.child}.
-   */
-  private static Launcher launcher(PoolOptions pool, ProcessOptions options) {
-    if (options.getStartMode() == StartMode.SPAWN) {
-      return Launcher.SPAWN;
-    }
-    List<String> command = options.getCommand();
-    if (command.size() != 3 || !command.get(2).equals(PythonProcessConfig.CHILD_MODULE)) {
-      throw new IllegalArgumentException("startMode: fork starts Python workers (a PythonProcessConfig), not "
-          + command);
-    }
-    JsonObject entry = options.getEntry();
-    return new ForkServer(pool.getName(), List.of(command.get(0), "-m", PythonProcessConfig.FORK_SERVER_MODULE,
-        entry.getString(Protocol.ENTRY_MODULE), entry.getString(Protocol.ENTRY_FUNCTION)));
-  }
-
   private static PoolSpec spec(PoolOptions pool, ProcessOptions options) {
-    ChildSpec child = new ChildSpec(options.getCommand(), options.getWorkingDirectory(), options.getEnvironment(),
-        options.getEntry(), options.getCallbacks(), options.getHandshakeTimeout(), options.getMaxFrameSize(),
-        options.getStreamWindow(), options.getRequestTimeout(), options.getHangGrace(), options.getShutdownGrace(),
-        CallbackPaths::messageTypeOfCall, options.getLogLevel(), launcher(pool, options));
+    ChildSpec child = ChildSpecs.of(pool.getName(), options);
     RestartPolicy restarts = new RestartPolicy(options.getInitialRestartDelay(), options.getMaxRestartDelay(),
         options.getMaxRestarts(), options.getStableAfter(), options.getGivenUpRetryInterval());
     return new PoolSpec(pool.getName(), pool.getType(), pool.getSize(), child, options.getMaxInFlight(),

@@ -47,6 +47,26 @@ public enum ErrorCode {
    * the remote type and traceback are Python's when the import failed.
    */
   START_FAILED,
+  /**
+   * A pipeline session's node did not report ready within the spec's init timeout; the
+   * message names the node and how long it had.
+   */
+  INIT_TIMEOUT,
+  /**
+   * A pipeline session's node failed while it started: its process exited, or its function did
+   * not import or raised before it was ready. The message names the node and its exit or the
+   * exception; the remote type and traceback are Python's when it raised.
+   */
+  NODE_CRASHED,
+  /** A configured limit would be passed: sessions on this node, or processes in one session. */
+  RESOURCE_LIMIT,
+  /**
+   * A pipeline session ended because one of its nodes failed; the message names the node and
+   * the cause. A session's outputs end with it.
+   */
+  PIPELINE_TERMINATED,
+  /** No pipeline session of that id runs here. */
+  SESSION_NOT_FOUND,
   /** An error without a more precise code, including codes this node does not know. */
   INTERNAL;
 

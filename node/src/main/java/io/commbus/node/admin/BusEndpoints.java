@@ -149,21 +149,26 @@ final class BusEndpoints {
       case CODEC:
         return 400;
       case NO_HANDLER:
+      case SESSION_NOT_FOUND:
         return 404;
       case REJECTED:
         return 422;
       case FORBIDDEN:
         return 403;
       case OVERLOADED:
+      case RESOURCE_LIMIT:
       case UNAVAILABLE:
       case NODE_LEFT:
         return 503;
       case TIMEOUT:
+      case INIT_TIMEOUT:
         return 504;
       case HANDLER_FAILED:
       case CHILD_EXITED:
       case PROTOCOL:
       case START_FAILED:
+      case NODE_CRASHED:
+      case PIPELINE_TERMINATED:
         return 502;
       default:
         return 500;

@@ -46,6 +46,7 @@ public final class RuntimeDirectory {
   private static final int RADIX = 36;
   private static final String SOCKET_PREFIX = "c";
   private static final String SOCKET_SUFFIX = ".sock";
+  private static final String CHANNEL_PREFIX = "k";
   /** The longest socket file name: the largest slot index and run number. */
   private static final int MAX_SOCKET_NAME = socketName(Integer.MAX_VALUE, Long.MAX_VALUE).length();
   /** The longest parent directory whose sockets fit: room for the private directory and a socket name. */
@@ -124,6 +125,11 @@ public final class RuntimeDirectory {
   /** The socket path for one run of one child; within {@link Protocol#MAX_SOCKET_PATH_BYTES} by construction. */
   public Path socket(int slot, long generation) {
     return root.resolve(socketName(slot, generation));
+  }
+
+  /** The socket path of a pipeline session's channel {@code index}; as short as a child's. */
+  public Path channel(int index) {
+    return root.resolve(CHANNEL_PREFIX + Integer.toString(index, RADIX) + SOCKET_SUFFIX);
   }
 
   /**

@@ -1,0 +1,439 @@
+package io.commbus.process.pipeline;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.commbus.process.child.ChildSpec;
+import io.commbus.process.pool.RuntimeDirectory;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One running instance of a pipeline spec: a process per Python node, the channels between
+ * them in the session's private directory, and the session's open ports. Made by
+ * {@link Sessions#create}, which completes once every node is ready; ends when every node has
+ * finished, when a node fails (the spec's failure policy), or when it is terminated. Its
+ * methods and streams are used on the context of the {@link Sessions} that made it, as any
+ * Vert.x stream is.
+ *
+ * <p>Past the usual size on purpose: it is one session's state machine (starting, running,
+ * ending, ended), and every transition reads the same nodes, channels and failures.
+ */
+public final class Session {
+
+  /**
+   * How long a session whose node failed through a neighbour (an input's error, an output's
+   * reader gone) waits for the neighbour's own failure before it ends naming the first it has.
+   */
+  private static final long BLAME_GRACE_MILLIS = 1000;
+
+  /** Where a session is. */
+  public enum State { STARTING, RUNNING, ENDING, ENDED }
+
+  /** How a session ended. */
+  public enum Outcome { COMPLETED, FAILED, TERMINATED }
+
+  /** What a session tells whoever keeps it, once it has ended and nothing of it is left. */
+  interface Listener {
+    void ended(Session session);
+  }
+
+  private final Context context;
+  private final CommBus bus;
+  private final ChildSpec childSpec;
+  private final String id;
+  private final PipelineSpec spec;
+  private final RuntimeDirectory directory;
+  private final SessionEvents events;
+  private final Listener listener;
+  private final Map<String, NodeSlot> nodes = new LinkedHashMap<>();
+  private final Map<Port, SessionOutput> outputs = new LinkedHashMap<>();
+  private final Map<Port, ChannelSink> inputs = new LinkedHashMap<>();
+  private final Map<Port, Path> inputPaths = new LinkedHashMap<>();
+  private final List<NodeFailure> failures = new ArrayList<>();
+  private final Promise<Session> created = Promise.promise();
+  private final Promise<Void> ended = Promise.promise();
+  private final Promise<Void> gone = Promise.promise();
+  private final long createdAt = System.currentTimeMillis();
+  private State state = State.STARTING;
+  private Outcome outcome;
+  private CommBusException startFailure;
+  private CommBusException cause;
+  private long readyMillis = -1;
+  private long initTimer = -1;
+  private long blameTimer = -1;
+
+  /** A node of the session: its wiring, its current run, and what its runs have cost. */
+  private static final class NodeSlot {
+    final int index;
+    final PipelineNode node;
+    final JsonObject request;
+    NodeRun run;
+    long generation;
+
+    NodeSlot(int index, PipelineNode node, JsonObject request) {
+      this.index = index;
+      this.node = node;
+      this.request = request;
+    }
+  }
+
+  Session(Context context, CommBus bus, ChildSpec childSpec, String id, PipelineSpec spec, RuntimeDirectory directory,
+          SessionEvents events, Listener listener) {
+    this.context = context;
+    this.bus = bus;
+    this.childSpec = childSpec;
+    this.id = id;
+    this.spec = spec;
+    this.directory = directory;
+    this.events = events;
+    this.listener = listener;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public PipelineSpec spec() {
+    return spec;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** How it ended; null until it has. */
+  public Outcome outcome() {
+    return outcome;
+  }
+
+  /**
+   * Completes when the session has ended and nothing of it is left: every node finished, or it
+   * was terminated. Fails with {@code PIPELINE_TERMINATED} naming the node when a node's
+   * failure ended it.
+   */
+  public Future<Void> ended() {
+    return ended.future();
+  }
+
+  /**
+   * An open input, {@code node.port} or {@code node} for its {@code in}: the items written to
+   * it go to that node, at the pace its channel's credit allows ({@code pipeTo} waits on it).
+   * {@code end()} ends the node's input; {@code fail(error)} makes its iteration raise.
+   */
+  public WriteStream<ChannelItem> input(String port) {
+    return lookUp(inputs, port, PipelineSpec.DEFAULT_INPUT, "input");
+  }
+
+  /**
+   * An open output, {@code node.port} or {@code node} for its {@code out}: the items that node
+   * writes to it, then its end, or a failure with the session's cause once it has ended without
+   * the output ending. Pausing it holds the node back once its channel is full.
+   */
+  public ReadStream<ChannelItem> output(String port) {
+    return lookUp(outputs, port, PipelineSpec.DEFAULT_OUTPUT, "output");
+  }
+
+  /** Ends the session: every node's function is cancelled and its process stopped; completes once nothing of it is left. */
+  public Future<Void> terminate() {
+    end(Outcome.TERMINATED);
+    return gone.future();
+  }
+
+  /** What the session is doing, for the admin API and the CLI. */
+  public JsonObject status() {
+    JsonArray nodeStatus = new JsonArray();
+    for (NodeSlot slot : nodes.values()) {
+      nodeStatus.add(new JsonObject().put("id", slot.node.id()).put("state", slot.run.state().name().toLowerCase(Locale.ROOT))
+          .put("pid", slot.run.pid()).put("run", slot.generation).put("readyMillis", slot.run.readyMillis()));
+    }
+    JsonObject status = new JsonObject().put("id", id).put("pipeline", spec.name())
+        .put("state", state.name().toLowerCase(Locale.ROOT)).put("failurePolicy", spec.failurePolicy().wireName())
+        .put("createdAt", createdAt).put("readyMillis", readyMillis).put("nodes", nodeStatus)
+        .put("inputs", ports(spec.inputs())).put("outputs", ports(spec.outputs()));
+    if (outcome != null) {
+      status.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+    }
+    if (cause != null) {
+      status.put("cause", cause.getMessage());
+    }
+    return status;
+  }
+
+  private static JsonArray ports(List<Port> ports) {
+    return new JsonArray(ports.stream().map(Port::toString).collect(Collectors.toList()));
+  }
+
+  private <T> T lookUp(Map<Port, T> ports, String name, String defaultPort, String what) {
+    int dot = name.indexOf('.');
+    Port port = dot < 0 ? new Port(name, defaultPort) : new Port(name.substring(0, dot), name.substring(dot + 1));
+    T found = ports.get(port);
+    if (found == null) {
+      throw new IllegalArgumentException("session " + id + " has no open " + what + " " + port + " (it has "
+          + (ports.isEmpty() ? "none" : ports.keySet().stream().map(Port::toString).collect(Collectors.joining(", ")))
+          + ")");
+    }
+    return found;
+  }
+
+  // ---- starting
+
+  /** Listens on the open outputs, starts every node, and completes once all of them are ready. */
+  Future<Session> start() {
+    Map<Port, Path> toPaths = new LinkedHashMap<>();
+    Map<Port, Integer> capacities = new LinkedHashMap<>();
+    Map<Port, Path> fromPaths = new LinkedHashMap<>();
+    int index = 0;
+    for (Channel channel : spec.channels()) {
+      Path path = directory.channel(index++);
+      toPaths.put(channel.to(), path);
+      capacities.put(channel.to(), channel.capacity());
+      fromPaths.put(channel.from(), path);
+    }
+    for (Port input : spec.inputs()) {
+      Path path = directory.channel(index++);
+      toPaths.put(input, path);
+      capacities.put(input, PipelineSpec.DEFAULT_CAPACITY);
+      inputPaths.put(input, path);
+    }
+    List<Future<SessionOutput>> listening = new ArrayList<>();
+    for (Port output : spec.outputs()) {
+      Path path = directory.channel(index++);
+      fromPaths.put(output, path);
+      listening.add(ChannelSource.listen(context.owner(), path, PipelineSpec.DEFAULT_CAPACITY)
+          .map(source -> new SessionOutput(output, source)));
+    }
+    int slot = 0;
+    for (PipelineNode node : spec.nodes()) {
+      nodes.put(node.id(), new NodeSlot(slot++, node, request(node, toPaths, capacities, fromPaths)));
+    }
+    Future.all(listening).onComplete(all -> {
+      for (Future<SessionOutput> output : listening) {
+        if (output.succeeded()) {
+          outputs.put(output.result().port(), output.result());
+        }
+      }
+      if (all.failed()) {
+        startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot listen for its outputs: "
+            + all.cause().getMessage(), all.cause());
+        end(Outcome.FAILED);
+        return;
+      }
+      if (state != State.STARTING) {
+        return;  // terminated while its outputs were being made
+      }
+      long timeout = spec.initTimeout().toMillis();
+      initTimer = context.owner().setTimer(timeout, t -> initTimedOut(timeout));
+      for (NodeSlot node : nodes.values()) {
+        launch(node);
+      }
+    });
+    return created.future();
+  }
+
+  /** What {@code serve_node} is sent: the function, its config, and the node's channels. */
+  private JsonObject request(PipelineNode node, Map<Port, Path> toPaths, Map<Port, Integer> capacities,
+                             Map<Port, Path> fromPaths) {
+    String target = node.kind().target();
+    int colon = target.indexOf(':');
+    JsonObject in = new JsonObject();
+    for (String port : node.inputs()) {
+      Port key = new Port(node.id(), port);
+      in.put(port, new JsonObject().put("path", toPaths.get(key).toString()).put("capacity", capacities.get(key)));
+    }
+    JsonObject out = new JsonObject();
+    for (String port : node.outputs()) {
+      out.put(port, fromPaths.get(new Port(node.id(), port)).toString());
+    }
+    return new JsonObject().put("module", target.substring(0, colon)).put("function", target.substring(colon + 1))
+        .put("config", node.config()).put("inputs", in).put("outputs", out)
+        .put("connectTimeout", spec.initTimeout().toMillis());
+  }
+
+  private void launch(NodeSlot slot) {
+    slot.generation++;
+    slot.run = new NodeRun(context, bus, childSpec, id + "/" + slot.node.id(), slot.node, slot.request,
+        directory.socket(slot.index, slot.generation), new NodeRun.Listener() {
+      @Override
+      public void ready(NodeRun run) {
+        nodeReady(slot, run);
+      }
+
+      @Override
+      public void failed(NodeRun run, NodeFailure failure) {
+        nodeFailed(slot, run, failure);
+      }
+
+      @Override
+      public void finished(NodeRun run) {
+        nodeFinished(slot, run);
+      }
+    });
+    slot.run.start();
+  }
+
+  private void nodeReady(NodeSlot slot, NodeRun run) {
+    events.publish(SessionEvents.NODE_READY, id, new JsonObject().put("node", slot.node.id()).put("pid", run.pid())
+        .put("readyMillis", run.readyMillis()).put("run", slot.generation));
+    if (state != State.STARTING || nodes.values().stream().anyMatch(n -> n.run.state() == NodeRun.State.STARTING)) {
+      return;
+    }
+    // Every node listens on its inputs now: the session's own inputs can connect.
+    List<Future<ChannelSink>> connecting = new ArrayList<>();
+    inputPaths.forEach((port, path) -> connecting.add(ChannelSink.connect(context.owner(), path)
+        .onSuccess(sink -> inputs.put(port, sink))));
+    Future.all(connecting).onComplete(all -> {
+      if (all.failed()) {
+        startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot connect to its inputs: "
+            + all.cause().getMessage(), all.cause());
+        end(Outcome.FAILED);
+      } else if (state == State.STARTING) {
+        cancelInitTimer();
+        state = State.RUNNING;
+        readyMillis = System.currentTimeMillis() - createdAt;
+        events.publish(SessionEvents.SESSION_CREATED, id, new JsonObject().put("pipeline", spec.name())
+            .put("nodes", new JsonArray(new ArrayList<>(nodes.keySet()))).put("readyMillis", readyMillis));
+        created.complete(this);
+      }
+    });
+  }
+
+  private void initTimedOut(long timeout) {
+    initTimer = -1;
+    if (state != State.STARTING) {
+      return;
+    }
+    List<String> waiting = nodes.values().stream().filter(n -> n.run.state() == NodeRun.State.STARTING)
+        .map(n -> n.node.id()).collect(Collectors.toList());
+    startFailure = new CommBusException(ErrorCode.INIT_TIMEOUT, "session " + id + ": "
+        + (waiting.size() == 1 ? "node " + waiting.get(0) + " was" : "nodes " + String.join(", ", waiting) + " were")
+        + " not ready within " + timeout + " ms (initTimeout)");
+    end(Outcome.FAILED);
+  }
+
+  private void cancelInitTimer() {
+    if (initTimer >= 0) {
+      context.owner().cancelTimer(initTimer);
+      initTimer = -1;
+    }
+  }
+
+  // ---- running
+
+  private void nodeFailed(NodeSlot slot, NodeRun run, NodeFailure failure) {
+    failures.add(failure);
+    events.publish(SessionEvents.NODE_EXITED, id, new JsonObject().put("node", slot.node.id()).put("pid", run.pid())
+        .put("outcome", "failed").put("origin", failure.origin().name().toLowerCase(Locale.ROOT))
+        .put("cause", failure.describe()));
+    if (failure.origin().own() || state == State.STARTING) {
+      end(Outcome.FAILED);
+    } else if (blameTimer < 0 && state == State.RUNNING) {
+      // A neighbour's failure reached this node first; that neighbour's own report, or its
+      // exit, is on its way, and it is the one to name. Ending now would stop it unheard.
+      blameTimer = context.owner().setTimer(BLAME_GRACE_MILLIS, t -> {
+        blameTimer = -1;
+        end(Outcome.FAILED);
+      });
+    }
+  }
+
+  private void nodeFinished(NodeSlot slot, NodeRun run) {
+    run.stop().onComplete(stopped -> {
+      events.publish(SessionEvents.NODE_EXITED, id, new JsonObject().put("node", slot.node.id()).put("pid", run.pid())
+          .put("outcome", "finished"));
+      if (nodes.values().stream().allMatch(n -> n.run.state() == NodeRun.State.FINISHED)) {
+        end(Outcome.COMPLETED);
+      }
+    });
+  }
+
+  // ---- ending
+
+  /** Stops every node and closes every channel, then says how the session ended; once. */
+  private void end(Outcome how) {
+    if (state == State.ENDING || state == State.ENDED) {
+      return;
+    }
+    boolean wasStarting = state == State.STARTING;
+    state = State.ENDING;
+    outcome = how;
+    cancelInitTimer();
+    if (blameTimer >= 0) {
+      context.owner().cancelTimer(blameTimer);
+      blameTimer = -1;
+    }
+    List<Future<Void>> stops = new ArrayList<>();
+    for (NodeSlot slot : nodes.values()) {
+      if (slot.run != null) {
+        stops.add(slot.run.stop());
+      }
+    }
+    Future.join(stops)
+        .transform(v -> Future.join(outputs.values().stream().map(o -> o.source().close()).collect(Collectors.toList())))
+        .transform(v -> context.owner().executeBlocking(() -> {
+          directory.delete();
+          return null;
+        }, false))
+        .onComplete(v -> finish(wasStarting));
+  }
+
+  private void finish(boolean wasStarting) {
+    state = State.ENDED;
+    cause = causeOfEnd(wasStarting);
+    for (SessionOutput output : outputs.values()) {
+      output.sessionEnded(cause);
+    }
+    JsonObject event = new JsonObject().put("pipeline", spec.name()).put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+    if (cause != null) {
+      event.put("code", cause.code().name()).put("cause", cause.getMessage());
+    }
+    blamed().ifPresent(failure -> event.put("node", failure.node()));
+    events.publish(SessionEvents.SESSION_ENDED, id, event);
+    if (wasStarting) {
+      created.fail(cause);
+    }
+    if (outcome == Outcome.FAILED) {
+      ended.fail(cause);
+    } else {
+      ended.complete();
+    }
+    listener.ended(this);
+    gone.complete();
+  }
+
+  /** The failure to name: the first a node had by itself, else the first there was. */
+  private Optional<NodeFailure> blamed() {
+    return failures.stream().filter(f -> f.origin().own()).findFirst().or(() -> failures.stream().findFirst());
+  }
+
+  private CommBusException causeOfEnd(boolean wasStarting) {
+    if (startFailure != null) {
+      return startFailure;
+    }
+    Optional<NodeFailure> blamed = blamed();
+    if (outcome == Outcome.FAILED && blamed.isPresent()) {
+      NodeFailure failure = blamed.get();
+      return wasStarting ? failure.toException(ErrorCode.NODE_CRASHED, "session " + id + ": could not start: ")
+          : failure.toException(ErrorCode.PIPELINE_TERMINATED, "session " + id + " ended: ");
+    }
+    if (outcome == Outcome.TERMINATED) {
+      return new CommBusException(ErrorCode.PIPELINE_TERMINATED, "session " + id + " was terminated"
+          + (wasStarting ? " before it was ready" : ""));
+    }
+    return null;
+  }
+}
