@@ -9,6 +9,11 @@ then, as the consumer takes items, half of it at a time (``credit_batch``); ``en
 writer is done and ``err`` when it failed. The writer never has more items in flight than the
 reader's capacity, so a slow consumer slows its producer, and memory stays bounded by the
 capacity on both sides.
+
+A **resumable** channel (a session's under the restart policy) outlives the process at either
+end: a reader takes a new writer when its writer went away without ``end``, and a writer whose
+reader went away connects again (to the restarted reader at the same path) and counts the items
+the dead reader had not confirmed taking as lost.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Final
 
 from ._protocol import FrameKind, Key, credit_batch
@@ -103,35 +109,74 @@ class _Frames(asyncio.BufferedProtocol):
             await self.drained
 
 
+#: How often a resumable writer tries its reader's path again while the reader's node restarts.
+_RECONNECT_RETRY: Final = 0.01
+
+
 class ChannelWriter:
     """The upstream end of a channel: ``await send(data)`` waits for credit, then writes."""
 
-    def __init__(self, frames: _Frames) -> None:
-        self._frames = frames
+    def __init__(self, path: str, resume_timeout: float | None) -> None:
+        self._path = path
+        self._resume_timeout = resume_timeout
+        self._frames: _Frames | None = None
         self._credit = 0
         self._seq = 0
         self._waiting: asyncio.Future[None] | None = None
         self._gone: BaseException | None = None
         self._failure: ConnectionError | None = None
         self._closed = False
+        # This connection's counts, for what a reader that went away had not taken.
+        self._first_grant: int | None = None
+        self._granted = 0
+        self._sent_here = 0
+        self._lost = 0
+        #: Called with the number of items lost each time the channel resumed with a new reader.
+        self.on_resumed: Callable[[int], None] | None = None
 
     @classmethod
-    async def connect(cls, path: str) -> ChannelWriter:
-        """Connects to the reader listening at ``path``."""
-        writer: ChannelWriter | None = None
-
-        def frame(received: Frame) -> None:
-            assert writer is not None
-            writer._on_frame(received)
-
-        def end(exc: BaseException | None) -> None:
-            if writer is not None:
-                writer._on_end(exc)
-
-        frames = _Frames(frame, end)
-        await asyncio.get_running_loop().create_unix_connection(lambda: frames, path)
-        writer = cls(frames)
+    async def connect(cls, path: str, *, resume_timeout: float | None = None) -> ChannelWriter:
+        """Connects to the reader listening at ``path``. With ``resume_timeout`` (seconds) the
+        channel is resumable: when the reader goes away, ``send`` connects again to whichever
+        reader listens at ``path`` next, waiting up to that long, and counts as ``lost`` what
+        the old one had not confirmed taking."""
+        writer = cls(path, resume_timeout)
+        await writer._open()
         return writer
+
+    async def _open(self) -> None:
+        frames = _Frames(self._on_frame, self._on_end)
+        await asyncio.get_running_loop().create_unix_connection(lambda: frames, self._path)
+        self._frames = frames
+        self._gone = None
+        self._credit = 0
+        self._first_grant = None
+        self._granted = 0
+        self._sent_here = 0
+
+    @property
+    def lost(self) -> int:
+        """Items sent to readers that went away before confirming they took them (resumable channels)."""
+        return self._lost
+
+    async def _resume(self) -> int:
+        """Connects to the reader's successor; returns how many items the one that went away had not confirmed."""
+        assert self._resume_timeout is not None
+        confirmed = self._granted - (self._first_grant or 0)
+        lost = max(0, self._sent_here - confirmed)
+        deadline = asyncio.get_running_loop().time() + self._resume_timeout
+        gone = self._gone
+        while True:
+            try:
+                await self._open()
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if asyncio.get_running_loop().time() >= deadline:
+                    raise ConnectionError(f"the channel's reader went away ({gone}) and none listened at "
+                                          f"{self._path} within {self._resume_timeout} s") from None
+                await asyncio.sleep(_RECONNECT_RETRY)
+        self._lost += lost
+        return lost
 
     @property
     def failure(self) -> ConnectionError | None:
@@ -149,6 +194,9 @@ class ChannelWriter:
         granted = frame.header.get(Key.COUNT)
         if type(granted) is not int or granted < 1:
             raise ProtocolError(f"credit must grant a positive number of items, got {granted!r}")
+        if self._first_grant is None:
+            self._first_grant = granted  # what it holds: the rest it grants as items are taken
+        self._granted += granted
         self._credit += granted
         self._wake()
 
@@ -165,12 +213,22 @@ class ChannelWriter:
         """Sends one item (bytes as they are, anything else as JSON) once the reader has room."""
         if self._closed:
             raise RuntimeError("this channel writer is closed")
-        while self._credit == 0 and self._gone is None:
-            self._waiting = asyncio.get_running_loop().create_future()
-            await self._waiting
-        if self._gone is not None:
-            self._failure = ConnectionError(f"the channel is gone: {self._gone}")
-            raise self._failure
+        while True:
+            while self._credit == 0 and self._gone is None:
+                self._waiting = asyncio.get_running_loop().create_future()
+                await self._waiting
+            if self._gone is None:
+                break
+            if self._resume_timeout is None or isinstance(self._gone, (ProtocolError, CommBusError)):
+                self._failure = ConnectionError(f"the channel is gone: {self._gone}")
+                raise self._failure
+            try:
+                lost = await self._resume()
+            except ConnectionError as exc:
+                self._failure = exc
+                raise
+            if self.on_resumed is not None:
+                self.on_resumed(lost)
         header: dict[str, Any] = {Key.KIND: FrameKind.ITEM, _SEQ: self._seq}
         if ts is not None:
             header[_TS] = ts
@@ -180,13 +238,13 @@ class ChannelWriter:
         frame = encode_frame(header, bytes(data) if raw else data)
         if len(frame) > MAX_ITEM:
             raise ValueError(f"an item of {len(frame)} bytes is over a channel's most, {MAX_ITEM}")
-        transport = self._frames.transport
-        assert transport is not None
+        assert self._frames is not None and self._frames.transport is not None
         if self._closed:
             raise RuntimeError("this channel writer is closed")
-        transport.write(frame)
+        self._frames.transport.write(frame)
         self._credit -= 1
         self._seq += 1
+        self._sent_here += 1
         await self._frames.drain()
 
     async def close(self, error: CommBusError | None = None) -> None:
@@ -195,7 +253,13 @@ class ChannelWriter:
         away from under the reader's credit, and with it what the reader had not read yet."""
         if self._closed:
             return
+        if self._gone is not None and self._resume_timeout is not None and not isinstance(
+                self._gone, (ProtocolError, CommBusError)):
+            lost = await self._resume()  # the end must reach the reader's successor, or it waits for ever
+            if self.on_resumed is not None:
+                self.on_resumed(lost)
         self._closed = True
+        assert self._frames is not None
         transport = self._frames.transport
         if transport is not None and not transport.is_closing():
             if error is None:
@@ -205,6 +269,13 @@ class ChannelWriter:
                                               Key.MESSAGE: error.message}))
             transport.write_eof()
             await self._frames.closed
+
+    def abort(self) -> None:
+        """Drops the connection without an end, as a process that died would: a resumable
+        reader waits for this writer's successor; any other reader's iteration fails."""
+        self._closed = True
+        if self._frames is not None and self._frames.transport is not None:
+            self._frames.transport.abort()
 
     async def __aenter__(self) -> ChannelWriter:
         return self
@@ -217,9 +288,11 @@ class ChannelReader:
     """The downstream end of a channel: an async iterator over its items, holding at most
     ``capacity`` of them; the iteration ends at the writer's ``end`` and raises at its ``err``."""
 
-    def __init__(self, server: asyncio.AbstractServer, capacity: int) -> None:
+    def __init__(self, server: asyncio.AbstractServer, capacity: int, resumable: bool) -> None:
         self._server = server
         self._capacity = capacity
+        self._resumable = resumable
+        self._writers = 0
         self._items: deque[Item] = deque()
         self._taken = 0
         self._ended: BaseException | None = None
@@ -228,8 +301,9 @@ class ChannelReader:
         self._frames: _Frames | None = None
 
     @classmethod
-    async def listen(cls, path: str, capacity: int) -> ChannelReader:
-        """Listens at ``path`` (a socket file only its user may use) for the channel's writer."""
+    async def listen(cls, path: str, capacity: int, *, resumable: bool = False) -> ChannelReader:
+        """Listens at ``path`` (a socket file only its user may use) for the channel's writer.
+        A ``resumable`` reader takes a new writer when its writer went away without ``end``."""
         if capacity < 1:
             raise ValueError(f"a channel holds at least one item, not {capacity}")
         reader: ChannelReader | None = None
@@ -240,22 +314,37 @@ class ChannelReader:
 
         server = await asyncio.get_running_loop().create_unix_server(connected, path)
         os.chmod(path, 0o600)
-        reader = cls(server, capacity)
+        reader = cls(server, capacity, resumable)
         return reader
 
+    @property
+    def writers(self) -> int:
+        """Writers that have connected so far: more than one when the channel resumed."""
+        return self._writers
+
     def _connected(self) -> _Frames:
-        if self._frames is not None:
-            raise ProtocolError("a channel takes one writer")
-        self._frames = _Frames(self._on_frame, self._on_end, self._writer_came)
-        return self._frames
+        current = self._frames
+        if current is not None and not current.closed.done():
+            raise ProtocolError("a channel takes one writer at a time")
+        frames: _Frames
+
+        def ended(exc: BaseException | None) -> None:
+            self._on_end(frames, exc)
+
+        frames = _Frames(self._on_frame, ended, self._writer_came)
+        self._frames = frames
+        return frames
 
     def _writer_came(self) -> None:
-        # Closed only now, the connection attached to it: one writer per channel, no one else may connect.
-        self._server.close()
-        self._grant(self._capacity)  # the whole capacity at once
+        self._writers += 1
+        if not self._resumable:
+            # Closed only now, the connection attached to it: one writer per channel, no one else may connect.
+            self._server.close()
+        # Room for what it may send: the capacity, less what is held and what was taken but not yet granted.
+        self._grant(self._capacity - len(self._items) - self._taken)
 
     def _grant(self, n: int) -> None:
-        if self._ended is not None:
+        if self._ended is not None or n < 1:
             return  # the writer is done: it takes no more credit
         if self._frames is not None and self._frames.transport is not None and not self._frames.transport.is_closing():
             self._frames.transport.write(encode_frame({Key.KIND: FrameKind.CREDIT, Key.COUNT: n}))
@@ -278,7 +367,11 @@ class ChannelReader:
         if self._waiting is not None and not self._waiting.done():
             self._waiting.set_result(None)
 
-    def _on_end(self, exc: BaseException | None) -> None:
+    def _on_end(self, frames: _Frames, exc: BaseException | None) -> None:
+        if frames is not self._frames:
+            return
+        if self._ended is None and self._resumable and not isinstance(exc, ProtocolError):
+            return  # its successor will connect; the items it sent are held
         if self._ended is None:
             self._ended = exc if isinstance(exc, ProtocolError) else ConnectionError(
                 f"the channel's writer went away before its end: {exc or 'closed'}")

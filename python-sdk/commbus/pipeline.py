@@ -28,6 +28,7 @@ then ``failed`` if the function raised) that ends when the node is done.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -74,11 +75,11 @@ class Ports:
         return sorted(self._outputs)
 
 
-async def _connect(path: str, deadline: float) -> ChannelWriter:
+async def _connect(path: str, deadline: float, resume_timeout: float | None) -> ChannelWriter:
     """Connects to the reader at ``path``, trying again while its node has not listened yet."""
     while True:
         try:
-            return await ChannelWriter.connect(path)
+            return await ChannelWriter.connect(path, resume_timeout=resume_timeout)
         except (FileNotFoundError, ConnectionRefusedError):
             if time.monotonic() >= deadline:
                 raise TimeoutError(f"no node listened at {path} in time") from None
@@ -114,22 +115,29 @@ async def run_node(
     connect_timeout: float = 30.0,
     on_ready: Callable[[], None] | None = None,
     on_failure: Callable[[CommBusError, BaseException, str], None] | None = None,
+    resumable: bool = False,
+    on_resumed: Callable[[str, int], None] | None = None,
 ) -> None:
     """Runs ``function`` over the node's channels: ``inputs`` maps each input port to the socket
     path it listens at and its capacity, ``outputs`` each output port to the path it connects to.
     ``on_ready`` is called once every channel is in place; ``on_failure``, when the function
     raised, with the error the outputs end with, the exception, and where it came from:
     ``"input"`` (an input's error passing through: a node upstream failed), ``"output"`` (an
-    output's reader went away: a node downstream failed) or ``"node"`` (this node failed)."""
+    output's reader went away: a node downstream failed) or ``"node"`` (this node failed).
+    ``resumable`` channels outlive a neighbour's restart (see ``commbus.channels``); each time an
+    output resumed, ``on_resumed`` hears the port and how many items were lost."""
     readers: dict[str, ChannelReader] = {}
     writers: dict[str, ChannelWriter] = {}
     error: CommBusError | None = None
+    stopped = False
     try:
         for port, (path, capacity) in inputs.items():
-            readers[port] = await ChannelReader.listen(path, capacity)
+            readers[port] = await ChannelReader.listen(path, capacity, resumable=resumable)
         deadline = time.monotonic() + connect_timeout
         for port, path in outputs.items():  # each waits for its reader; all of them together within the deadline
-            writers[port] = await _connect(path, deadline)
+            writers[port] = writer = await _connect(path, deadline, connect_timeout if resumable else None)
+            if on_resumed is not None:
+                writer.on_resumed = functools.partial(on_resumed, port)
         if on_ready is not None:
             on_ready()
         try:
@@ -142,11 +150,18 @@ async def run_node(
         except BaseException:
             # Cancelled or interrupted: what went downstream is not the whole stream, and must not look it.
             error = UnavailableError("the node was stopped before it finished")
+            stopped = True
             raise
     finally:
+        # A resumable node that failed by itself goes as a crashed one would, so its neighbours
+        # wait for its restart rather than end: an err would end the stream downstream.
+        restarting = resumable and error is not None and not stopped
         for writer in writers.values():
             try:
-                await writer.close(error)
+                if restarting:
+                    writer.abort()
+                else:
+                    await writer.close(error)
             except Exception:  # noqa: BLE001 - one writer's failure must not keep the others open
                 pass
         for reader in readers.values():
@@ -188,13 +203,16 @@ async def _run(function: Callable[..., Any], config: Any, readers: dict[str, Cha
 #: The events a node process streams to the session (``serve_node``'s items), by ``event``.
 READY: Final = "ready"
 FAILED: Final = "failed"
+RESUMED: Final = "resumed"
 
 
 async def serve_node(node: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
     """The entry function of a session's node process (docs/pipelines.md): ``node`` names the
     function (``module``, ``function``), its ``config``, its channels (``inputs``: port to
-    ``{path, capacity}``; ``outputs``: port to path) and ``connectTimeout`` in milliseconds.
-    Streams ``{"event": "ready"}`` once the channels are in place and, when the function raised,
+    ``{path, capacity}``; ``outputs``: port to path), ``connectTimeout`` in milliseconds, and
+    whether the channels are ``resumable``. Streams ``{"event": "ready"}`` once the channels are
+    in place, ``{"event": "resumed", "port", "lost"}`` each time an output's reader was replaced,
+    and, when the function raised,
     ``{"event": "failed", ...}`` with its code, message, type, traceback and origin (see
     ``run_node``); ends when the node is done. A function that does not import fails the
     request itself."""
@@ -207,9 +225,13 @@ async def serve_node(node: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         events.put_nowait({"event": FAILED, "code": error.code, "message": error.message, "type": type_name(exc),
                            "trace": format_traceback(exc), "origin": origin})
 
+    def resumed(port: str, lost: int) -> None:
+        events.put_nowait({"event": RESUMED, "port": port, "lost": lost})
+
     run = asyncio.ensure_future(run_node(
         function, node.get("config"), inputs, outputs, connect_timeout=node.get("connectTimeout", 30000) / 1000.0,
-        on_ready=lambda: events.put_nowait({"event": READY}), on_failure=failed))
+        on_ready=lambda: events.put_nowait({"event": READY}), on_failure=failed,
+        resumable=bool(node.get("resumable")), on_resumed=resumed))
     try:
         while True:
             next_event = asyncio.ensure_future(events.get())

@@ -135,3 +135,77 @@ def test_a_writer_that_dies_ends_the_iteration_with_a_connection_error(tmp_path:
             await writer.wait()
 
     run(scenario())
+
+
+def test_a_resumable_reader_takes_the_next_writer_when_one_dies(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        path = tmp_path / "c.sock"
+        async with await ChannelReader.listen(str(path), capacity=16, resumable=True) as reader:
+            first = await peer(path, 1_000_000, 64)
+            seqs: list[int] = []
+            async for item in reader:
+                seqs.append(item.seq)
+                if item.seq == 10:
+                    first.kill()
+                    await first.wait()
+                    second = await peer(path, 100, 64)
+                if len(seqs) > 11 and item.seq == 0:
+                    break
+            restart = len(seqs) - 1
+            assert seqs[:restart] == list(range(restart)), "the first writer's items, all it sent, in order"
+            check(item, 0)
+            rest = [item.seq async for item in reader]
+            assert rest == list(range(1, 100)), "then the second writer's, to its end"
+            assert reader.writers == 2
+            out, _ = await second.communicate()
+            assert out.decode().strip() == "100"
+
+    run(scenario())
+
+
+def test_a_resumable_writer_connects_to_the_next_reader_and_counts_what_was_lost(tmp_path: Path) -> None:
+    path = str(tmp_path / "c.sock")
+
+    async def scenario() -> None:
+        first = await ChannelReader.listen(path, capacity=8)
+        writer = await ChannelWriter.connect(path, resume_timeout=10)
+        resumed: list[int] = []
+        writer.on_resumed = resumed.append
+
+        async def write() -> None:
+            for i in range(100):
+                await writer.send(i.to_bytes(8, "big"))
+            await writer.close()
+
+        writing = asyncio.ensure_future(write())
+        taken = 0
+        async for _ in first:
+            taken += 1
+            if taken == 5:
+                break
+        await first.close()  # as a reader whose process died: the writer finds its connection gone
+        async with await ChannelReader.listen(path, capacity=8) as second:
+            seqs = [int.from_bytes(bytes(item.data), "big") async for item in second]
+        await writing
+        start = seqs[0]
+        assert seqs == list(range(start, 100)), "after the resume, every item in order"
+        # The first reader confirmed 4 (one credit batch) of the items it was sent.
+        assert resumed == [start - 4] and writer.lost == start - 4
+
+    run(scenario())
+
+
+def test_a_writer_that_is_not_resumable_fails_when_its_reader_goes(tmp_path: Path) -> None:
+    path = str(tmp_path / "c.sock")
+
+    async def scenario() -> None:
+        reader = await ChannelReader.listen(path, capacity=2)
+        writer = await ChannelWriter.connect(path)
+        await writer.send(b"x")
+        await reader.close()
+        with pytest.raises(ConnectionError, match="the channel is gone"):
+            for _ in range(10):
+                await writer.send(b"x")
+        assert writer.failure is not None
+
+    run(scenario())

@@ -27,9 +27,11 @@ async def tone(config):
 
 
 async def gate(frames, config):
-    """Passes every frame on; fails (fail_at), exits its process (crash_at) or dawdles (delay) as configured."""
+    """Passes every frame on; fails (fail_at), exits its process (crash_at, crash_on_first) or dawdles (delay)."""
     async for item in frames:
         i = number(item.data)
+        if config.get("crash_on_first"):
+            os._exit(9)
         if i == config.get("fail_at"):
             raise ValueError(f"cannot gate frame {i}")
         if i == config.get("crash_at"):

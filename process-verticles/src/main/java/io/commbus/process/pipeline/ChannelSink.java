@@ -22,6 +22,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.WriteStream;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The writing end of a pipeline channel on the JVM, as a {@link WriteStream} of
@@ -31,17 +32,34 @@ import java.nio.file.Path;
  * {@code pipeTo} from a faster source is slowed to the reader's pace. {@link #end()} sends
  * {@code end} and completes once the reader has taken everything and let go. Everything runs on
  * the context it was made on.
+ *
+ * <p>A resumable sink (a session's, under the restart policy) outlives its reader: when the
+ * reader goes away it connects again to whichever reader listens at the path next, within the
+ * resume timeout, and counts as lost the items the old reader had not confirmed taking.
  */
 public final class ChannelSink implements WriteStream<ChannelItem> {
+
+  /** How often a resumable sink tries its reader's path again while the reader's node restarts. */
+  private static final long RESUME_RETRY_MILLIS = 10;
 
   /**
    * Held for as long as the channel is: Vert.x closes an unreferenced client's connections when
    * the garbage collector finds it, which would cut the channel at a random moment.
    */
   private final NetClient client;
-  private final NetSocket socket;
+  private final Context context;
+  private final Path path;
+  /** Null: not resumable. */
+  private final Duration resumeTimeout;
   private final Promise<Void> closed = Promise.promise();
+  private NetSocket socket;
   private long credit;
+  /** This connection's counts, for what a reader that went away had not taken. */
+  private long firstGrant = -1;
+  private long granted;
+  private long sentHere;
+  private long lost;
+  private Handler<Long> resumedHandler;
   private long seq;
   private Handler<Void> drainHandler;
   /** Whether the queue was full when last looked at: a drain is told once per full-to-room change. */
@@ -49,39 +67,76 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   private Handler<Throwable> exceptionHandler;
   private Throwable failed;
   private boolean ending;
+  /** The end or err to send once a resumed channel has its reader again. */
+  private Frame endFrame;
 
-  private ChannelSink(NetClient client, NetSocket socket) {
+  private ChannelSink(NetClient client, Context context, Path path, Duration resumeTimeout) {
     this.client = client;
-    this.socket = socket;
+    this.context = context;
+    this.path = path;
+    this.resumeTimeout = resumeTimeout;
   }
 
   /** Connects to the reader listening at {@code path}. */
   public static Future<ChannelSink> connect(Vertx vertx, Path path) {
+    return connect(vertx, path, null);
+  }
+
+  /**
+   * Connects to the reader listening at {@code path}; with a {@code resumeTimeout} the channel
+   * is resumable (see above), the reader's successor awaited that long.
+   */
+  public static Future<ChannelSink> connect(Vertx vertx, Path path, Duration resumeTimeout) {
     Context context = vertx.getOrCreateContext();
     Promise<ChannelSink> connected = Promise.promise();
     context.runOnContext(v -> {
-      NetClient client = vertx.createNetClient();
-      client.connect(SocketAddress.domainSocketAddress(path.toString()))
-          .map(socket -> {
-            ChannelSink sink = new ChannelSink(client, socket);
-            socket.handler(new FrameParser(65_536, FrameKind.FROM_CHANNEL_READER, sink::frame, sink::violation));
-            socket.closeHandler(x -> sink.gone());
-            socket.drainHandler(x -> sink.drained());
-            return sink;
-          })
-          .onComplete(ar -> {
-            if (ar.failed()) {
-              client.close();
-            }
-            connected.handle(ar);
-          });
+      ChannelSink sink = new ChannelSink(vertx.createNetClient(), context, path, resumeTimeout);
+      sink.open().map(sink).onComplete(ar -> {
+        if (ar.failed()) {
+          sink.client.close();
+        }
+        connected.handle(ar);
+      });
     });
     return connected.future();
   }
 
+  private Future<NetSocket> open() {
+    return client.connect(SocketAddress.domainSocketAddress(path.toString())).onSuccess(opened -> {
+      socket = opened;
+      credit = 0;
+      firstGrant = -1;
+      granted = 0;
+      sentHere = 0;
+      opened.handler(new FrameParser(65_536, FrameKind.FROM_CHANNEL_READER, this::frame, this::violation));
+      opened.closeHandler(x -> {
+        if (socket == opened) {
+          gone();
+        }
+      });
+      opened.drainHandler(x -> drained());
+    });
+  }
+
+  /** Hears, each time the channel resumed with a new reader, how many items the old one lost. */
+  public ChannelSink resumedHandler(Handler<Long> handler) {
+    this.resumedHandler = handler;
+    return this;
+  }
+
+  /** Items sent to readers that went away before confirming they took them. */
+  public long lost() {
+    return lost;
+  }
+
   private void frame(Frame frame) {
     try {
-      credit += Headers.requirePositiveLong(frame, Protocol.COUNT);
+      long count = Headers.requirePositiveLong(frame, Protocol.COUNT);
+      if (firstGrant < 0) {
+        firstGrant = count;  // what the reader holds: the rest it grants as items are taken
+      }
+      granted += count;
+      credit += count;
     } catch (ProtocolViolation e) {
       violation(e);
       return;
@@ -101,15 +156,49 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
 
   private void violation(ProtocolViolation violation) {
     failLocally(violation);
-    socket.close();
+    if (socket != null) {
+      socket.close();
+    }
   }
 
   private void gone() {
+    // A reader that lets go after the end looks like one that went away: only one that went
+    // before the end is waited for again.
+    if (resumeTimeout != null && failed == null && !ending) {
+      resume(System.currentTimeMillis() + resumeTimeout.toMillis());
+      return;
+    }
     if (!ending) {
       failLocally(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's reader went away"));
     }
     client.close();
     closed.tryComplete();
+  }
+
+  /** Connects to the reader's successor, trying until {@code deadline}; counts what the old one lost. */
+  private void resume(long deadline) {
+    long confirmed = granted - Math.max(0, firstGrant);
+    long lostHere = Math.max(0, sentHere - confirmed);
+    credit = 0;
+    socket = null;
+    open().onComplete(ar -> {
+      if (ar.succeeded()) {
+        lost += lostHere;
+        if (endFrame != null) {
+          ar.result().write(FrameCodec.encode(endFrame));  // ended while it had no reader
+        }
+        if (resumedHandler != null) {
+          resumedHandler.handle(lostHere);
+        }
+      } else if (System.currentTimeMillis() >= deadline) {
+        failLocally(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's reader went away and none listened at "
+            + path + " within " + resumeTimeout.toMillis() + " ms"));
+        client.close();
+        closed.tryComplete();
+      } else {
+        context.owner().setTimer(RESUME_RETRY_MILLIS, t -> resume(deadline));
+      }
+    });
   }
 
   /** This end failed (the reader went away, or broke the protocol): the exception handler hears it, and every call after it fails. */
@@ -164,6 +253,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     }
     credit--;
     seq++;
+    sentHere++;
     Future<Void> written = socket.write(FrameCodec.encode(Frame.withValue(FrameKind.ITEM, header, data)));
     full = writeQueueFull();
     return written;
@@ -187,7 +277,11 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     }
     if (!ending) {
       ending = true;
-      socket.write(FrameCodec.encode(last));
+      if (socket != null) {
+        socket.write(FrameCodec.encode(last));
+      } else {
+        endFrame = last;
+      }
     }
     return closed.future();
   }
@@ -199,7 +293,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
 
   @Override
   public boolean writeQueueFull() {
-    return credit == 0 || socket.writeQueueFull();
+    return credit == 0 || socket == null || socket.writeQueueFull();
   }
 
   @Override

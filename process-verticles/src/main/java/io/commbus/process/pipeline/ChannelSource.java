@@ -38,7 +38,9 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
   private final Context context;
   private final NetServer server;
   private final int capacity;
+  private final boolean resumable;
   private final Deque<ChannelItem> items = new ArrayDeque<>();
+  private int writers;
   private NetSocket socket;
   private Handler<ChannelItem> handler;
   private Handler<Void> endHandler;
@@ -49,14 +51,24 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
   private Throwable failed;
   private boolean done;
 
-  private ChannelSource(Context context, NetServer server, int capacity) {
+  private ChannelSource(Context context, NetServer server, int capacity, boolean resumable) {
     this.context = context;
     this.server = server;
     this.capacity = capacity;
+    this.resumable = resumable;
   }
 
   /** Listens at {@code path} (made {@code 0600}) for the channel's writer; completes once it listens. */
   public static Future<ChannelSource> listen(Vertx vertx, Path path, int capacity) {
+    return listen(vertx, path, capacity, false);
+  }
+
+  /**
+   * Listens at {@code path} for the channel's writer; a {@code resumable} source takes a new
+   * writer when its writer went away without {@code end} (a session's, under the restart
+   * policy), keeping what the old one sent.
+   */
+  public static Future<ChannelSource> listen(Vertx vertx, Path path, int capacity, boolean resumable) {
     if (capacity < 1 || capacity > PipelineSpec.MAX_CAPACITY) {
       return Future.failedFuture(new IllegalArgumentException("capacity must be 1 to " + PipelineSpec.MAX_CAPACITY
           + ", was " + capacity));
@@ -66,7 +78,7 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
     // Made and listening on one context, so its frames and its stream's calls take turns there.
     context.runOnContext(v -> {
       NetServer server = vertx.createNetServer();
-      ChannelSource source = new ChannelSource(context, server, capacity);
+      ChannelSource source = new ChannelSource(context, server, capacity, resumable);
       server.connectHandler(source::connected);
       server.listen(SocketAddress.domainSocketAddress(path.toString()))
           .compose(bound -> vertx.executeBlocking(() -> {
@@ -78,22 +90,34 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
     return listening.future();
   }
 
+  /** Writers that have connected so far: more than one when the channel resumed. */
+  public int writers() {
+    return writers;
+  }
+
   private void connected(NetSocket accepted) {
-    if (socket != null) {
-      accepted.close();  // one writer per channel
+    if (socket != null || done) {
+      accepted.close();  // one writer at a time
       return;
     }
     // The server stays open while the writer is connected (closing it would close the writer's
     // connection too); a second writer is turned away above.
     socket = accepted;
+    writers++;
     accepted.handler(new FrameParser(Protocol.MAX_CHANNEL_ITEM + 65_536, FrameKind.FROM_CHANNEL_WRITER, this::frame,
         this::violation));
     accepted.closeHandler(v -> {
-      if (!ended && failed == null) {
+      if (socket != accepted) {
+        return;
+      }
+      if (resumable && !ended && failed == null) {
+        socket = null;  // its successor will connect; what it sent is kept
+      } else if (!ended && failed == null) {
         fail(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's writer went away before its end"));
       }
     });
-    grant(capacity);
+    // Room for what it may send: the capacity, less what is held and what was taken but not yet granted.
+    grant(capacity - items.size() - taken);
   }
 
   private void frame(Frame frame) {
@@ -138,7 +162,7 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
   }
 
   private void grant(int n) {
-    if (socket != null && !ended && failed == null) {
+    if (n > 0 && socket != null && !ended && failed == null) {
       socket.write(FrameCodec.encode(Frame.of(Frame.header(FrameKind.CREDIT).put(Protocol.COUNT, n))));
     }
   }

@@ -45,6 +45,11 @@ public record NodeFailure(String node, Origin origin, ErrorCode code, String mes
         String.valueOf(event.getValue("message")), event.getString("type"), event.getString("trace"));
   }
 
+  /** The same failure, its message followed by {@code note} in parentheses. */
+  NodeFailure after(String note) {
+    return new NodeFailure(node, origin, code, message + " (after " + note + ")", remoteType, remoteTrace);
+  }
+
   /** A failure as a bus error with {@code code}: the node, then what happened, with the remote type and trace. */
   CommBusException toException(ErrorCode as, String prefix) {
     return CommBusException.of(as, prefix + describe(), remoteType, remoteTrace);

@@ -34,6 +34,9 @@ final class NodeRun {
 
     /** Its function returned; its process is being stopped. */
     void finished(NodeRun run);
+
+    /** Its output {@code port} lost its reader and connected to the reader's successor; {@code lost} items went with the old one. */
+    void resumed(NodeRun run, String port, long lost);
   }
 
   /** Where a run is. */
@@ -176,6 +179,8 @@ final class NodeRun {
           }
         }
         case "failed" -> fail(NodeFailure.reported(node.id(), event));
+        case "resumed" -> listener.resumed(NodeRun.this, String.valueOf(event.getValue("port")),
+            event.getValue("lost") instanceof Number lost ? lost.longValue() : 0);
         default -> {
           // an event this side does not know: a newer SDK's, ignored
         }

@@ -40,20 +40,25 @@ public final class PipelineSpec {
   public static final int MAX_NODES = 256;
   /** How long every node has to report ready unless the spec says otherwise. */
   public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(30);
+  /** How often one node may be restarted under the restart policy unless the spec says otherwise. */
+  public static final int DEFAULT_MAX_RESTARTS = 3;
+  public static final int MAX_MAX_RESTARTS = 1000;
 
   private final String name;
   private final List<PipelineNode> nodes;
   private final List<Channel> channels;
   private final FailurePolicy failurePolicy;
   private final Duration initTimeout;
+  private final int maxRestarts;
 
   private PipelineSpec(String name, List<PipelineNode> nodes, List<Channel> channels, FailurePolicy failurePolicy,
-                       Duration initTimeout) {
+                       Duration initTimeout, int maxRestarts) {
     this.name = name;
     this.nodes = List.copyOf(nodes);
     this.channels = List.copyOf(channels);
     this.failurePolicy = failurePolicy;
     this.initTimeout = initTimeout;
+    this.maxRestarts = maxRestarts;
   }
 
   public String name() {
@@ -76,6 +81,11 @@ public final class PipelineSpec {
 
   public Duration initTimeout() {
     return initTimeout;
+  }
+
+  /** Under the restart policy, how often one node may be restarted before its failure ends the session. */
+  public int maxRestarts() {
+    return maxRestarts;
   }
 
   /** The node called {@code id}; null when there is none. */
@@ -114,7 +124,7 @@ public final class PipelineSpec {
 
   /**
    * Reads {@code {"name", "nodes": [...], "connections": [{"from", "to", "capacity"}],
-   * "failurePolicy": "terminate" | "restart", "initTimeout": "30s"}} ({@code docs/pipelines.md}).
+   * "failurePolicy": "terminate" | "restart", "maxRestarts": 3, "initTimeout": "30s"}} ({@code docs/pipelines.md}).
    */
   public static PipelineSpec read(JsonObject json) {
     return read(ConfigSection.of(json));
@@ -148,6 +158,7 @@ public final class PipelineSpec {
       builder.failurePolicy(read);
     }
     builder.initTimeout(section.duration("initTimeout", DEFAULT_INIT_TIMEOUT));
+    builder.maxRestarts(section.integer("maxRestarts", DEFAULT_MAX_RESTARTS, 0, MAX_MAX_RESTARTS));
     section.rejectUnknown();
     builder.fields = section::field;
     return builder.build();
@@ -161,6 +172,7 @@ public final class PipelineSpec {
     private final List<Integer> capacities = new ArrayList<>();
     private FailurePolicy failurePolicy = FailurePolicy.TERMINATE;
     private Duration initTimeout = DEFAULT_INIT_TIMEOUT;
+    private int maxRestarts = DEFAULT_MAX_RESTARTS;
     /** How a field is named in errors: plainly for a builder, with its section's path when read. */
     private UnaryOperator<String> fields = field -> field;
 
@@ -194,6 +206,11 @@ public final class PipelineSpec {
       return this;
     }
 
+    public Builder maxRestarts(int maxRestarts) {
+      this.maxRestarts = maxRestarts;
+      return this;
+    }
+
     /** The spec, checked whole; a {@link ConfigException} naming the first field that is wrong. */
     public PipelineSpec build() {
       if (name == null || !PipelineNode.ID.matcher(name).matches()) {
@@ -206,6 +223,10 @@ public final class PipelineSpec {
       if (nodes.size() > MAX_NODES) {
         throw new ConfigException(fields.apply("nodes"), "a pipeline has at most " + MAX_NODES + " nodes, this one "
             + nodes.size());
+      }
+      if (maxRestarts < 0 || maxRestarts > MAX_MAX_RESTARTS) {
+        throw new ConfigException(fields.apply("maxRestarts"), "must be 0 to " + MAX_MAX_RESTARTS + ", was "
+            + maxRestarts);
       }
       if (initTimeout.isNegative() || initTimeout.isZero()) {
         throw new ConfigException(fields.apply("initTimeout"), "must be longer than zero");
@@ -243,7 +264,7 @@ public final class PipelineSpec {
         throw new ConfigException(fields.apply("connections"), "the channels form a cycle: "
             + String.join(" -> ", cycle));
       });
-      return new PipelineSpec(name, nodes, channels, failurePolicy, initTimeout);
+      return new PipelineSpec(name, nodes, channels, failurePolicy, initTimeout, maxRestarts);
     }
 
     private Port port(Map<String, PipelineNode> nodes, String field, String written, boolean input) {

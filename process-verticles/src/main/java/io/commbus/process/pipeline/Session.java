@@ -84,6 +84,9 @@ public final class Session {
     final JsonObject request;
     NodeRun run;
     long generation;
+    int restarts;
+    /** Items its inputs' writers sent to its runs that died before confirming they took them. */
+    long lostItems;
 
     NodeSlot(int index, PipelineNode node, JsonObject request) {
       this.index = index;
@@ -159,7 +162,8 @@ public final class Session {
     JsonArray nodeStatus = new JsonArray();
     for (NodeSlot slot : nodes.values()) {
       nodeStatus.add(new JsonObject().put("id", slot.node.id()).put("state", slot.run.state().name().toLowerCase(Locale.ROOT))
-          .put("pid", slot.run.pid()).put("run", slot.generation).put("readyMillis", slot.run.readyMillis()));
+          .put("pid", slot.run.pid()).put("run", slot.generation).put("readyMillis", slot.run.readyMillis())
+          .put("restarts", slot.restarts).put("lostItems", slot.lostItems));
     }
     JsonObject status = new JsonObject().put("id", id).put("pipeline", spec.name())
         .put("state", state.name().toLowerCase(Locale.ROOT)).put("failurePolicy", spec.failurePolicy().wireName())
@@ -214,7 +218,7 @@ public final class Session {
     for (Port output : spec.outputs()) {
       Path path = directory.channel(index++);
       fromPaths.put(output, path);
-      listening.add(ChannelSource.listen(context.owner(), path, PipelineSpec.DEFAULT_CAPACITY)
+      listening.add(ChannelSource.listen(context.owner(), path, PipelineSpec.DEFAULT_CAPACITY, resumable())
           .map(source -> new SessionOutput(output, source)));
     }
     int slot = 0;
@@ -261,7 +265,12 @@ public final class Session {
     }
     return new JsonObject().put("module", target.substring(0, colon)).put("function", target.substring(colon + 1))
         .put("config", node.config()).put("inputs", in).put("outputs", out)
-        .put("connectTimeout", spec.initTimeout().toMillis());
+        .put("connectTimeout", spec.initTimeout().toMillis()).put("resumable", resumable());
+  }
+
+  /** Under the restart policy the channels outlive the processes at their ends. */
+  private boolean resumable() {
+    return spec.failurePolicy() == FailurePolicy.RESTART;
   }
 
   private void launch(NodeSlot slot) {
@@ -282,6 +291,13 @@ public final class Session {
       public void finished(NodeRun run) {
         nodeFinished(slot, run);
       }
+
+      @Override
+      public void resumed(NodeRun run, String port, long lost) {
+        Port from = new Port(slot.node.id(), port);
+        spec.channels().stream().filter(c -> c.from().equals(from)).findFirst()
+            .ifPresent(channel -> itemsLost(channel.from().toString(), channel.to(), lost));
+      }
     });
     slot.run.start();
   }
@@ -294,8 +310,11 @@ public final class Session {
     }
     // Every node listens on its inputs now: the session's own inputs can connect.
     List<Future<ChannelSink>> connecting = new ArrayList<>();
-    inputPaths.forEach((port, path) -> connecting.add(ChannelSink.connect(context.owner(), path)
-        .onSuccess(sink -> inputs.put(port, sink))));
+    inputPaths.forEach((port, path) -> connecting.add(
+        ChannelSink.connect(context.owner(), path, resumable() ? spec.initTimeout() : null).onSuccess(sink -> {
+          inputs.put(port, sink);
+          sink.resumedHandler(lost -> itemsLost("session", port, lost));
+        })));
     Future.all(connecting).onComplete(all -> {
       if (all.failed()) {
         startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot connect to its inputs: "
@@ -334,11 +353,19 @@ public final class Session {
 
   // ---- running
 
-  private void nodeFailed(NodeSlot slot, NodeRun run, NodeFailure failure) {
-    failures.add(failure);
+  private void nodeFailed(NodeSlot slot, NodeRun run, NodeFailure reported) {
     events.publish(SessionEvents.NODE_EXITED, id, new JsonObject().put("node", slot.node.id()).put("pid", run.pid())
-        .put("outcome", "failed").put("origin", failure.origin().name().toLowerCase(Locale.ROOT))
-        .put("cause", failure.describe()));
+        .put("outcome", "failed").put("origin", reported.origin().name().toLowerCase(Locale.ROOT))
+        .put("cause", reported.describe()).put("run", slot.generation));
+    NodeFailure failure = reported;
+    if (state == State.RUNNING && spec.failurePolicy() == FailurePolicy.RESTART) {
+      if (slot.restarts < spec.maxRestarts()) {
+        restart(slot, run);
+        return;
+      }
+      failure = reported.after(slot.restarts + " restarts, its most (maxRestarts)");
+    }
+    failures.add(failure);
     if (failure.origin().own() || state == State.STARTING) {
       end(Outcome.FAILED);
     } else if (blameTimer < 0 && state == State.RUNNING) {
@@ -349,6 +376,29 @@ public final class Session {
         end(Outcome.FAILED);
       });
     }
+  }
+
+  /** Starts the node again once what is left of its failed run is gone; its channels wait for it. */
+  private void restart(NodeSlot slot, NodeRun failed) {
+    slot.restarts++;
+    failed.stop().onComplete(stopped -> {
+      if (state != State.RUNNING) {
+        return;
+      }
+      events.publish(SessionEvents.NODE_RESTARTED, id, new JsonObject().put("node", slot.node.id())
+          .put("run", slot.generation + 1).put("restarts", slot.restarts));
+      launch(slot);
+    });
+  }
+
+  /** The writer of a channel into {@code to} resumed with its restarted reader; {@code lost} items were in flight. */
+  private void itemsLost(String from, Port to, long lost) {
+    NodeSlot slot = nodes.get(to.node());
+    if (slot != null) {
+      slot.lostItems += lost;
+    }
+    events.publish(SessionEvents.ITEMS_LOST, id, new JsonObject().put("node", to.node())
+        .put("channel", from + " -> " + to).put("lost", lost));
   }
 
   private void nodeFinished(NodeSlot slot, NodeRun run) {

@@ -16,8 +16,13 @@ public final class SessionEvents {
   public static final String NODE_READY = "commbus.pipeline.NodeReady";
   /** A node's process ended: {@code session, node, pid, outcome (finished, failed, stopped), cause}. */
   public static final String NODE_EXITED = "commbus.pipeline.NodeExited";
-  /** A node is being started again (restart policy): {@code session, node, run, lostItems}. */
+  /** A node is being started again (restart policy): {@code session, node, run, restarts}. */
   public static final String NODE_RESTARTED = "commbus.pipeline.NodeRestarted";
+  /**
+   * A channel into a restarted node resumed with it (restart policy): {@code session, node,
+   * channel, lost}: the items sent to the node's failed run that it had not confirmed taking.
+   */
+  public static final String ITEMS_LOST = "commbus.pipeline.ItemsLost";
   /** A session ended: {@code session, pipeline, outcome (completed, failed, terminated), cause, node}. */
   public static final String SESSION_ENDED = "commbus.pipeline.SessionEnded";
 

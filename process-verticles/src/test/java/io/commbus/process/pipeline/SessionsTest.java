@@ -210,6 +210,98 @@ class SessionsTest extends ProcessFixture {
   }
 
   @Test
+  void underTheRestartPolicyADeadNodeIsStartedAgainAndTheStreamGoesOnCountingWhatWasLost() {
+    List<Message> restarts = new CopyOnWriteArrayList<>();
+    List<Message> losses = new CopyOnWriteArrayList<>();
+    await(bus.subscribe(SessionEvents.NODE_RESTARTED, restarts::add).ready());
+    await(bus.subscribe(SessionEvents.ITEMS_LOST, losses::add).ready());
+    int total = 300;
+    PipelineSpec spec = chain("restarting").failurePolicy(FailurePolicy.RESTART)
+        .node(PipelineNode.python("tone", "session_nodes:tone").withInputs()
+            .withConfig(new JsonObject().put("frames", total).put("interval", 0.001)))
+        .node(PipelineNode.python("gate", "session_nodes:gate").withConfig(new JsonObject().put("crash_at", 50)))
+        .node(PipelineNode.python("relay", "session_nodes:gate"))
+        .connect("tone", "gate", 4).connect("gate", "relay", 4).build();
+    Session session = await(sessions.create("r1", spec));
+    List<ChannelItem> items = await(readAll(session, "relay"));
+    await(session.ended());
+
+    assertEquals(Session.Outcome.COMPLETED, session.outcome());
+    List<Integer> numbers = new ArrayList<>();
+    for (ChannelItem item : items) {
+      int n = ((Buffer) item.data()).getInt(0);
+      assertEquals(frame(n), item.data(), "frame " + n + " intact");
+      numbers.add(n);
+    }
+    for (int i = 1; i < numbers.size(); i++) {
+      assertTrue(numbers.get(i) > numbers.get(i - 1), "in order: " + numbers);
+    }
+    assertEquals(List.of(0, 49), List.of(numbers.get(0), numbers.get(49)), "all before the crash went through");
+    assertFalse(numbers.contains(50), "the frame it died on is lost");
+    assertEquals(total - 1, (int) numbers.get(numbers.size() - 1), "the stream went on to its end");
+    assertEquals(1, restarts.size());
+    assertEquals("gate", restarts.get(0).json().getString("node"));
+    long lost = losses.stream().mapToLong(m -> m.json().getLong("lost")).sum();
+    assertTrue(lost >= 1 && items.size() + lost >= total, "lost " + lost + ", received " + items.size());
+    assertEquals("tone.out -> gate.in", losses.get(0).json().getString("channel"));
+  }
+
+  @Test
+  void theSessionsOwnEndsResumeWithARestartedNode() {
+    List<Message> losses = new CopyOnWriteArrayList<>();
+    await(bus.subscribe(SessionEvents.ITEMS_LOST, losses::add).ready());
+    PipelineSpec spec = chain("relay").failurePolicy(FailurePolicy.RESTART)
+        .node(PipelineNode.python("gate", "session_nodes:gate").withConfig(new JsonObject().put("crash_at", 50)))
+        .build();
+    Session session = await(sessions.create("r3", spec));
+    int total = 300;
+    Future<List<ChannelItem>> output = readAll(session, "gate");
+    await(onLoop(() -> {
+      WriteStream<ChannelItem> input = session.input("gate");
+      Promise<Void> written = Promise.promise();
+      new Object() {
+        int next;
+
+        void writeMore() {
+          while (next < total && !input.writeQueueFull()) {
+            input.write(ChannelItem.of(frame(next++)));
+          }
+          if (next == total) {
+            input.end().onComplete(written);
+          } else {
+            input.drainHandler(v -> writeMore());
+          }
+        }
+      }.writeMore();
+      return written.future();
+    }));
+    List<ChannelItem> items = await(output);
+    await(session.ended());
+    List<Integer> numbers = items.stream().map(i -> ((Buffer) i.data()).getInt(0)).collect(Collectors.toList());
+    assertEquals(50, numbers.indexOf(numbers.stream().filter(n -> n > 50).findFirst().orElseThrow()),
+        "0 to 49, then what the restarted node was given: " + numbers);
+    assertEquals(total - 1, (int) numbers.get(numbers.size() - 1));
+    assertEquals("session -> gate.in", losses.get(0).json().getString("channel"));
+    long lost = losses.get(0).json().getLong("lost");
+    assertTrue(lost >= 1 && items.size() + lost >= total, "lost " + lost + ", received " + items.size());
+  }
+
+  @Test
+  void aNodeThatKeepsDyingEndsTheSessionOnceItsRestartsAreSpent() {
+    PipelineSpec spec = chain("dying").failurePolicy(FailurePolicy.RESTART).maxRestarts(2)
+        .node(PipelineNode.python("tone", "session_nodes:tone").withInputs()
+            .withConfig(new JsonObject().put("frames", 100000).put("interval", 0.001)))
+        .node(PipelineNode.python("gate", "session_nodes:gate").withConfig(new JsonObject().put("crash_on_first", true)))
+        .connect("tone", "gate", 4).build();
+    Session session = await(sessions.create("r2", spec));
+    failure(readAll(session, "gate"));
+    CommBusException ended = failure(session.ended());
+    assertEquals(ErrorCode.PIPELINE_TERMINATED, ended.code());
+    assertTrue(ended.getMessage().contains("node gate") && ended.getMessage().contains("after 2 restarts"),
+        ended.getMessage());
+  }
+
+  @Test
   void aNodeThatIsNotReadyInTimeFailsTheCreateWithInitTimeoutAndLeavesNothing() throws IOException {
     PipelineSpec spec = PipelineSpec.builder("sleepy").initTimeout(Duration.ofMillis(800))
         .node(PipelineNode.python("tone", "sleepy_nodes:tone").withInputs())
