@@ -185,7 +185,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
       if (ar.succeeded()) {
         lost += lostHere;
         if (endFrame != null) {
-          ar.result().write(FrameCodec.encode(endFrame));  // ended while it had no reader
+          ar.result().write(ChannelFrames.encode(endFrame));  // ended while it had no reader
         }
         if (resumedHandler != null) {
           resumedHandler.handle(lostHere);
@@ -239,13 +239,6 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
       return Future.failedFuture(CommBusException.of(ErrorCode.OVERLOADED, "the channel's reader has granted no "
           + "room: wait for the drain handler while writeQueueFull()"));
     }
-    JsonObject header = Frame.header(FrameKind.ITEM).put(Protocol.SEQ, seq);
-    if (item.ts() != null) {
-      header.put(Protocol.TS, item.ts());
-    }
-    if (item.contentType() != null) {
-      header.put(Protocol.CONTENT_TYPE, item.contentType());
-    }
     Object data = item.data();
     if (data instanceof Buffer bytes && bytes.length() > Protocol.MAX_CHANNEL_ITEM) {
       return Future.failedFuture(CommBusException.of(ErrorCode.CODEC, "an item of " + bytes.length()
@@ -254,7 +247,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     credit--;
     seq++;
     sentHere++;
-    Future<Void> written = socket.write(FrameCodec.encode(Frame.withValue(FrameKind.ITEM, header, data)));
+    Future<Void> written = socket.write(ChannelFrames.encode(ChannelFrames.item(item, seq - 1)));
     full = writeQueueFull();
     return written;
   }
@@ -262,13 +255,12 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   /** Sends {@code end}; completes once the reader has taken the items before it and let go. */
   @Override
   public Future<Void> end() {
-    return finish(Frame.of(Frame.header(FrameKind.END)));
+    return finish(ChannelFrames.end());
   }
 
   /** Ends the channel with {@code error}, which the reader's iteration raises after the items before it. */
   public Future<Void> fail(CommBusException error) {
-    return finish(Frame.of(Frame.header(FrameKind.ERR).put(Protocol.CODE, error.code().name())
-        .put(Protocol.MESSAGE, error.getMessage())));
+    return finish(ChannelFrames.err(error));
   }
 
   private Future<Void> finish(Frame last) {
@@ -278,7 +270,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     if (!ending) {
       ending = true;
       if (socket != null) {
-        socket.write(FrameCodec.encode(last));
+        socket.write(ChannelFrames.encode(last));
       } else {
         endFrame = last;
       }

@@ -104,7 +104,7 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
     // connection too); a second writer is turned away above.
     socket = accepted;
     writers++;
-    accepted.handler(new FrameParser(Protocol.MAX_CHANNEL_ITEM + 65_536, FrameKind.FROM_CHANNEL_WRITER, this::frame,
+    accepted.handler(new FrameParser(ChannelFrames.MAX_FRAME, FrameKind.FROM_CHANNEL_WRITER, this::frame,
         this::violation));
     accepted.closeHandler(v -> {
       if (socket != accepted) {
@@ -130,16 +130,10 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
           if (items.size() >= capacity) {
             throw new ProtocolViolation("the channel's writer sent more than the " + capacity + " items granted");
           }
-          Object ts = frame.header().getValue(Protocol.TS);
-          if (ts != null && !(ts instanceof Number)) {
-            throw new ProtocolViolation("an item's ts must be a number, was " + ts);
-          }
-          items.add(new ChannelItem(frame.value(), Headers.optionalLong(frame, Protocol.SEQ, -1),
-              ts == null ? null : ((Number) ts).doubleValue(), Headers.optionalString(frame, Protocol.CONTENT_TYPE)));
+          items.add(ChannelFrames.item(frame));
         }
         case END -> ended = true;
-        case ERR -> fail(CommBusException.of(ErrorCode.fromName(Headers.optionalString(frame, Protocol.CODE)),
-            String.valueOf(Headers.optionalString(frame, Protocol.MESSAGE))));
+        case ERR -> fail(ChannelFrames.error(frame));
         default -> throw new ProtocolViolation("a channel's writer sends items, end and err only");
       }
     } catch (ProtocolViolation e) {

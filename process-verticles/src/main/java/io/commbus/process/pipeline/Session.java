@@ -65,6 +65,7 @@ public final class Session {
   private final Map<Port, ChannelSink> inputs = new LinkedHashMap<>();
   private final Map<Port, Path> inputPaths = new LinkedHashMap<>();
   private final List<NodeFailure> failures = new ArrayList<>();
+  private final SessionPorts ports;
   private final Promise<Session> created = Promise.promise();
   private final Promise<Void> ended = Promise.promise();
   private final Promise<Void> gone = Promise.promise();
@@ -105,6 +106,7 @@ public final class Session {
     this.directory = directory;
     this.events = events;
     this.listener = listener;
+    this.ports = new SessionPorts(bus, this);
   }
 
   public String id() {
@@ -315,9 +317,9 @@ public final class Session {
           inputs.put(port, sink);
           sink.resumedHandler(lost -> itemsLost("session", port, lost));
         })));
-    Future.all(connecting).onComplete(all -> {
+    Future.all(connecting).compose(all -> ports.open(outputs, inputs)).onComplete(all -> {
       if (all.failed()) {
-        startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot connect to its inputs: "
+        startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot open its ports: "
             + all.cause().getMessage(), all.cause());
         end(Outcome.FAILED);
       } else if (state == State.STARTING) {
@@ -433,6 +435,7 @@ public final class Session {
       }
     }
     Future.join(stops)
+        .transform(v -> ports.close())
         .transform(v -> Future.join(outputs.values().stream().map(o -> o.source().close()).collect(Collectors.toList())))
         .transform(v -> context.owner().executeBlocking(() -> {
           directory.delete();

@@ -4,6 +4,8 @@ import io.commbus.bus.config.Check;
 import io.commbus.bus.config.ConfigSection;
 import io.commbus.process.PythonProcessConfig;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +25,7 @@ public class SessionOptions {
   private int maxSessions = DEFAULT_MAX_SESSIONS;
   private int maxProcessesPerSession = DEFAULT_MAX_PROCESSES;
   private String nodeName;
+  private List<PipelineSpec> pipelines = new ArrayList<>();
 
   /**
    * The Python nodes run on: its module and function are the SDK's node runner, whatever is set
@@ -68,14 +71,30 @@ public class SessionOptions {
     return this;
   }
 
+  /** Pipelines sessions may be created of by name, besides those given whole; their names are unique. */
+  public List<PipelineSpec> getPipelines() {
+    return pipelines;
+  }
+
+  public SessionOptions addPipeline(PipelineSpec pipeline) {
+    Objects.requireNonNull(pipeline, "pipeline");
+    if (pipelines.stream().anyMatch(p -> p.name().equals(pipeline.name()))) {
+      throw new IllegalArgumentException("pipelines: \"" + pipeline.name() + "\" names two pipelines");
+    }
+    pipelines.add(pipeline);
+    return this;
+  }
+
   /**
-   * Takes what {@code section} holds: {@code maxSessions}, {@code maxProcessesPerSession}, and
+   * Takes what {@code section} holds: {@code maxSessions}, {@code maxProcessesPerSession},
+   * {@code nodeName}, and
    * the Python settings ({@code python}, {@code pythonPath}, {@code env} and the process
    * settings, as a pool's).
    */
   public SessionOptions readFrom(ConfigSection section) {
     section.applyInt("maxSessions", this::setMaxSessions);
     section.applyInt("maxProcessesPerSession", this::setMaxProcessesPerSession);
+    section.applyString("nodeName", this::setNodeName);
     python.setModule(Sessions.NODE_MODULE);
     python.readFrom(section);
     return this;

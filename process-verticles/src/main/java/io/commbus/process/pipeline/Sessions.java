@@ -126,6 +126,17 @@ public final class Sessions {
     });
   }
 
+  /** Starts session {@code id} of the pipeline the options name {@code pipeline}; as {@link #create(String, PipelineSpec)}. */
+  public Future<Session> create(String id, String pipeline) {
+    PipelineSpec spec = options.getPipelines().stream().filter(p -> p.name().equals(pipeline)).findFirst().orElse(null);
+    if (spec == null) {
+      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id + ": no pipeline "
+          + pipeline + " is configured (there are " + (options.getPipelines().isEmpty() ? "none"
+          : String.join(", ", options.getPipelines().stream().map(PipelineSpec::name).toList())) + ")"));
+    }
+    return create(id, spec);
+  }
+
   private CommBusException refusal(String id, PipelineSpec spec) {
     if (closed) {
       return new CommBusException(ErrorCode.UNAVAILABLE, "the node's sessions are closed");

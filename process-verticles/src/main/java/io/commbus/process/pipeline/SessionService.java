@@ -1,0 +1,73 @@
+package io.commbus.process.pipeline;
+
+import io.commbus.bus.CommBus;
+import io.commbus.bus.Message;
+import io.commbus.bus.Registration;
+import io.commbus.bus.config.ConfigException;
+import io.commbus.bus.error.CommBusException;
+import io.commbus.bus.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A node's {@link Sessions} on the bus (docs/pipelines.md, "On the bus"):
+ * {@code commbus.sessions.create} takes {@code {"id", "spec": {...}}} or {@code {"id",
+ * "pipeline": "name"}} (a pipeline of the node's configuration) and answers with the session's
+ * status once it is ready; {@code commbus.sessions.list} answers {@code {"sessions": [...]}}.
+ * A running session's own types ({@code commbus.session.<id>....}) reach the node that runs it.
+ */
+public final class SessionService {
+
+  public static final String CREATE = "commbus.sessions.create";
+  public static final String LIST = "commbus.sessions.list";
+
+  private final List<Registration> registrations = new ArrayList<>();
+
+  private SessionService() {
+  }
+
+  /** Registers the sessions' types on {@code bus}; completes once they can be reached. */
+  public static Future<SessionService> register(CommBus bus, Sessions sessions) {
+    SessionService service = new SessionService();
+    List<Future<Registration>> made = List.of(
+        bus.registerHandler(CREATE, message -> create(sessions, message)),
+        bus.registerHandler(LIST, message -> sessions.list().map(list -> new JsonObject().put("sessions", list))));
+    return Future.all(made).compose(all -> {
+      made.forEach(r -> service.registrations.add(r.result()));
+      return Future.all(service.registrations.stream().map(Registration::ready).toList());
+    }).map(service);
+  }
+
+  private static Future<Object> create(Sessions sessions, Message message) {
+    JsonObject body = message.json();
+    if (body == null) {
+      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE,
+          "a session is created from {\"id\", \"spec\": {...}} or {\"id\", \"pipeline\": name}"));
+    }
+    String id = body.getValue("id") instanceof String s ? s : null;
+    Future<Session> created;
+    if (body.getValue("spec") instanceof JsonObject spec) {
+      try {
+        created = sessions.create(id, PipelineSpec.read(spec));
+      } catch (ConfigException e) {
+        return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id + ": "
+            + e.getMessage()));
+      }
+    } else if (body.getValue("pipeline") instanceof String pipeline) {
+      created = sessions.create(id, pipeline);
+    } else {
+      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id
+          + ": give its \"spec\" (an object) or the name of a configured \"pipeline\""));
+    }
+    return created.map(Session::status);
+  }
+
+  /** Unregisters the types; completes either way. */
+  public Future<Void> close() {
+    return Future.join(registrations.stream().map(Registration::unregister).toList())
+        .transform(v -> Future.succeededFuture());
+  }
+}
