@@ -284,6 +284,24 @@ class ChannelWriter:
         await self.close()
 
 
+def _write_credit(transport: asyncio.Transport, frame: bytes) -> None:
+    """Writes a credit frame so that a writer which died cannot cost the items it sent first.
+    asyncio's transport, on a failed write, stops reading and drops what is still unread; so
+    the frame goes to the socket directly, and a failure says only that the writer is gone,
+    while what it sent before is read to its end as usual."""
+    if transport.get_write_buffer_size() > 0:
+        transport.write(frame)  # behind frames still queued: keep their order
+        return
+    try:
+        written = os.write(transport.get_extra_info("socket").fileno(), frame)
+    except (BlockingIOError, InterruptedError):
+        written = 0
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    if written < len(frame):
+        transport.write(frame[written:])
+
+
 class ChannelReader:
     """The downstream end of a channel: an async iterator over its items, holding at most
     ``capacity`` of them; the iteration ends at the writer's ``end`` and raises at its ``err``."""
@@ -347,7 +365,7 @@ class ChannelReader:
         if self._ended is not None or n < 1:
             return  # the writer is done: it takes no more credit
         if self._frames is not None and self._frames.transport is not None and not self._frames.transport.is_closing():
-            self._frames.transport.write(encode_frame({Key.KIND: FrameKind.CREDIT, Key.COUNT: n}))
+            _write_credit(self._frames.transport, encode_frame({Key.KIND: FrameKind.CREDIT, Key.COUNT: n}))
 
     def _on_frame(self, frame: Frame) -> None:
         kind = frame.t

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -106,6 +107,10 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
     writers++;
     accepted.handler(new FrameParser(ChannelFrames.MAX_FRAME, FrameKind.FROM_CHANNEL_WRITER, this::frame,
         this::violation));
+    // A credit written after the writer died fails; Netty would then close the connection at
+    // once and drop what the writer sent before it died, unread. Kept open, the connection is
+    // read to its end, so not one item the writer managed to send is lost.
+    ((NetSocketInternal) accepted).channelHandlerContext().channel().config().setAutoClose(false);
     accepted.closeHandler(v -> {
       if (socket != accepted) {
         return;

@@ -376,6 +376,14 @@ class SessionsTest extends ProcessFixture {
 
   @Test
   void sessionsCreatedAtOnceRunSideBySide() {
+    List<String> completed = new CopyOnWriteArrayList<>();
+    Promise<Void> allEnded = Promise.promise();
+    await(bus.subscribe(SessionEvents.SESSION_ENDED, m -> {
+      if ("completed".equals(m.json().getString("outcome")) && completed.add(m.json().getString("session"))
+          && completed.size() == 4) {
+        allEnded.complete();
+      }
+    }).ready());
     List<Future<Session>> created = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       PipelineSpec spec = chain("audio")
@@ -388,9 +396,10 @@ class SessionsTest extends ProcessFixture {
     }
     for (Future<Session> session : created) {
       await(await(session).ended());
+      assertEquals(Session.Outcome.COMPLETED, await(session).outcome());
     }
-    assertEquals(4, events.stream().filter(m -> m.type().equals(SessionEvents.SESSION_ENDED)
-        && "completed".equals(m.json().getString("outcome"))).count());
+    await(allEnded.future());
+    assertEquals(List.of("c0", "c1", "c2", "c3"), completed.stream().sorted().collect(Collectors.toList()));
   }
 
   /** No session's directory, socket or process is left: only the sessions' own directory is in the runtime directory. */
