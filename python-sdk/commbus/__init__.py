@@ -21,6 +21,9 @@ subclasses named after the bus's error codes (``NoHandlerError``, ``Timeout``, .
 
 from __future__ import annotations
 
+import importlib as _importlib
+import importlib.util as _importlib_util
+
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +134,9 @@ def __getattr__(name: str) -> Any:
     # machinery, pickling, introspection) must fail plainly.
     if name.startswith("__"):
         raise AttributeError(f"module 'commbus' has no attribute {name!r}")
+    if not name.startswith("_") and _importlib_util.find_spec(f"{__name__}.{name}") is not None:
+        # `from commbus import sessions` asks here before it imports the submodule: it is one.
+        return _importlib.import_module(f"{__name__}.{name}")
     session = _runtime.current()
     if session is None:
         raise AttributeError(

@@ -19,6 +19,8 @@ import io.commbus.process.CallbackHandler;
 import io.commbus.process.CallbackRegistry;
 import io.commbus.process.stubs.PythonStubs;
 import io.commbus.process.ProcessVerticle;
+import io.commbus.process.pipeline.SessionService;
+import io.commbus.process.pipeline.Sessions;
 import io.commbus.process.client.ClientEndpoint;
 import io.commbus.process.client.GroupStores;
 import io.vertx.core.Context;
@@ -96,6 +98,7 @@ public final class Node {
   private GroupStores groupStores;
   private volatile NodeFront front;
   private volatile List<ProcessVerticle> pools = List.of();
+  private volatile Sessions sessions;
   /**
    * Of no context: Vert.x closes last, after every part, and completes its close on a thread of
    * its own, which completes this; so nothing waits on an event loop that is gone.
@@ -169,6 +172,7 @@ public final class Node {
         .compose(v -> deployCoordinator())
         .compose(v -> deployPools())
         .compose(v -> joinGroups())
+        .compose(v -> startSessions())
         .compose(v -> startClients())
         .compose(v -> startFront())
         .map(this);
@@ -264,6 +268,22 @@ public final class Node {
     return groupMembers.join(bus, groupStores().checkpoints(), groupStores().leases(), pools)
         .map(joined -> {
           undoLater("consumer groups", () -> Future.join(joined.stream().map(Registration::unregister).toList()));
+          return null;
+        });
+  }
+
+  /** Pipeline sessions: none runs until one is created (admin API, CLI, the bus), so they cost a directory. */
+  private Future<Void> startSessions() {
+    return Sessions.start(vertx, bus, config.getSessions())
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot start the pipeline sessions: "
+            + e.getMessage(), e)))
+        .compose(started -> {
+          sessions = started;
+          undoLater("pipeline sessions", started::close);
+          return SessionService.register(bus, started);
+        })
+        .map(service -> {
+          undoLater("pipeline sessions' bus types", service::close);
           return null;
         });
   }
@@ -390,6 +410,11 @@ public final class Node {
   }
 
   /** Empty when the configuration turned the client endpoint off. */
+  /** The node's pipeline sessions; empty before they started. */
+  public Optional<Sessions> sessions() {
+    return Optional.ofNullable(sessions);
+  }
+
   public Optional<ClientEndpoint> clients() {
     return Optional.ofNullable(clients);
   }

@@ -16,6 +16,9 @@ import io.commbus.process.client.ClientEndpoint;
 import io.commbus.process.client.ClientEndpointOptions;
 import io.commbus.process.client.ClientGrant;
 import io.commbus.process.client.GroupStores;
+import io.commbus.process.pipeline.SessionOptions;
+import io.commbus.process.pipeline.SessionService;
+import io.commbus.process.pipeline.Sessions;
 import io.commbus.process.wire.Protocol.Permission;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -50,13 +53,15 @@ import java.util.concurrent.TimeUnit;
  * {@code undeploy} (name), {@code endpoint} (starts a client endpoint: tokens [{name, token,
  * allow, serve, groups}], socket, tls {certificate, key, clientCa}, max_connections, max_in_flight,
  * stall_timeout_ms, write_queue_bytes, ping_interval_ms; answers its socket, tcp port and token file),
- * {@code endpoint_status}, {@code endpoint_stop}, {@code quit}. Answers: {@code {"ok": ...}} or {@code {"error":
+ * {@code endpoint_status}, {@code endpoint_stop}, {@code sessions} (starts the pipeline sessions: path),
+ * {@code quit}. Answers: {@code {"ok": ...}} or {@code {"error":
  * {"code", "message", "remoteType", "remoteTrace", "reason"}}}.
  */
 public final class SdkTestNode {
 
   private final Vertx vertx;
   private final CommBus bus;
+  private Sessions sessions;
   private final Path runtime;
   private final Map<String, String> deployments = new HashMap<>();
   private final Map<String, ProcessVerticle> pools = new HashMap<>();
@@ -98,6 +103,9 @@ public final class SdkTestNode {
         answer = new JsonObject().put("error", describe(e));
       }
       out.println(answer.encode());
+    }
+    if (node.sessions != null) {
+      node.sessions.close().await(30, TimeUnit.SECONDS);
     }
     if (node.endpointDeployment != null) {
       vertx.undeploy(node.endpointDeployment).await(30, TimeUnit.SECONDS);
@@ -142,6 +150,8 @@ public final class SdkTestNode {
         return startEndpoint(command);
       case "endpoint_status":
         return endpoint.status().map(status -> status);
+      case "sessions":
+        return startSessions(command);
       case "endpoint_stop": {
         String id = endpointDeployment;
         endpointDeployment = null;
@@ -150,6 +160,19 @@ public final class SdkTestNode {
       default:
         return Future.failedFuture(new IllegalArgumentException("unknown op " + command.getString("op")));
     }
+  }
+
+  /** Starts the node's pipeline sessions and their bus types; {@code path}: where the nodes' modules are. */
+  private Future<Object> startSessions(JsonObject command) {
+    PythonProcessConfig python = new PythonProcessConfig();
+    for (Object path : command.getJsonArray("path", new JsonArray())) {
+      python.addPythonPath(Path.of((String) path));
+    }
+    python.getProcess().setRuntimeDirectory(runtime).setShutdownGrace(Duration.ofSeconds(2));
+    return Sessions.start(vertx, bus, new SessionOptions().setPython(python)).compose(started -> {
+      sessions = started;
+      return SessionService.register(bus, started);
+    }).map(service -> true);
   }
 
   private Future<Object> startEndpoint(JsonObject command) {

@@ -71,6 +71,16 @@ public final class VertxInternals {
     }
   }
 
+  /**
+   * Keeps {@code socket} open when a write to it fails (the peer is gone), so what the peer sent
+   * before it went is still read, to the end of the stream, and the close comes after it.
+   */
+  public static void readToTheEnd(NetSocket socket) {
+    if (socket instanceof NetSocketInternal) {
+      ((NetSocketInternal) socket).channelHandlerContext().channel().config().setAutoClose(false);
+    }
+  }
+
   /** A new event-loop context that belongs to no deployment. */
   public static Context newEventLoopContext(Vertx vertx) {
     return ((VertxInternal) vertx).createEventLoopContext();

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,6 +64,8 @@ public final class AdminServer extends VerticleBase implements NodeFront {
     for (String path : List.of("/publish", "/send", "/query", "/queryStream")) {
       endpoints.put(path, "POST");
     }
+    endpoints.put("/sessions", "GET, POST");
+    endpoints.put("/sessions/{id}", "GET, DELETE");
     return Collections.unmodifiableMap(endpoints);
   }
 
@@ -123,6 +124,20 @@ public final class AdminServer extends VerticleBase implements NodeFront {
         here(IncomingTrace.around(ctx.request(), () -> calls.queryStream(ctx.body().buffer())))));
     router.get("/subscribe").handler(streams::subscribe);
     // Introspecting the classes is reflection: a worker's job, not the event loop's.
+    node.sessions().ifPresent(running -> {
+      SessionEndpoints sessions = new SessionEndpoints(node.bus(), running);
+      router.get("/sessions").handler(ctx -> reply(ctx, here(sessions.list())));
+      router.post("/sessions").handler(body).handler(ctx -> here(sessions.create(ctx.body().buffer()))
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              json(ctx, 201, ar.result());
+            } else {
+              fail(ctx, ar.cause());
+            }
+          }));
+      router.get("/sessions/:id").handler(ctx -> reply(ctx, here(sessions.status(ctx.pathParam("id")))));
+      router.delete("/sessions/:id").handler(ctx -> reply(ctx, here(sessions.terminate(ctx.pathParam("id")))));
+    });
     router.get("/stubs").handler(ctx -> reply(ctx, here(vertx.executeBlocking(() -> stubs(
         "true".equals(ctx.queryParams().get("dataclasses")))))));
     router.route().last().handler(AdminServer::noSuchEndpoint);

@@ -35,6 +35,7 @@ public final class Main {
     register(new DemoCommand());
     register(new JournalCommand(environment));
     register(new StubsCommand(environment));
+    register(new SessionCommand(environment));
     register(new BenchCommand());
   }
 

@@ -82,10 +82,21 @@ record NodeTarget(URI base, Optional<String> token) {
 
   /** {@code GET} of the admin API's {@code endpoint}, with the token when there is one; the body as text. */
   HttpResponse<String> get(String endpoint, Duration timeout) throws IOException, InterruptedException {
-    HttpRequest.Builder get = HttpRequest.newBuilder(endpoint(endpoint)).timeout(timeout).GET();
-    token().ifPresent(token -> get.header("authorization", "Bearer " + token));
+    return send("GET", endpoint, null, timeout);
+  }
+
+  /** {@code method} of the admin API's {@code endpoint}, with a JSON {@code body} or none; the answer's body as text. */
+  HttpResponse<String> send(String method, String endpoint, JsonObject body, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(endpoint)).timeout(timeout)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (body != null) {
+      request.header("content-type", "application/json");
+    }
+    token().ifPresent(token -> request.header("authorization", "Bearer " + token));
     return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-        .send(get.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        .send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
   /** The URL of the admin API's {@code endpoint} ({@code query}, {@code subscribe?type=...}). */

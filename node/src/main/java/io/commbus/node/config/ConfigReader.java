@@ -14,6 +14,8 @@ import io.commbus.coordinator.CoordinatorOptions;
 import io.commbus.coordinator.DispatcherOptions;
 import io.commbus.coordinator.RegistryOptions;
 import io.commbus.process.PoolOptions;
+import io.commbus.process.pipeline.PipelineSpec;
+import io.commbus.process.pipeline.SessionOptions;
 import io.commbus.process.ProcessOptions;
 import io.commbus.process.PythonProcessConfig;
 import io.commbus.process.client.ClientEndpointOptions;
@@ -59,6 +61,17 @@ public final class ConfigReader {
     }
     Path absolute = file.toAbsolutePath();
     return parse(text, formatOf(file), absolute.getParent()).setSource(absolute);
+  }
+
+  /** The JSON or YAML object file {@code file} holds (a pipeline spec, say), read as a configuration is. */
+  public static JsonObject document(Path file) {
+    try {
+      return tree(Files.readString(file, StandardCharsets.UTF_8), formatOf(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("", "no such file: " + file);
+    } catch (IOException e) {
+      throw new ConfigException("", "cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** YAML for {@code .yaml} and {@code .yml}, JSON otherwise. */
@@ -128,6 +141,7 @@ public final class ConfigReader {
       config.addPool(pool);
     }
     groups(root, config, names);
+    config.setSessions(sessions(root, runtimeDirectory));
     config.setClients(ClientConfig.read(root.section(ClientEndpointOptions.SECTION), runtimeDirectory));
     root.rejectUnknown();
     return config;
@@ -237,6 +251,22 @@ public final class ConfigReader {
     }
     config.setCluster(cluster);
     section.rejectUnknown();
+  }
+
+  /** The {@code sessions} section and the {@code pipelines} sessions may be created of by name. */
+  private static SessionOptions sessions(ConfigSection root, Path runtimeDirectory) {
+    SessionOptions sessions = new SessionOptions();
+    sessions.getPython().getProcess().setRuntimeDirectory(runtimeDirectory);
+    ConfigSection section = root.section("sessions");
+    sessions.readFrom(section);
+    section.rejectUnknown();
+    Map<String, String> names = new HashMap<>();
+    for (ConfigSection pipeline : root.sections("pipelines")) {
+      PipelineSpec spec = PipelineSpec.read(pipeline);
+      unique(pipeline, "name", spec.name(), names);
+      sessions.addPipeline(spec);
+    }
+    return sessions;
   }
 
   /** One pool: the options classes read their own settings; {@code runtimeDirectory} is the file's top-level one. */

@@ -7,6 +7,8 @@ import io.commbus.coordinator.CoordinatorOptions;
 
 import io.commbus.process.client.ClientEndpointOptions;
 
+import io.commbus.process.pipeline.SessionOptions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +16,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything a node runs: its journal, bus settings, coordinator, Python pools, callback
- * handlers, cluster membership and admin port. Every setting has a default, so
+ * Everything a node runs: its journal, bus settings, coordinator, Python pools, pipeline
+ * sessions, callback handlers, cluster membership and admin port. Every setting has a default, so
  * {@code new NodeConfig()} is a node with a file journal, a coordinator and no pools.
  * {@link ConfigReader} fills one from a JSON or YAML file; docs/configuration.md lists the fields.
  */
@@ -35,6 +37,7 @@ public final class NodeConfig {
   private boolean clustered;
   private ClusterSettings cluster = new ClusterSettings();
   private Duration shutdownTimeout = Duration.ofSeconds(30);
+  private SessionOptions sessions = new SessionOptions();
 
   /** The file it was read from; null when built in code. */
   public Path getSource() {
@@ -178,6 +181,16 @@ public final class NodeConfig {
 
   public NodeConfig setCluster(ClusterSettings cluster) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
+    return this;
+  }
+
+  /** Pipeline sessions: their Python, limits and the pipelines they may be created of by name. */
+  public SessionOptions getSessions() {
+    return sessions;
+  }
+
+  public NodeConfig setSessions(SessionOptions sessions) {
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
     return this;
   }
 

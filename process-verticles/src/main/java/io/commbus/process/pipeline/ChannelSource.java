@@ -2,10 +2,10 @@ package io.commbus.process.pipeline;
 
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.process.wire.Frame;
 import io.commbus.process.wire.FrameCodec;
 import io.commbus.process.wire.FrameParser;
-import io.commbus.process.wire.Headers;
 import io.commbus.process.wire.Protocol;
 import io.commbus.process.wire.Protocol.FrameKind;
 import io.commbus.process.wire.ProtocolViolation;
@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -110,7 +109,7 @@ public final class ChannelSource implements ReadStream<ChannelItem> {
     // A credit written after the writer died fails; Netty would then close the connection at
     // once and drop what the writer sent before it died, unread. Kept open, the connection is
     // read to its end, so not one item the writer managed to send is lost.
-    ((NetSocketInternal) accepted).channelHandlerContext().channel().config().setAutoClose(false);
+    VertxInternals.readToTheEnd(accepted);
     accepted.closeHandler(v -> {
       if (socket != accepted) {
         return;

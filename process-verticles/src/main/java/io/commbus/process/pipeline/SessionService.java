@@ -33,7 +33,7 @@ public final class SessionService {
   public static Future<SessionService> register(CommBus bus, Sessions sessions) {
     SessionService service = new SessionService();
     List<Future<Registration>> made = List.of(
-        bus.registerHandler(CREATE, message -> create(sessions, message)),
+        bus.registerHandler(CREATE, message -> create(sessions, message.json()).map(Session::status)),
         bus.registerHandler(LIST, message -> sessions.list().map(list -> new JsonObject().put("sessions", list))));
     return Future.all(made).compose(all -> {
       made.forEach(r -> service.registrations.add(r.result()));
@@ -41,28 +41,52 @@ public final class SessionService {
     }).map(service);
   }
 
-  private static Future<Object> create(Sessions sessions, Message message) {
-    JsonObject body = message.json();
+  /**
+   * Creates the session {@code body} describes, {@code {"id", "spec": {...}}} or {@code {"id",
+   * "pipeline": name}}, on {@code sessions}: what {@code commbus.sessions.create} and the admin
+   * API's {@code POST /sessions} do. A spec that is wrong fails with INVALID_MESSAGE naming its field.
+   */
+  public static Future<Session> create(Sessions sessions, JsonObject body) {
     if (body == null) {
       return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE,
           "a session is created from {\"id\", \"spec\": {...}} or {\"id\", \"pipeline\": name}"));
     }
     String id = body.getValue("id") instanceof String s ? s : null;
-    Future<Session> created;
     if (body.getValue("spec") instanceof JsonObject spec) {
       try {
-        created = sessions.create(id, PipelineSpec.read(spec));
+        return sessions.create(id, PipelineSpec.read(spec));
       } catch (ConfigException e) {
         return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id + ": "
             + e.getMessage()));
       }
     } else if (body.getValue("pipeline") instanceof String pipeline) {
-      created = sessions.create(id, pipeline);
-    } else {
-      return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id
-          + ": give its \"spec\" (an object) or the name of a configured \"pipeline\""));
+      return sessions.create(id, pipeline);
     }
-    return created.map(Session::status);
+    return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id
+        + ": give its \"spec\" (an object) or the name of a configured \"pipeline\""));
+  }
+
+  /** The status of session {@code id}, wherever in the cluster it runs; SESSION_NOT_FOUND when none does. */
+  public static Future<JsonObject> status(CommBus bus, String id) {
+    return sessionCall(bus, id, SessionPorts.statusType(id));
+  }
+
+  /** Terminates session {@code id}, wherever it runs, and answers its final status; SESSION_NOT_FOUND when none does. */
+  public static Future<JsonObject> terminate(CommBus bus, String id) {
+    return sessionCall(bus, id, SessionPorts.terminateType(id));
+  }
+
+  private static Future<JsonObject> sessionCall(CommBus bus, String id, String type) {
+    if (!Sessions.wellFormed(id)) {
+      return Future.failedFuture(new CommBusException(ErrorCode.SESSION_NOT_FOUND, "no session " + id + " runs: "
+          + "that is no session id"));
+    }
+    return bus.query(Message.query(type, null)).map(Message::json).recover(e -> {
+      if (e instanceof CommBusException c && c.code() == ErrorCode.NO_HANDLER) {
+        return Future.failedFuture(new CommBusException(ErrorCode.SESSION_NOT_FOUND, "no session " + id + " runs"));
+      }
+      return Future.failedFuture(e);
+    });
   }
 
   /** Unregisters the types; completes either way. */

@@ -137,11 +137,16 @@ public final class Sessions {
     return create(id, spec);
   }
 
+  /** Whether {@code id} can name a session: 1 to 64 letters, digits, {@code _} and {@code -}. */
+  public static boolean wellFormed(String id) {
+    return id != null && SESSION_ID.matcher(id).matches();
+  }
+
   private CommBusException refusal(String id, PipelineSpec spec) {
     if (closed) {
       return new CommBusException(ErrorCode.UNAVAILABLE, "the node's sessions are closed");
     }
-    if (id == null || !SESSION_ID.matcher(id).matches()) {
+    if (!wellFormed(id)) {
       return new CommBusException(ErrorCode.INVALID_MESSAGE, "a session id is 1 to 64 letters, digits, _ and -, not "
           + (id == null ? "null" : "\"" + id + "\""));
     }

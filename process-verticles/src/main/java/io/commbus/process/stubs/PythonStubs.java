@@ -197,5 +197,5 @@ public final class PythonStubs {
    */
   static final Set<String> SDK_NAMES = Set.of("connect", "connect_sync", "publish", "send", "query",
       "query_stream", "subscribe", "callback_handle", "callback_paths", "current_request", "errors", "client", "sync",
-      "child", "forkserver", "frames", "channels", "pipeline", "annotations", "ItemStream", "Event", "Subscription", "CommBusError", "error_from");
+      "child", "forkserver", "frames", "channels", "pipeline", "sessions", "annotations", "ItemStream", "Event", "Subscription", "CommBusError", "error_from");
 }
