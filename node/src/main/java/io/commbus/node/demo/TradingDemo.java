@@ -26,21 +26,16 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The trading desk, end to end on one node: Java market-data and risk callbacks, a pool of
@@ -50,7 +45,6 @@ import java.util.stream.Stream;
 public final class TradingDemo {
 
   private static final long WAIT_SECONDS = 30;
-  private static final String STRATEGY_RESOURCE = "commbus-examples/trading/strategy.py";
 
   private final PrintStream out;
   private final List<JsonObject> subscriberSaw = new CopyOnWriteArrayList<>();
@@ -98,7 +92,7 @@ public final class TradingDemo {
         journal.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
       }
       vertx.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
-      delete(work);
+      DemoFiles.delete(work);
     }
   }
 
@@ -113,7 +107,7 @@ public final class TradingDemo {
     await(CallbackRegistry.register(bus, new MarketDataHandler()));
     await(CallbackRegistry.register(bus, new PositionCheckHandler()));
     PythonProcessConfig strategy = new PythonProcessConfig("strategy", "execute_trade")
-        .addPythonPath(unpackStrategy(work));
+        .addPythonPath(DemoFiles.unpack("trading", List.of("strategy.py"), work.resolve("strategy")));
     strategy.getProcess().setRuntimeDirectory(work);  // the callbacks need no listing: registered is enough
     ProcessVerticle pool = ProcessVerticle.python(bus, new PoolOptions("trading").setType("trading.ExecuteTrade")
         .setSize(2), strategy);
@@ -255,32 +249,6 @@ public final class TradingDemo {
     List<String> ids = new ArrayList<>();
     events.forEach(e -> ids.add(e.getString("orderId")));
     return String.join(", ", ids);
-  }
-
-  /** The strategy ships inside the node jar; it is written next to the journal for the workers. */
-  private static Path unpackStrategy(Path work) throws IOException {
-    Path directory = Files.createDirectories(work.resolve("strategy"));
-    try (InputStream in = TradingDemo.class.getClassLoader().getResourceAsStream(STRATEGY_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the demo's strategy.py is missing from the node jar (" + STRATEGY_RESOURCE + ")");
-      }
-      Files.copy(in, directory.resolve("strategy.py"));
-    }
-    return directory;
-  }
-
-  private static void delete(Path root) {
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      // a temporary directory; the system cleans it up eventually
-    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -35,4 +35,35 @@ class DemoCommandTest {
     assertTrue(text.contains("settlement is at 6 trades"), text);
     assertTrue(text.lines().count() < 40, "the output stays short: " + text);
   }
+
+  @Test
+  @Timeout(120)
+  void thePipelineDemoShowsBothFailurePoliciesAndExitsZero() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = new DemoCommand().run(List.of("pipeline"), new PrintStream(out, true, StandardCharsets.UTF_8),
+        System.err);
+    String text = out.toString(StandardCharsets.UTF_8);
+
+    assertEquals(0, code, text);
+    assertTrue(Pattern.compile("calls-1: 4 processes ready in \\d+ ms").matcher(text).find(), text);
+    assertTrue(text.contains("calls-2: PIPELINE_TERMINATED: session calls-2 ended: node resample: child "
+        + "calls-2/resample (pid"), "the terminate policy ends the session naming the node: " + text);
+    assertTrue(text.contains("calls-1: gate restarted"), text);
+    Matcher report = Pattern.compile("calls-1 completed: (\\d+) of (\\d+) voiced frames arrived, checked and in "
+        + "order, 0 corrupt; (\\d+) lost").matcher(text);
+    assertTrue(report.find(), text);
+    assertEquals(Integer.parseInt(report.group(2)), Integer.parseInt(report.group(1))
+        + Integer.parseInt(report.group(3)), "every voiced frame arrived or is counted lost: " + text);
+    assertTrue(Pattern.compile("gate [\\d.]+ / [\\d.]+ ms, resample [\\d.]+ / [\\d.]+ ms, sink").matcher(text).find(),
+        text);
+    assertTrue(text.lines().count() < 20, "the output stays short: " + text);
+  }
+
+  @Test
+  void anUnknownDemoIsAUsageError() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(Main.USAGE, new DemoCommand().run(List.of("juggling"), System.out,
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("trading (the default) and pipeline"));
+  }
 }

@@ -20,7 +20,8 @@ public final class SessionEvents {
   public static final String NODE_RESTARTED = "commbus.pipeline.NodeRestarted";
   /**
    * A channel into a restarted node resumed with it (restart policy): {@code session, node,
-   * channel, lost}: the items sent to the node's failed run that it had not confirmed taking.
+   * channel, lost}: the items sent to the node's failed run that it had not confirmed taking, so
+   * at most this many were lost (an item it took and passed on just before it died counts too).
    */
   public static final String ITEMS_LOST = "commbus.pipeline.ItemsLost";
   /** A session ended: {@code session, pipeline, outcome (completed, failed, terminated), cause, node}. */

@@ -287,6 +287,27 @@ class SessionsTest extends ProcessFixture {
   }
 
   @Test
+  void forkedNodesRunAndRestartAsSpawnedOnesDo() {
+    await(sessions.close());
+    SessionOptions options = new SessionOptions();
+    options.getPython().addPythonPath(PYTHON).getProcess().setRuntimeDirectory(runtime)
+        .setShutdownGrace(Duration.ofSeconds(2));
+    assertEquals(io.commbus.process.StartMode.FORK, options.getPython().getProcess().getStartMode(), "the default");
+    sessions = await(onLoop(() -> Sessions.start(vertx, bus, options)));
+    PipelineSpec spec = chain("forked").failurePolicy(FailurePolicy.RESTART)
+        .node(PipelineNode.python("tone", "session_nodes:tone").withInputs()
+            .withConfig(new JsonObject().put("frames", 200).put("interval", 0.001)))
+        .node(PipelineNode.python("gate", "session_nodes:gate").withConfig(new JsonObject().put("crash_at", 50)))
+        .connect("tone", "gate", 4).build();
+    Session session = await(sessions.create("f1", spec));
+    List<ChannelItem> items = await(readAll(session, "gate"));
+    await(session.ended());
+    assertEquals(Session.Outcome.COMPLETED, session.outcome());
+    assertEquals(199, ((Buffer) items.get(items.size() - 1).data()).getInt(0), "it went on to the end after the restart");
+    assertEquals(frame(49), items.get(49).data());
+  }
+
+  @Test
   void aNodeThatKeepsDyingEndsTheSessionOnceItsRestartsAreSpent() {
     PipelineSpec spec = chain("dying").failurePolicy(FailurePolicy.RESTART).maxRestarts(2)
         .node(PipelineNode.python("tone", "session_nodes:tone").withInputs()
