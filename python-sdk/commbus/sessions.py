@@ -181,10 +181,14 @@ class Session:
         """The items of open output ``node.port`` (or ``node`` for its ``out``), to ``async for``
         over; the iteration raises the session's error (``PipelineTerminatedError``) when it
         ended without the output ending. One reader at a time."""
-        async for body in self._bus.query_stream(_port_type(self.id, "out", port, "out"), None, window=window):
-            frame = _decode(bytes(body))
-            header = frame.header
-            yield Item(frame.body, header.get(Key.SEQ, -1), header.get(Key.TS), header.get(Key.CONTENT_TYPE))
+        stream = self._bus.query_stream(_port_type(self.id, "out", port, "out"), None, window=window)
+        async with stream:
+            async for body in stream:
+                if not body:
+                    continue  # a heartbeat: the output is quiet
+                frame = _decode(bytes(body))
+                header = frame.header
+                yield Item(frame.body, header.get(Key.SEQ, -1), header.get(Key.TS), header.get(Key.CONTENT_TYPE))
 
     async def __aenter__(self) -> Session:
         return self

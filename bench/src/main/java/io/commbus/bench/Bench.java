@@ -80,6 +80,8 @@ public final class Bench {
         return new ProcessScenario(vertx, loops, options.process(), options.queryWindow());
       case CLIENTS:
         return new ClientScenario(vertx, loops, options.clients(), options.queryWindow());
+      case PIPELINE:
+        return new PipelineScenario(vertx, loops, options.pipeline());
       default:
         return new LatencyScenario(vertx, loops);
     }

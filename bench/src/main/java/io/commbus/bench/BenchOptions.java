@@ -14,10 +14,11 @@ import java.util.Set;
  */
 public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int rounds, int publishCount,
                            int sendCount, int queryCount, int queryWindow, int latencyCount, int journalCount,
-                           ProcessSizes process, ClientSizes clients, Duration runTimeout) {
+                           ProcessSizes process, ClientSizes clients, PipelineSizes pipeline,
+                           Duration runTimeout) {
 
   public static final String USAGE = "usage: java -jar commbus-bench.jar [--quick] [suite...]\n"
-      + "  suites: publish, send, query, latency, journal, dispatch, process, clients (default: all)\n"
+      + "  suites: publish, send, query, latency, journal, dispatch, process, clients, pipeline (default: all)\n"
       + "  --quick  tiny sizes and one round, for a smoke test; the numbers mean nothing";
 
   public BenchOptions {
@@ -34,18 +35,19 @@ public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int r
     }
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(clients, "clients");
+    Objects.requireNonNull(pipeline, "pipeline");
   }
 
   /** The sizes the published numbers come from. */
   public static BenchOptions full(Set<Suite> suites) {
     return new BenchOptions(false, ordered(suites), 2, 5, 1_000_000, 300_000, 300_000, 64, 10_000, 100_000,
-        ProcessSizes.full(), ClientSizes.full(), Duration.ofSeconds(60));
+        ProcessSizes.full(), ClientSizes.full(), PipelineSizes.full(), Duration.ofSeconds(60));
   }
 
   /** Just enough work to prove every path runs end to end. */
   public static BenchOptions quick(Set<Suite> suites) {
     return new BenchOptions(true, ordered(suites), 1, 1, 2_000, 1_000, 1_000, 64, 200, 2_000, ProcessSizes.quick(),
-        ClientSizes.quick(), Duration.ofSeconds(30));
+        ClientSizes.quick(), PipelineSizes.quick(), Duration.ofSeconds(30));
   }
 
   /** Reads {@code [--quick] [suite...]}; no suite means all of them. */
@@ -84,6 +86,8 @@ public record BenchOptions(boolean quick, List<Suite> suites, int warmups, int r
         return process.requests();
       case CLIENTS:
         return clients.requests();
+      case PIPELINE:
+        return pipeline.smallFrames();
       default:
         return latencyCount;
     }

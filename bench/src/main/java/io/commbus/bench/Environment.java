@@ -62,6 +62,13 @@ final class Environment {
               + ClientScenario.grpcCount(clients.requests()) + " gRPC calls per run, " + options.queryWindow()
               + " in flight");
           break;
+        case PIPELINE:
+          PipelineSizes pipeline = options.pipeline();
+          sizes.add("pipeline " + pipeline.smallFrames() + " frames of " + PipelineScenario.SMALL_FRAME
+              + " B per run (chains of 2 and 4), " + pipeline.bigFrames() + " of 1 MiB, " + pipeline.pacedFrames()
+              + " at " + Math.round(PipelineScenario.PACE) + "/s for latency, " + pipeline.creates()
+              + " session creates per run and start mode");
+          break;
         default:
           sizes.add("latency " + options.latencyCount() + " sequential queries per round");
           break;
@@ -71,6 +78,11 @@ final class Environment {
     if (options.suites().contains(Suite.PROCESS) || options.suites().contains(Suite.CLIENTS)) {
       lines.add("- process: children run " + pythonVersion() + " (the interpreter python3 on the PATH resolves to, "
           + "shims skipped), one child per pool; Vert.x on its native transport");
+    }
+    if (options.suites().contains(Suite.PIPELINE)) {
+      lines.add("- pipeline: session nodes run " + pythonVersion() + " on the SDK, forked from a template (spawned on "
+          + "the create row's baseline side); the baseline chains are plain processes of the same interpreter on "
+          + "socketpairs, blocking reads and writes");
     }
     lines.add("- CommBus: default options, empty middleware chain, OpenTelemetry API without SDK (no-op spans)");
     return lines;

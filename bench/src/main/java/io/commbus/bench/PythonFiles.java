@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The process and clients suites' Python files (from {@code bench/python}), copied out of the
- * jar into a temporary directory: a child needs them as files, and the jar may run from
- * anywhere. Blocks; call from a worker.
+ * The process, clients and pipeline suites' Python files (from {@code bench/python}), copied
+ * out of the jar into a temporary directory: a child needs them as files, and the jar may run
+ * from anywhere. Blocks; call from a worker.
  */
 final class PythonFiles {
 
@@ -24,10 +24,15 @@ final class PythonFiles {
   static final String PROTOCOL_CHILD = "protocol_child.py";
   /** The clients suite's external programs: attached worker and publisher. */
   static final String CLIENT_WORKER = "client_worker.py";
+  /** The pipeline suite's session nodes, and the work they share with its plain baseline. */
+  static final String PIPELINE_NODES = "pipeline_nodes";
+  static final String PIPE_WORKLOAD = "pipe_workload.py";
+  /** The pipeline suite's baseline: a chain of plain processes on socketpairs. */
+  static final String PIPE_BASELINE = "pipe_baseline.py";
 
   private static final String RESOURCES = "/bench-python/";
   private static final List<String> FILES = List.of(SDK_HANDLERS + ".py", ECHO_CHILD, PROTOCOL_CHILD,
-      CLIENT_WORKER);
+      CLIENT_WORKER, PIPELINE_NODES + ".py", PIPE_WORKLOAD, PIPE_BASELINE);
 
   private final Path directory;
 

@@ -12,7 +12,8 @@ public enum Suite {
   JOURNAL("journal"),
   DISPATCH("dispatch"),
   PROCESS("process"),
-  CLIENTS("clients");
+  CLIENTS("clients"),
+  PIPELINE("pipeline");
 
   private final String cliName;
 

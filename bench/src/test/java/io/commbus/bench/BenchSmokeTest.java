@@ -26,7 +26,7 @@ class BenchSmokeTest {
     Report report = new Bench(BenchOptions.quick(EnumSet.allOf(Suite.class)), line -> { }).run();
 
     List<String> operations = report.rows().stream().map(Row::operation).toList();
-    assertEquals(34, operations.size(), () -> "rows: " + operations);
+    assertEquals(39, operations.size(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("publish")), () -> "rows: " + operations);
     assertEquals(2, operations.stream().filter(op -> op.startsWith("send")).count(), () -> "rows: " + operations);
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("query (")), () -> "rows: " + operations);
@@ -55,6 +55,12 @@ class BenchSmokeTest {
     // An external client's queries against gRPC's calls (grpcio against grpc-java), 64 in flight.
     assertTrue(operations.stream().anyMatch(op -> op.startsWith("external client request/reply")
         && op.endsWith("vs gRPC unix socket")), () -> "rows: " + operations);
+    // Pipeline sessions against plain processes: 640 B frames through chains of 2 and 4, 1 MiB frames, the paced
+    // latency, and session create-to-ready forked against spawned.
+    assertEquals(List.of("pipeline 640 B frames, chain of 2 (frames/s)", "pipeline 640 B frames, chain of 4 (frames/s)",
+        "pipeline 1 MiB frames, chain of 2 (MB/s per hop)", "pipeline added latency per hop at 50 frames/s, p99 (µs)",
+        "pipeline session create-to-ready, 3 nodes, fork vs spawn (ms)"),
+        operations.stream().filter(op -> op.startsWith("pipeline ")).toList(), () -> "rows: " + operations);
     for (Row row : report.rows()) {
       assertTrue(row.commbus() > 0 && Double.isFinite(row.commbus()), () -> "commbus side of " + row);
       assertTrue(row.raw() > 0 && Double.isFinite(row.raw()), () -> "raw side of " + row);

@@ -58,6 +58,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   private long sentHere;
   private long lost;
   private Handler<Long> resumedHandler;
+  private boolean abandoned;
   private long seq;
   private Handler<Void> drainHandler;
   /** Whether the queue was full when last looked at: a drain is told once per full-to-room change. */
@@ -116,6 +117,23 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     });
   }
 
+  /**
+   * Lets go of the channel without an end, as a writer that died would, and stops resuming:
+   * for an end whose owner is gone (a node's run on another host ended), so that it cannot take
+   * the place of the writer that comes next.
+   */
+  public Future<Void> abandon() {
+    abandoned = true;
+    if (closed.future().isComplete()) {
+      return Future.succeededFuture();  // it ended, or failed, already
+    }
+    failLocally(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's writing end was let go"));
+    if (socket != null) {
+      socket.close();
+    }
+    return client.close();
+  }
+
   /** Hears, each time the channel resumed with a new reader, how many items the old one lost. */
   public ChannelSink resumedHandler(Handler<Long> handler) {
     this.resumedHandler = handler;
@@ -162,7 +180,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
   private void gone() {
     // A reader that lets go after the end looks like one that went away: only one that went
     // before the end is waited for again.
-    if (resumeTimeout != null && failed == null && !ending) {
+    if (resumeTimeout != null && failed == null && !ending && !abandoned) {
       resume(System.currentTimeMillis() + resumeTimeout.toMillis());
       return;
     }
@@ -180,6 +198,10 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     credit = 0;
     socket = null;
     open().onComplete(ar -> {
+      if (ar.succeeded() && abandoned) {
+        ar.result().close();
+        return;
+      }
       if (ar.succeeded()) {
         lost += lostHere;
         if (endFrame != null) {
@@ -188,6 +210,8 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
         if (resumedHandler != null) {
           resumedHandler.handle(lostHere);
         }
+      } else if (abandoned) {
+        client.close();
       } else if (System.currentTimeMillis() >= deadline) {
         failLocally(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's reader went away and none listened at "
             + path + " within " + resumeTimeout.toMillis() + " ms"));

@@ -4,6 +4,8 @@ import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Locale;
+
 /**
  * Why one node of a session failed, as it reported it or as its process ended.
  *
@@ -39,10 +41,24 @@ public record NodeFailure(String node, Origin origin, ErrorCode code, String mes
     Origin origin = switch (String.valueOf(event.getValue("origin"))) {
       case "input" -> Origin.INPUT;
       case "output" -> Origin.OUTPUT;
+      case "process" -> Origin.PROCESS;
       default -> Origin.NODE;
     };
     return new NodeFailure(node, origin, ErrorCode.fromName(event.getString("code")),
         String.valueOf(event.getValue("message")), event.getString("type"), event.getString("trace"));
+  }
+
+  /** This failure as a {@code failed} event, as a node's runner sends it and {@link #reported} reads it. */
+  JsonObject toEvent() {
+    JsonObject event = new JsonObject().put("event", "failed").put("origin", origin.name().toLowerCase(Locale.ROOT))
+        .put("code", code.name()).put("message", message);
+    if (remoteType != null) {
+      event.put("type", remoteType);
+    }
+    if (remoteTrace != null) {
+      event.put("trace", remoteTrace);
+    }
+    return event;
   }
 
   /** The same failure, its message followed by {@code note} in parentheses. */

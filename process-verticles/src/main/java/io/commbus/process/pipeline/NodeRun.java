@@ -1,28 +1,13 @@
 package io.commbus.process.pipeline;
 
-import io.commbus.bus.CommBus;
-import io.commbus.bus.error.CommBusException;
-import io.commbus.bus.error.ErrorCode;
-import io.commbus.process.child.ChildExit;
-import io.commbus.process.child.ChildProcess;
-import io.commbus.process.child.ChildSpec;
-import io.commbus.process.child.Exchange;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.HexFormat;
 
 /**
- * One run of one Python node of a session: a child process running the SDK's node runner
- * ({@code commbus.pipeline:serve_node}), sent one request that wires the node's function to its
- * channels, and answered with the node's events: {@code ready}, {@code failed}, and the end
- * when the function returned. A restart is a new run. Everything runs on the sessions' context.
+ * One run of one node of a session: a process on this host ({@link LocalNodeRun}) or on the
+ * host its placement names ({@link RemoteNodeRun}). A restart is a new run. Used on the
+ * sessions' context.
  */
-final class NodeRun {
+interface NodeRun {
 
   /** What a run reports to its session, on the sessions' context; each at most once. */
   interface Listener {
@@ -42,174 +27,26 @@ final class NodeRun {
   /** Where a run is. */
   enum State { STARTING, READY, FINISHED, FAILED, STOPPED }
 
-  /** How long a node's request may stay open: as long as the node runs, which has no bound of its own. */
-  private static final Duration NODE_LIFETIME = Duration.ofDays(365);
-  private static final String REQUEST_TYPE = "commbus.pipeline.Node";
-  private static final int TOKEN_BYTES = 16;
-  private static final SecureRandom TOKENS = new SecureRandom();
+  PipelineNode node();
 
-  private final PipelineNode node;
-  private final JsonObject request;
-  private final Listener listener;
-  private final ChildProcess child;
-  private final long startedAt = System.currentTimeMillis();
-  private State state = State.STARTING;
-  private Runnable cancel;
-  private long readyMillis = -1;
+  State state();
 
-  /**
-   * {@code request}: what {@code serve_node} takes (the function, its config, its channels);
-   * {@code socket}: where this run's child connects.
-   */
-  NodeRun(Context context, CommBus bus, ChildSpec spec, String childId, PipelineNode node, JsonObject request,
-          Path socket, Listener listener) {
-    this.node = node;
-    this.request = request;
-    this.listener = listener;
-    byte[] token = new byte[TOKEN_BYTES];
-    TOKENS.nextBytes(token);
-    this.child = new ChildProcess(context, bus, spec, childId, socket, HexFormat.of().formatHex(token),
-        (ended, exit) -> exited(exit));
-  }
+  /** Its process's id on its host; -1 before it has one. */
+  long pid();
 
-  PipelineNode node() {
-    return node;
-  }
-
-  State state() {
-    return state;
-  }
-
-  long pid() {
-    return child.pid();
-  }
+  /** The host it runs on, as placements name it; null: this one. */
+  String host();
 
   /** Milliseconds from this run's start to the node's ready; -1 before. */
-  long readyMillis() {
-    return readyMillis;
-  }
+  long readyMillis();
 
-  /** Starts the process and, once it has said hello, sends it the node; a process that cannot start is a failure. */
-  void start() {
-    child.start().onComplete(started -> {
-      if (started.failed()) {
-        CommBusException e = started.cause() instanceof CommBusException c ? c
-            : new CommBusException(ErrorCode.INTERNAL, String.valueOf(started.cause().getMessage()), started.cause());
-        fail(new NodeFailure(node.id(), NodeFailure.Origin.PROCESS, e.code(), e.getMessage(), e.remoteType(),
-            e.remoteTrace()));
-      } else if (state == State.STARTING) {
-        child.request(new NodeExchange());
-      }
-    });
-  }
+  /** Starts it; what becomes of it is told to the listener. */
+  void start();
 
   /**
-   * Stops the node: its function is cancelled (its outputs end with {@code err}), then its
-   * process is asked to exit, and killed if it does not within the grace period. Completes
-   * once the process is gone and nothing of it is left.
+   * Stops it: its function is cancelled (its outputs end with {@code err}), then its process is
+   * asked to exit, and killed if it does not within the grace period. Completes once the process
+   * is gone and nothing of it is left.
    */
-  Future<Void> stop() {
-    if (state == State.STARTING || state == State.READY) {
-      state = State.STOPPED;
-    }
-    if (cancel != null) {
-      Runnable cancelling = cancel;
-      cancel = null;
-      cancelling.run();
-    }
-    return child.stop();
-  }
-
-  private void fail(NodeFailure failure) {
-    if (state == State.STARTING || state == State.READY) {
-      state = State.FAILED;
-      listener.failed(this, failure);
-    }
-  }
-
-  private void exited(ChildExit exit) {
-    fail(new NodeFailure(node.id(), NodeFailure.Origin.PROCESS, ErrorCode.CHILD_EXITED, exit.description(), null,
-        null));
-  }
-
-  /** The node's one request: its wiring out, its events back. */
-  private final class NodeExchange implements Exchange {
-    private final long deadline = System.currentTimeMillis() + NODE_LIFETIME.toMillis();
-
-    @Override
-    public long deadlineMillis() {
-      return deadline;
-    }
-
-    @Override
-    public String type() {
-      return REQUEST_TYPE;
-    }
-
-    @Override
-    public Object payload() {
-      return request;
-    }
-
-    @Override
-    public String traceparent() {
-      return null;
-    }
-
-    @Override
-    public boolean streamed() {
-      return true;
-    }
-
-    @Override
-    public void onValue(Object value) {
-      onEnd();
-    }
-
-    @Override
-    public void onItem(Object value, Runnable consumed) {
-      consumed.run();
-      JsonObject event = value instanceof JsonObject json ? json : new JsonObject();
-      switch (String.valueOf(event.getValue("event"))) {
-        case "ready" -> {
-          if (state == State.STARTING) {
-            state = State.READY;
-            readyMillis = System.currentTimeMillis() - startedAt;
-            listener.ready(NodeRun.this);
-          }
-        }
-        case "failed" -> fail(NodeFailure.reported(node.id(), event));
-        case "resumed" -> listener.resumed(NodeRun.this, String.valueOf(event.getValue("port")),
-            event.getValue("lost") instanceof Number lost ? lost.longValue() : 0);
-        default -> {
-          // an event this side does not know: a newer SDK's, ignored
-        }
-      }
-    }
-
-    @Override
-    public void onEnd() {
-      cancel = null;
-      if (state == State.READY) {
-        state = State.FINISHED;
-        listener.finished(NodeRun.this);
-      } else if (state == State.STARTING) {
-        fail(new NodeFailure(node.id(), NodeFailure.Origin.NODE, ErrorCode.PROTOCOL,
-            "its runner ended before the node was ready", null, null));
-      }
-    }
-
-    @Override
-    public void onError(CommBusException error) {
-      cancel = null;
-      // Before ready: its function did not import, or a channel could not be made. After: its process is ending.
-      fail(new NodeFailure(node.id(), error.code() == ErrorCode.CHILD_EXITED ? NodeFailure.Origin.PROCESS
-          : NodeFailure.Origin.NODE, error.code(), error.getMessage(), error.remoteType(), error.remoteTrace()));
-    }
-
-    @Override
-    public void onCallerCancel(Runnable cancelling) {
-      cancel = cancelling;
-    }
-  }
+  Future<Void> stop();
 }

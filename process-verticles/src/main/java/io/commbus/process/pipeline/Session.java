@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One running instance of a pipeline spec: a process per Python node, the channels between
@@ -63,7 +64,13 @@ public final class Session {
   private final Map<String, NodeSlot> nodes = new LinkedHashMap<>();
   private final Map<Port, SessionOutput> outputs = new LinkedHashMap<>();
   private final Map<Port, ChannelSink> inputs = new LinkedHashMap<>();
-  private final Map<Port, Path> inputPaths = new LinkedHashMap<>();
+  private final List<SessionOutput> exported = new ArrayList<>();
+  private final List<ChannelPull> pulls = new ArrayList<>();
+  /** The writing ends of the channels pulled from other hosts into nodes here. */
+  private final List<ChannelSink> importing = new ArrayList<>();
+  private final SessionWiring wiring;
+  /** The name placements give this host; null when it has none. */
+  private final String localHost;
   private final List<NodeFailure> failures = new ArrayList<>();
   private final SessionPorts ports;
   private final Promise<Session> created = Promise.promise();
@@ -82,22 +89,24 @@ public final class Session {
   private static final class NodeSlot {
     final int index;
     final PipelineNode node;
-    final JsonObject request;
+    /** The host it runs on; null: this one. */
+    final String host;
     NodeRun run;
     long generation;
     int restarts;
     /** Items its inputs' writers sent to its runs that died before confirming they took them. */
     long lostItems;
 
-    NodeSlot(int index, PipelineNode node, JsonObject request) {
+    NodeSlot(int index, PipelineNode node, String host) {
       this.index = index;
       this.node = node;
-      this.request = request;
+      this.host = host;
     }
   }
 
+  /** {@code localHost}: the name placements give this host; null when it has none. */
   Session(Context context, CommBus bus, ChildSpec childSpec, String id, PipelineSpec spec, RuntimeDirectory directory,
-          SessionEvents events, Listener listener) {
+          String localHost, SessionEvents events, Listener listener) {
     this.context = context;
     this.bus = bus;
     this.childSpec = childSpec;
@@ -106,7 +115,9 @@ public final class Session {
     this.directory = directory;
     this.events = events;
     this.listener = listener;
-    this.ports = new SessionPorts(bus, this);
+    this.ports = new SessionPorts(bus, context.owner(), this);
+    this.localHost = localHost;
+    this.wiring = new SessionWiring(id, spec, localHost, directory);
   }
 
   public String id() {
@@ -164,7 +175,7 @@ public final class Session {
     JsonArray nodeStatus = new JsonArray();
     for (NodeSlot slot : nodes.values()) {
       nodeStatus.add(new JsonObject().put("id", slot.node.id()).put("state", slot.run.state().name().toLowerCase(Locale.ROOT))
-          .put("pid", slot.run.pid()).put("run", slot.generation).put("readyMillis", slot.run.readyMillis())
+          .put("host", slot.host != null ? slot.host : localHost).put("pid", slot.run.pid()).put("run", slot.generation).put("readyMillis", slot.run.readyMillis())
           .put("restarts", slot.restarts).put("lostItems", slot.lostItems));
     }
     JsonObject status = new JsonObject().put("id", id).put("pipeline", spec.name())
@@ -198,41 +209,31 @@ public final class Session {
 
   // ---- starting
 
-  /** Listens on the open outputs, starts every node, and completes once all of them are ready. */
+  /**
+   * Listens on the open outputs and on the channels other hosts read, starts every node, and
+   * completes once all of them are ready.
+   */
   Future<Session> start() {
-    Map<Port, Path> toPaths = new LinkedHashMap<>();
-    Map<Port, Integer> capacities = new LinkedHashMap<>();
-    Map<Port, Path> fromPaths = new LinkedHashMap<>();
-    int index = 0;
-    for (Channel channel : spec.channels()) {
-      Path path = directory.channel(index++);
-      toPaths.put(channel.to(), path);
-      capacities.put(channel.to(), channel.capacity());
-      fromPaths.put(channel.from(), path);
-    }
-    for (Port input : spec.inputs()) {
-      Path path = directory.channel(index++);
-      toPaths.put(input, path);
-      capacities.put(input, PipelineSpec.DEFAULT_CAPACITY);
-      inputPaths.put(input, path);
-    }
     List<Future<SessionOutput>> listening = new ArrayList<>();
-    for (Port output : spec.outputs()) {
-      Path path = directory.channel(index++);
-      fromPaths.put(output, path);
-      listening.add(ChannelSource.listen(context.owner(), path, PipelineSpec.DEFAULT_CAPACITY, resumable())
-          .map(source -> new SessionOutput(output, source)));
-    }
+    wiring.openOutputs().forEach((output, path) -> listening.add(
+        ChannelSource.listen(context.owner(), path, PipelineSpec.DEFAULT_CAPACITY, wiring.resumable())
+            .map(source -> new SessionOutput(output, source))));
+    List<Future<SessionOutput>> exporting = new ArrayList<>();
+    wiring.exports().forEach((output, end) -> exporting.add(
+        ChannelSource.listen(context.owner(), end.path(), end.capacity(), wiring.resumable())
+            .map(source -> new SessionOutput(output, source))
+            .compose(exported -> ports.export(end.type(), exported).map(exported))));
     int slot = 0;
     for (PipelineNode node : spec.nodes()) {
-      nodes.put(node.id(), new NodeSlot(slot++, node, request(node, toPaths, capacities, fromPaths)));
+      nodes.put(node.id(), new NodeSlot(slot++, node, wiring.host(node.id())));
     }
-    Future.all(listening).onComplete(all -> {
+    Future.all(List.of(Future.all(listening), Future.all(exporting))).onComplete(all -> {
       for (Future<SessionOutput> output : listening) {
         if (output.succeeded()) {
           outputs.put(output.result().port(), output.result());
         }
       }
+      exporting.stream().filter(Future::succeeded).forEach(e -> exported.add(e.result()));
       if (all.failed()) {
         startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot listen for its outputs: "
             + all.cause().getMessage(), all.cause());
@@ -251,34 +252,9 @@ public final class Session {
     return created.future();
   }
 
-  /** What {@code serve_node} is sent: the function, its config, and the node's channels. */
-  private JsonObject request(PipelineNode node, Map<Port, Path> toPaths, Map<Port, Integer> capacities,
-                             Map<Port, Path> fromPaths) {
-    String target = node.kind().target();
-    int colon = target.indexOf(':');
-    JsonObject in = new JsonObject();
-    for (String port : node.inputs()) {
-      Port key = new Port(node.id(), port);
-      in.put(port, new JsonObject().put("path", toPaths.get(key).toString()).put("capacity", capacities.get(key)));
-    }
-    JsonObject out = new JsonObject();
-    for (String port : node.outputs()) {
-      out.put(port, fromPaths.get(new Port(node.id(), port)).toString());
-    }
-    return new JsonObject().put("module", target.substring(0, colon)).put("function", target.substring(colon + 1))
-        .put("config", node.config()).put("inputs", in).put("outputs", out)
-        .put("connectTimeout", spec.initTimeout().toMillis()).put("resumable", resumable());
-  }
-
-  /** Under the restart policy the channels outlive the processes at their ends. */
-  private boolean resumable() {
-    return spec.failurePolicy() == FailurePolicy.RESTART;
-  }
-
   private void launch(NodeSlot slot) {
     slot.generation++;
-    slot.run = new NodeRun(context, bus, childSpec, id + "/" + slot.node.id(), slot.node, slot.request,
-        directory.socket(slot.index, slot.generation), new NodeRun.Listener() {
+    NodeRun.Listener listener = new NodeRun.Listener() {
       @Override
       public void ready(NodeRun run) {
         nodeReady(slot, run);
@@ -300,7 +276,12 @@ public final class Session {
         spec.channels().stream().filter(c -> c.from().equals(from)).findFirst()
             .ifPresent(channel -> itemsLost(channel.from().toString(), channel.to(), lost));
       }
-    });
+    };
+    slot.run = slot.host == null
+        ? new LocalNodeRun(context, bus, childSpec, id + "/" + slot.node.id(), slot.node,
+            wiring.localRequest(slot.node), directory.socket(slot.index, slot.generation), listener)
+        : new RemoteNodeRun(bus, slot.host, slot.node, wiring.remoteRequest(slot.node, slot.index, slot.generation),
+            listener);
     slot.run.start();
   }
 
@@ -312,10 +293,20 @@ public final class Session {
     }
     // Every node listens on its inputs now: the session's own inputs can connect.
     List<Future<ChannelSink>> connecting = new ArrayList<>();
-    inputPaths.forEach((port, path) -> connecting.add(
-        ChannelSink.connect(context.owner(), path, resumable() ? spec.initTimeout() : null).onSuccess(sink -> {
+    Duration resumeFor = wiring.resumable() ? spec.initTimeout() : null;
+    wiring.openInputs().forEach((port, path) -> connecting.add(
+        ChannelSink.connect(context.owner(), path, resumeFor).onSuccess(sink -> {
           inputs.put(port, sink);
           sink.resumedHandler(lost -> itemsLost("session", port, lost));
+        })));
+    // And the channels from other hosts, pulled from the bus into the nodes here.
+    wiring.imports().forEach((port, end) -> connecting.add(
+        ChannelSink.connect(context.owner(), end.path(), resumeFor).onSuccess(sink -> {
+          importing.add(sink);
+          ChannelPull pull = new ChannelPull(bus, context, end.type(), sink, spec.initTimeout().toMillis(),
+              wiring.resumable());
+          pulls.add(pull);
+          pull.start();
         })));
     Future.all(connecting).compose(all -> ports.open(outputs, inputs)).onComplete(all -> {
       if (all.failed()) {
@@ -434,8 +425,13 @@ public final class Session {
         stops.add(slot.run.stop());
       }
     }
+    pulls.forEach(ChannelPull::stop);
     Future.join(stops)
+        // A resumable writing end would otherwise wait for a successor of a node that was stopped.
+        .transform(v -> Future.join(Stream.concat(inputs.values().stream(), importing.stream())
+            .map(ChannelSink::abandon).collect(Collectors.toList())))
         .transform(v -> ports.close())
+        .transform(v -> Future.join(exported.stream().map(o -> o.source().close()).collect(Collectors.toList())))
         .transform(v -> Future.join(outputs.values().stream().map(o -> o.source().close()).collect(Collectors.toList())))
         .transform(v -> context.owner().executeBlocking(() -> {
           directory.delete();
@@ -450,6 +446,10 @@ public final class Session {
     for (SessionOutput output : outputs.values()) {
       output.sessionEnded(cause);
     }
+    // A channel another host read and that did not end: its reader hears why.
+    CommBusException why = cause != null ? cause : new CommBusException(ErrorCode.UNAVAILABLE, "session " + id
+        + " ended");
+    exported.forEach(output -> output.sessionEnded(why));
     JsonObject event = new JsonObject().put("pipeline", spec.name()).put("outcome", outcome.name().toLowerCase(Locale.ROOT));
     if (cause != null) {
       event.put("code", cause.code().name()).put("cause", cause.getMessage());

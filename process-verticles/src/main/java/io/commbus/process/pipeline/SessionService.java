@@ -34,9 +34,10 @@ public final class SessionService {
     SessionService service = new SessionService();
     List<Future<Registration>> made = List.of(
         bus.registerHandler(CREATE, message -> create(sessions, message.json()).map(Session::status)),
-        bus.registerHandler(LIST, message -> sessions.list().map(list -> new JsonObject().put("sessions", list))));
+        bus.registerHandler(LIST, message -> sessions.list().map(list -> new JsonObject().put("sessions", list))),
+        sessions.registerHost().map(host -> host.orElse(null)));
     return Future.all(made).compose(all -> {
-      made.forEach(r -> service.registrations.add(r.result()));
+      made.stream().map(Future::result).filter(r -> r != null).forEach(service.registrations::add);
       return Future.all(service.registrations.stream().map(Registration::ready).toList());
     }).map(service);
   }

@@ -1,6 +1,7 @@
 package io.commbus.process.pipeline;
 
 import io.commbus.bus.CommBus;
+import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
 import io.commbus.process.ChildSpecs;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -51,6 +53,8 @@ public final class Sessions {
   private final RuntimeDirectory own;
   private final ChildSpec childSpec;
   private final SessionEvents events;
+  /** Runs the nodes other hosts' sessions place here; null when this host has no name to be placed by. */
+  private final SessionHost host;
   private final Map<String, Session> sessions = new LinkedHashMap<>();
   private boolean closed;
 
@@ -62,6 +66,8 @@ public final class Sessions {
     this.own = own;
     this.childSpec = childSpec;
     this.events = new SessionEvents(bus);
+    this.host = options.getNodeName() == null ? null
+        : new SessionHost(context, bus, childSpec, runtimeParent, options.getNodeName());
   }
 
   /**
@@ -114,7 +120,8 @@ public final class Sessions {
       sessions.put(id, null);  // its place is taken while its directory is made
       return context.owner().executeBlocking(() -> RuntimeDirectory.create(runtimeParent, "session " + id), false)
           .compose(directory -> {
-            Session session = new Session(context, bus, childSpec, id, spec, directory, events, ended -> {
+            Session session = new Session(context, bus, childSpec, id, spec, directory, options.getNodeName(), events,
+                ended -> {
               sessions.remove(ended.id());
             });
             sessions.put(id, session);
@@ -168,11 +175,6 @@ public final class Sessions {
         return new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id + ": node " + node.id()
             + " is a Java node, and this node runs Python nodes only");
       }
-      if (node.placement().isPresent() && !node.placement().get().equals(options.getNodeName())) {
-        return new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id + ": node " + node.id()
-            + " is placed on " + node.placement().get() + ", and this node is "
-            + (options.getNodeName() == null ? "unnamed (nodeName)" : options.getNodeName()));
-      }
     }
     return null;
   }
@@ -205,6 +207,12 @@ public final class Sessions {
     });
   }
 
+  /** Registers the host's bus type, so other hosts' sessions can place nodes here; none without a nodeName. */
+  Future<Optional<Registration>> registerHost() {
+    return host == null ? Future.succeededFuture(Optional.empty())
+        : onContext(() -> host.register().map(Optional::of));
+  }
+
   private static CommBusException notFound(String id) {
     return new CommBusException(ErrorCode.SESSION_NOT_FOUND, "no session " + id + " runs here");
   }
@@ -218,6 +226,9 @@ public final class Sessions {
         if (session != null) {
           ends.add(session.terminate());
         }
+      }
+      if (host != null) {
+        ends.add(host.close());
       }
       return Future.join(ends).transform(v -> childSpec.launcher().close())
           .transform(v -> context.owner().<Void>executeBlocking(() -> {
