@@ -27,7 +27,7 @@ final class SessionEndpoints {
   }
 
   Future<JsonObject> list() {
-    return sessions.list().map(list -> new JsonObject().put("sessions", list));
+    return sessions.list().map(list -> new JsonObject().put("sessions", list).put("count", list.size()));
   }
 
   Future<JsonObject> create(Buffer body) {

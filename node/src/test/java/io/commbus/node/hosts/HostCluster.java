@@ -154,6 +154,9 @@ final class HostCluster implements AutoCloseable {
       config.put("groups", new JsonArray().add(new JsonObject().put("name", group())
           .put("types", new JsonArray().add(WORK)).put("pool", "work")));
     }
+    // Every host runs the nodes of pipeline sessions placed on it by name.
+    config.put("sessions", new JsonObject().put("nodeName", host.name())
+        .put("pythonPath", new JsonArray().add(TestConfigs.PYTHON.toString())));
     return config.put("pools", pools);
   }
 

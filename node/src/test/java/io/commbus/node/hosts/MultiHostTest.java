@@ -186,6 +186,38 @@ class MultiHostTest {
   }
 
   @Test
+  @Order(8)
+  void aPipelineCreatedOnHost1RunsItsNodesOnThreeHostsAndItsItemsCrossThemInOrder() {
+    int n = 500;
+    JsonObject spec = new JsonObject().put("name", "spread").put("nodes", new JsonArray()
+        .add(new JsonObject().put("id", "numbers").put("python", "node_pipeline:numbers").put("inputs", new JsonArray())
+            .put("config", new JsonObject().put("n", n)).put("placement", node(2).host().name()))
+        .add(new JsonObject().put("id", "relay").put("python", "node_pipeline:relay")
+            .put("placement", node(1).host().name()))
+        .add(new JsonObject().put("id", "total").put("python", "node_pipeline:total").put("outputs", new JsonArray())
+            .put("config", new JsonObject().put("n", n)).put("placement", node(3).host().name())))
+        .put("connections", new JsonArray().add(new JsonObject().put("from", "numbers").put("to", "relay"))
+            .add(new JsonObject().put("from", "relay").put("to", "total")));
+
+    HostNode.Reply created = node(1).post("/sessions", new JsonObject().put("id", "spread-1").put("spec", spec));
+
+    assertEquals(201, created.status(), created.body().encode());
+    JsonArray placed = created.body().getJsonArray("nodes");
+    assertEquals(List.of(node(2).host().name(), node(1).host().name(), node(3).host().name()),
+        placed.stream().map(p -> ((JsonObject) p).getString("host")).toList(), placed.encode());
+    assertTrue(placed.stream().allMatch(p -> ((JsonObject) p).getLong("pid") > 0), placed.encode());
+    // The sink raises unless every number came in order, so the session completes only if they did.
+    node(1).getUntilAtMost("/sessions", "count", 0, Duration.ofSeconds(60));
+    JsonArray ended = node(3).get("/journal?type=commbus.pipeline.SessionEnded&limit=1000").body()
+        .getJsonArray("events");
+    JsonObject outcome = ended.stream().map(JsonObject.class::cast).map(e -> e.getJsonObject("body"))
+        .filter(b -> "spread-1".equals(b.getString("session"))).findFirst().orElseThrow();
+    assertEquals("completed", outcome.getString("outcome"), outcome.encode());
+    System.out.printf("MultiHostTest: a 3-node pipeline across hosts 2 -> 1 -> 3 carried %d items in order, "
+        + "ready in %d ms%n", n, created.body().getLong("readyMillis"));
+  }
+
+  @Test
   @Order(7)
   void aPythonWorkerOnHost3AttachedOverTlsToHost1ServesQueriesFromHost2() throws Exception {
     TestHost host1 = node(1).host();
