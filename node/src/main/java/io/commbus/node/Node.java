@@ -137,6 +137,7 @@ public final class Node {
       handlers = CallbackHandlers.load(config, classes);
       groups = GroupMembers.load(config, classes);
       poolTypes = NodeStubs.pools(config, classes);  // a requestType or replyType that does not load fails the start
+      config.getSessions().setClassLoader(classes.loader());  // Java pipeline nodes come from classPath too
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }

@@ -48,6 +48,11 @@ final class UserClasses {
     return new UserClasses(new URLClassLoader("commbus-user-classes", urls, parent));
   }
 
+  /** Where the classes come from, for parts that load their own (the Java nodes of pipeline sessions). */
+  ClassLoader loader() {
+    return loader;
+  }
+
   /** The class {@code className}; {@code field} names the setting. */
   Class<?> load(String field, String className) {
     try {

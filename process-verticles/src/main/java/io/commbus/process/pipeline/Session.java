@@ -56,6 +56,8 @@ public final class Session {
   private final Context context;
   private final CommBus bus;
   private final ChildSpec childSpec;
+  /** Where Java nodes' classes come from. */
+  private final ClassLoader classes;
   private final String id;
   private final PipelineSpec spec;
   private final RuntimeDirectory directory;
@@ -105,8 +107,9 @@ public final class Session {
   }
 
   /** {@code localHost}: the name placements give this host; null when it has none. */
-  Session(Context context, CommBus bus, ChildSpec childSpec, String id, PipelineSpec spec, RuntimeDirectory directory,
-          String localHost, SessionEvents events, Listener listener) {
+  Session(Context context, CommBus bus, ChildSpec childSpec, ClassLoader classes, String id, PipelineSpec spec,
+          RuntimeDirectory directory, String localHost, SessionEvents events, Listener listener) {
+    this.classes = classes;
     this.context = context;
     this.bus = bus;
     this.childSpec = childSpec;
@@ -277,11 +280,15 @@ public final class Session {
             .ifPresent(channel -> itemsLost(channel.from().toString(), channel.to(), lost));
       }
     };
-    slot.run = slot.host == null
-        ? new LocalNodeRun(context, bus, childSpec, id + "/" + slot.node.id(), slot.node,
-            wiring.localRequest(slot.node), directory.socket(slot.index, slot.generation), listener)
-        : new RemoteNodeRun(bus, slot.host, slot.node, wiring.remoteRequest(slot.node, slot.index, slot.generation),
-            listener);
+    if (slot.host != null) {
+      slot.run = new RemoteNodeRun(bus, slot.host, slot.node, wiring.remoteRequest(slot.node, slot.index,
+          slot.generation), listener);
+    } else if (slot.node.kind().language() == PipelineNode.Language.JAVA) {
+      slot.run = new JavaNodeRun(context, bus, classes, id, slot.node, wiring.localRequest(slot.node), listener);
+    } else {
+      slot.run = new LocalNodeRun(context, bus, childSpec, id + "/" + slot.node.id(), slot.node,
+          wiring.localRequest(slot.node), directory.socket(slot.index, slot.generation), listener);
+    }
     slot.run.start();
   }
 

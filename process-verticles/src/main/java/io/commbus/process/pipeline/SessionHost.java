@@ -40,6 +40,7 @@ final class SessionHost {
   private final Context context;
   private final CommBus bus;
   private final ChildSpec childSpec;
+  private final ClassLoader classes;
   private final Path runtimeParent;
   private final String nodeName;
   /** The directory of each session that has a node here, and how many of its runs use it. */
@@ -57,8 +58,10 @@ final class SessionHost {
     }
   }
 
-  SessionHost(Context context, CommBus bus, ChildSpec childSpec, Path runtimeParent, String nodeName) {
+  SessionHost(Context context, CommBus bus, ChildSpec childSpec, ClassLoader classes, Path runtimeParent,
+              String nodeName) {
     this.context = context;
+    this.classes = classes;
     this.bus = bus;
     this.childSpec = childSpec;
     this.runtimeParent = runtimeParent;
@@ -131,7 +134,7 @@ final class SessionHost {
     private final List<SessionOutput> outputs = new ArrayList<>();
     private final List<ChannelPull> pulls = new ArrayList<>();
     private final List<ChannelSink> sinks = new ArrayList<>();
-    private LocalNodeRun process;
+    private NodeRun process;
     private long heartbeat = -1;
     private boolean stopping;
     private boolean stopped;
@@ -176,9 +179,16 @@ final class SessionHost {
           return;
         }
         String id = node.getString("id");
-        String target = node.getString("module") + ":" + node.getString("function");
-        process = new LocalNodeRun(context, bus, childSpec, session + "/" + id, PipelineNode.python(id, target),
-            serveNodeRequest(), directory.socket(request.getInteger("slot", 0), request.getLong("run", 1L)), this);
+        JsonObject config = node.getValue("config") instanceof JsonObject given ? given : new JsonObject();
+        if (node.getString("java") != null) {
+          process = new JavaNodeRun(context, bus, classes, session, PipelineNode.java(id, node.getString("java"))
+              .withConfig(config), serveNodeRequest(), this);
+        } else {
+          String target = node.getString("module") + ":" + node.getString("function");
+          process = new LocalNodeRun(context, bus, childSpec, session + "/" + id, PipelineNode.python(id, target)
+              .withConfig(config), serveNodeRequest(), directory.socket(request.getInteger("slot", 0),
+              request.getLong("run", 1L)), this);
+        }
         process.start();
       });
     }
@@ -198,7 +208,7 @@ final class SessionHost {
         out.put(port, path(outputs.getJsonObject(port)).toString());
       }
       return new JsonObject().put("module", node.getString("module")).put("function", node.getString("function"))
-          .put("config", node.getValue("config")).put("inputs", in).put("outputs", out)
+          .put("java", node.getString("java")).put("config", node.getValue("config")).put("inputs", in).put("outputs", out)
           .put("connectTimeout", patience).put("resumable", resumable);
     }
 

@@ -27,6 +27,7 @@ public class SessionOptions {
   private int maxProcessesPerSession = DEFAULT_MAX_PROCESSES;
   private String nodeName;
   private List<PipelineSpec> pipelines = new ArrayList<>();
+  private ClassLoader classLoader = SessionOptions.class.getClassLoader();
 
   /**
    * The Python nodes run on: its module and function are the SDK's node runner, whatever is set
@@ -76,6 +77,16 @@ public class SessionOptions {
 
   public SessionOptions setNodeName(String nodeName) {
     this.nodeName = nodeName == null ? null : Check.notBlank("nodeName", nodeName);
+    return this;
+  }
+
+  /** Where the classes of Java nodes ({@code java:} in a spec) are loaded from; default: commbus's own. */
+  public ClassLoader getClassLoader() {
+    return classLoader;
+  }
+
+  public SessionOptions setClassLoader(ClassLoader classLoader) {
+    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     return this;
   }
 

@@ -154,8 +154,12 @@ final class SessionWiring {
         .put("resumable", resumable());
   }
 
+  /** What the node runs: a Python module and function, or a Java class. */
   private static JsonObject function(PipelineNode node) {
     String target = node.kind().target();
+    if (node.kind().language() == PipelineNode.Language.JAVA) {
+      return new JsonObject().put("java", target);
+    }
     int colon = target.indexOf(':');
     return new JsonObject().put("module", target.substring(0, colon)).put("function", target.substring(colon + 1));
   }

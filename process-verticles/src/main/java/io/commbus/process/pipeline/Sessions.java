@@ -67,7 +67,7 @@ public final class Sessions {
     this.childSpec = childSpec;
     this.events = new SessionEvents(bus);
     this.host = options.getNodeName() == null ? null
-        : new SessionHost(context, bus, childSpec, runtimeParent, options.getNodeName());
+        : new SessionHost(context, bus, childSpec, options.getClassLoader(), runtimeParent, options.getNodeName());
   }
 
   /**
@@ -120,7 +120,8 @@ public final class Sessions {
       sessions.put(id, null);  // its place is taken while its directory is made
       return context.owner().executeBlocking(() -> RuntimeDirectory.create(runtimeParent, "session " + id), false)
           .compose(directory -> {
-            Session session = new Session(context, bus, childSpec, id, spec, directory, options.getNodeName(), events,
+            Session session = new Session(context, bus, childSpec, options.getClassLoader(), id, spec, directory,
+                options.getNodeName(), events,
                 ended -> {
               sessions.remove(ended.id());
             });
@@ -169,12 +170,6 @@ public final class Sessions {
       return new CommBusException(ErrorCode.RESOURCE_LIMIT, "session " + id + ": pipeline " + spec.name() + " has "
           + processes + " Python nodes, a process each, over the most a session may have (maxProcessesPerSession "
           + options.getMaxProcessesPerSession() + ")");
-    }
-    for (PipelineNode node : spec.nodes()) {
-      if (node.kind().language() != PipelineNode.Language.PYTHON) {
-        return new CommBusException(ErrorCode.INVALID_MESSAGE, "session " + id + ": node " + node.id()
-            + " is a Java node, and this node runs Python nodes only");
-      }
     }
     return null;
   }

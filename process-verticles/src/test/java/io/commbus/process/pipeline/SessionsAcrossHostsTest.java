@@ -161,6 +161,19 @@ class SessionsAcrossHostsTest extends ProcessFixture {
   }
 
   @Test
+  void aJavaNodeRunsOnTheHostItIsPlacedOn() {
+    Session session = await(a.create("x5", PipelineSpec.builder("mixed").initTimeout(Duration.ofSeconds(20))
+        .node(PipelineNode.python("tone", "session_nodes:tone").withInputs()
+            .withConfig(new JsonObject().put("frames", 100)))
+        .node(PipelineNode.java("numbers", FrameNumbers.class.getName()).withPlacement("b"))
+        .connect("tone", "numbers", 4).build()));
+    List<ChannelItem> items = await(readOnTheBus("commbus.session.x5.out.numbers.out"));
+    await(session.ended());
+    assertEquals(java.util.stream.IntStream.range(0, 100).boxed().toList(),
+        items.stream().map(ChannelItem::data).toList());
+  }
+
+  @Test
   void aPlacementOnAHostThatRunsNoSessionsFailsTheCreateSayingSo() {
     PipelineSpec spec = PipelineSpec.builder("lost")
         .node(PipelineNode.python("tone", "session_nodes:forever").withInputs().withPlacement("nowhere")).build();

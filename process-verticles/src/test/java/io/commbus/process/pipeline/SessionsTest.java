@@ -323,6 +323,41 @@ class SessionsTest extends ProcessFixture {
   }
 
   @Test
+  void aJavaNodeRunsInTheJvmBetweenPythonNodes() {
+    PipelineSpec spec = chain("mixed")
+        .node(PipelineNode.python("tone", "session_nodes:tone").withInputs().withConfig(new JsonObject().put("frames", 200)))
+        .node(PipelineNode.java("numbers", FrameNumbers.class.getName()))
+        .connect("tone", "numbers", 4).build();
+    Session session = await(sessions.create("j1", spec));
+    List<ChannelItem> items = await(readAll(session, "numbers"));
+    await(session.ended());
+    assertEquals(java.util.stream.IntStream.range(0, 200).boxed().toList(),
+        items.stream().map(ChannelItem::data).toList());
+  }
+
+  @Test
+  void aJavaNodeThatFailsEndsTheSessionNamingItAndAClassThatIsNotThereIsNodeCrashed() {
+    PipelineSpec failing = chain("mixed")
+        .node(PipelineNode.python("tone", "session_nodes:tone").withInputs().withConfig(new JsonObject().put("frames", 200)))
+        .node(PipelineNode.java("numbers", FrameNumbers.class.getName()).withConfig(new JsonObject().put("failAt", 10)))
+        .connect("tone", "numbers", 4).build();
+    Session session = await(sessions.create("j2", failing));
+    CommBusException ended = failure(session.ended());
+    assertEquals(ErrorCode.PIPELINE_TERMINATED, ended.code());
+    assertTrue(ended.getMessage().contains("node numbers failed") && ended.getMessage().contains("cannot number frame 10"),
+        ended.getMessage());
+    assertEquals("java.lang.IllegalStateException", ended.remoteType());
+
+    PipelineSpec missing = chain("missing")
+        .node(PipelineNode.python("tone", "session_nodes:tone").withInputs().withConfig(new JsonObject().put("frames", 2)))
+        .node(PipelineNode.java("numbers", "com.example.NoSuchNode"))
+        .connect("tone", "numbers").build();
+    CommBusException crashed = failure(sessions.create("j3", missing));
+    assertEquals(ErrorCode.NODE_CRASHED, crashed.code());
+    assertTrue(crashed.getMessage().contains("no class com.example.NoSuchNode"), crashed.getMessage());
+  }
+
+  @Test
   void aNodeThatIsNotReadyInTimeFailsTheCreateWithInitTimeoutAndLeavesNothing() throws IOException {
     PipelineSpec spec = PipelineSpec.builder("sleepy").initTimeout(Duration.ofMillis(800))
         .node(PipelineNode.python("tone", "sleepy_nodes:tone").withInputs())
