@@ -24,7 +24,7 @@ import java.util.Map;
  * tried again while the reader's node starts), then its {@code run}. The same wiring as a Python
  * node's runner is sent ({@link SessionWiring#localRequest}). Used on the sessions' context.
  */
-final class JavaNodeRun implements NodeRun {
+final class JavaNodeRun extends NodeRunState {
 
   private static final long CONNECT_RETRY_MILLIS = 10;
 
@@ -32,34 +32,18 @@ final class JavaNodeRun implements NodeRun {
   private final CommBus bus;
   private final ClassLoader classes;
   private final String session;
-  private final PipelineNode node;
   private final JsonObject request;
-  private final Listener listener;
-  private final long startedAt = System.currentTimeMillis();
   private final Map<String, ChannelSource> inputs = new LinkedHashMap<>();
   private final Map<String, ChannelSink> outputs = new LinkedHashMap<>();
-  private State state = State.STARTING;
-  private long readyMillis = -1;
 
   JavaNodeRun(Context context, CommBus bus, ClassLoader classes, String session, PipelineNode node, JsonObject request,
               Listener listener) {
+    super(node, listener);
     this.context = context;
     this.bus = bus;
     this.classes = classes;
     this.session = session;
-    this.node = node;
     this.request = request;
-    this.listener = listener;
-  }
-
-  @Override
-  public PipelineNode node() {
-    return node;
-  }
-
-  @Override
-  public State state() {
-    return state;
   }
 
   @Override
@@ -70,11 +54,6 @@ final class JavaNodeRun implements NodeRun {
   @Override
   public String host() {
     return null;
-  }
-
-  @Override
-  public long readyMillis() {
-    return readyMillis;
   }
 
   @Override
@@ -105,10 +84,8 @@ final class JavaNodeRun implements NodeRun {
       Future.all(wiring).onComplete(wired -> {
         if (wired.failed()) {
           fail(NodeFailure.Origin.NODE, wired.cause());
-        } else if (state == State.STARTING) {
-          state = State.READY;
-          readyMillis = System.currentTimeMillis() - startedAt;
-          listener.ready(this);
+        } else if (state() == State.STARTING) {
+          becameReady();
           run(made.result());
         }
       });
@@ -145,7 +122,7 @@ final class JavaNodeRun implements NodeRun {
     ChannelSink.connect(context.owner(), path, resumeFor).onComplete(ar -> {
       if (ar.succeeded()) {
         connected.complete(ar.result());
-      } else if (System.currentTimeMillis() >= deadline || state != State.STARTING) {
+      } else if (System.currentTimeMillis() >= deadline || state() != State.STARTING) {
         connected.fail(new CommBusException(ErrorCode.UNAVAILABLE, "no node listened at " + path + " in time"));
       } else {
         context.owner().setTimer(CONNECT_RETRY_MILLIS, t -> tryConnect(path, resumeFor, deadline, connected));
@@ -161,15 +138,12 @@ final class JavaNodeRun implements NodeRun {
       running = Future.failedFuture(e);
     }
     running.onComplete(done -> {
-      if (state != State.READY) {
+      if (state() != State.READY) {
         return;
       }
       if (done.succeeded()) {
         Future.join(outputs.values().stream().map(ChannelSink::end).toList()).onComplete(v -> {
-          if (state == State.READY) {
-            state = State.FINISHED;
-            listener.finished(this);
-          }
+          finished();
         });
       } else {
         fail(NodeFailure.Origin.NODE, done.cause());
@@ -178,10 +152,9 @@ final class JavaNodeRun implements NodeRun {
   }
 
   private void fail(NodeFailure.Origin origin, Throwable cause) {
-    if (state != State.STARTING && state != State.READY) {
+    if (!live()) {
       return;
     }
-    state = State.FAILED;
     CommBusException error = CommBusException.wrap(cause, ErrorCode.HANDLER_FAILED);
     boolean resumable = request.getBoolean("resumable", false);
     // As a Python node: its outputs end with the error, or, resumable, are dropped for its restart.
@@ -193,14 +166,13 @@ final class JavaNodeRun implements NodeRun {
       }
     });
     inputs.values().forEach(ChannelSource::close);
-    listener.failed(this, new NodeFailure(node.id(), origin, error.code(), error.getMessage(),
-        cause.getClass().getName(), null));
+    fail(new NodeFailure(node.id(), origin, error.code(), error.getMessage(), cause.getClass().getName(), null));
   }
 
   @Override
   public Future<Void> stop() {
-    if (state == State.STARTING || state == State.READY) {
-      state = State.STOPPED;
+    if (live()) {
+      markStopped();
       CommBusException stopped = new CommBusException(ErrorCode.UNAVAILABLE, "the node was stopped before it finished");
       outputs.values().forEach(sink -> sink.fail(stopped));
     }

@@ -22,7 +22,7 @@ import java.util.HexFormat;
  * channels, and answered with the node's events: {@code ready}, {@code failed}, and the end
  * when the function returned. A restart is a new run. Everything runs on the sessions' context.
  */
-final class LocalNodeRun implements NodeRun {
+final class LocalNodeRun extends NodeRunState {
 
   /** How long a node's request may stay open: as long as the node runs, which has no bound of its own. */
   private static final Duration NODE_LIFETIME = Duration.ofDays(365);
@@ -30,14 +30,9 @@ final class LocalNodeRun implements NodeRun {
   private static final int TOKEN_BYTES = 16;
   private static final SecureRandom TOKENS = new SecureRandom();
 
-  private final PipelineNode node;
   private final JsonObject request;
-  private final Listener listener;
   private final ChildProcess child;
-  private final long startedAt = System.currentTimeMillis();
-  private State state = State.STARTING;
   private Runnable cancel;
-  private long readyMillis = -1;
 
   /**
    * {@code request}: what {@code serve_node} takes (the function, its config, its channels);
@@ -45,23 +40,12 @@ final class LocalNodeRun implements NodeRun {
    */
   LocalNodeRun(Context context, CommBus bus, ChildSpec spec, String childId, PipelineNode node, JsonObject request,
                Path socket, Listener listener) {
-    this.node = node;
+    super(node, listener);
     this.request = request;
-    this.listener = listener;
     byte[] token = new byte[TOKEN_BYTES];
     TOKENS.nextBytes(token);
     this.child = new ChildProcess(context, bus, spec, childId, socket, HexFormat.of().formatHex(token),
         (ended, exit) -> exited(exit));
-  }
-
-  @Override
-  public PipelineNode node() {
-    return node;
-  }
-
-  @Override
-  public State state() {
-    return state;
   }
 
   @Override
@@ -74,11 +58,6 @@ final class LocalNodeRun implements NodeRun {
     return null;
   }
 
-  @Override
-  public long readyMillis() {
-    return readyMillis;
-  }
-
   /** Starts the process and, once it has said hello, sends it the node; a process that cannot start is a failure. */
   @Override
   public void start() {
@@ -88,7 +67,7 @@ final class LocalNodeRun implements NodeRun {
             : new CommBusException(ErrorCode.INTERNAL, String.valueOf(started.cause().getMessage()), started.cause());
         fail(new NodeFailure(node.id(), NodeFailure.Origin.PROCESS, e.code(), e.getMessage(), e.remoteType(),
             e.remoteTrace()));
-      } else if (state == State.STARTING) {
+      } else if (state() == State.STARTING) {
         child.request(new NodeExchange());
       }
     });
@@ -101,22 +80,13 @@ final class LocalNodeRun implements NodeRun {
    */
   @Override
   public Future<Void> stop() {
-    if (state == State.STARTING || state == State.READY) {
-      state = State.STOPPED;
-    }
+    markStopped();
     if (cancel != null) {
       Runnable cancelling = cancel;
       cancel = null;
       cancelling.run();
     }
     return child.stop();
-  }
-
-  private void fail(NodeFailure failure) {
-    if (state == State.STARTING || state == State.READY) {
-      state = State.FAILED;
-      listener.failed(this, failure);
-    }
   }
 
   private void exited(ChildExit exit) {
@@ -164,11 +134,7 @@ final class LocalNodeRun implements NodeRun {
       JsonObject event = value instanceof JsonObject json ? json : new JsonObject();
       switch (String.valueOf(event.getValue("event"))) {
         case "ready" -> {
-          if (state == State.STARTING) {
-            state = State.READY;
-            readyMillis = System.currentTimeMillis() - startedAt;
-            listener.ready(LocalNodeRun.this);
-          }
+          becameReady();
         }
         case "failed" -> fail(NodeFailure.reported(node.id(), event));
         case "resumed" -> listener.resumed(LocalNodeRun.this, String.valueOf(event.getValue("port")),
@@ -182,10 +148,9 @@ final class LocalNodeRun implements NodeRun {
     @Override
     public void onEnd() {
       cancel = null;
-      if (state == State.READY) {
-        state = State.FINISHED;
-        listener.finished(LocalNodeRun.this);
-      } else if (state == State.STARTING) {
+      if (state() == State.READY) {
+        finished();
+      } else if (state() == State.STARTING) {
         fail(new NodeFailure(node.id(), NodeFailure.Origin.NODE, ErrorCode.PROTOCOL,
             "its runner ended before the node was ready", null, null));
       }

@@ -16,38 +16,22 @@ import java.time.Duration;
  * there, as a {@link LocalNodeRun} of its own, and streams the node's events back here. Closing
  * the stream stops the node there. Used on the sessions' context.
  */
-final class RemoteNodeRun implements NodeRun {
+final class RemoteNodeRun extends NodeRunState {
 
   /** The run's stream stays open as long as the node runs: the bus's longest bound; heartbeats keep it from going idle. */
   private static final Duration RUN_TIMEOUT = CommBusOptions.MAX_TIMEOUT;
 
   private final CommBus bus;
   private final String host;
-  private final PipelineNode node;
   private final JsonObject request;
-  private final Listener listener;
-  private final long startedAt = System.currentTimeMillis();
   private QueryStream<Message> stream;
-  private State state = State.STARTING;
   private long pid = -1;
-  private long readyMillis = -1;
 
   RemoteNodeRun(CommBus bus, String host, PipelineNode node, JsonObject request, Listener listener) {
+    super(node, listener);
     this.bus = bus;
     this.host = host;
-    this.node = node;
     this.request = request;
-    this.listener = listener;
-  }
-
-  @Override
-  public PipelineNode node() {
-    return node;
-  }
-
-  @Override
-  public State state() {
-    return state;
   }
 
   @Override
@@ -61,11 +45,6 @@ final class RemoteNodeRun implements NodeRun {
   }
 
   @Override
-  public long readyMillis() {
-    return readyMillis;
-  }
-
-  @Override
   public void start() {
     bus.queryStream(Message.query(SessionHost.runType(host), request), RUN_TIMEOUT).onComplete(ar -> {
       if (ar.failed()) {
@@ -76,7 +55,7 @@ final class RemoteNodeRun implements NodeRun {
         return;
       }
       stream = ar.result();
-      if (state == State.STOPPED) {
+      if (state() == State.STOPPED) {
         stream.cancel();
         return;
       }
@@ -86,9 +65,8 @@ final class RemoteNodeRun implements NodeRun {
             + error.getMessage(), error.remoteType(), error.remoteTrace()));
       });
       stream.endHandler(v -> {
-        if (state == State.READY) {
-          state = State.FINISHED;
-          listener.finished(this);
+        if (state() == State.READY) {
+          finished();
         } else {
           fail(new NodeFailure(node.id(), NodeFailure.Origin.NODE, ErrorCode.PROTOCOL, "its run on host " + host
               + " ended before the node was ready", null, null));
@@ -101,11 +79,9 @@ final class RemoteNodeRun implements NodeRun {
   private void event(JsonObject event) {
     switch (String.valueOf(event.getValue("event"))) {
       case "ready" -> {
-        if (state == State.STARTING) {
-          state = State.READY;
+        if (state() == State.STARTING) {
           pid = event.getLong("pid", -1L);
-          readyMillis = System.currentTimeMillis() - startedAt;
-          listener.ready(this);
+          becameReady();
         }
       }
       case "failed" -> fail(NodeFailure.reported(node.id(), event));
@@ -116,18 +92,9 @@ final class RemoteNodeRun implements NodeRun {
     }
   }
 
-  private void fail(NodeFailure failure) {
-    if (state == State.STARTING || state == State.READY) {
-      state = State.FAILED;
-      listener.failed(this, failure);
-    }
-  }
-
   @Override
   public Future<Void> stop() {
-    if (state == State.STARTING || state == State.READY) {
-      state = State.STOPPED;
-    }
+    markStopped();
     return stream == null ? Future.succeededFuture() : stream.cancel().recover(e -> Future.succeededFuture());
   }
 }
