@@ -43,6 +43,8 @@ __all__ = ["Ports", "run_node", "serve_node"]
 
 # How often an output port tries its reader again while the reader's node is still starting.
 _CONNECT_RETRY = 0.01
+# How long a node being stopped waits for a reader to take its outputs' err.
+_STOP_CLOSE = 1.0
 
 
 class Ports:
@@ -158,12 +160,15 @@ async def run_node(
         restarting = resumable and error is not None and not stopped
         for writer in writers.values():
             try:
-                if restarting:
+                if restarting or (stopped and resumable):
                     writer.abort()
+                elif stopped:
+                    # Its readers are being stopped too: the err is a courtesy, not worth the grace period.
+                    await asyncio.wait_for(writer.close(error), _STOP_CLOSE)
                 else:
                     await writer.close(error)
-            except Exception:  # noqa: BLE001 - one writer's failure must not keep the others open
-                pass
+            except (Exception, asyncio.CancelledError):  # noqa: BLE001 - one writer must not keep the others open
+                writer.abort()
         for reader in readers.values():
             await reader.close()
 
@@ -220,8 +225,10 @@ async def serve_node(node: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
     inputs = {port: (spec["path"], int(spec["capacity"])) for port, spec in node.get("inputs", {}).items()}
     outputs = dict(node.get("outputs", {}))
     events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    reported: list[BaseException] = []
 
     def failed(error: CommBusError, exc: BaseException, origin: str) -> None:
+        reported.append(exc)
         events.put_nowait({"event": FAILED, "code": error.code, "message": error.message, "type": type_name(exc),
                            "trace": format_traceback(exc), "origin": origin})
 
@@ -242,8 +249,8 @@ async def serve_node(node: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
             next_event.cancel()
             while not events.empty():
                 yield events.get_nowait()
-            if run.exception() is not None and not isinstance(run.exception(), Exception):
-                run.result()  # cancelled or interrupted: not the node's own failure, which it reported
+            if run.exception() is not None and not reported:
+                run.result()  # it failed before its function ran (a channel), or was interrupted: the request fails
             return
     finally:
         if not run.done():

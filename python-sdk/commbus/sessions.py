@@ -33,8 +33,9 @@ CREATE: Final = "commbus.sessions.create"
 LIST: Final = "commbus.sessions.list"
 #: Frames an input keeps in flight before ``send`` waits for the oldest to be taken.
 DEFAULT_INPUT_WINDOW: Final = 16
-#: How long creating a session may take: its nodes' start, within the spec's initTimeout.
-CREATE_TIMEOUT: Final = 60.0
+#: How long a call of a session may wait: the node keeps the bounds that matter (the spec's
+#: initTimeout for a create; the channel's credit for an input), so this is the bus's longest.
+LONG_WAIT: Final = 3600.0
 
 
 class Bus(Protocol):
@@ -109,9 +110,16 @@ class SessionInput:
         raw = isinstance(data, (bytes, bytearray, memoryview))
         frame = encode_frame(header, bytes(data) if raw else data)
         self._seq += 1
-        self._in_flight.append(asyncio.ensure_future(self._bus.query(self._type, frame)))
+        self._in_flight.append(asyncio.ensure_future(self._query(frame)))
         while len(self._in_flight) >= self._window:
             await self._in_flight.popleft()
+
+    async def _query(self, frame: bytes) -> Any:
+        # A frame waits in the node while the node's channel has no room: as long as the node is slow.
+        try:
+            return await self._bus.query(self._type, frame, LONG_WAIT)
+        except NoHandlerError:
+            raise SessionNotFoundError(f"the session of {self._type} runs no more") from None
 
     async def _finish(self, header: dict[str, Any]) -> None:
         if self._done:
@@ -123,7 +131,7 @@ class SessionInput:
         finally:
             for pending in self._in_flight:
                 pending.cancel()
-        await self._bus.query(self._type, encode_frame(header))
+        await self._query(encode_frame(header))
 
     async def end(self) -> None:
         """Ends the input: the node's iteration ends after every item sent."""
@@ -181,7 +189,8 @@ class Session:
         """The items of open output ``node.port`` (or ``node`` for its ``out``), to ``async for``
         over; the iteration raises the session's error (``PipelineTerminatedError``) when it
         ended without the output ending. One reader at a time."""
-        stream = self._bus.query_stream(_port_type(self.id, "out", port, "out"), None, window=window)
+        # Paused, the reader holds the node back as long as it likes: the bus's longest idle time.
+        stream = self._bus.query_stream(_port_type(self.id, "out", port, "out"), None, LONG_WAIT, window=window)
         async with stream:
             async for body in stream:
                 if not body:
@@ -211,7 +220,7 @@ async def _call(bus: Bus, type: str, session: str, payload: Any = None) -> Any:
 
 
 async def create(id: str, spec: dict[str, Any] | None = None, *, pipeline: str | None = None,
-                 bus: Bus | None = None, timeout: float = CREATE_TIMEOUT) -> Session:
+                 bus: Bus | None = None, timeout: float = LONG_WAIT) -> Session:
     """Starts session ``id`` of ``spec`` (a pipeline spec as a dict, docs/pipelines.md) or of
     the node's configured ``pipeline``; returns once every node is ready. Raises
     ``InitTimeoutError``, ``NodeCrashedError``, ``ResourceLimitError`` or ``InvalidMessageError``."""

@@ -1,6 +1,7 @@
 package io.commbus.process.pipeline;
 
 import io.commbus.bus.CommBus;
+import io.commbus.bus.CommBusOptions;
 import io.commbus.bus.Message;
 import io.commbus.bus.QueryStream;
 import io.commbus.bus.error.CommBusException;
@@ -69,7 +70,8 @@ final class ChannelPull {
     if (stopped) {
       return;
     }
-    bus.queryStream(Message.query(type, null)).onComplete(ar -> {
+    // The bus's longest idle time: a reader may hold its writer back as long as it likes.
+    bus.queryStream(Message.query(type, null), CommBusOptions.MAX_TIMEOUT).onComplete(ar -> {
       if (stopped) {
         if (ar.succeeded()) {
           ar.result().cancel();

@@ -197,6 +197,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     long lostHere = Math.max(0, sentHere - confirmed);
     credit = 0;
     socket = null;
+    full = true;  // no room until the successor grants it: whoever waits hears of it then
     open().onComplete(ar -> {
       if (ar.succeeded() && abandoned) {
         ar.result().close();
@@ -231,6 +232,11 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
         exceptionHandler.handle(error);
       }
     }
+  }
+
+  /** Whether {@link #end()} or {@link #fail} was called: its reader gets nothing more. */
+  public boolean ended() {
+    return ending;
   }
 
   /** Items written so far. */
@@ -307,7 +313,11 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
 
   @Override
   public boolean writeQueueFull() {
-    return credit == 0 || socket == null || socket.writeQueueFull();
+    boolean noRoom = credit == 0 || socket == null || socket.writeQueueFull();
+    if (noRoom) {
+      full = true;  // whoever saw it so waits for the drain handler, which must then be told
+    }
+    return noRoom;
   }
 
   @Override

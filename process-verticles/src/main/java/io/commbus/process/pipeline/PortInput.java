@@ -36,6 +36,14 @@ final class PortInput {
   PortInput(String label, ChannelSink input) {
     this.label = label;
     this.input = input;
+    // Frames still waiting when the channel fails are answered with why, not left to time out.
+    input.exceptionHandler(e -> {
+      CommBusException error = CommBusException.wrap(e, ErrorCode.UNAVAILABLE);
+      Waiting waiting;
+      while ((waiting = queue.poll()) != null) {
+        waiting.answered().tryFail(new CommBusException(error.code(), label + ": " + error.getMessage()));
+      }
+    });
   }
 
   Future<Object> take(Message message) {

@@ -41,8 +41,16 @@ final class PortOutput {
           + "reader at a time"));
       return;
     }
+    if (output.readInProcess()) {
+      sink.fail(new CommBusException(ErrorCode.OVERLOADED, label + " is read in the session's own process; an "
+          + "output has one reader at a time"));
+      return;
+    }
     reader = sink;
+    output.readOnTheBus(true);
     sink.cancelHandler(v -> detach(sink));
+    // A stream the bus ended (its consumer went quiet past the idle time, or away) frees the output too.
+    sink.exceptionHandler(e -> detach(sink));
     lastWrite = System.currentTimeMillis();
     heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, t -> {
       if (System.currentTimeMillis() - lastWrite >= HEARTBEAT_MILLIS && !sink.writeQueueFull()) {
@@ -51,11 +59,16 @@ final class PortOutput {
     });
     output.exceptionHandler(e -> {
       stopHeartbeat();
+      output.readOnTheBus(false);
       sink.fail(e);
     }).endHandler(v -> {
       stopHeartbeat();
       sink.end();
     }).handler(item -> {
+      if (sink.isCancelled()) {
+        detach(sink);  // items in flight to a reader that went away are lost to it; the rest wait for the next
+        return;
+      }
       lastWrite = System.currentTimeMillis();
       sink.write(ChannelFrames.encode(ChannelFrames.item(item, item.seq())));
       if (sink.writeQueueFull()) {
@@ -79,6 +92,7 @@ final class PortOutput {
       stopHeartbeat();
       output.pause();
       output.handler(null);
+      output.readOnTheBus(false);
       reader = null;
     }
   }

@@ -3,6 +3,7 @@ package io.commbus.process.pipeline;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
+import io.commbus.bus.internal.VertxInternals;
 import io.commbus.process.child.ChildSpec;
 import io.commbus.process.pool.RuntimeDirectory;
 import io.vertx.core.Context;
@@ -164,12 +165,12 @@ public final class Session {
    * the output ending. Pausing it holds the node back once its channel is full.
    */
   public ReadStream<ChannelItem> output(String port) {
-    return lookUp(outputs, port, PipelineSpec.DEFAULT_OUTPUT, "output");
+    return lookUp(outputs, port, PipelineSpec.DEFAULT_OUTPUT, "output").claimInProcess();
   }
 
   /** Ends the session: every node's function is cancelled and its process stopped; completes once nothing of it is left. */
   public Future<Void> terminate() {
-    end(Outcome.TERMINATED);
+    VertxInternals.runOn(context, () -> end(Outcome.TERMINATED));
     return gone.future();
   }
 
@@ -177,6 +178,10 @@ public final class Session {
   public JsonObject status() {
     JsonArray nodeStatus = new JsonArray();
     for (NodeSlot slot : nodes.values()) {
+      if (slot.run == null) {
+        nodeStatus.add(new JsonObject().put("id", slot.node.id()).put("state", "starting").put("run", 0));
+        continue;
+      }
       nodeStatus.add(new JsonObject().put("id", slot.node.id()).put("state", slot.run.state().name().toLowerCase(Locale.ROOT))
           .put("host", slot.host != null ? slot.host : localHost).put("pid", slot.run.pid()).put("run", slot.generation).put("readyMillis", slot.run.readyMillis())
           .put("restarts", slot.restarts).put("lostItems", slot.lostItems));
@@ -244,7 +249,11 @@ public final class Session {
         return;
       }
       if (state != State.STARTING) {
-        return;  // terminated while its outputs were being made
+        // It ended while its outputs were being made: what was made goes with it.
+        outputs.values().forEach(o -> o.source().close());
+        exported.forEach(o -> o.source().close());
+        ports.close();
+        return;
       }
       long timeout = spec.initTimeout().toMillis();
       initTimer = context.owner().setTimer(timeout, t -> initTimedOut(timeout));
@@ -303,20 +312,31 @@ public final class Session {
     Duration resumeFor = wiring.resumable() ? spec.initTimeout() : null;
     wiring.openInputs().forEach((port, path) -> connecting.add(
         ChannelSink.connect(context.owner(), path, resumeFor).onSuccess(sink -> {
+          if (state != State.STARTING) {
+            sink.abandon();  // it ended while this connected
+            return;
+          }
           inputs.put(port, sink);
           sink.resumedHandler(lost -> itemsLost("session", port, lost));
         })));
     // And the channels from other hosts, pulled from the bus into the nodes here.
     wiring.imports().forEach((port, end) -> connecting.add(
         ChannelSink.connect(context.owner(), end.path(), resumeFor).onSuccess(sink -> {
+          if (state != State.STARTING) {
+            sink.abandon();
+            return;
+          }
           importing.add(sink);
           ChannelPull pull = new ChannelPull(bus, context, end.type(), sink, spec.initTimeout().toMillis(),
               wiring.resumable());
           pulls.add(pull);
           pull.start();
         })));
-    Future.all(connecting).compose(all -> ports.open(outputs, inputs)).onComplete(all -> {
-      if (all.failed()) {
+    Future.all(connecting).compose(all -> state == State.STARTING ? ports.open(outputs, inputs)
+        : Future.succeededFuture()).onComplete(all -> {
+      if (state != State.STARTING) {
+        ports.close();  // it ended while its ports opened: whatever was registered goes
+      } else if (all.failed()) {
         startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot open its ports: "
             + all.cause().getMessage(), all.cause());
         end(Outcome.FAILED);
@@ -336,11 +356,13 @@ public final class Session {
     if (state != State.STARTING) {
       return;
     }
-    List<String> waiting = nodes.values().stream().filter(n -> n.run.state() == NodeRun.State.STARTING)
+    List<String> waiting = nodes.values().stream().filter(n -> n.run == null || n.run.state() == NodeRun.State.STARTING)
         .map(n -> n.node.id()).collect(Collectors.toList());
-    startFailure = new CommBusException(ErrorCode.INIT_TIMEOUT, "session " + id + ": "
-        + (waiting.size() == 1 ? "node " + waiting.get(0) + " was" : "nodes " + String.join(", ", waiting) + " were")
-        + " not ready within " + timeout + " ms (initTimeout)");
+    String late = waiting.isEmpty() ? "its nodes were ready, but its ports were not open"
+        : waiting.size() == 1 ? "node " + waiting.get(0) + " was not ready" : "nodes " + String.join(", ", waiting)
+        + " were not ready";
+    startFailure = new CommBusException(ErrorCode.INIT_TIMEOUT, "session " + id + ": " + late + " within " + timeout
+        + " ms (initTimeout)");
     end(Outcome.FAILED);
   }
 
@@ -380,6 +402,14 @@ public final class Session {
 
   /** Starts the node again once what is left of its failed run is gone; its channels wait for it. */
   private void restart(NodeSlot slot, NodeRun failed) {
+    Optional<String> ended = endedInput(slot);
+    if (ended.isPresent()) {
+      // Its successor would wait for ever for an input whose end went to the run that died.
+      failures.add(new NodeFailure(slot.node.id(), NodeFailure.Origin.PROCESS, ErrorCode.PIPELINE_TERMINATED,
+          "it failed and cannot be started again: its input " + ended.get() + " had ended", null, null));
+      end(Outcome.FAILED);
+      return;
+    }
     slot.restarts++;
     failed.stop().onComplete(stopped -> {
       if (state != State.RUNNING) {
@@ -389,6 +419,19 @@ public final class Session {
           .put("run", slot.generation + 1).put("restarts", slot.restarts));
       launch(slot);
     });
+  }
+
+  /** An input of the node whose writer has ended (a node that finished, or the session's own input), as {@code from -> to}. */
+  private Optional<String> endedInput(NodeSlot slot) {
+    for (Channel channel : spec.channels()) {
+      NodeSlot from = nodes.get(channel.from().node());
+      if (channel.to().node().equals(slot.node.id()) && from.run != null
+          && from.run.state() == NodeRun.State.FINISHED) {
+        return Optional.of(channel.from() + " -> " + channel.to());
+      }
+    }
+    return inputs.entrySet().stream().filter(e -> e.getKey().node().equals(slot.node.id()) && e.getValue().ended())
+        .map(e -> "session -> " + e.getKey()).findFirst();
   }
 
   /** The writer of a channel into {@code to} resumed with its restarted reader; {@code lost} items were in flight. */
@@ -463,7 +506,9 @@ public final class Session {
     }
     blamed().ifPresent(failure -> event.put("node", failure.node()));
     events.publish(SessionEvents.SESSION_ENDED, id, event);
-    if (wasStarting) {
+    if (wasStarting && cause == null) {
+      created.complete(this);  // it ran to its end before every port was open: done, and so created
+    } else if (wasStarting) {
       created.fail(cause);
     }
     if (outcome == Outcome.FAILED) {

@@ -96,16 +96,20 @@ final class SessionHost {
     String key = session + "/" + request.getJsonObject("node").getString("id");
     Run previous = current.get(key);
     Future<Void> before = previous == null ? Future.succeededFuture() : previous.stop();
+    // The run exists from now on, so a cancel that comes while it waits is not lost, and close() finds it.
+    Run run = new Run(session, request, sink);
+    runs.add(run);
+    current.put(key, run);
+    sink.cancelHandler(v -> run.stop());
+    // An owner that went away (its stream failed) takes its nodes here with it.
+    sink.exceptionHandler(e -> run.stop());
     before.transform(v -> place.directory).onComplete(made -> {
       if (made.failed()) {
-        release(session);
         sink.fail(CommBusException.wrap(made.cause(), ErrorCode.INTERNAL));
-        return;
+        run.stop();
+      } else {
+        run.start(made.result());
       }
-      Run run = new Run(session, request, made.result(), sink);
-      runs.add(run);
-      current.put(key, run);
-      run.start();
     });
   }
 
@@ -125,7 +129,7 @@ final class SessionHost {
   private final class Run implements NodeRun.Listener {
     private final String session;
     private final JsonObject request;
-    private final RuntimeDirectory directory;
+    private RuntimeDirectory directory;
     private final StreamSink<Object> events;
     private final JsonObject node;
     private final boolean resumable;
@@ -140,10 +144,9 @@ final class SessionHost {
     private boolean stopped;
     private final Promise<Void> gone = Promise.promise();
 
-    Run(String session, JsonObject request, RuntimeDirectory directory, StreamSink<Object> events) {
+    Run(String session, JsonObject request, StreamSink<Object> events) {
       this.session = session;
       this.request = request;
-      this.directory = directory;
       this.events = events;
       this.node = request.getJsonObject("node");
       this.resumable = request.getBoolean("resumable", false);
@@ -154,9 +157,18 @@ final class SessionHost {
       return directory.channel(port.getInteger("channel"));
     }
 
-    void start() {
-      events.cancelHandler(v -> stop());
-      heartbeat = context.owner().setPeriodic(HEARTBEAT_MILLIS, t -> events.write(new JsonObject().put("event", "alive")));
+    void start(RuntimeDirectory made) {
+      if (stopping) {
+        return;  // cancelled while it waited for its directory
+      }
+      directory = made;
+      heartbeat = context.owner().setPeriodic(HEARTBEAT_MILLIS, t -> {
+        if (events.writeQueueFull() || events.isCancelled()) {
+          stop();  // its owner has taken none of a window of heartbeats: it is gone
+        } else {
+          events.write(new JsonObject().put("event", "alive"));
+        }
+      });
       // The outputs served on the bus listen first: the node connects to them as it starts.
       List<Future<Registration>> served = new ArrayList<>();
       JsonObject outputsWanted = request.getJsonObject("outputs", new JsonObject());
@@ -166,14 +178,20 @@ final class SessionHost {
         if (type != null) {
           served.add(ChannelSource.listen(context.owner(), path(wanted), PipelineSpec.DEFAULT_CAPACITY, resumable)
               .compose(source -> {
+                if (stopped) {
+                  return source.close().transform(v -> Future.failedFuture("the node was stopped"));
+                }
                 SessionOutput output = new SessionOutput(new Port(node.getString("id"), port), source);
                 outputs.add(output);
                 return bus.registerStreamHandler(type, new PortOutput("session " + session + ": output "
                     + output.port(), output, context.owner())::attach);
-              }).onSuccess(registrations::add));
+              }).onSuccess(this::keep));
         }
       }
       Future.all(served).onComplete(all -> {
+        if (stopping) {
+          return;  // stopped while its outputs were being made; the teardown closes them
+        }
         if (all.failed()) {
           fail(all.cause());
           return;
@@ -212,6 +230,15 @@ final class SessionHost {
           .put("connectTimeout", patience).put("resumable", resumable);
     }
 
+    /** Keeps a registration for the teardown, or, made after it, drops it at once. */
+    private void keep(Registration registration) {
+      if (stopped) {
+        registration.unregister();
+      } else {
+        registrations.add(registration);
+      }
+    }
+
     @Override
     public void ready(NodeRun run) {
       events.write(new JsonObject().put("event", "ready").put("pid", run.pid()).put("host", nodeName));
@@ -238,7 +265,7 @@ final class SessionHost {
               } else {
                 Port input = new Port(node.getString("id"), port);
                 bus.registerHandler(SessionPorts.inputType(session, input), new PortInput("session " + session
-                    + ": input " + input, sink)::take).onSuccess(registrations::add);
+                    + ": input " + input, sink)::take).onSuccess(this::keep);
               }
             })
             .onFailure(this::fail);
@@ -284,7 +311,9 @@ final class SessionHost {
       stopped = true;
       runs.remove(this);
       current.remove(session + "/" + node.getString("id"), this);
-      context.owner().cancelTimer(heartbeat);
+      if (heartbeat >= 0) {
+        context.owner().cancelTimer(heartbeat);
+      }
       pulls.forEach(ChannelPull::stop);
       List<Future<?>> closing = new ArrayList<>();
       // Its inputs' writing ends go with it: left resuming, one would take the next run's place.

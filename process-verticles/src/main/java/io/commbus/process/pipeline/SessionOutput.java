@@ -19,6 +19,8 @@ final class SessionOutput implements ReadStream<ChannelItem> {
   private Handler<Throwable> exceptionHandler;
   private boolean ended;
   private CommBusException failure;
+  private boolean readInProcess;
+  private boolean readOnTheBus;
 
   SessionOutput(Port port, ChannelSource source) {
     this.port = port;
@@ -31,6 +33,28 @@ final class SessionOutput implements ReadStream<ChannelItem> {
     });
     // Held until the session ends: see above. Listening here also lets the channel's writer go at once.
     source.exceptionHandler(e -> { });
+  }
+
+  /**
+   * Marks it read by the session's own user ({@code Session.output}), from then on; an
+   * IllegalStateException when a bus reader has it. One reader at a time, either way.
+   */
+  SessionOutput claimInProcess() {
+    if (readOnTheBus) {
+      throw new IllegalStateException("output " + port + " is read on the bus already; an output has one reader at "
+          + "a time");
+    }
+    readInProcess = true;
+    return this;
+  }
+
+  boolean readInProcess() {
+    return readInProcess;
+  }
+
+  /** A bus reader ({@link PortOutput}) took it, or let it go. */
+  void readOnTheBus(boolean reading) {
+    readOnTheBus = reading;
   }
 
   Port port() {

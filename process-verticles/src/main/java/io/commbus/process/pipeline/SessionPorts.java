@@ -63,10 +63,10 @@ final class SessionPorts {
         new PortOutput("session " + id + ": output " + port, output, vertx)::attach)));
     inputs.forEach((port, input) -> made.add(bus.registerHandler(inputType(id, port),
         new PortInput("session " + id + ": input " + port, input)::take)));
-    return Future.all(made).compose(all -> {
-      made.forEach(r -> registrations.add(r.result()));
-      return Future.all(registrations.stream().map(Registration::ready).toList());
-    }).mapEmpty();
+    // Each kept as it is made, so a failure of one leaves none of the others behind (close() has them all).
+    made.forEach(registering -> registering.onSuccess(registrations::add));
+    return Future.all(made).compose(all -> Future.all(registrations.stream().map(Registration::ready).toList()))
+        .mapEmpty();
   }
 
   /** Serves {@code output}, a channel another host reads, at {@code type}; unregistered with the rest. */

@@ -1,6 +1,7 @@
 package io.commbus.process.pipeline;
 
 import io.commbus.bus.CommBus;
+import io.commbus.bus.Message;
 import io.commbus.bus.Registration;
 import io.commbus.bus.error.CommBusException;
 import io.commbus.bus.error.ErrorCode;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,8 @@ public final class Sessions {
   /** A session id: what its child ids, events and bus addresses are made of. */
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final String NAME = "sessions";
+  /** How long the check that no other node runs a session of the same id may take. */
+  private static final Duration ID_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
   private final Context context;
   private final CommBus bus;
@@ -117,19 +121,28 @@ public final class Sessions {
       if (refused != null) {
         return Future.failedFuture(refused);
       }
-      sessions.put(id, null);  // its place is taken while its directory is made
-      return context.owner().executeBlocking(() -> RuntimeDirectory.create(runtimeParent, "session " + id), false)
+      sessions.put(id, null);  // its place is taken while it is checked and its directory made
+      return takenElsewhere(id)
+          .compose(v -> context.owner().executeBlocking(() -> RuntimeDirectory.create(runtimeParent, "session " + id),
+              false))
           .compose(directory -> {
+            if (closed) {
+              // Closed while the directory was made: nothing of the session may outlive the close.
+              return context.owner().executeBlocking(() -> {
+                directory.delete();
+                return null;
+              }, false).transform(v -> Future.failedFuture(new CommBusException(ErrorCode.UNAVAILABLE,
+                  "the node's sessions closed while session " + id + " was being created")));
+            }
             Session session = new Session(context, bus, childSpec, options.getClassLoader(), id, spec, directory,
-                options.getNodeName(), events,
-                ended -> {
-              sessions.remove(ended.id());
-            });
+                options.getNodeName(), events, ended -> sessions.remove(ended.id()));
             sessions.put(id, session);
             return session.start();
-          }, e -> {
-            sessions.remove(id);
-            return Future.failedFuture(e);
+          })
+          .onFailure(e -> {
+            if (sessions.get(id) == null) {
+              sessions.remove(id);  // it never came to be
+            }
           });
     });
   }
@@ -148,6 +161,21 @@ public final class Sessions {
   /** Whether {@code id} can name a session: 1 to 64 letters, digits, {@code _} and {@code -}. */
   public static boolean wellFormed(String id) {
     return id != null && SESSION_ID.matcher(id).matches();
+  }
+
+  /**
+   * Fails with INVALID_MESSAGE when another node of the cluster runs a session of this id: its
+   * types on the bus are the session's, and two of one id would share them. A node that does not
+   * answer in time is taken not to.
+   */
+  private Future<Void> takenElsewhere(String id) {
+    return bus.query(Message.query(SessionPorts.statusType(id), null), ID_CHECK_TIMEOUT).transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.failedFuture(new CommBusException(ErrorCode.INVALID_MESSAGE, "a session " + id
+            + " runs already, on another node"));
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private CommBusException refusal(String id, PipelineSpec spec) {
