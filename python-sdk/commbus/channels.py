@@ -19,20 +19,27 @@ the dead reader had not confirmed taking as lost.
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import os
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Final
 
-from ._protocol import FrameKind, Key, credit_batch
+from ._protocol import Body, FrameKind, Key, credit_batch
 from .errors import CommBusError, ProtocolError, error_from
-from .frames import Frame, FrameReader, encode_frame
+from .frames import Frame, FrameReader, encode_frame, pack_prefix
 
 __all__ = ["Item", "ChannelReader", "ChannelWriter"]
 
 _SEQ: Final = Key.SEQ
 _TS: Final = Key.TS
 _CONTENT_TYPE: Final = Key.CONTENT_TYPE
+# The pieces of a raw item's header, in the order encode_frame writes them (ASCII JSON).
+_ITEM_HEAD: Final = '{"' + Key.KIND + '":"' + FrameKind.ITEM + '","' + Key.SEQ + '":'
+_TS_FIELD: Final = ',"' + Key.TS + '":'
+_CT_FIELD: Final = ',"' + Key.CONTENT_TYPE + '":'
+_RAW_TAIL: Final = ',"' + Key.BODY + '":"' + Body.RAW + '"}'
 #: The largest item a channel carries, in bytes: a 1 MiB frame of video with room to spare.
 MAX_ITEM: Final = 64 * 1024 * 1024
 
@@ -131,6 +138,8 @@ class ChannelWriter:
         self._granted = 0
         self._sent_here = 0
         self._lost = 0
+        self._content_type: str | None = None
+        self._content_type_json: str | None = None
         #: Called with the number of items lost each time the channel resumed with a new reader.
         self.on_resumed: Callable[[int], None] | None = None
 
@@ -229,13 +238,16 @@ class ChannelWriter:
                 raise
             if self.on_resumed is not None:
                 self.on_resumed(lost)
-        header: dict[str, Any] = {Key.KIND: FrameKind.ITEM, _SEQ: self._seq}
-        if ts is not None:
-            header[_TS] = ts
-        if content_type is not None:
-            header[_CONTENT_TYPE] = content_type
         raw = isinstance(data, (bytes, bytearray, memoryview))
-        frame = encode_frame(header, bytes(data) if raw else data)
+        if raw and (ts is None or math.isfinite(ts)):
+            frame = self._raw_item(data, ts, content_type)
+        else:
+            header: dict[str, Any] = {Key.KIND: FrameKind.ITEM, _SEQ: self._seq}
+            if ts is not None:
+                header[_TS] = ts
+            if content_type is not None:
+                header[_CONTENT_TYPE] = content_type
+            frame = encode_frame(header, bytes(data) if raw else data)
         if len(frame) > MAX_ITEM:
             raise ValueError(f"an item of {len(frame)} bytes is over a channel's most, {MAX_ITEM}")
         assert self._frames is not None and self._frames.transport is not None
@@ -246,6 +258,21 @@ class ChannelWriter:
         self._seq += 1
         self._sent_here += 1
         await self._frames.drain()
+
+    def _raw_item(self, data: bytes | bytearray | memoryview, ts: float | None, content_type: str | None) -> bytes:
+        """The ``item`` frame of raw bytes, its header written out directly: the frame a media
+        pipeline sends tens of thousands of times a second, the same bytes ``encode_frame``
+        makes (``b`` last), without its general checks and encoder."""
+        if content_type != self._content_type:
+            self._content_type = content_type
+            self._content_type_json = None if content_type is None else json.dumps(content_type)
+        head = _ITEM_HEAD + str(self._seq)
+        if ts is not None:
+            head += _TS_FIELD + repr(float(ts))
+        if self._content_type_json is not None:
+            head += _CT_FIELD + self._content_type_json
+        encoded = (head + _RAW_TAIL).encode("ascii")
+        return pack_prefix(4 + len(encoded) + len(data), len(encoded)) + encoded + bytes(data)
 
     async def close(self, error: CommBusError | None = None) -> None:
         """Ends the channel: ``end``, or ``err`` with ``error``, after the items; then waits

@@ -167,6 +167,8 @@ _RECEIVE_SIZE: Final = 256 * 1024
 _MIN_READ: Final = 64 * 1024
 # Frames up to this size have their header and body decoded from one string.
 _JOINT_DECODE: Final = 4096
+# How a header whose body is raw ends, as this SDK writes it.
+_RAW_MARK: Final = b'"r"}'
 
 
 class FrameReader:
@@ -272,7 +274,10 @@ class FrameReader:
                     # A small frame's header and body are decoded as one string: as long as
                     # the header is ASCII (it then ends where its byte length says), the body
                     # starts at index h. A large body may well be raw bytes that are no UTF-8.
-                    joint = n <= _JOINT_DECODE
+                    # A header that ends with a raw body's mark ("b":"r", this SDK's writers put it
+                    # last) is decoded alone: the raw bytes after it are seldom UTF-8, and trying
+                    # them would send the frame down the slow path.
+                    joint = n <= _JOINT_DECODE and view[body_start - 4 : body_start] != _RAW_MARK
                     text = str(view[start : body_end if joint else body_start], "utf-8")
                     header, stop = scan(text, 0)
                     if stop == h and type(header) is dict and header.get(_T) in kinds:

@@ -88,11 +88,6 @@ async def _connect(path: str, deadline: float, resume_timeout: float | None) -> 
             await asyncio.sleep(_CONNECT_RETRY)
 
 
-async def _items(reader: ChannelReader) -> AsyncIterator[Item]:
-    async for item in reader:
-        yield item
-
-
 async def _send(writer: ChannelWriter, value: Any) -> None:
     if isinstance(value, Item):
         await writer.send(value.data, ts=value.ts, content_type=value.content_type)
@@ -191,7 +186,8 @@ async def _run(function: Callable[..., Any], config: Any, readers: dict[str, Cha
         raise TypeError(f"{function.__qualname__} is a transform, for a node of at most one input and one output; "
                         f"this node has inputs {sorted(readers)} and outputs {sorted(writers)}: take ports instead "
                         "(async def node(ports, config))")
-    arguments = ([_items(next(iter(readers.values())))] if readers else []) + [config]
+    # The reader itself: an async iterator of Items, with no generator between it and the function.
+    arguments = ([next(iter(readers.values()))] if readers else []) + [config]
     writer = next(iter(writers.values()), None)
     result = function(*arguments)
     if inspect.isasyncgen(result):

@@ -82,7 +82,7 @@ final class Environment {
     if (options.suites().contains(Suite.PIPELINE)) {
       lines.add("- pipeline: session nodes run " + pythonVersion() + " on the SDK, forked from a template (spawned on "
           + "the create row's baseline side); the baseline chains are plain processes of the same interpreter on "
-          + "socketpairs, blocking reads and writes");
+          + "socketpairs, blocking reads and writes; rounds of its own: " + PipelineScenario.describeRounds(options));
     }
     lines.add("- CommBus: default options, empty middleware chain, OpenTelemetry API without SDK (no-op spans)");
     return lines;

@@ -100,6 +100,12 @@ final class PipelineScenario implements Scenario {
     return new SessionOptions().setPython(nodes);
   }
 
+  /** How many runs the rows make, for the report's header: not the other suites' rounds. */
+  static String describeRounds(BenchOptions options) {
+    return String.format(Locale.ROOT, "1 warm-up and %d measured run(s) per side, the latency row %d and no warm-up",
+        Math.min(ROUNDS, options.rounds()), Math.min(LATENCY_ROUNDS, options.rounds()));
+  }
+
   @Override
   public List<Row> measure(Rounds rounds, int count) {
     Rounds few = new Rounds(loops, 1, Math.min(ROUNDS, rounds.rounds()), RUN_TIMEOUT);
