@@ -39,6 +39,9 @@ async def gate(frames, config):
         if config.get("delay"):
             await asyncio.sleep(config["delay"])
         yield item
+    if config.get("crash_at_end"):
+        await asyncio.sleep(0.2)  # after its writer has finished
+        os._exit(8)
 
 
 async def count(frames, config):

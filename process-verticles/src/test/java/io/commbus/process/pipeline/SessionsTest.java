@@ -308,6 +308,19 @@ class SessionsTest extends ProcessFixture {
   }
 
   @Test
+  void aNodeWhoseInputHadEndedIsNotRestartedToWaitForEverButEndsTheSessionSaying() {
+    PipelineSpec spec = chain("ended").failurePolicy(FailurePolicy.RESTART)
+        .node(PipelineNode.python("tone", "session_nodes:tone").withInputs().withConfig(new JsonObject().put("frames", 5)))
+        .node(PipelineNode.python("gate", "session_nodes:gate").withConfig(new JsonObject().put("crash_at_end", true)))
+        .connect("tone", "gate").build();
+    Session session = await(sessions.create("e1", spec));
+    CommBusException ended = failure(session.ended());
+    assertEquals(ErrorCode.PIPELINE_TERMINATED, ended.code());
+    assertTrue(ended.getMessage().contains("cannot be started again: its input tone.out -> gate.in had ended"),
+        ended.getMessage());
+  }
+
+  @Test
   void aNodeThatKeepsDyingEndsTheSessionOnceItsRestartsAreSpent() {
     PipelineSpec spec = chain("dying").failurePolicy(FailurePolicy.RESTART).maxRestarts(2)
         .node(PipelineNode.python("tone", "session_nodes:tone").withInputs()
