@@ -30,7 +30,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sessions of real Python node processes joined by real channels (session_nodes.py). */
@@ -38,11 +37,13 @@ class SessionsTest extends ProcessFixture {
 
   private Context context;
   private Sessions sessions;
+  private List<String> shmBefore;
   private final List<Message> events = new CopyOnWriteArrayList<>();
   private final List<Promise<Message>> sessionEnds = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void startSessions() {
+  void startSessions() throws IOException {
+    shmBefore = sharedMemory();
     context = vertx.getOrCreateContext();
     sessions = start(new SessionOptions());
     for (String type : List.of(SessionEvents.SESSION_CREATED, SessionEvents.NODE_READY, SessionEvents.NODE_EXITED,
@@ -471,8 +472,24 @@ class SessionsTest extends ProcessFixture {
     assertEquals(List.of("c0", "c1", "c2", "c3"), completed.stream().sorted().collect(Collectors.toList()));
   }
 
-  /** No session's directory, socket or process is left: only the sessions' own directory is in the runtime directory. */
+  /** Shared-memory segments a node could leave (Python's multiprocessing.shared_memory, or ours). */
+  private static List<String> sharedMemory() throws IOException {
+    Path shm = Path.of("/dev/shm");
+    if (!Files.isDirectory(shm)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(shm)) {
+      return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("psm_") || n.contains("commbus"))
+          .sorted().collect(Collectors.toList());
+    }
+  }
+
+  /**
+   * No session's directory, socket, process or shared-memory segment is left: only the
+   * sessions' own directory is in the runtime directory, and /dev/shm has what it had.
+   */
   private void assertNothingLeft() throws IOException {
+    assertEquals(shmBefore, sharedMemory(), "no shared-memory segment is left in /dev/shm");
     try (Stream<Path> entries = Files.list(runtime)) {
       List<Path> left = entries.collect(Collectors.toList());
       assertEquals(1, left.size(), "only the sessions' own directory is left: " + left);
@@ -480,6 +497,5 @@ class SessionsTest extends ProcessFixture {
         assertTrue(inside.noneMatch(p -> p.toString().endsWith(".sock")), "no socket is left");
       }
     }
-    assertNotNull(runtime);
   }
 }
