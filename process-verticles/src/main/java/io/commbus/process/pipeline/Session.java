@@ -17,9 +17,11 @@ import io.vertx.core.streams.WriteStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -68,6 +70,9 @@ public final class Session {
   private final Map<Port, SessionOutput> outputs = new LinkedHashMap<>();
   private final Map<Port, ChannelSink> inputs = new LinkedHashMap<>();
   private final List<SessionOutput> exported = new ArrayList<>();
+  /** The open ports of nodes on other hosts, as the session's user reaches them here. */
+  private final Map<Port, RemoteInput> remoteInputs = new LinkedHashMap<>();
+  private final Set<Port> remoteOutputs = new HashSet<>();
   private final List<ChannelPull> pulls = new ArrayList<>();
   /** The writing ends of the channels pulled from other hosts into nodes here. */
   private final List<ChannelSink> importing = new ArrayList<>();
@@ -156,6 +161,11 @@ public final class Session {
    * {@code end()} ends the node's input; {@code fail(error)} makes its iteration raise.
    */
   public WriteStream<ChannelItem> input(String port) {
+    Port named = port(port, PipelineSpec.DEFAULT_INPUT);
+    if (wiring.host(named.node()) != null && spec.inputs().contains(named)) {
+      // A node on another host: written on the bus, as that host serves it.
+      return remoteInputs.computeIfAbsent(named, p -> new RemoteInput(bus, SessionPorts.inputType(id, p)));
+    }
     return lookUp(inputs, port, PipelineSpec.DEFAULT_INPUT, "input");
   }
 
@@ -165,7 +175,21 @@ public final class Session {
    * the output ending. Pausing it holds the node back once its channel is full.
    */
   public ReadStream<ChannelItem> output(String port) {
+    Port named = port(port, PipelineSpec.DEFAULT_OUTPUT);
+    if (wiring.host(named.node()) != null && spec.outputs().contains(named)) {
+      // A node on another host: read on the bus, as that host serves it; one reader, as everywhere.
+      if (remoteOutputs.contains(named)) {
+        throw new IllegalStateException("output " + named + " is read already; an output has one reader at a time");
+      }
+      remoteOutputs.add(named);
+      return new RemoteOutput(bus, SessionPorts.outputType(id, named));
+    }
     return lookUp(outputs, port, PipelineSpec.DEFAULT_OUTPUT, "output").claimInProcess();
+  }
+
+  private static Port port(String name, String defaultPort) {
+    int dot = name.indexOf('.');
+    return dot < 0 ? new Port(name, defaultPort) : new Port(name.substring(0, dot), name.substring(dot + 1));
   }
 
   /** Ends the session: every node's function is cancelled and its process stopped; completes once nothing of it is left. */
@@ -204,8 +228,7 @@ public final class Session {
   }
 
   private <T> T lookUp(Map<Port, T> ports, String name, String defaultPort, String what) {
-    int dot = name.indexOf('.');
-    Port port = dot < 0 ? new Port(name, defaultPort) : new Port(name.substring(0, dot), name.substring(dot + 1));
+    Port port = port(name, defaultPort);
     T found = ports.get(port);
     if (found == null) {
       throw new IllegalArgumentException("session " + id + " has no open " + what + " " + port + " (it has "

@@ -241,8 +241,9 @@ final class SessionHost {
 
     @Override
     public void ready(NodeRun run) {
-      events.write(new JsonObject().put("event", "ready").put("pid", run.pid()).put("host", nodeName));
-      // The node listens on its inputs now: what feeds them from the bus can connect.
+      // The node listens on its inputs now: what feeds them from the bus connects, and only then
+      // is it ready for its owner, who may write to its open inputs at once.
+      List<Future<?>> feeding = new ArrayList<>();
       JsonObject inputs = request.getJsonObject("inputs", new JsonObject());
       for (String port : inputs.fieldNames()) {
         JsonObject wanted = inputs.getJsonObject(port);
@@ -251,25 +252,31 @@ final class SessionHost {
         if (pull == null && !open) {
           continue;  // a channel from a node of this host, which connects itself
         }
-        ChannelSink.connect(context.owner(), path(wanted), resumable ? Duration.ofMillis(patience) : null)
-            .onSuccess(sink -> {
+        feeding.add(ChannelSink.connect(context.owner(), path(wanted), resumable ? Duration.ofMillis(patience) : null)
+            .compose(sink -> {
               if (stopped) {
                 sink.abandon();
-                return;
+                return Future.succeededFuture();
               }
               sinks.add(sink);
               if (pull != null) {
                 ChannelPull channel = new ChannelPull(bus, context, pull, sink, patience, resumable);
                 pulls.add(channel);
                 channel.start();
-              } else {
-                Port input = new Port(node.getString("id"), port);
-                bus.registerHandler(SessionPorts.inputType(session, input), new PortInput("session " + session
-                    + ": input " + input, sink)::take).onSuccess(this::keep);
+                return Future.succeededFuture();
               }
-            })
-            .onFailure(this::fail);
+              Port input = new Port(node.getString("id"), port);
+              return bus.registerHandler(SessionPorts.inputType(session, input), new PortInput("session " + session
+                  + ": input " + input, sink)::take).onSuccess(this::keep).compose(Registration::ready);
+            }));
       }
+      Future.all(feeding).onComplete(fed -> {
+        if (fed.failed()) {
+          fail(fed.cause());
+        } else if (!stopped) {
+          events.write(new JsonObject().put("event", "ready").put("pid", run.pid()).put("host", nodeName));
+        }
+      });
     }
 
     @Override

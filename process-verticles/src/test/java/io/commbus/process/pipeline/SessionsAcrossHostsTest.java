@@ -174,6 +174,40 @@ class SessionsAcrossHostsTest extends ProcessFixture {
   }
 
   @Test
+  void theOwnersStreamsReachTheOpenPortsOfANodeOnTheOtherHost() {
+    Session session = await(a.create("x6", PipelineSpec.builder("relay").initTimeout(Duration.ofSeconds(20))
+        .node(PipelineNode.python("gate", "session_nodes:gate").withPlacement("b")
+            .withConfig(new JsonObject().put("delay", 0.001))).build()));
+    int total = 300;
+    List<ChannelItem> items = await(onLoop(() -> {
+      Promise<List<ChannelItem>> read = Promise.promise();
+      List<ChannelItem> seen = new ArrayList<>();
+      session.output("gate").exceptionHandler(read::tryFail).endHandler(v -> read.tryComplete(seen)).handler(seen::add);
+      io.vertx.core.streams.WriteStream<ChannelItem> input = session.input("gate");
+      new Object() {
+        int next;
+
+        void writeMore() {
+          while (next < total && !input.writeQueueFull()) {
+            input.write(ChannelItem.of(SessionsTest.frame(next++)));
+          }
+          if (next == total) {
+            input.end();
+          } else {
+            input.drainHandler(v -> writeMore());
+          }
+        }
+      }.writeMore();
+      return read.future();
+    }));
+    await(session.ended());
+    assertEquals(total, items.size());
+    for (int i = 0; i < total; i++) {
+      assertEquals(SessionsTest.frame(i), items.get(i).data(), "frame " + i);
+    }
+  }
+
+  @Test
   void aPlacementOnAHostThatRunsNoSessionsFailsTheCreateSayingSo() {
     PipelineSpec spec = PipelineSpec.builder("lost")
         .node(PipelineNode.python("tone", "session_nodes:forever").withInputs().withPlacement("nowhere")).build();
