@@ -239,8 +239,8 @@ class ChannelWriter:
             if self.on_resumed is not None:
                 self.on_resumed(lost)
         raw = isinstance(data, (bytes, bytearray, memoryview))
-        if raw and (ts is None or math.isfinite(ts)):
-            frame = self._raw_item(data, ts, content_type)
+        if raw and (ts is None or (type(ts) is float and math.isfinite(ts))):
+            frame = self._raw_item(bytes(data), ts, content_type)
         else:
             header: dict[str, Any] = {Key.KIND: FrameKind.ITEM, _SEQ: self._seq}
             if ts is not None:
@@ -259,20 +259,20 @@ class ChannelWriter:
         self._sent_here += 1
         await self._frames.drain()
 
-    def _raw_item(self, data: bytes | bytearray | memoryview, ts: float | None, content_type: str | None) -> bytes:
+    def _raw_item(self, data: bytes, ts: float | None, content_type: str | None) -> bytes:
         """The ``item`` frame of raw bytes, its header written out directly: the frame a media
         pipeline sends tens of thousands of times a second, the same bytes ``encode_frame``
         makes (``b`` last), without its general checks and encoder."""
-        if content_type != self._content_type:
-            self._content_type = content_type
-            self._content_type_json = None if content_type is None else json.dumps(content_type)
+        if content_type != self._content_type or type(content_type) is not type(self._content_type):
+            encoded_type = None if content_type is None else json.dumps(content_type)
+            self._content_type, self._content_type_json = content_type, encoded_type
         head = _ITEM_HEAD + str(self._seq)
         if ts is not None:
-            head += _TS_FIELD + repr(float(ts))
+            head += _TS_FIELD + float.__repr__(ts)
         if self._content_type_json is not None:
             head += _CT_FIELD + self._content_type_json
         encoded = (head + _RAW_TAIL).encode("ascii")
-        return pack_prefix(4 + len(encoded) + len(data), len(encoded)) + encoded + bytes(data)
+        return pack_prefix(4 + len(encoded) + len(data), len(encoded)) + encoded + data
 
     async def close(self, error: CommBusError | None = None) -> None:
         """Ends the channel: ``end``, or ``err`` with ``error``, after the items; then waits
@@ -294,7 +294,9 @@ class ChannelWriter:
             else:
                 transport.write(encode_frame({Key.KIND: FrameKind.ERR, Key.CODE: error.code,
                                               Key.MESSAGE: error.message}))
-            transport.write_eof()
+            # No EOF after it: a reader on the JVM (Netty) closes a connection at its peer's EOF,
+            # which would end this wait while the reader still holds items it has not handed on.
+            # The reader closes the connection itself once it has handed on the end.
             await self._frames.closed
 
     def abort(self) -> None:

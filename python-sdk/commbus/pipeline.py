@@ -153,6 +153,7 @@ async def run_node(
         # A resumable node that failed by itself goes as a crashed one would, so its neighbours
         # wait for its restart rather than end: an err would end the stream downstream.
         restarting = resumable and error is not None and not stopped
+        cancelled_again = False
         for writer in writers.values():
             try:
                 if restarting or (stopped and resumable):
@@ -162,10 +163,15 @@ async def run_node(
                     await asyncio.wait_for(writer.close(error), _STOP_CLOSE)
                 else:
                     await writer.close(error)
-            except (Exception, asyncio.CancelledError):  # noqa: BLE001 - one writer must not keep the others open
+            except asyncio.CancelledError:
+                writer.abort()  # cancelled while it closed: the rest are dropped too, and the cancel goes on
+                cancelled_again = True
+            except Exception:  # noqa: BLE001 - one writer's failure must not keep the others open
                 writer.abort()
         for reader in readers.values():
             await reader.close()
+        if cancelled_again:
+            raise asyncio.CancelledError()
 
 
 def _origin(exc: BaseException, readers: Mapping[str, ChannelReader], writers: Mapping[str, ChannelWriter]) -> str:

@@ -127,6 +127,7 @@ public final class ChannelSink implements WriteStream<ChannelItem> {
     if (closed.future().isComplete()) {
       return Future.succeededFuture();  // it ended, or failed, already
     }
+    closed.tryComplete();  // whatever waited for its end hears it is over
     failLocally(CommBusException.of(ErrorCode.UNAVAILABLE, "the channel's writing end was let go"));
     if (socket != null) {
       socket.close();

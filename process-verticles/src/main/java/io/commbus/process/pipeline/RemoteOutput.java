@@ -49,13 +49,18 @@ final class RemoteOutput implements ReadStream<ChannelItem> {
         stream.pause();
         stream.fetch(demand);
       }
-      stream.handler(this::received);
+      if (handler != null) {
+        stream.handler(this::received);  // without one, the bus stream holds the items until one is set
+      }
     });
   }
 
   private void received(Message message) {
     if (!(message.body() instanceof Buffer bytes) || bytes.length() == 0) {
-      return;  // a heartbeat: the output is quiet
+      if (demand != Long.MAX_VALUE) {
+        stream.fetch(1);  // a heartbeat: the output is quiet; it took a unit of demand that was the reader's
+      }
+      return;
     }
     ChannelItem item;
     try {
@@ -87,6 +92,9 @@ final class RemoteOutput implements ReadStream<ChannelItem> {
   @Override
   public RemoteOutput handler(Handler<ChannelItem> handler) {
     this.handler = handler;
+    if (stream != null) {
+      stream.handler(handler == null ? null : this::received);
+    }
     return this;
   }
 

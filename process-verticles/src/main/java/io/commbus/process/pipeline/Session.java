@@ -258,24 +258,27 @@ public final class Session {
     for (PipelineNode node : spec.nodes()) {
       nodes.put(node.id(), new NodeSlot(slot++, node, wiring.host(node.id())));
     }
-    Future.all(List.of(Future.all(listening), Future.all(exporting))).onComplete(all -> {
+    // Its status and terminate first: from now on, another node's create of the same id sees it.
+    Future<Void> control = ports.control();
+    // Joined, not all: every part settles before this goes on, so none is made after a teardown.
+    Future.join(List.of(Future.join(listening), Future.join(exporting), control)).onComplete(all -> {
       for (Future<SessionOutput> output : listening) {
         if (output.succeeded()) {
           outputs.put(output.result().port(), output.result());
         }
       }
       exporting.stream().filter(Future::succeeded).forEach(e -> exported.add(e.result()));
-      if (all.failed()) {
-        startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot listen for its outputs: "
-            + all.cause().getMessage(), all.cause());
-        end(Outcome.FAILED);
-        return;
-      }
       if (state != State.STARTING) {
         // It ended while its outputs were being made: what was made goes with it.
         outputs.values().forEach(o -> o.source().close());
         exported.forEach(o -> o.source().close());
         ports.close();
+        return;
+      }
+      if (all.failed()) {
+        startFailure = new CommBusException(ErrorCode.INTERNAL, "session " + id + ": cannot listen for its outputs: "
+            + all.cause().getMessage(), all.cause());
+        end(Outcome.FAILED);
         return;
       }
       long timeout = spec.initTimeout().toMillis();

@@ -36,6 +36,8 @@ final class SessionHost {
   private static final String PREFIX = "commbus.sessions.host.";
   /** How often a quiet run says it is alive: within any stream idle timeout of the owner's. */
   private static final long HEARTBEAT_MILLIS = PortOutput.HEARTBEAT_MILLIS;
+  /** Heartbeats in a row that find the owner's window full before the owner counts as gone. */
+  private static final int OWNER_GONE_TICKS = 12;
 
   private final Context context;
   private final CommBus bus;
@@ -140,6 +142,7 @@ final class SessionHost {
     private final List<ChannelSink> sinks = new ArrayList<>();
     private NodeRun process;
     private long heartbeat = -1;
+    private int fullTicks;
     private boolean stopping;
     private boolean stopped;
     private final Promise<Void> gone = Promise.promise();
@@ -163,14 +166,15 @@ final class SessionHost {
       }
       directory = made;
       heartbeat = context.owner().setPeriodic(HEARTBEAT_MILLIS, t -> {
-        if (events.writeQueueFull() || events.isCancelled()) {
-          stop();  // its owner has taken none of a window of heartbeats: it is gone
-        } else {
+        fullTicks = events.writeQueueFull() ? fullTicks + 1 : 0;
+        if (events.isCancelled() || fullTicks >= OWNER_GONE_TICKS) {
+          stop();  // its owner has taken nothing for several heartbeats: it is gone
+        } else if (fullTicks == 0) {
           events.write(new JsonObject().put("event", "alive"));
         }
       });
       // The outputs served on the bus listen first: the node connects to them as it starts.
-      List<Future<Registration>> served = new ArrayList<>();
+      List<Future<Void>> served = new ArrayList<>();
       JsonObject outputsWanted = request.getJsonObject("outputs", new JsonObject());
       for (String port : outputsWanted.fieldNames()) {
         JsonObject wanted = outputsWanted.getJsonObject(port);
@@ -185,7 +189,7 @@ final class SessionHost {
                 outputs.add(output);
                 return bus.registerStreamHandler(type, new PortOutput("session " + session + ": output "
                     + output.port(), output, context.owner())::attach);
-              }).onSuccess(this::keep));
+              }).onSuccess(this::keep).compose(Registration::ready));
         }
       }
       Future.all(served).onComplete(all -> {

@@ -57,8 +57,6 @@ final class SessionPorts {
   Future<Void> open(Map<Port, SessionOutput> outputs, Map<Port, ChannelSink> inputs) {
     List<Future<Registration>> made = new ArrayList<>();
     String id = session.id();
-    made.add(bus.registerHandler(statusType(id), m -> Future.succeededFuture(session.status())));
-    made.add(bus.registerHandler(terminateType(id), m -> session.terminate().map(v -> session.status())));
     outputs.forEach((port, output) -> made.add(bus.registerStreamHandler(outputType(id, port),
         new PortOutput("session " + id + ": output " + port, output, vertx)::attach)));
     inputs.forEach((port, input) -> made.add(bus.registerHandler(inputType(id, port),
@@ -66,6 +64,17 @@ final class SessionPorts {
     // Each kept as it is made, so a failure of one leaves none of the others behind (close() has them all).
     made.forEach(registering -> registering.onSuccess(registrations::add));
     return Future.all(made).compose(all -> Future.all(registrations.stream().map(Registration::ready).toList()))
+        .mapEmpty();
+  }
+
+  /** Registers the session's status and terminate types, as it starts; completes once both can be reached. */
+  Future<Void> control() {
+    String id = session.id();
+    List<Future<Registration>> made = List.of(
+        bus.registerHandler(statusType(id), m -> Future.succeededFuture(session.status())),
+        bus.registerHandler(terminateType(id), m -> session.terminate().map(v -> session.status())));
+    made.forEach(registering -> registering.onSuccess(registrations::add));
+    return Future.all(made).compose(all -> Future.all(made.stream().map(f -> f.result().ready()).toList()))
         .mapEmpty();
   }
 
