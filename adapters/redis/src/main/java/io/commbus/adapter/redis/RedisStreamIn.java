@@ -1,9 +1,11 @@
 package io.commbus.adapter.redis;
 
+import io.commbus.bus.Category;
 import io.commbus.bus.CommBus;
 import io.commbus.bus.Message;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -131,9 +133,9 @@ public final class RedisStreamIn {
       values.put(fields.get(i).toString(), fields.get(i + 1).toString());
     }
     String type = values.getString(StreamEntries.TYPE, eventType);
-    Object body = values.containsKey(StreamEntries.BODY) ? io.vertx.core.json.Json.decodeValue(
+    Object body = values.containsKey(StreamEntries.BODY) ? Json.decodeValue(
         values.getString(StreamEntries.BODY)) : values;
-    Message event = Message.of(io.commbus.bus.Category.EVENT, type, body).withId("redis:" + stream + ":" + entryId);
+    Message event = Message.of(Category.EVENT, type, body).withId("redis:" + stream + ":" + entryId);
     // Acknowledged once the journal has it, never before: a crash in between reads it again, and
     // the journal drops the second publish of the same id.
     return bus.publish(event)
