@@ -19,6 +19,12 @@ import io.commbus.process.CallbackHandler;
 import io.commbus.process.CallbackRegistry;
 import io.commbus.process.stubs.PythonStubs;
 import io.commbus.process.ProcessVerticle;
+import io.commbus.adapter.redis.RedisStreamIn;
+import io.commbus.adapter.redis.RedisStreamOut;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.commbus.node.config.RedisBridgesConfig;
 import io.commbus.process.pipeline.SessionService;
 import io.commbus.process.pipeline.Sessions;
 import io.commbus.process.client.ClientEndpoint;
@@ -99,6 +105,7 @@ public final class Node {
   private volatile NodeFront front;
   private volatile List<ProcessVerticle> pools = List.of();
   private volatile Sessions sessions;
+  private volatile List<Supplier<JsonObject>> bridges = List.of();
   /**
    * Of no context: Vert.x closes last, after every part, and completes its close on a thread of
    * its own, which completes this; so nothing waits on an event loop that is gone.
@@ -174,6 +181,7 @@ public final class Node {
         .compose(v -> deployPools())
         .compose(v -> joinGroups())
         .compose(v -> startSessions())
+        .compose(v -> startBridges())
         .compose(v -> startClients())
         .compose(v -> startFront())
         .map(this);
@@ -287,6 +295,40 @@ public final class Node {
           undoLater("pipeline sessions' bus types", service::close);
           return null;
         });
+  }
+
+  /** The Redis Streams bridges of the configuration, once the journal and bus are up; stopped before the bus closes. */
+  private Future<Void> startBridges() {
+    RedisBridgesConfig redis = config.getRedis();
+    if (redis.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Redis client = Redis.createClient(vertx, redis.url());
+    RedisAPI api = RedisAPI.api(client);
+    undoLater("Redis client", () -> {
+      client.close();
+      return Future.succeededFuture();
+    });
+    List<Future<Void>> starts = new ArrayList<>();
+    List<Supplier<JsonObject>> statuses = new ArrayList<>();
+    for (RedisBridgesConfig.Out out : redis.out()) {
+      RedisStreamOut bridge = new RedisStreamOut(bus, api, out.stream(), out.types(), config.getJournal().checkpoints(vertx));
+      statuses.add(bridge::status);
+      starts.add(bridge.start().onSuccess(v -> undoLater("Redis bridge out to " + out.stream(), bridge::stop)));
+    }
+    for (RedisBridgesConfig.In in : redis.in()) {
+      RedisStreamIn bridge = new RedisStreamIn(vertx, bus, api, in.stream(), in.group(), in.consumer(), in.type());
+      statuses.add(bridge::status);
+      starts.add(bridge.start().onSuccess(v -> undoLater("Redis bridge in from " + in.stream(), bridge::stop)));
+    }
+    bridges = List.copyOf(statuses);
+    return Future.all(starts).<Void>mapEmpty().recover(e -> Future.failedFuture(new IllegalStateException(
+        "cannot start the Redis bridges (" + redis.url() + "): " + e.getMessage(), e)));
+  }
+
+  /** Each bridge's status, for /health: stream, direction, progress, connection and last error. */
+  public List<JsonObject> bridges() {
+    return bridges.stream().map(Supplier::get).toList();
   }
 
   /** Opens the client endpoint last but for the front: a client that connects finds the pools and groups in place. */

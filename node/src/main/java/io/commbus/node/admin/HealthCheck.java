@@ -86,6 +86,7 @@ final class HealthCheck {
           .put("pools", poolHealth)
           .put("cluster", cluster())
           .put("clients", clientsOf(clients))
+          .put("bridges", new JsonArray(node.bridges()))
           .put("problems", problems));
     });
   }

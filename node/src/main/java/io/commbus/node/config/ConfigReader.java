@@ -142,6 +142,7 @@ public final class ConfigReader {
     }
     groups(root, config, names);
     config.setSessions(sessions(root, runtimeDirectory));
+    config.setRedis(RedisBridgesConfig.read(root.section(RedisBridgesConfig.SECTION)));
     config.setClients(ClientConfig.read(root.section(ClientEndpointOptions.SECTION), runtimeDirectory));
     root.rejectUnknown();
     return config;

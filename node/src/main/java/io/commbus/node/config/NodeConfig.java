@@ -38,6 +38,7 @@ public final class NodeConfig {
   private ClusterSettings cluster = new ClusterSettings();
   private Duration shutdownTimeout = Duration.ofSeconds(30);
   private SessionOptions sessions = new SessionOptions();
+  private RedisBridgesConfig redis = RedisBridgesConfig.none();
 
   /** The file it was read from; null when built in code. */
   public Path getSource() {
@@ -191,6 +192,16 @@ public final class NodeConfig {
 
   public NodeConfig setSessions(SessionOptions sessions) {
     this.sessions = Objects.requireNonNull(sessions, "sessions");
+    return this;
+  }
+
+  /** The Redis Streams bridges (docs/adapters.md); none by default. */
+  public RedisBridgesConfig getRedis() {
+    return redis;
+  }
+
+  public NodeConfig setRedis(RedisBridgesConfig redis) {
+    this.redis = Objects.requireNonNull(redis, "redis");
     return this;
   }
 
