@@ -52,11 +52,6 @@ final class JavaNodeRun extends NodeRunState {
   }
 
   @Override
-  public String host() {
-    return null;
-  }
-
-  @Override
   public void start() {
     context.owner().executeBlocking(this::make, false).onComplete(made -> {
       if (made.failed()) {

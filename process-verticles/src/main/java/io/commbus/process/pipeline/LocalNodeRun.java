@@ -53,11 +53,6 @@ final class LocalNodeRun extends NodeRunState {
     return child.pid();
   }
 
-  @Override
-  public String host() {
-    return null;
-  }
-
   /** Starts the process and, once it has said hello, sends it the node; a process that cannot start is a failure. */
   @Override
   public void start() {

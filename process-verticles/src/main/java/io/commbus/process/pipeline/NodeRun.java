@@ -34,9 +34,6 @@ interface NodeRun {
   /** Its process's id on its host; -1 before it has one. */
   long pid();
 
-  /** The host it runs on, as placements name it; null: this one. */
-  String host();
-
   /** Milliseconds from this run's start to the node's ready; -1 before. */
   long readyMillis();
 

@@ -40,11 +40,6 @@ final class RemoteNodeRun extends NodeRunState {
   }
 
   @Override
-  public String host() {
-    return host;
-  }
-
-  @Override
   public void start() {
     bus.queryStream(Message.query(SessionHost.runType(host), request), RUN_TIMEOUT).onComplete(ar -> {
       if (ar.failed()) {
