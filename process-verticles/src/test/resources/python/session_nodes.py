@@ -3,6 +3,8 @@
 import asyncio
 import os
 import struct
+
+import commbus
 import time
 
 FRAME = 640
@@ -40,8 +42,13 @@ async def gate(frames, config):
             await asyncio.sleep(config["delay"])
         yield item
     if config.get("crash_at_end"):
-        await asyncio.sleep(0.2)  # after its writer has finished
-        os._exit(8)
+        # Dies once the session knows its writer finished: it asks the session itself.
+        session = config["crash_at_end"]
+        while True:
+            status = await commbus.query(f"commbus.session.{session}.status")
+            if any(n["id"] == config["writer"] and n["state"] == "finished" for n in status["nodes"]):
+                os._exit(8)
+            await asyncio.sleep(0.01)
 
 
 async def count(frames, config):

@@ -338,7 +338,7 @@ class SessionsTest extends ProcessFixture {
   void aNodeWhoseInputHadEndedIsNotRestartedToWaitForEverButEndsTheSessionSaying() {
     PipelineSpec spec = chain("ended").failurePolicy(FailurePolicy.RESTART)
         .node(PipelineNode.python("tone", "session_nodes:tone").withInputs().withConfig(new JsonObject().put("frames", 5)))
-        .node(PipelineNode.python("gate", "session_nodes:gate").withConfig(new JsonObject().put("crash_at_end", true)))
+        .node(PipelineNode.python("gate", "session_nodes:gate").withConfig(new JsonObject().put("crash_at_end", "e1").put("writer", "tone")))
         .connect("tone", "gate").build();
     Session session = await(sessions.create("e1", spec));
     CommBusException ended = failure(session.ended());
