@@ -245,7 +245,8 @@ public final class Sessions {
     return onContext(() -> {
       closed = true;
       List<Future<Void>> ends = new ArrayList<>();
-      for (Session session : sessions.values()) {
+      // A copy: a session that ends at once leaves the map while it is being gone through.
+      for (Session session : new ArrayList<>(sessions.values())) {
         if (session != null) {
           ends.add(session.terminate());
         }
